@@ -1,0 +1,584 @@
+//! Noding: turn barrier polylines into a planar graph of straight edges that
+//! meet only at shared vertices.
+//!
+//! Three steps, each deterministic:
+//! 1. vertices closer than the snap tolerance merge (stronger barriers keep
+//!    their position, so a community border never moves to meet a footpath);
+//! 2. a line end within the tolerance of another line is joined to it
+//!    (undershoots and overshoots of digitized T-junctions);
+//! 3. crossings and collinear overlaps are split, repeatedly, until no two
+//!    edges cross; coincident edges merge and keep the strongest barrier.
+
+use crate::model::{Barrier, BarrierLine};
+use geo::{line_intersection::line_intersection, Coord, Line, LineIntersection};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{RTree, AABB};
+use std::collections::{BTreeMap, HashMap};
+
+/// A straight edge between two vertices of a [`NodedNetwork`], `a < b`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NodedEdge {
+    /// Smaller vertex index.
+    pub a: usize,
+    /// Larger vertex index.
+    pub b: usize,
+    /// The strongest barrier running along this edge.
+    pub barrier: Barrier,
+}
+
+/// A planar straight-line graph: edges meet only at their end vertices.
+#[derive(Debug, Clone, Default)]
+pub struct NodedNetwork {
+    /// Vertex positions, in metres.
+    pub vertices: Vec<Coord<f64>>,
+    /// Unique edges sorted by `(a, b)`.
+    pub edges: Vec<NodedEdge>,
+    /// Crossings still present after the last noding round (0 unless the
+    /// input is pathological); reported, never hidden.
+    pub unresolved_crossings: usize,
+}
+
+/// Finds, for a point, an existing vertex within the tolerance.
+struct VertexGrid {
+    tol: f64,
+    cell: f64,
+    cells: HashMap<(i64, i64), Vec<usize>>,
+}
+
+impl VertexGrid {
+    fn new(tol: f64) -> Self {
+        VertexGrid {
+            tol,
+            cell: tol.max(1e-3),
+            cells: HashMap::new(),
+        }
+    }
+
+    fn key(&self, c: Coord<f64>) -> (i64, i64) {
+        (
+            (c.x / self.cell).floor() as i64,
+            (c.y / self.cell).floor() as i64,
+        )
+    }
+
+    /// The nearest vertex within the tolerance (lowest index on ties).
+    fn find(&self, c: Coord<f64>, coords: &[Coord<f64>]) -> Option<usize> {
+        self.find_within(c, coords, self.tol)
+    }
+
+    /// The nearest vertex within `within` (≤ the grid's tolerance).
+    fn find_within(&self, c: Coord<f64>, coords: &[Coord<f64>], within: f64) -> Option<usize> {
+        let (kx, ky) = self.key(c);
+        let mut best: Option<(f64, usize)> = None;
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                if let Some(ids) = self.cells.get(&(kx + dx, ky + dy)) {
+                    for &id in ids {
+                        let d = dist(coords[id], c);
+                        if d <= within {
+                            let better = match best {
+                                None => true,
+                                Some((bd, bid)) => d < bd || (d == bd && id < bid),
+                            };
+                            if better {
+                                best = Some((d, id));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        best.map(|(_, id)| id)
+    }
+
+    fn insert(&mut self, c: Coord<f64>, id: usize) {
+        let k = self.key(c);
+        self.cells.entry(k).or_default().push(id);
+    }
+}
+
+fn dist(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    (a.x - b.x).hypot(a.y - b.y)
+}
+
+/// Segment `(a, b, barrier)` on vertex indices.
+type Seg = (usize, usize, Barrier);
+
+/// Distance under which two computed points are the same point (metres);
+/// small enough that merging moves no border measurably (1e-7 m).
+const MICRO: f64 = 1e-7;
+
+/// Nodes barrier lines into a planar graph.
+///
+/// `tolerance` (metres) is the snap distance for near-coincident vertices and
+/// for line ends that stop just short of (or just past) another line.
+///
+/// ```
+/// use linli::blocks::noding::node;
+/// use linli::model::{Barrier, BarrierKind, BarrierLine};
+/// let road = Barrier { level: 2, kind: BarrierKind::Road };
+/// let lines = vec![
+///     BarrierLine { line: vec![(0.0, 0.0), (10.0, 0.0)].into(), barrier: road },
+///     BarrierLine { line: vec![(5.0, -5.0), (5.0, 5.0)].into(), barrier: road },
+/// ];
+/// let net = node(&lines, 0.01);
+/// assert_eq!(net.edges.len(), 4); // the cross is split at (5, 0)
+/// ```
+pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
+    let tol = tolerance.max(0.0);
+    let mut coords: Vec<Coord<f64>> = Vec::new();
+    let mut grid = VertexGrid::new(tol);
+
+    // 1. Vertex snapping, strongest barriers first so they keep their place.
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(lines[i].barrier.level), i));
+    let mut line_vids: Vec<Vec<usize>> = vec![Vec::new(); lines.len()];
+    for &li in &order {
+        let vids = &mut line_vids[li];
+        for c in lines[li].line.0.iter() {
+            if !(c.x.is_finite() && c.y.is_finite()) {
+                continue;
+            }
+            let id = match grid.find(*c, &coords) {
+                Some(id) => id,
+                None => {
+                    coords.push(*c);
+                    grid.insert(*c, coords.len() - 1);
+                    coords.len() - 1
+                }
+            };
+            if vids.last() != Some(&id) {
+                vids.push(id);
+            }
+        }
+    }
+    let mut segs: Vec<Seg> = Vec::new();
+    for (li, vids) in line_vids.iter().enumerate() {
+        for w in vids.windows(2) {
+            segs.push((w[0], w[1], lines[li].barrier));
+        }
+    }
+    segs = dedupe(segs);
+
+    // 2. Join line ends (and other vertices) lying within tol of a segment.
+    if tol > 0.0 {
+        let splits = snap_vertices_to_segments(&mut coords, &mut grid, &segs, tol);
+        segs = dedupe(apply_splits(&segs, &splits, &coords));
+    }
+
+    // 3. Split crossings until none are left.
+    let mut unresolved = 0;
+    for round in 0..12 {
+        let (splits, count) = find_crossings(&mut coords, &mut grid, &segs, tol);
+        if count == 0 {
+            unresolved = 0;
+            break;
+        }
+        unresolved = count;
+        segs = dedupe(apply_splits(&segs, &splits, &coords));
+        if round == 11 {
+            unresolved = find_crossings(&mut coords, &mut grid, &segs, tol).1;
+        }
+    }
+
+    compact(coords, segs, unresolved)
+}
+
+/// Keeps one segment per vertex pair (strongest barrier), drops zero-length ones.
+fn dedupe(segs: Vec<Seg>) -> Vec<Seg> {
+    let mut map: BTreeMap<(usize, usize), Barrier> = BTreeMap::new();
+    for (a, b, bar) in segs {
+        if a == b {
+            continue;
+        }
+        let k = (a.min(b), a.max(b));
+        map.entry(k)
+            .and_modify(|e| *e = (*e).max(bar))
+            .or_insert(bar);
+    }
+    map.into_iter().map(|((a, b), bar)| (a, b, bar)).collect()
+}
+
+fn seg_tree(
+    segs: &[Seg],
+    coords: &[Coord<f64>],
+    pad: f64,
+) -> RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> {
+    let items = segs
+        .iter()
+        .enumerate()
+        .map(|(i, &(a, b, _))| {
+            let (p, q) = (coords[a], coords[b]);
+            GeomWithData::new(
+                Rectangle::from_corners(
+                    [p.x.min(q.x) - pad, p.y.min(q.y) - pad],
+                    [p.x.max(q.x) + pad, p.y.max(q.y) + pad],
+                ),
+                i,
+            )
+        })
+        .collect();
+    RTree::bulk_load(items)
+}
+
+/// Parameter of the projection of `c` on segment `p→q`, and the projected point.
+fn project(c: Coord<f64>, p: Coord<f64>, q: Coord<f64>) -> (f64, Coord<f64>) {
+    let d = q - p;
+    let len2 = d.x * d.x + d.y * d.y;
+    if len2 == 0.0 {
+        return (0.0, p);
+    }
+    let t = ((c.x - p.x) * d.x + (c.y - p.y) * d.y) / len2;
+    let t = t.clamp(0.0, 1.0);
+    (
+        t,
+        Coord {
+            x: p.x + t * d.x,
+            y: p.y + t * d.y,
+        },
+    )
+}
+
+fn snap_vertices_to_segments(
+    coords: &mut Vec<Coord<f64>>,
+    grid: &mut VertexGrid,
+    segs: &[Seg],
+    tol: f64,
+) -> Vec<Vec<usize>> {
+    let tree = seg_tree(segs, coords, tol);
+    // A vertex's strength: its strongest incident segment.
+    let mut level = vec![0u8; coords.len()];
+    let mut used = vec![false; coords.len()];
+    for &(a, b, bar) in segs {
+        level[a] = level[a].max(bar.level);
+        level[b] = level[b].max(bar.level);
+        used[a] = true;
+        used[b] = true;
+    }
+    let mut splits: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
+    let mut moved = vec![false; coords.len()];
+    for v in 0..coords.len() {
+        if !used[v] {
+            continue;
+        }
+        let c = coords[v];
+        let env = AABB::from_point([c.x, c.y]);
+        let mut hits: Vec<(f64, usize, Coord<f64>)> = Vec::new();
+        for item in tree.locate_in_envelope_intersecting(&env) {
+            let si = item.data;
+            let (a, b, _) = segs[si];
+            if a == v || b == v {
+                continue;
+            }
+            let (p, q) = (coords[a], coords[b]);
+            let (_, proj) = project(c, p, q);
+            let d = dist(proj, c);
+            if d <= tol && dist(proj, p) > tol && dist(proj, q) > tol {
+                hits.push((d, si, proj));
+            }
+        }
+        hits.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        for (_, si, proj) in hits {
+            // The weaker side moves: a footpath end joins a river bank where
+            // the bank is, a river never bends to a footpath.
+            if segs[si].2.level > level[v] && !moved[v] {
+                coords[v] = proj;
+                grid.insert(proj, v);
+                moved[v] = true;
+            }
+            splits[si].push(v);
+        }
+    }
+    splits
+}
+
+/// Splits every segment at the given vertices (ordered along the segment).
+fn apply_splits(segs: &[Seg], splits: &[Vec<usize>], coords: &[Coord<f64>]) -> Vec<Seg> {
+    let mut out = Vec::with_capacity(segs.len() + splits.iter().map(Vec::len).sum::<usize>());
+    for (i, &(a, b, bar)) in segs.iter().enumerate() {
+        let s = &splits[i];
+        if s.is_empty() {
+            out.push((a, b, bar));
+            continue;
+        }
+        let (p, q) = (coords[a], coords[b]);
+        let d = q - p;
+        let len2 = d.x * d.x + d.y * d.y;
+        let mut pts: Vec<(f64, usize)> = s
+            .iter()
+            .filter(|&&v| v != a && v != b)
+            .map(|&v| {
+                let c = coords[v];
+                (((c.x - p.x) * d.x + (c.y - p.y) * d.y) / len2, v)
+            })
+            .collect();
+        pts.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        pts.dedup_by_key(|x| x.1);
+        let mut prev = a;
+        for (_, v) in pts {
+            out.push((prev, v, bar));
+            prev = v;
+        }
+        out.push((prev, b, bar));
+    }
+    out
+}
+
+/// Finds crossings and collinear overlaps; returns split lists and their count.
+fn find_crossings(
+    coords: &mut Vec<Coord<f64>>,
+    grid: &mut VertexGrid,
+    segs: &[Seg],
+    tol: f64,
+) -> (Vec<Vec<usize>>, usize) {
+    let tree = seg_tree(segs, coords, 0.0);
+    let mut pairs: Vec<(usize, usize)> = tree
+        .intersection_candidates_with_other_tree(&tree)
+        .filter(|(x, y)| x.data < y.data)
+        .map(|(x, y)| (x.data, y.data))
+        .collect();
+    pairs.sort_unstable();
+    let mut splits: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
+    let mut count = 0;
+    for (i, j) in pairs {
+        let (a1, b1, _) = segs[i];
+        let (a2, b2, _) = segs[j];
+        let l1 = Line::new(coords[a1], coords[b1]);
+        let l2 = Line::new(coords[a2], coords[b2]);
+        match line_intersection(l1, l2) {
+            None => {}
+            Some(LineIntersection::SinglePoint { intersection, .. }) => {
+                // Reuse an end vertex when the crossing is (within tol) at it,
+                // but never bend a stronger line towards a weaker line's end:
+                // a community border must keep its exact course.
+                let (li, lj) = (segs[i].2.level, segs[j].2.level);
+                let near = |e: usize, other: (usize, usize)| {
+                    let (_, p) = project(coords[e], coords[other.0], coords[other.1]);
+                    dist(p, coords[e]) <= MICRO
+                };
+                let ends = [
+                    (a1, li, (a2, b2)),
+                    (b1, li, (a2, b2)),
+                    (a2, lj, (a1, b1)),
+                    (b2, lj, (a1, b1)),
+                ];
+                let at_end = ends
+                    .iter()
+                    .filter(|&&(e, lvl, other)| {
+                        dist(coords[e], intersection) <= tol
+                            && (lvl >= li.max(lj) || near(e, other))
+                    })
+                    .map(|&(e, _, _)| e)
+                    .min_by(|&x, &y| {
+                        dist(coords[x], intersection)
+                            .total_cmp(&dist(coords[y], intersection))
+                            .then(x.cmp(&y))
+                    });
+                let v = match at_end {
+                    Some(e) => e,
+                    // Crossings of several lines at one point share a vertex.
+                    None => match grid.find_within(intersection, coords, MICRO) {
+                        Some(id) => id,
+                        None => {
+                            coords.push(intersection);
+                            grid.insert(intersection, coords.len() - 1);
+                            coords.len() - 1
+                        }
+                    },
+                };
+                let mut hit = false;
+                if v != a1 && v != b1 {
+                    splits[i].push(v);
+                    hit = true;
+                }
+                if v != a2 && v != b2 {
+                    splits[j].push(v);
+                    hit = true;
+                }
+                if hit {
+                    count += 1;
+                }
+            }
+            Some(LineIntersection::Collinear { intersection }) => {
+                // The overlap's ends are end vertices of the two segments.
+                let mut hit = false;
+                for c in [intersection.start, intersection.end] {
+                    let v = [a1, b1, a2, b2]
+                        .into_iter()
+                        .min_by(|&x, &y| {
+                            dist(coords[x], c)
+                                .total_cmp(&dist(coords[y], c))
+                                .then(x.cmp(&y))
+                        })
+                        .expect("four candidates");
+                    if v != a1 && v != b1 {
+                        splits[i].push(v);
+                        hit = true;
+                    }
+                    if v != a2 && v != b2 {
+                        splits[j].push(v);
+                        hit = true;
+                    }
+                }
+                if hit {
+                    count += 1;
+                }
+            }
+        }
+    }
+    (splits, count)
+}
+
+/// Drops unused vertices and renumbers edges so that `a < b`, sorted.
+fn compact(coords: Vec<Coord<f64>>, segs: Vec<Seg>, unresolved: usize) -> NodedNetwork {
+    let mut new_id = vec![usize::MAX; coords.len()];
+    let mut vertices = Vec::new();
+    for &(a, b, _) in &segs {
+        for v in [a, b] {
+            if new_id[v] == usize::MAX {
+                new_id[v] = vertices.len();
+                vertices.push(coords[v]);
+            }
+        }
+    }
+    let mut edges: Vec<NodedEdge> = segs
+        .into_iter()
+        .map(|(a, b, barrier)| {
+            let (a, b) = (new_id[a], new_id[b]);
+            NodedEdge {
+                a: a.min(b),
+                b: a.max(b),
+                barrier,
+            }
+        })
+        .collect();
+    edges.sort_by_key(|e| (e.a, e.b));
+    NodedNetwork {
+        vertices,
+        edges,
+        unresolved_crossings: unresolved,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::BarrierKind;
+
+    fn road(pts: &[(f64, f64)], level: u8) -> BarrierLine {
+        BarrierLine {
+            line: pts.to_vec().into(),
+            barrier: Barrier {
+                level,
+                kind: BarrierKind::Road,
+            },
+        }
+    }
+
+    fn assert_planar(net: &NodedNetwork) {
+        for (i, e) in net.edges.iter().enumerate() {
+            for f in &net.edges[i + 1..] {
+                let l1 = Line::new(net.vertices[e.a], net.vertices[e.b]);
+                let l2 = Line::new(net.vertices[f.a], net.vertices[f.b]);
+                match line_intersection(l1, l2) {
+                    None => {}
+                    Some(LineIntersection::SinglePoint { intersection, .. }) => {
+                        let shared = [e.a, e.b]
+                            .iter()
+                            .any(|v| [f.a, f.b].contains(v) && net.vertices[*v] == intersection);
+                        assert!(shared, "edges {e:?} and {f:?} cross at {intersection:?}");
+                    }
+                    Some(LineIntersection::Collinear { .. }) => panic!("overlap {e:?} {f:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cross_is_split() {
+        let net = node(
+            &[
+                road(&[(0., 0.), (10., 0.)], 2),
+                road(&[(5., -5.), (5., 5.)], 2),
+            ],
+            0.01,
+        );
+        assert_eq!(net.edges.len(), 4);
+        assert_eq!(net.vertices.len(), 5);
+        assert_planar(&net);
+    }
+
+    #[test]
+    fn collinear_overlap_merges_and_keeps_strongest() {
+        let net = node(
+            &[
+                road(&[(0., 0.), (10., 0.)], 2),
+                road(&[(5., 0.), (15., 0.)], 4),
+            ],
+            0.01,
+        );
+        assert_eq!(net.edges.len(), 3);
+        let mid = net
+            .edges
+            .iter()
+            .find(|e| {
+                let (p, q) = (net.vertices[e.a], net.vertices[e.b]);
+                p.x.min(q.x) == 5.0 && p.x.max(q.x) == 10.0
+            })
+            .unwrap();
+        assert_eq!(mid.barrier.level, 4);
+        assert_planar(&net);
+    }
+
+    #[test]
+    fn undershoot_is_joined_and_strong_line_does_not_move() {
+        // A footpath stopping 3 cm short of a river.
+        let river = BarrierLine {
+            line: vec![(0., 0.), (10., 0.)].into(),
+            barrier: Barrier {
+                level: 4,
+                kind: BarrierKind::Water,
+            },
+        };
+        let net = node(&[river, road(&[(5., 10.), (5., 0.03)], 1)], 0.05);
+        assert_eq!(net.edges.len(), 3);
+        assert!(net.vertices.iter().any(|v| v.x == 5.0 && v.y == 0.0));
+        assert!(net.vertices.iter().all(|v| v.y == 0.0 || v.y == 10.0));
+    }
+
+    #[test]
+    fn near_vertices_merge() {
+        let net = node(
+            &[
+                road(&[(0., 0.), (10., 0.)], 2),
+                road(&[(10.01, 0.02), (10., 10.)], 2),
+            ],
+            0.05,
+        );
+        assert_eq!(net.vertices.len(), 3);
+    }
+
+    #[test]
+    fn many_random_lines_are_planar() {
+        // A tangle of lines through a common point plus a grid.
+        let mut lines = Vec::new();
+        for k in 0..12 {
+            let a = k as f64 * 0.37;
+            lines.push(road(
+                &[
+                    (50. - 60. * a.cos(), 50. - 60. * a.sin()),
+                    (50. + 60. * a.cos(), 50. + 60. * a.sin()),
+                ],
+                2,
+            ));
+        }
+        for k in 0..6 {
+            let x = k as f64 * 20.0 + 0.5;
+            lines.push(road(&[(x, -20.), (x, 120.)], 3));
+            lines.push(road(&[(-20., x), (120., x)], 3));
+        }
+        let net = node(&lines, 0.01);
+        assert_eq!(net.unresolved_crossings, 0);
+        assert_planar(&net);
+    }
+}

@@ -1,0 +1,383 @@
+//! Polygonize a noded network into faces (geo has no polygonize).
+//!
+//! Classic half-edge face tracing: at each vertex the outgoing half-edges are
+//! sorted by angle, and a face is walked by always turning to the next edge
+//! clockwise from the one we arrived on. Dangling edges (dead-end roads) and
+//! bridges (a road into a roundabout inside a block) bound no area, so they
+//! are removed first; a connected piece lying inside a face of another piece
+//! becomes a hole of that face.
+
+use super::noding::NodedNetwork;
+use geo::{Coord, LineString, Polygon};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
+
+/// A bounded face of the network.
+#[derive(Debug, Clone)]
+pub struct Face {
+    /// The face as a polygon: exterior counter-clockwise, holes clockwise.
+    pub polygon: Polygon<f64>,
+    /// Area in m² (exterior minus holes).
+    pub area: f64,
+}
+
+/// The faces of a network and, for each edge, the faces on its two sides.
+#[derive(Debug, Clone, Default)]
+pub struct Faces {
+    /// Bounded faces.
+    pub faces: Vec<Face>,
+    /// For edge `e` of the network: the face left of `a→b` and the face
+    /// left of `b→a` (`None` = unbounded, or the edge was removed as a
+    /// dangle or bridge).
+    pub edge_faces: Vec<[Option<usize>; 2]>,
+}
+
+/// Traces the bounded faces of a planar network.
+///
+/// ```
+/// use linli::blocks::{noding::node, polygonize::polygonize};
+/// use linli::model::{Barrier, BarrierKind, BarrierLine};
+/// let road = Barrier { level: 2, kind: BarrierKind::Road };
+/// let square = BarrierLine {
+///     line: vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0), (0.0, 0.0)].into(),
+///     barrier: road,
+/// };
+/// let dead_end = BarrierLine { line: vec![(5.0, 5.0), (5.0, 10.0)].into(), barrier: road };
+/// let faces = polygonize(&node(&[square, dead_end], 0.01));
+/// assert_eq!(faces.faces.len(), 1);
+/// assert_eq!(faces.faces[0].area, 100.0);
+/// ```
+pub fn polygonize(net: &NodedNetwork) -> Faces {
+    let nv = net.vertices.len();
+    let ne = net.edges.len();
+    let mut alive = vec![true; ne];
+    // Outgoing half-edges per vertex; half-edge h: edge h/2, h%2==0 is a→b.
+    let mut incident: Vec<Vec<usize>> = vec![Vec::new(); nv];
+    for (e, edge) in net.edges.iter().enumerate() {
+        incident[edge.a].push(2 * e);
+        incident[edge.b].push(2 * e + 1);
+    }
+    let origin = |h: usize| {
+        let e = &net.edges[h / 2];
+        if h % 2 == 0 {
+            e.a
+        } else {
+            e.b
+        }
+    };
+    let angle = |h: usize| {
+        let e = &net.edges[h / 2];
+        let (p, q) = if h % 2 == 0 {
+            (net.vertices[e.a], net.vertices[e.b])
+        } else {
+            (net.vertices[e.b], net.vertices[e.a])
+        };
+        (q.y - p.y).atan2(q.x - p.x)
+    };
+    for list in incident.iter_mut() {
+        list.sort_by(|&x, &y| angle(x).total_cmp(&angle(y)).then(x.cmp(&y)));
+    }
+
+    let mut half_face: Vec<usize>;
+    let mut cycles: Vec<Vec<usize>>;
+    loop {
+        prune_dangles(net, &mut alive, &incident);
+        let out: Vec<Vec<usize>> = incident
+            .iter()
+            .map(|l| l.iter().copied().filter(|&h| alive[h / 2]).collect())
+            .collect();
+        let mut pos = vec![0usize; 2 * ne];
+        for l in &out {
+            for (i, &h) in l.iter().enumerate() {
+                pos[h] = i;
+            }
+        }
+        half_face = vec![usize::MAX; 2 * ne];
+        cycles = Vec::new();
+        for start in 0..2 * ne {
+            if !alive[start / 2] || half_face[start] != usize::MAX {
+                continue;
+            }
+            let id = cycles.len();
+            let mut cyc = Vec::new();
+            let mut h = start;
+            loop {
+                half_face[h] = id;
+                cyc.push(h);
+                let twin = h ^ 1;
+                let l = &out[origin(twin)];
+                h = l[(pos[twin] + l.len() - 1) % l.len()];
+                if h == start {
+                    break;
+                }
+            }
+            cycles.push(cyc);
+        }
+        // A bridge has the same face on both sides: it bounds nothing.
+        let mut bridges = false;
+        for e in 0..ne {
+            if alive[e] && half_face[2 * e] == half_face[2 * e + 1] {
+                alive[e] = false;
+                bridges = true;
+            }
+        }
+        if !bridges {
+            break;
+        }
+    }
+
+    // Rings of a cycle: a boundary that touches itself at a vertex is split
+    // there, so every ring is simple (OGC-valid).
+    let rings = |cyc: &[usize]| -> Vec<Vec<Coord<f64>>> {
+        let vids: Vec<usize> = cyc.iter().map(|&h| origin(h)).collect();
+        split_pinches(&vids)
+            .into_iter()
+            .map(|loop_| {
+                let mut pts: Vec<Coord<f64>> = loop_.iter().map(|&v| net.vertices[v]).collect();
+                pts.push(pts[0]);
+                pts
+            })
+            .collect()
+    };
+    let signed_area = |pts: &[Coord<f64>]| -> f64 {
+        // Shoelace relative to the first point, for precision.
+        let o = pts[0];
+        let mut s = 0.0;
+        for w in pts.windows(2) {
+            s += (w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y);
+        }
+        s / 2.0
+    };
+
+    // Connected pieces, to keep a piece's own faces from "containing" it.
+    let mut comp: Vec<usize> = (0..nv).collect();
+    fn find(c: &mut [usize], mut x: usize) -> usize {
+        while c[x] != x {
+            c[x] = c[c[x]];
+            x = c[x];
+        }
+        x
+    }
+    for (e, edge) in net.edges.iter().enumerate() {
+        if alive[e] {
+            let (ra, rb) = (find(&mut comp, edge.a), find(&mut comp, edge.b));
+            if ra != rb {
+                comp[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+
+    let mut faces: Vec<(Vec<Coord<f64>>, f64, usize)> = Vec::new(); // ring, area, piece
+    let mut holes: Vec<Vec<Vec<Coord<f64>>>> = Vec::new();
+    let mut ext_area: Vec<f64> = Vec::new();
+    let mut cycle_face: Vec<Option<usize>> = vec![None; cycles.len()];
+    let mut outer: Vec<(usize, Vec<Vec<Coord<f64>>>)> = Vec::new(); // cycle, rings
+    for (ci, cyc) in cycles.iter().enumerate() {
+        let rs = rings(cyc);
+        let areas: Vec<f64> = rs.iter().map(|r| signed_area(r)).collect();
+        let total: f64 = areas.iter().sum();
+        if total > 0.0 {
+            // One ring runs counter-clockwise (the exterior); the loops
+            // pinched off it run clockwise and are holes touching it.
+            let ext = (0..rs.len())
+                .max_by(|&a, &b| areas[a].total_cmp(&areas[b]))
+                .expect("a cycle has a ring");
+            cycle_face[ci] = Some(faces.len());
+            let piece = find(&mut comp, origin(cyc[0]));
+            let mut hs = Vec::new();
+            let mut ext_ring = Vec::new();
+            for (k, r) in rs.into_iter().enumerate() {
+                if k == ext {
+                    ext_ring = r;
+                } else if areas[k] < 0.0 {
+                    hs.push(r);
+                }
+            }
+            ext_area.push(areas[ext]);
+            faces.push((ext_ring, total, piece));
+            holes.push(hs);
+        } else {
+            outer.push((
+                ci,
+                rs.into_iter()
+                    .zip(areas)
+                    .filter(|(_, a)| *a < 0.0)
+                    .map(|(r, _)| r)
+                    .collect(),
+            ));
+        }
+    }
+
+    // Each piece's outer boundary is a hole in the smallest face of another
+    // piece that contains it.
+    let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
+        faces
+            .iter()
+            .enumerate()
+            .map(|(i, (pts, _, _))| {
+                let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+                for c in pts {
+                    lo = [lo[0].min(c.x), lo[1].min(c.y)];
+                    hi = [hi[0].max(c.x), hi[1].max(c.y)];
+                }
+                GeomWithData::new(Rectangle::from_corners(lo, hi), i)
+            })
+            .collect(),
+    );
+    for (ci, hole_rings) in outer {
+        let piece = find(&mut comp, origin(cycles[ci][0]));
+        let probe = net.vertices[origin(cycles[ci][0])];
+        let container = tree
+            .locate_all_at_point(&[probe.x, probe.y])
+            .map(|g| g.data)
+            .filter(|&f| faces[f].2 != piece && point_in_ring(probe, &faces[f].0))
+            .min_by(|&x, &y| ext_area[x].total_cmp(&ext_area[y]).then(x.cmp(&y)));
+        if let Some(f) = container {
+            cycle_face[ci] = Some(f);
+            for h in hole_rings {
+                faces[f].1 += signed_area(&h);
+                holes[f].push(h);
+            }
+        }
+    }
+
+    let faces: Vec<Face> = faces
+        .into_iter()
+        .zip(holes)
+        .map(|((ext, a, _), hs)| {
+            // `a` is the exterior less every hole (pinched or of another piece).
+            Face {
+                polygon: Polygon::new(LineString(ext), hs.into_iter().map(LineString).collect()),
+                area: a,
+            }
+        })
+        .collect();
+    let edge_faces = (0..ne)
+        .map(|e| {
+            if !alive[e] {
+                return [None, None];
+            }
+            [
+                cycle_face[half_face[2 * e]],
+                cycle_face[half_face[2 * e + 1]],
+            ]
+        })
+        .collect();
+    Faces { faces, edge_faces }
+}
+
+/// Splits a closed vertex sequence at repeated vertices into simple loops.
+fn split_pinches(vids: &[usize]) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<usize> = Vec::with_capacity(vids.len());
+    let mut at: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for &v in vids {
+        if let Some(&i) = at.get(&v) {
+            let loop_: Vec<usize> = stack.drain(i..).collect();
+            for u in &loop_ {
+                at.remove(u);
+            }
+            out.push(loop_);
+        }
+        at.insert(v, stack.len());
+        stack.push(v);
+    }
+    if !stack.is_empty() {
+        out.push(stack);
+    }
+    out.retain(|l| l.len() >= 3);
+    out
+}
+
+/// Removes edges hanging from vertices of degree 1, repeatedly.
+fn prune_dangles(net: &NodedNetwork, alive: &mut [bool], incident: &[Vec<usize>]) {
+    let mut degree: Vec<usize> = incident
+        .iter()
+        .map(|l| l.iter().filter(|&&h| alive[h / 2]).count())
+        .collect();
+    let mut stack: Vec<usize> = (0..degree.len()).filter(|&v| degree[v] == 1).collect();
+    while let Some(v) = stack.pop() {
+        if degree[v] != 1 {
+            continue;
+        }
+        if let Some(&h) = incident[v].iter().find(|&&h| alive[h / 2]) {
+            let e = h / 2;
+            alive[e] = false;
+            degree[v] -= 1;
+            let other = if net.edges[e].a == v {
+                net.edges[e].b
+            } else {
+                net.edges[e].a
+            };
+            degree[other] -= 1;
+            if degree[other] == 1 {
+                stack.push(other);
+            }
+        }
+    }
+}
+
+/// Even-odd test of a point against a closed ring.
+pub(crate) fn point_in_ring(p: Coord<f64>, ring: &[Coord<f64>]) -> bool {
+    let mut inside = false;
+    for w in ring.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if (a.y > p.y) != (b.y > p.y) {
+            let x = a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x);
+            if p.x < x {
+                inside = !inside;
+            }
+        }
+    }
+    inside
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blocks::noding::node;
+    use crate::model::{Barrier, BarrierKind, BarrierLine};
+    use geo::{Area, Validation};
+
+    fn l(pts: &[(f64, f64)]) -> BarrierLine {
+        BarrierLine {
+            line: pts.to_vec().into(),
+            barrier: Barrier {
+                level: 2,
+                kind: BarrierKind::Road,
+            },
+        }
+    }
+
+    #[test]
+    fn grid_of_four() {
+        let lines = vec![
+            l(&[(0., 0.), (20., 0.), (20., 20.), (0., 20.), (0., 0.)]),
+            l(&[(10., -5.), (10., 25.)]),
+            l(&[(-5., 10.), (25., 10.)]),
+        ];
+        let f = polygonize(&node(&lines, 0.01));
+        assert_eq!(f.faces.len(), 4);
+        for face in &f.faces {
+            assert!((face.area - 100.0).abs() < 1e-9);
+            assert!(face.polygon.is_valid());
+        }
+    }
+
+    #[test]
+    fn island_becomes_hole_and_bridge_is_removed() {
+        let lines = vec![
+            l(&[(0., 0.), (100., 0.), (100., 100.), (0., 100.), (0., 0.)]),
+            l(&[(40., 40.), (60., 40.), (60., 60.), (40., 60.), (40., 40.)]),
+            l(&[(0., 50.), (40., 50.)]), // a bridge into the island
+        ];
+        let f = polygonize(&node(&lines, 0.01));
+        assert_eq!(f.faces.len(), 2);
+        let total: f64 = f.faces.iter().map(|x| x.area).sum();
+        assert!((total - 10_000.0).abs() < 1e-9);
+        let big = f.faces.iter().find(|x| x.area > 1000.0).unwrap();
+        assert_eq!(big.polygon.interiors().len(), 1);
+        assert!((big.polygon.unsigned_area() - 9_600.0).abs() < 1e-9);
+        assert!(big.polygon.is_valid());
+    }
+}

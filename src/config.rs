@@ -1,0 +1,393 @@
+//! Scenario parameters (`scenario.toml`), with the seeds' defaults.
+//!
+//! Every field has a default, so an empty file (or none) is a valid
+//! configuration. Unknown keys are rejected so that a typo is an error rather
+//! than a silently ignored setting.
+
+use crate::error::Problem;
+use crate::model::{BarrierKind, CommunityKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// All parameters of a scenario.
+///
+/// ```
+/// let cfg = linli::config::Config::from_toml_str("[targets]\nrural = 120\n", "scenario.toml").unwrap();
+/// assert_eq!(cfg.targets.rural, 120);
+/// assert_eq!(cfg.targets.urban, 300);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// A name for reports.
+    pub name: String,
+    /// The CRS of the input layers, e.g. `"EPSG:4547"`; lon/lat when absent.
+    pub crs: Option<String>,
+    /// Neighborhood size targets.
+    pub targets: Targets,
+    /// How households are estimated for buildings without a `households` value.
+    pub households: HouseholdEstimate,
+    /// Barrier levels and noding.
+    pub barriers: Barriers,
+    /// Walking and coverage thresholds.
+    pub walking: Walking,
+    /// Social-worker standard.
+    pub staffing: Staffing,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            name: "scenario".into(),
+            crs: None,
+            targets: Targets::default(),
+            households: HouseholdEstimate::default(),
+            barriers: Barriers::default(),
+            walking: Walking::default(),
+            staffing: Staffing::default(),
+        }
+    }
+}
+
+/// Households per neighborhood by community kind (seeds, 002 §1(一)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Targets {
+    /// Urban communities: about 300 households.
+    pub urban: u32,
+    /// Rural (涉农) communities: about 150 households.
+    pub rural: u32,
+    /// Resettlement (拆迁安置) compounds: as urban.
+    pub resettlement: u32,
+    /// Allowed relative deviation from the target (±1/3 by default).
+    pub tolerance: f64,
+    /// Fewest buildings in an urban neighborhood (soft).
+    pub min_buildings: u32,
+    /// Most buildings in an urban neighborhood (soft).
+    pub max_buildings: u32,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            urban: 300,
+            rural: 150,
+            resettlement: 300,
+            tolerance: 1.0 / 3.0,
+            min_buildings: 3,
+            max_buildings: 10,
+        }
+    }
+}
+
+impl Targets {
+    /// The household target for a community kind.
+    ///
+    /// ```
+    /// use linli::{config::Targets, model::CommunityKind};
+    /// assert_eq!(Targets::default().for_kind(CommunityKind::Rural), 150);
+    /// ```
+    pub fn for_kind(&self, kind: CommunityKind) -> u32 {
+        match kind {
+            CommunityKind::Urban => self.urban,
+            CommunityKind::Rural => self.rural,
+            CommunityKind::Resettlement => self.resettlement,
+        }
+    }
+}
+
+/// Estimation of households from a footprint: `area × levels / unit_size_m2`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HouseholdEstimate {
+    /// Gross floor area per household, m² (a Chinese flat is about 90–110 m² gross).
+    pub unit_size_m2: f64,
+    /// Levels assumed when a building has no `levels` property.
+    pub default_levels: f64,
+    /// Values of the `use` property that mean no households (schools, shops, firms…).
+    pub non_residential_uses: Vec<String>,
+}
+
+impl Default for HouseholdEstimate {
+    fn default() -> Self {
+        HouseholdEstimate {
+            unit_size_m2: 100.0,
+            default_levels: 3.0,
+            non_residential_uses: [
+                "commercial",
+                "retail",
+                "office",
+                "industrial",
+                "school",
+                "education",
+                "hospital",
+                "public",
+                "civic",
+                "religious",
+                "warehouse",
+                "other",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        }
+    }
+}
+
+/// Barrier strength by kind and road class; higher is stronger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Barriers {
+    /// Vertices closer than this (metres) are merged while noding; a line end
+    /// this close to another line is joined to it.
+    pub snap_tolerance_m: f64,
+    /// Community borders: the strongest barrier.
+    pub community: u8,
+    /// Rivers, canals, lakes.
+    pub water: u8,
+    /// Railways.
+    pub rail: u8,
+    /// Landmark (park, campus, institution) edges.
+    pub landmark: u8,
+    /// Roads by OSM `highway` class.
+    pub roads: BTreeMap<String, u8>,
+    /// Roads whose class is not in `roads`.
+    pub other_road: u8,
+}
+
+impl Default for Barriers {
+    fn default() -> Self {
+        let roads = [
+            ("motorway", 4),
+            ("motorway_link", 4),
+            ("trunk", 4),
+            ("trunk_link", 4),
+            ("primary", 4),
+            ("primary_link", 4),
+            ("secondary", 3),
+            ("secondary_link", 3),
+            ("tertiary", 3),
+            ("tertiary_link", 3),
+            ("residential", 2),
+            ("unclassified", 2),
+            ("living_street", 2),
+            ("service", 2),
+            ("road", 2),
+            ("pedestrian", 1),
+            ("footway", 1),
+            ("path", 1),
+            ("cycleway", 1),
+            ("steps", 1),
+            ("track", 1),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        Barriers {
+            snap_tolerance_m: 0.05,
+            community: 5,
+            water: 4,
+            rail: 4,
+            landmark: 1,
+            roads,
+            other_road: 2,
+        }
+    }
+}
+
+impl Barriers {
+    /// The level of a barrier of `kind` (road `class` used for roads).
+    ///
+    /// ```
+    /// use linli::{config::Barriers, model::BarrierKind};
+    /// let b = Barriers::default();
+    /// assert!(b.level(BarrierKind::Road, "primary") > b.level(BarrierKind::Road, "residential"));
+    /// assert!(b.level(BarrierKind::Community, "") > b.level(BarrierKind::Water, ""));
+    /// ```
+    pub fn level(&self, kind: BarrierKind, class: &str) -> u8 {
+        match kind {
+            BarrierKind::Community => self.community,
+            BarrierKind::Water => self.water,
+            BarrierKind::Rail => self.rail,
+            BarrierKind::Landmark => self.landmark,
+            BarrierKind::Road => *self.roads.get(class).unwrap_or(&self.other_road),
+        }
+    }
+}
+
+/// Walking speed and service thresholds (GB 50180-2018 life circles).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Walking {
+    /// km/h; 4 km/h makes 15 minutes = 1,000 m.
+    pub speed_kmh: f64,
+    /// Threshold per facility kind.
+    pub thresholds: BTreeMap<String, Threshold>,
+    /// Threshold for kinds not listed.
+    pub default_threshold: Threshold,
+}
+
+impl Default for Walking {
+    fn default() -> Self {
+        let mut thresholds = BTreeMap::new();
+        thresholds.insert("community_centre".into(), Threshold::Minutes(15.0));
+        thresholds.insert("neighborhood_office".into(), Threshold::Metres(500.0));
+        Walking {
+            speed_kmh: 4.0,
+            thresholds,
+            default_threshold: Threshold::Minutes(15.0),
+        }
+    }
+}
+
+/// A service threshold, in walking minutes or network metres.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Threshold {
+    /// Walking minutes at the scenario's speed.
+    Minutes(f64),
+    /// Network metres.
+    Metres(f64),
+}
+
+/// Social workers per neighborhoods (seeds: one per 2–3 neighborhoods).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Staffing {
+    /// Fewest neighborhoods one worker should serve.
+    pub min_neighborhoods_per_worker: f64,
+    /// Most neighborhoods one worker should serve.
+    pub max_neighborhoods_per_worker: f64,
+}
+
+impl Default for Staffing {
+    fn default() -> Self {
+        Staffing {
+            min_neighborhoods_per_worker: 2.0,
+            max_neighborhoods_per_worker: 3.0,
+        }
+    }
+}
+
+impl Config {
+    /// Parses and validates a `scenario.toml`; `file` names it in errors.
+    pub fn from_toml_str(text: &str, file: &str) -> Result<Config, Vec<Problem>> {
+        let cfg: Config = toml::from_str(text).map_err(|e| {
+            vec![
+                Problem::file(file, format!("cannot read settings: {}", e.message()))
+                    .with_hint("see README.md, section \"scenario.toml\", for the keys"),
+            ]
+        })?;
+        let problems = cfg.validate(file);
+        if problems.is_empty() {
+            Ok(cfg)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Checks the values make sense; returns every problem found.
+    pub fn validate(&self, file: &str) -> Vec<Problem> {
+        let mut p = Vec::new();
+        let t = &self.targets;
+        for (name, v) in [
+            ("targets.urban", t.urban),
+            ("targets.rural", t.rural),
+            ("targets.resettlement", t.resettlement),
+        ] {
+            if v == 0 {
+                p.push(Problem::file(file, format!("{name} must be at least 1")));
+            }
+        }
+        if !(t.tolerance > 0.0 && t.tolerance < 1.0) {
+            p.push(Problem::file(
+                file,
+                format!("targets.tolerance is {}, must be in (0, 1)", t.tolerance),
+            ));
+        }
+        if t.min_buildings > t.max_buildings {
+            p.push(Problem::file(
+                file,
+                "targets.min_buildings is greater than targets.max_buildings",
+            ));
+        }
+        let h = &self.households;
+        if !(h.unit_size_m2.is_finite() && h.unit_size_m2 > 0.0) {
+            p.push(Problem::file(file, "households.unit_size_m2 must be > 0"));
+        }
+        if !(h.default_levels.is_finite() && h.default_levels > 0.0) {
+            p.push(Problem::file(file, "households.default_levels must be > 0"));
+        }
+        let s = self.barriers.snap_tolerance_m;
+        if !(s.is_finite() && (0.0..=10.0).contains(&s)) {
+            p.push(
+                Problem::file(file, format!("barriers.snap_tolerance_m is {s}"))
+                    .with_hint("use a few centimetres, e.g. 0.05"),
+            );
+        }
+        if !(self.walking.speed_kmh.is_finite() && self.walking.speed_kmh > 0.0) {
+            p.push(Problem::file(file, "walking.speed_kmh must be > 0"));
+        }
+        for (kind, th) in self.walking.thresholds.iter().chain([(
+            &"default_threshold".to_string(),
+            &self.walking.default_threshold,
+        )]) {
+            let v = match th {
+                Threshold::Minutes(v) | Threshold::Metres(v) => *v,
+            };
+            if !(v.is_finite() && v > 0.0) {
+                p.push(Problem::file(
+                    file,
+                    format!("walking threshold for {kind} must be > 0"),
+                ));
+            }
+        }
+        let st = &self.staffing;
+        if !(st.min_neighborhoods_per_worker > 0.0
+            && st.min_neighborhoods_per_worker <= st.max_neighborhoods_per_worker)
+        {
+            p.push(Problem::file(
+                file,
+                "staffing needs 0 < min_neighborhoods_per_worker <= max_neighborhoods_per_worker",
+            ));
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(
+            Config::from_toml_str("", "s.toml").unwrap(),
+            Config::default()
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        let e = Config::from_toml_str("[targets]\nurbn = 3\n", "s.toml").unwrap_err();
+        assert!(e[0].to_string().contains("urbn"), "{}", e[0]);
+    }
+
+    #[test]
+    fn thresholds_parse() {
+        let c = Config::from_toml_str(
+            "[walking.thresholds]\nclinic = { minutes = 10 }\npost = { metres = 300 }\n",
+            "s.toml",
+        )
+        .unwrap();
+        assert_eq!(c.walking.thresholds["clinic"], Threshold::Minutes(10.0));
+        assert_eq!(c.walking.thresholds["post"], Threshold::Metres(300.0));
+    }
+
+    #[test]
+    fn bad_values_are_listed() {
+        let e =
+            Config::from_toml_str("[targets]\nurban = 0\ntolerance = 2\n", "s.toml").unwrap_err();
+        assert_eq!(e.len(), 2);
+    }
+}

@@ -1,0 +1,10 @@
+//! linli (邻里): plans neighborhoods for community governance.
+pub mod blocks;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod model;
+pub mod pipeline;
+pub mod project;
+pub mod read;
+pub mod write;

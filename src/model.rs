@@ -1,0 +1,170 @@
+//! The scenario on the metric plane: plain types, coordinates in metres.
+//!
+//! Nothing here knows about files or coordinate systems; the `read` stage
+//! builds these and the algorithms consume them.
+
+use geo::{MultiPolygon, Point, Polygon};
+use serde::Serialize;
+
+/// Kind of community, which sets its neighborhood target (seeds 002 §1(一)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommunityKind {
+    /// Urban community: about 300 households per neighborhood.
+    Urban,
+    /// Rural (涉农) community: about 150 households.
+    Rural,
+    /// Resettlement (拆迁安置) community: as urban.
+    Resettlement,
+}
+
+impl CommunityKind {
+    /// Parses the `kind` property; `None` for unknown values.
+    ///
+    /// ```
+    /// use linli::model::CommunityKind;
+    /// assert_eq!(CommunityKind::parse("Rural"), Some(CommunityKind::Rural));
+    /// assert_eq!(CommunityKind::parse("涉农"), Some(CommunityKind::Rural));
+    /// assert_eq!(CommunityKind::parse("suburb"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "urban" | "城市" | "城镇" => Some(CommunityKind::Urban),
+            "rural" | "涉农" | "农村" => Some(CommunityKind::Rural),
+            "resettlement" | "拆迁安置" | "安置" => Some(CommunityKind::Resettlement),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommunityKind::Urban => "urban",
+            CommunityKind::Rural => "rural",
+            CommunityKind::Resettlement => "resettlement",
+        }
+    }
+}
+
+/// A community (社区): the area neighborhoods must tile.
+#[derive(Debug, Clone)]
+pub struct Community {
+    /// Stable id from the input.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The street (街道) it belongs to.
+    pub street: String,
+    /// Urban, rural or resettlement.
+    pub kind: CommunityKind,
+    /// Full-time social workers, when known.
+    pub social_workers: Option<u32>,
+    /// Its area, in metres.
+    pub area: MultiPolygon<f64>,
+}
+
+/// A building (楼幢) with its households.
+#[derive(Debug, Clone)]
+pub struct Building {
+    /// Stable id from the input (or `b<index>` when absent).
+    pub id: String,
+    /// Footprint, when the input has one.
+    pub footprint: Option<Polygon<f64>>,
+    /// Where the building is: the footprint centroid, or the input point.
+    pub location: Point<f64>,
+    /// Households living in it.
+    pub households: u32,
+    /// Whether `households` was estimated from footprint and levels.
+    pub estimated: bool,
+    /// The `use` property (residential, school, …), lowercased.
+    pub use_: String,
+}
+
+/// What a barrier line is; the config maps it (and road class) to a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BarrierKind {
+    /// A community border.
+    Community,
+    /// A river, canal or lake shore.
+    Water,
+    /// A railway.
+    Rail,
+    /// A road of some class.
+    Road,
+    /// The edge of a landmark (park, campus, institution).
+    Landmark,
+}
+
+impl BarrierKind {
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BarrierKind::Community => "community",
+            BarrierKind::Water => "water",
+            BarrierKind::Rail => "rail",
+            BarrierKind::Road => "road",
+            BarrierKind::Landmark => "landmark",
+        }
+    }
+}
+
+/// How strong a barrier is: its level (higher is stronger) and its kind.
+///
+/// Ordered by level first, so `max` picks the strongest barrier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Barrier {
+    /// Strength; the community border is the strongest.
+    pub level: u8,
+    /// What it is.
+    pub kind: BarrierKind,
+}
+
+/// A barrier polyline: a road, river, railway, landmark or community edge.
+#[derive(Debug, Clone)]
+pub struct BarrierLine {
+    /// The line, in metres.
+    pub line: geo::LineString<f64>,
+    /// Its strength and kind.
+    pub barrier: Barrier,
+}
+
+/// A residential compound (小区).
+#[derive(Debug, Clone)]
+pub struct Compound {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Its area.
+    pub area: MultiPolygon<f64>,
+}
+
+/// A service facility (community centre, neighborhood office, clinic, …).
+#[derive(Debug, Clone)]
+pub struct Facility {
+    /// Stable id.
+    pub id: String,
+    /// Kind, e.g. `community_centre`.
+    pub kind: String,
+    /// Display name.
+    pub name: String,
+    /// Where it is.
+    pub location: Point<f64>,
+}
+
+/// A whole scenario on the metric plane.
+#[derive(Debug, Clone, Default)]
+pub struct Scenario {
+    /// Communities, in input order.
+    pub communities: Vec<Community>,
+    /// Buildings, in input order.
+    pub buildings: Vec<Building>,
+    /// Barrier lines (roads, water, rail, landmark rings; community borders
+    /// are added by the blocks stage from `communities`).
+    pub barriers: Vec<BarrierLine>,
+    /// Residential compounds.
+    pub compounds: Vec<Compound>,
+    /// Facilities.
+    pub facilities: Vec<Facility>,
+}

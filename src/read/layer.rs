@@ -1,0 +1,251 @@
+//! One GeoJSON layer: parse, check structure, convert geometries.
+
+use crate::error::Problem;
+use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
+use geojson::{GeoJson, GeometryValue, JsonObject, Position};
+
+/// A feature of a layer, before projection.
+#[derive(Debug, Clone)]
+pub struct RawFeature {
+    /// Position in the FeatureCollection.
+    pub index: usize,
+    /// `id` member or `id` property, as text.
+    pub id: Option<String>,
+    /// The geometry (input CRS).
+    pub geometry: GeometryValue,
+    /// Properties (empty when absent).
+    pub properties: JsonObject,
+}
+
+/// Parses a layer's text into features; `file` names it in errors.
+///
+/// Features without geometry are reported; everything else about geometry is
+/// checked when it is converted.
+pub fn parse_layer(file: &str, text: &str) -> Result<Vec<RawFeature>, Vec<Problem>> {
+    let gj: GeoJson = text.parse().map_err(|e: geojson::Error| {
+        vec![Problem::file(file, format!("not valid GeoJSON: {e}"))
+            .with_hint("each layer must be a GeoJSON FeatureCollection (RFC 7946)")]
+    })?;
+    let fc = match gj {
+        GeoJson::FeatureCollection(fc) => fc,
+        GeoJson::Feature(_) => {
+            return Err(vec![Problem::file(
+                file,
+                "is a single Feature, not a FeatureCollection",
+            )
+            .with_hint(
+                "wrap it: {\"type\": \"FeatureCollection\", \"features\": [ … ]}",
+            )])
+        }
+        GeoJson::Geometry(_) => {
+            return Err(vec![Problem::file(
+                file,
+                "is a bare Geometry, not a FeatureCollection",
+            )
+            .with_hint(
+                "wrap it in a Feature inside a FeatureCollection, with properties",
+            )])
+        }
+    };
+    let mut out = Vec::with_capacity(fc.features.len());
+    let mut problems = Vec::new();
+    for (index, f) in fc.features.into_iter().enumerate() {
+        let properties = f.properties.unwrap_or_default();
+        let id = match &f.id {
+            Some(geojson::feature::Id::String(s)) => Some(s.clone()),
+            Some(geojson::feature::Id::Number(n)) => Some(n.to_string()),
+            None => properties.get("id").and_then(|v| match v {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }),
+        };
+        match f.geometry {
+            Some(g) => out.push(RawFeature {
+                index,
+                id,
+                geometry: g.value,
+                properties,
+            }),
+            None => problems.push(Problem::feature(file, index, id, "has no geometry")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The name of a geometry's type, for messages.
+pub fn type_name(g: &GeometryValue) -> &'static str {
+    match g {
+        GeometryValue::Point { .. } => "Point",
+        GeometryValue::MultiPoint { .. } => "MultiPoint",
+        GeometryValue::LineString { .. } => "LineString",
+        GeometryValue::MultiLineString { .. } => "MultiLineString",
+        GeometryValue::Polygon { .. } => "Polygon",
+        GeometryValue::MultiPolygon { .. } => "MultiPolygon",
+        GeometryValue::GeometryCollection { .. } => "GeometryCollection",
+    }
+}
+
+/// Converts positions with `f` (input CRS → metres); the error is a message.
+pub struct Converter<'a> {
+    /// The coordinate transform.
+    pub f: &'a dyn Fn(f64, f64) -> Result<Coord<f64>, String>,
+}
+
+impl Converter<'_> {
+    fn pos(&self, p: &Position) -> Result<Coord<f64>, String> {
+        let s = p.as_slice();
+        if s.len() < 2 {
+            return Err(format!("a position has {} number(s), needs 2", s.len()));
+        }
+        if !(s[0].is_finite() && s[1].is_finite()) {
+            return Err("a position is not a finite number".into());
+        }
+        (self.f)(s[0], s[1])
+    }
+
+    /// A point.
+    pub fn point(&self, p: &Position) -> Result<Point<f64>, String> {
+        self.pos(p).map(Point::from)
+    }
+
+    /// A line with at least two distinct positions.
+    pub fn line(&self, ps: &[Position]) -> Result<LineString<f64>, String> {
+        let cs = ps
+            .iter()
+            .map(|p| self.pos(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        if cs.len() < 2 {
+            return Err(format!(
+                "a line has {} position(s), needs at least 2",
+                cs.len()
+            ));
+        }
+        Ok(LineString(cs))
+    }
+
+    /// A polygon; rings must be closed and have at least 4 positions.
+    pub fn polygon(&self, rings: &[Vec<Position>]) -> Result<Polygon<f64>, String> {
+        if rings.is_empty() {
+            return Err("a polygon has no rings".into());
+        }
+        let mut out = Vec::with_capacity(rings.len());
+        for (k, r) in rings.iter().enumerate() {
+            let which = if k == 0 {
+                "the exterior ring".to_string()
+            } else {
+                format!("hole {k}")
+            };
+            if r.len() < 4 {
+                return Err(format!(
+                    "{which} has {} position(s); a ring needs at least 4",
+                    r.len()
+                ));
+            }
+            if r.first().map(Position::as_slice) != r.last().map(Position::as_slice) {
+                return Err(format!(
+                    "{which} is not closed (its first and last positions differ)"
+                ));
+            }
+            out.push(LineString(
+                r.iter()
+                    .map(|p| self.pos(p))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ));
+        }
+        let ext = out.remove(0);
+        Ok(Polygon::new(ext, out))
+    }
+
+    /// Polygon or MultiPolygon as a MultiPolygon; `None` for other types.
+    pub fn areal(&self, g: &GeometryValue) -> Option<Result<MultiPolygon<f64>, String>> {
+        match g {
+            GeometryValue::Polygon { coordinates } => {
+                Some(self.polygon(coordinates).map(|p| MultiPolygon(vec![p])))
+            }
+            GeometryValue::MultiPolygon { coordinates } => Some(
+                coordinates
+                    .iter()
+                    .map(|p| self.polygon(p))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(MultiPolygon),
+            ),
+            _ => None,
+        }
+    }
+
+    /// LineString or MultiLineString as lines; `None` for other types.
+    pub fn lineal(&self, g: &GeometryValue) -> Option<Result<Vec<LineString<f64>>, String>> {
+        match g {
+            GeometryValue::LineString { coordinates } => {
+                Some(self.line(coordinates).map(|l| vec![l]))
+            }
+            GeometryValue::MultiLineString { coordinates } => Some(
+                coordinates
+                    .iter()
+                    .map(|l| self.line(l))
+                    .collect::<Result<Vec<_>, _>>(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// Calls `f` on every position of a geometry.
+pub fn for_each_position(g: &GeometryValue, f: &mut dyn FnMut(&Position)) {
+    match g {
+        GeometryValue::Point { coordinates } => f(coordinates),
+        GeometryValue::MultiPoint { coordinates } | GeometryValue::LineString { coordinates } => {
+            coordinates.iter().for_each(f)
+        }
+        GeometryValue::MultiLineString { coordinates } | GeometryValue::Polygon { coordinates } => {
+            coordinates.iter().flatten().for_each(f)
+        }
+        GeometryValue::MultiPolygon { coordinates } => {
+            coordinates.iter().flatten().flatten().for_each(f)
+        }
+        GeometryValue::GeometryCollection { geometries } => {
+            for g in geometries {
+                for_each_position(&g.value, f);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_a_feature_collection() {
+        let e =
+            parse_layer("roads.geojson", r#"{"type":"Point","coordinates":[1,2]}"#).unwrap_err();
+        assert!(e[0].to_string().contains("bare Geometry"), "{}", e[0]);
+    }
+
+    #[test]
+    fn broken_json_names_the_file() {
+        let e = parse_layer("roads.geojson", "{\"type\": ").unwrap_err();
+        assert!(e[0]
+            .to_string()
+            .starts_with("roads.geojson: not valid GeoJSON"));
+    }
+
+    #[test]
+    fn unclosed_ring() {
+        let c = Converter {
+            f: &|x, y| Ok(Coord { x, y }),
+        };
+        let ring: Vec<Position> = vec![
+            [0., 0.].into(),
+            [1., 0.].into(),
+            [1., 1.].into(),
+            [0., 1.].into(),
+        ];
+        assert!(c.polygon(&[ring]).unwrap_err().contains("not closed"));
+    }
+}

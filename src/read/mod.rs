@@ -1,0 +1,753 @@
+//! Read a scenario: layers → validated plain types on the metric plane.
+//!
+//! A scenario is a folder of GeoJSON layers (DESIGN.md §2) plus an optional
+//! `scenario.toml`. Every problem found is collected and returned at once,
+//! each naming the file, the feature index and id, and what is wrong.
+
+pub mod households;
+pub mod layer;
+
+use crate::config::Config;
+use crate::error::{Error, Problem};
+use crate::model::*;
+use crate::project::{looks_projected, suggest_epsg, Crs, InputTransform, Projector};
+use geo::{Area, BoundingRect, Centroid, Coord, MultiPolygon, Validation};
+use geojson::GeometryValue;
+use layer::{parse_layer, type_name, Converter, RawFeature};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// Layer files a scenario folder may hold.
+pub const LAYER_FILES: &[&str] = &[
+    "communities.geojson",
+    "buildings.geojson",
+    "roads.geojson",
+    "water.geojson",
+    "rail.geojson",
+    "landmarks.geojson",
+    "compounds.geojson",
+    "facilities.geojson",
+    "staff.csv",
+    "scenario.toml",
+];
+
+/// The raw texts of a scenario's files, from a folder or embedded.
+#[derive(Debug, Clone)]
+pub struct ScenarioFiles {
+    /// Prefix for file names in messages (the folder).
+    pub label: String,
+    /// File name → contents, for the files present.
+    pub files: BTreeMap<String, String>,
+}
+
+impl ScenarioFiles {
+    /// Reads the known layer files of a folder.
+    pub fn from_dir(dir: &Path) -> Result<Self, Error> {
+        if !dir.is_dir() {
+            return Err(Error::Input(vec![Problem::file(
+                dir.display().to_string(),
+                "is not a folder",
+            )
+            .with_hint("a scenario is a folder holding communities.geojson, buildings.geojson, roads.geojson, …")]));
+        }
+        let mut files = BTreeMap::new();
+        for name in LAYER_FILES {
+            let p = dir.join(name);
+            if p.exists() {
+                let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                files.insert(name.to_string(), text);
+            }
+        }
+        Ok(ScenarioFiles {
+            label: dir.display().to_string(),
+            files,
+        })
+    }
+
+    /// Wraps in-memory texts (e.g. the embedded demo).
+    pub fn from_memory(label: &str, files: &[(&str, &str)]) -> Self {
+        ScenarioFiles {
+            label: label.to_string(),
+            files: files
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        format!("{}/{}", self.label.trim_end_matches('/'), name)
+    }
+}
+
+/// Options that override `scenario.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Input CRS, e.g. `EPSG:4547` (the CLI's `--crs`).
+    pub crs: Option<String>,
+}
+
+/// What reading found, for the report.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ReadReport {
+    /// Features per layer file.
+    pub features: BTreeMap<String, usize>,
+    /// Buildings whose households were estimated.
+    pub estimated_buildings: usize,
+    /// Households estimated.
+    pub estimated_households: u64,
+    /// Non-fatal findings.
+    pub warnings: Vec<String>,
+}
+
+/// A scenario read, validated and projected.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The scenario on the metric plane.
+    pub scenario: Scenario,
+    /// Its parameters.
+    pub config: Config,
+    /// Plane ↔ lon/lat, for writing outputs.
+    pub projector: Projector,
+    /// What reading found.
+    pub report: ReadReport,
+}
+
+/// Reads, validates and projects a scenario.
+pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded, Error> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let config = match files.files.get("scenario.toml") {
+        Some(t) => match Config::from_toml_str(t, &files.path("scenario.toml")) {
+            Ok(c) => c,
+            Err(p) => return Err(Error::Input(p)),
+        },
+        None => Config::default(),
+    };
+    for required in ["buildings.geojson", "roads.geojson"] {
+        if !files.files.contains_key(required) {
+            problems.push(
+                Problem::file(files.path(required), "is missing")
+                    .with_hint("a scenario needs at least buildings.geojson and roads.geojson"),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+
+    // Parse every layer present.
+    let mut layers: BTreeMap<&str, Vec<RawFeature>> = BTreeMap::new();
+    let mut report = ReadReport::default();
+    for name in LAYER_FILES.iter().filter(|n| n.ends_with(".geojson")) {
+        let Some(text) = files.files.get(*name) else {
+            continue;
+        };
+        match parse_layer(&files.path(name), text) {
+            Ok(fs) => {
+                if fs.is_empty()
+                    && (*name == "buildings.geojson"
+                        || *name == "roads.geojson"
+                        || *name == "communities.geojson")
+                {
+                    problems.push(
+                        Problem::file(files.path(name), "has no features").with_hint(
+                            "this layer cannot be empty; remove the file if the layer is optional",
+                        ),
+                    );
+                }
+                report.features.insert(name.to_string(), fs.len());
+                layers.insert(name, fs);
+            }
+            Err(p) => problems.extend(p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+
+    // The CRS, and the projected-looking-coordinates check for lon/lat.
+    let crs_text = opts.crs.clone().or(config.crs.clone());
+    let crs: Crs = match &crs_text {
+        Some(t) => t.parse().map_err(Error::Projection)?,
+        None => Crs::LonLat,
+    };
+    let input = InputTransform::new(&crs)?;
+    if input.is_lonlat() {
+        for (name, fs) in &layers {
+            let mut bad: Option<(usize, Option<String>, f64, f64)> = None;
+            for f in fs {
+                layer::for_each_position(&f.geometry, &mut |p| {
+                    let s = p.as_slice();
+                    if bad.is_none() && s.len() >= 2 && looks_projected(s[0], s[1]) {
+                        bad = Some((f.index, f.id.clone(), s[0], s[1]));
+                    }
+                });
+                if bad.is_some() {
+                    break;
+                }
+            }
+            if let Some((i, id, x, y)) = bad {
+                let hint = match suggest_epsg(x, y) {
+                    Some(code) => format!("these look like projected metres; pass --crs EPSG:{code} (or set crs in scenario.toml)"),
+                    None => "these look like projected metres; pass --crs EPSG:… with the layer's projection (e.g. EPSG:4549 for CGCS2000 Gauss-Krüger CM 120°E)".to_string(),
+                };
+                problems.push(
+                    Problem::feature(
+                        files.path(name),
+                        i,
+                        id,
+                        format!("coordinate ({x}, {y}) is not a longitude/latitude"),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Input(problems));
+        }
+    }
+
+    // Origin of the local plane: the centre of the data's extent.
+    let origin_layer = if layers.contains_key("communities.geojson") {
+        "communities.geojson"
+    } else {
+        "buildings.geojson"
+    };
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for f in &layers[origin_layer] {
+        layer::for_each_position(&f.geometry, &mut |p| {
+            let s = p.as_slice();
+            if s.len() >= 2 && s[0].is_finite() && s[1].is_finite() {
+                lo = [lo[0].min(s[0]), lo[1].min(s[1])];
+                hi = [hi[0].max(s[0]), hi[1].max(s[1])];
+            }
+        });
+    }
+    if lo[0] > hi[0] {
+        lo = [0.0, 0.0];
+        hi = [0.0, 0.0];
+    }
+    let (olon, olat) = input.to_lonlat((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0)?;
+    let projector = Projector::new(&crs, olon, olat)?;
+    let f = |x: f64, y: f64| -> Result<Coord<f64>, String> {
+        projector
+            .to_plane(x, y)
+            .map(|(x, y)| Coord { x, y })
+            .map_err(|e| e.to_string())
+    };
+    let conv = Converter { f: &f };
+
+    let mut scenario = Scenario::default();
+    let mut ctx = Ctx {
+        files,
+        problems: &mut problems,
+    };
+    if let Some(fs) = layers.get("communities.geojson") {
+        scenario.communities = read_communities(&mut ctx, fs, &conv);
+    }
+    scenario.buildings = read_buildings(
+        &mut ctx,
+        &layers["buildings.geojson"],
+        &conv,
+        &config,
+        &mut report,
+    );
+    let b = &config.barriers;
+    read_lines(
+        &mut ctx,
+        "roads.geojson",
+        &layers,
+        &conv,
+        &mut scenario.barriers,
+        |props| {
+            let class = str_prop(props, &["class", "highway"]).unwrap_or_default();
+            if class == "rail" || class == "railway" {
+                Barrier {
+                    level: b.rail,
+                    kind: BarrierKind::Rail,
+                }
+            } else {
+                Barrier {
+                    level: b.level(BarrierKind::Road, &class),
+                    kind: BarrierKind::Road,
+                }
+            }
+        },
+    );
+    read_lines(
+        &mut ctx,
+        "water.geojson",
+        &layers,
+        &conv,
+        &mut scenario.barriers,
+        |_| Barrier {
+            level: b.water,
+            kind: BarrierKind::Water,
+        },
+    );
+    read_lines(
+        &mut ctx,
+        "rail.geojson",
+        &layers,
+        &conv,
+        &mut scenario.barriers,
+        |_| Barrier {
+            level: b.rail,
+            kind: BarrierKind::Rail,
+        },
+    );
+    read_lines(
+        &mut ctx,
+        "landmarks.geojson",
+        &layers,
+        &conv,
+        &mut scenario.barriers,
+        |_| Barrier {
+            level: b.landmark,
+            kind: BarrierKind::Landmark,
+        },
+    );
+    if let Some(fs) = layers.get("compounds.geojson") {
+        scenario.compounds = read_compounds(&mut ctx, fs, &conv);
+    }
+    if let Some(fs) = layers.get("facilities.geojson") {
+        scenario.facilities = read_facilities(&mut ctx, fs, &conv);
+    }
+    if let Some(text) = files.files.get("staff.csv") {
+        read_staff(&mut ctx, text, &mut scenario.communities);
+    }
+    if scenario.communities.is_empty() && ctx.problems.is_empty() {
+        if let Some(c) = whole_extent_community(&scenario) {
+            report.warnings.push(
+                "no communities.geojson: the whole extent of the buildings is treated as one urban community".into(),
+            );
+            scenario.communities.push(c);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    Ok(Loaded {
+        scenario,
+        config,
+        projector,
+        report,
+    })
+}
+
+struct Ctx<'a> {
+    files: &'a ScenarioFiles,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn feature(&mut self, file: &str, f: &RawFeature, what: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem::feature(
+            self.files.path(file),
+            f.index,
+            f.id.clone(),
+            what,
+        ));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    fn wrong_type(&mut self, file: &str, f: &RawFeature, expected: &str) {
+        let found = type_name(&f.geometry);
+        self.feature(
+            file,
+            f,
+            format!("is a {found}; this layer takes {expected}"),
+        )
+        .hint = Some(format!(
+            "move {found} features to the right layer, or convert them"
+        ));
+    }
+
+    /// Reports duplicate ids in a layer.
+    fn check_ids(&mut self, file: &str, fs: &[RawFeature]) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for f in fs {
+            if let Some(id) = &f.id {
+                if let Some(first) = seen.insert(id.as_str(), f.index) {
+                    self.feature(file, f, format!("repeats the id of feature {first}"))
+                        .hint = Some("ids must be unique within a layer".into());
+                }
+            }
+        }
+    }
+}
+
+fn str_prop(props: &geojson::JsonObject, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match props.get(*k) {
+        Some(Value::String(s)) => Some(s.trim().to_string()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// A non-negative finite number property: Ok(None) when absent or null.
+fn num_prop(props: &geojson::JsonObject, key: &str) -> Result<Option<f64>, String> {
+    match props.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => {
+            let v = n.as_f64().unwrap_or(f64::NAN);
+            if !v.is_finite() {
+                Err(format!("{key} is not a finite number"))
+            } else if v < 0.0 {
+                Err(format!("{key} is negative ({v})"))
+            } else {
+                Ok(Some(v))
+            }
+        }
+        Some(Value::String(s)) => match s.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+            Ok(v) if v < 0.0 => Err(format!("{key} is negative ({v})")),
+            _ => Err(format!("{key} is {s:?}, not a number")),
+        },
+        Some(other) => Err(format!("{key} is {other}, not a number")),
+    }
+}
+
+/// Geometry validity in metres (self-intersection, holes outside, …).
+fn check_valid(ctx: &mut Ctx, file: &str, f: &RawFeature, mp: &MultiPolygon<f64>) -> bool {
+    for (k, p) in mp.0.iter().enumerate() {
+        if let Err(e) = p.check_validation() {
+            let part = if mp.0.len() > 1 {
+                format!(" (part {k})")
+            } else {
+                String::new()
+            };
+            ctx.feature(file, f, format!("invalid polygon{part}: {e}"))
+                .hint = Some("fix it in a GIS (e.g. QGIS \"Fix geometries\") and try again".into());
+            return false;
+        }
+    }
+    true
+}
+
+fn read_communities(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Community> {
+    const FILE: &str = "communities.geojson";
+    ctx.check_ids(FILE, fs);
+    let mut out = Vec::new();
+    for f in fs {
+        let area = match conv.areal(&f.geometry) {
+            Some(Ok(a)) => a,
+            Some(Err(e)) => {
+                ctx.feature(FILE, f, e);
+                continue;
+            }
+            None => {
+                ctx.wrong_type(FILE, f, "Polygon or MultiPolygon");
+                continue;
+            }
+        };
+        if !check_valid(ctx, FILE, f, &area) {
+            continue;
+        }
+        let id = f.id.clone().unwrap_or_else(|| format!("C{}", f.index + 1));
+        let kind = match str_prop(&f.properties, &["kind"]) {
+            None => CommunityKind::Urban,
+            Some(k) => match CommunityKind::parse(&k) {
+                Some(k) => k,
+                None => {
+                    ctx.feature(FILE, f, format!("kind {k:?} is not known"))
+                        .hint = Some("use urban, rural or resettlement".into());
+                    continue;
+                }
+            },
+        };
+        let social_workers = match num_prop(&f.properties, "social_workers") {
+            Ok(v) => v.map(|v| v.round() as u32),
+            Err(e) => {
+                ctx.feature(FILE, f, e);
+                None
+            }
+        };
+        out.push(Community {
+            name: str_prop(&f.properties, &["name"]).unwrap_or_else(|| id.clone()),
+            street: str_prop(&f.properties, &["street"]).unwrap_or_default(),
+            id,
+            kind,
+            social_workers,
+            area,
+        });
+    }
+    out
+}
+
+fn read_buildings(
+    ctx: &mut Ctx,
+    fs: &[RawFeature],
+    conv: &Converter,
+    config: &Config,
+    report: &mut ReadReport,
+) -> Vec<Building> {
+    const FILE: &str = "buildings.geojson";
+    ctx.check_ids(FILE, fs);
+    let mut out = Vec::with_capacity(fs.len());
+    for f in fs {
+        let (footprint, location) = match &f.geometry {
+            GeometryValue::Point { coordinates } => match conv.point(coordinates) {
+                Ok(p) => (None, p),
+                Err(e) => {
+                    ctx.feature(FILE, f, e);
+                    continue;
+                }
+            },
+            g => match conv.areal(g) {
+                Some(Ok(mp)) => {
+                    if !check_valid(ctx, FILE, f, &mp) {
+                        continue;
+                    }
+                    let Some(c) = mp.centroid() else {
+                        ctx.feature(FILE, f, "footprint has no area");
+                        continue;
+                    };
+                    // The largest part stands for the footprint.
+                    let main =
+                        mp.0.iter()
+                            .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+                            .cloned();
+                    (main, c)
+                }
+                Some(Err(e)) => {
+                    ctx.feature(FILE, f, e);
+                    continue;
+                }
+                None => {
+                    ctx.wrong_type(FILE, f, "Polygon, MultiPolygon or Point");
+                    continue;
+                }
+            },
+        };
+        let use_ = str_prop(&f.properties, &["use"])
+            .unwrap_or_else(|| "residential".into())
+            .to_lowercase();
+        let levels = match num_prop(&f.properties, "levels") {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.feature(FILE, f, e);
+                continue;
+            }
+        };
+        let (households, estimated) = match num_prop(&f.properties, "households") {
+            Ok(Some(h)) => (h.round() as u32, false),
+            Ok(None) => {
+                match households::estimate(footprint.as_ref(), levels, &use_, &config.households) {
+                    Some(h) => (h, true),
+                    None => {
+                        ctx.feature(
+                            FILE,
+                            f,
+                            "has no households and no footprint to estimate them from",
+                        )
+                        .hint = Some("add a households property to point buildings".into());
+                        continue;
+                    }
+                }
+            }
+            Err(e) => {
+                ctx.feature(FILE, f, e).hint = Some(
+                    "households must be a non-negative number, or absent to estimate it".into(),
+                );
+                continue;
+            }
+        };
+        if estimated {
+            report.estimated_buildings += 1;
+            report.estimated_households += u64::from(households);
+        }
+        out.push(Building {
+            id: f.id.clone().unwrap_or_else(|| format!("b{}", f.index)),
+            footprint,
+            location,
+            households,
+            estimated,
+            use_,
+        });
+    }
+    out
+}
+
+fn read_lines(
+    ctx: &mut Ctx,
+    file: &str,
+    layers: &BTreeMap<&str, Vec<RawFeature>>,
+    conv: &Converter,
+    out: &mut Vec<BarrierLine>,
+    barrier: impl Fn(&geojson::JsonObject) -> Barrier,
+) {
+    let Some(fs) = layers.get(file) else {
+        return;
+    };
+    for f in fs {
+        let lines = match conv.lineal(&f.geometry) {
+            Some(r) => r,
+            // Areas (lakes, landmark polygons) bound blocks with their rings.
+            None => match conv.areal(&f.geometry) {
+                Some(r) => r.map(|mp| {
+                    mp.0.iter()
+                        .flat_map(|p| {
+                            std::iter::once(p.exterior().clone())
+                                .chain(p.interiors().iter().cloned())
+                        })
+                        .collect()
+                }),
+                None => {
+                    ctx.wrong_type(
+                        file,
+                        f,
+                        "LineString, MultiLineString, Polygon or MultiPolygon",
+                    );
+                    continue;
+                }
+            },
+        };
+        match lines {
+            Ok(ls) => {
+                let bar = barrier(&f.properties);
+                out.extend(
+                    ls.into_iter()
+                        .map(|line| BarrierLine { line, barrier: bar }),
+                );
+            }
+            Err(e) => {
+                ctx.feature(file, f, e);
+            }
+        }
+    }
+}
+
+fn read_compounds(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Compound> {
+    const FILE: &str = "compounds.geojson";
+    ctx.check_ids(FILE, fs);
+    let mut out = Vec::new();
+    for f in fs {
+        match conv.areal(&f.geometry) {
+            Some(Ok(area)) => {
+                let id =
+                    f.id.clone()
+                        .unwrap_or_else(|| format!("compound{}", f.index));
+                out.push(Compound {
+                    name: str_prop(&f.properties, &["name"]).unwrap_or_else(|| id.clone()),
+                    id,
+                    area,
+                });
+            }
+            Some(Err(e)) => {
+                ctx.feature(FILE, f, e);
+            }
+            None => ctx.wrong_type(FILE, f, "Polygon or MultiPolygon"),
+        }
+    }
+    out
+}
+
+fn read_facilities(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Facility> {
+    const FILE: &str = "facilities.geojson";
+    ctx.check_ids(FILE, fs);
+    let mut out = Vec::new();
+    for f in fs {
+        let location = match &f.geometry {
+            GeometryValue::Point { coordinates } => conv.point(coordinates),
+            g => match conv.areal(g) {
+                Some(r) => r.and_then(|mp| mp.centroid().ok_or_else(|| "has no area".to_string())),
+                None => {
+                    ctx.wrong_type(FILE, f, "Point (or Polygon)");
+                    continue;
+                }
+            },
+        };
+        let location = match location {
+            Ok(p) => p,
+            Err(e) => {
+                ctx.feature(FILE, f, e);
+                continue;
+            }
+        };
+        let Some(kind) = str_prop(&f.properties, &["kind"]) else {
+            ctx.feature(FILE, f, "has no kind").hint = Some(
+                "set kind, e.g. community_centre, neighborhood_office, clinic, elderly_care".into(),
+            );
+            continue;
+        };
+        let id = f.id.clone().unwrap_or_else(|| format!("f{}", f.index));
+        out.push(Facility {
+            name: str_prop(&f.properties, &["name"]).unwrap_or_else(|| id.clone()),
+            id,
+            kind,
+            location,
+        });
+    }
+    out
+}
+
+/// `staff.csv`: `community,workers` per line (header optional).
+fn read_staff(ctx: &mut Ctx, text: &str, communities: &mut [Community]) {
+    let file = ctx.files.path("staff.csv");
+    let index: HashMap<String, usize> = communities
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split(',').map(str::trim).collect();
+        if n == 0 && cols.get(1).is_some_and(|c| c.parse::<f64>().is_err()) {
+            continue; // header
+        }
+        let at = |what: String| Problem::file(format!("{file}, line {}", n + 1), what);
+        if cols.len() < 2 {
+            ctx.problems
+                .push(at("needs two columns: community,workers".into()));
+            continue;
+        }
+        let workers = match cols[1].parse::<u32>() {
+            Ok(w) => w,
+            Err(_) => {
+                ctx.problems
+                    .push(at(format!("workers {:?} is not a whole number", cols[1])));
+                continue;
+            }
+        };
+        match index.get(cols[0]) {
+            Some(&i) => communities[i].social_workers = Some(workers),
+            None => ctx.problems.push(
+                at(format!(
+                    "community {:?} is not in communities.geojson",
+                    cols[0]
+                ))
+                .with_hint("the first column must be a community id"),
+            ),
+        }
+    }
+}
+
+/// One community covering the buildings' extent, padded by 50 m.
+fn whole_extent_community(s: &Scenario) -> Option<Community> {
+    let pts: geo::MultiPoint<f64> = s.buildings.iter().map(|b| b.location).collect();
+    let r = pts.bounding_rect()?;
+    let pad = 50.0;
+    let rect = geo::Rect::new(
+        Coord {
+            x: r.min().x - pad,
+            y: r.min().y - pad,
+        },
+        Coord {
+            x: r.max().x + pad,
+            y: r.max().y + pad,
+        },
+    );
+    Some(Community {
+        id: "C1".into(),
+        name: "whole extent".into(),
+        street: String::new(),
+        kind: CommunityKind::Urban,
+        social_workers: None,
+        area: MultiPolygon(vec![rect.to_polygon()]),
+    })
+}

@@ -1,0 +1,182 @@
+//! RFC 7946 GeoJSON from metric geometries: lon/lat with 7 decimals,
+//! exterior rings counter-clockwise, holes clockwise, deterministic bytes.
+
+use crate::project::Projector;
+use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
+use serde_json::{Map, Value};
+use std::fmt::Write;
+
+/// A geometry on the metric plane, to be written as lon/lat.
+#[derive(Debug, Clone)]
+pub enum OutGeometry {
+    /// A point.
+    Point(Point<f64>),
+    /// A line.
+    LineString(LineString<f64>),
+    /// A polygon.
+    Polygon(Polygon<f64>),
+    /// A multipolygon.
+    MultiPolygon(MultiPolygon<f64>),
+}
+
+/// Builds the text of a FeatureCollection, one feature per line.
+///
+/// ```
+/// use geo::point;
+/// use linli::project::{Crs, Projector};
+/// use linli::write::geojson::{feature_collection, OutGeometry};
+/// let proj = Projector::new(&Crs::LonLat, 120.9, 32.0).unwrap();
+/// let mut props = serde_json::Map::new();
+/// props.insert("id".into(), "a".into());
+/// let text = feature_collection(&proj, vec![(OutGeometry::Point(point!(x: 0.0, y: 0.0)), props)]);
+/// assert!(text.contains("[120.9,32]"));
+/// ```
+pub fn feature_collection(
+    projector: &Projector,
+    features: impl IntoIterator<Item = (OutGeometry, Map<String, Value>)>,
+) -> String {
+    let mut s = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    let mut first = true;
+    for (g, props) in features {
+        if !first {
+            s.push_str(",\n");
+        }
+        first = false;
+        s.push_str("{\"type\":\"Feature\",\"properties\":");
+        s.push_str(&serde_json::to_string(&Value::Object(props)).expect("JSON values serialize"));
+        s.push_str(",\"geometry\":");
+        geometry(&mut s, projector, &g);
+        s.push('}');
+    }
+    s.push_str("\n]}\n");
+    s
+}
+
+fn num(s: &mut String, v: f64) {
+    let mut t = format!("{v:.7}");
+    if t.contains('.') {
+        while t.ends_with('0') {
+            t.pop();
+        }
+        if t.ends_with('.') {
+            t.pop();
+        }
+    }
+    if t == "-0" {
+        t = "0".into();
+    }
+    s.push_str(&t);
+}
+
+fn round7(v: f64) -> f64 {
+    (v * 1e7).round() / 1e7
+}
+
+fn lonlat(p: &Projector, c: Coord<f64>) -> (f64, f64) {
+    let (lon, lat) = p.to_lonlat(c.x, c.y);
+    (round7(lon), round7(lat))
+}
+
+fn position(s: &mut String, (x, y): (f64, f64)) {
+    s.push('[');
+    num(s, x);
+    s.push(',');
+    num(s, y);
+    s.push(']');
+}
+
+/// A ring in lon/lat, rounded, without repeated points, oriented as asked.
+fn ring(p: &Projector, ls: &LineString<f64>, ccw: bool) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = Vec::with_capacity(ls.0.len());
+    for c in &ls.0 {
+        let q = lonlat(p, *c);
+        if pts.last() != Some(&q) {
+            pts.push(q);
+        }
+    }
+    if pts.first() != pts.last() {
+        if let Some(&f) = pts.first() {
+            pts.push(f);
+        }
+    }
+    let mut area = 0.0;
+    if let Some(&o) = pts.first() {
+        for w in pts.windows(2) {
+            area += (w[0].0 - o.0) * (w[1].1 - o.1) - (w[1].0 - o.0) * (w[0].1 - o.1);
+        }
+    }
+    if (area > 0.0) != ccw {
+        pts.reverse();
+    }
+    pts
+}
+
+fn polygon(s: &mut String, p: &Projector, poly: &Polygon<f64>) {
+    s.push('[');
+    for (k, r) in std::iter::once(poly.exterior())
+        .chain(poly.interiors())
+        .enumerate()
+    {
+        if k > 0 {
+            s.push(',');
+        }
+        s.push('[');
+        for (i, q) in ring(p, r, k == 0).into_iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            position(s, q);
+        }
+        s.push(']');
+    }
+    s.push(']');
+}
+
+fn geometry(s: &mut String, p: &Projector, g: &OutGeometry) {
+    match g {
+        OutGeometry::Point(pt) => {
+            s.push_str("{\"type\":\"Point\",\"coordinates\":");
+            position(s, lonlat(p, pt.0));
+        }
+        OutGeometry::LineString(ls) => {
+            s.push_str("{\"type\":\"LineString\",\"coordinates\":[");
+            for (i, c) in ls.0.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                position(s, lonlat(p, *c));
+            }
+            s.push(']');
+        }
+        OutGeometry::Polygon(poly) => {
+            s.push_str("{\"type\":\"Polygon\",\"coordinates\":");
+            polygon(s, p, poly);
+        }
+        OutGeometry::MultiPolygon(mp) => {
+            s.push_str("{\"type\":\"MultiPolygon\",\"coordinates\":[");
+            for (i, poly) in mp.0.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                polygon(s, p, poly);
+            }
+            s.push(']');
+        }
+    }
+    s.push('}');
+}
+
+/// Formats a float for CSV with up to `decimals` decimals (no trailing zeros).
+pub fn fmt_num(v: f64, decimals: usize) -> String {
+    let mut t = String::new();
+    let _ = write!(t, "{v:.decimals$}");
+    if t.contains('.') {
+        while t.ends_with('0') {
+            t.pop();
+        }
+        if t.ends_with('.') {
+            t.pop();
+        }
+    }
+    t
+}

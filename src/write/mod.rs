@@ -1,0 +1,52 @@
+//! Write outputs: RFC 7946 GeoJSON, CSV and JSON, atomically.
+//!
+//! Every file is written to a temporary name in the same folder and renamed
+//! into place, so a reader never sees half a file and a failed run leaves the
+//! previous output intact.
+
+pub mod blocks;
+pub mod geojson;
+
+use crate::error::Error;
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `bytes` to `path` atomically (temp file in the same folder + rename).
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("linli-doc-{}", std::process::id()));
+/// linli::write::write_atomic(&dir.join("a.txt"), b"hello").unwrap();
+/// assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"hello");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
+/// Writes a value as pretty JSON, atomically.
+pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Error> {
+    let mut s = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+    s.push('\n');
+    write_atomic(path, s.as_bytes())
+}
