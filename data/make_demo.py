@@ -46,8 +46,14 @@ UNIT_M2 = 100.0      # floor area per household, m2 (same default as linli)
 INNER_LINES = [
     ("清华路", [83800922, 83800914, 22799951, 83689107, 226631638, 479204229,
               479204228, 81813448, 479225052, 479225053, 83800910, 81813449]),
-    ("学堂路", [42415934, 83800912, 83800911]),
-    ("熙春路", [32954720, 83800913, 83689620]),
+    # 学堂路, then north along the service roads west of the 紫荆 dormitories
+    # (way, from node, to node) takes the part of a way between two nodes
+    ("学堂路", [121511479, 42415934, 83800912, 83800911,
+              (84644278, 2354000358, 253721872), (84644280, 253721872, 253721871),
+              (84644274, 253721871, 943386823), (23426857, 943386823, 2354014385),
+              (83892648, 2354014385, 268389711), (80342198, 268389711, 2356770166),
+              226936423, (32954667, 2356770167, 1360087492)]),
+    ("熙春路", [409380281, 83800913, 83689620]),
     ("新林院北路", [32954774]),
 ]
 
@@ -505,14 +511,23 @@ def building_features(blds):
 # communities
 # --------------------------------------------------------------------------
 
-def extend_dangles(line, network, frame, max_m=450.0, touch_m=0.5):
-    """Extend the dangling ends of `line` straight on to the first hit on
-    `network`."""
+def extend_dangles(line, network, frame, max_m=450.0, touch_m=0.5,
+                   snap_m=150.0):
+    """Join the dangling ends of `line` to `network`: straight to the nearest
+    point when it is within snap_m, else straight on to the first hit."""
     cs = list(line.coords)
     for end in (0, 1):
         p = Point(cs[-1] if end else cs[0])
         q = Point(cs[-2] if end else cs[1])
-        if frame.dist(p, network) <= touch_m:
+        d = frame.dist(p, network)
+        if d <= touch_m:
+            continue
+        if d <= snap_m:
+            hp = shapely.ops.nearest_points(p, network)[1]
+            if end:
+                cs.append((hp.x, hp.y))
+            else:
+                cs.insert(0, (hp.x, hp.y))
             continue
         pm, qm = frame.m(p), frame.m(q)
         dx, dy = pm.x - qm.x, pm.y - qm.y
@@ -556,7 +571,7 @@ def assign_leftovers(cells, labels):
     return labels
 
 
-def make_communities(osm, hull, frame):
+def make_communities(osm, hull, frame, blds):
     ids = [c["id"] for c in COMMUNITIES]
 
     # 1. faces of the major-road network
@@ -577,7 +592,18 @@ def make_communities(osm, hull, frame):
     for name, wids in INNER_LINES:
         segs = []
         for w in wids:
-            if w in osm.ways:
+            if isinstance(w, tuple):
+                w, a, b = w
+                nds = osm.ways[w][0] if w in osm.ways else []
+                if a not in nds or b not in nds:
+                    print("  warning: nodes %d/%d not on way %d" % (a, b, w),
+                          file=sys.stderr)
+                    continue
+                i, j = sorted((nds.index(a), nds.index(b)))
+                pts = [osm.nodes[n] for n in nds[i:j + 1] if n in osm.nodes]
+                if len(pts) >= 2:
+                    segs.append(LineString(pts))
+            elif w in osm.ways:
                 segs.extend(LineString(r) for r in way_runs(osm, w))
         if not segs:
             print("  warning: no ways for", name, file=sys.stderr)
@@ -647,6 +673,20 @@ def make_communities(osm, hull, frame):
             pieces[l].append(shapely.intersection(outer, v, grid_size=GRID))
     rough = {l: shapely.union_all(pieces[l], grid_size=GRID) for l in ids}
 
+    # never split a building: a footprint crossing a border goes wholly to
+    # the community holding most of it
+    for b in blds:
+        fp = snap(b["geom"].intersection(hull))
+        share = {l: rough[l].intersection(fp).area for l in ids}
+        touched = [l for l in ids if share[l] > 0]
+        if len(touched) < 2:
+            continue
+        owner = max(ids, key=lambda l: (share[l], -ids.index(l)))
+        for l in touched:
+            if l != owner:
+                rough[l] = shapely.difference(rough[l], fp, grid_size=GRID)
+        rough[owner] = shapely.union(rough[owner], fp, grid_size=GRID)
+
     # 4. one consistent planar partition: node all borders, polygonize,
     #    label faces, dissolve.  Shared borders then use identical vertices.
     borders = shapely.union_all([rough[l].boundary for l in ids]
@@ -703,6 +743,9 @@ def facility_kind(tags):
 
 DEFAULT_FLOOR = {"school": 2000, "kindergarten": 800, "clinic": 300,
                  "elderly_care": 500, "community_centre": 400}
+# some sites are drawn as one big "building"; keep the estimates plausible
+MAX_FLOOR = {"school": 40000, "kindergarten": 6000, "clinic": 30000,
+             "elderly_care": 10000, "community_centre": 5000}
 
 
 def floor_area(buildings):
@@ -720,10 +763,12 @@ def osm_facilities(osm, objs, hull, frame, blds):
         pt = c if poly.contains(c) else poly.representative_point()
         if not hull.contains(pt):
             continue
-        inside = [b for b in blds if poly.contains(b["geom"].centroid)]
         if "building" in tags:
-            inside = [b for b in blds if b["id"] == oid] or inside
-        fa = floor_area(inside) or DEFAULT_FLOOR[kind]
+            inside = [b for b in blds if b["id"] == oid]
+        else:       # the site: its non-residential buildings
+            inside = [b for b in blds if b["use"] != "residential"
+                      and poly.contains(b["geom"].centroid)]
+        fa = min(floor_area(inside) or DEFAULT_FLOOR[kind], MAX_FLOOR[kind])
         areas.append((kind, poly))
         feats.append(dict(id=oid, kind=kind, name=tags.get("name"),
                           pt=pt, fa=fa))
@@ -738,7 +783,7 @@ def osm_facilities(osm, objs, hull, frame, blds):
         if any(k == kind and p.contains(pt) for k, p in areas):
             continue            # the same place is mapped as an area
         host = [b for b in blds if b["geom"].contains(pt)]
-        fa = floor_area(host[:1]) or DEFAULT_FLOOR[kind]
+        fa = min(floor_area(host[:1]) or DEFAULT_FLOOR[kind], MAX_FLOOR[kind])
         feats.append(dict(id="n%d" % nid, kind=kind, name=tags.get("name"),
                           pt=pt, fa=fa))
     return feats
@@ -845,7 +890,7 @@ def main():
     blds = make_buildings(objs, hull, frame, residential_areas)
     layers["buildings"] = building_features(blds)
 
-    communities, campus = make_communities(osm, hull, frame)
+    communities, campus = make_communities(osm, hull, frame, blds)
     com_of = {}
     for b in blds:
         c = b["geom"].centroid
@@ -900,7 +945,8 @@ def main():
         fh.write('name = "Beijing Wudaokou demo"\n')
 
     problems = verify(args.outdir, frame, hull)
-    summary(layers, blds, com_of, hh_of, nb_of, problems)
+    summary(layers, blds, com_of, hh_of, nb_of, problems, communities,
+            frame)
     return 1 if problems else 0
 
 
@@ -960,7 +1006,8 @@ def verify(outdir, frame, hull):
     return problems
 
 
-def summary(layers, blds, com_of, hh_of, nb_of, problems):
+def summary(layers, blds, com_of, hh_of, nb_of, problems, communities,
+            frame):
     print("layers:")
     for name, feats in layers.items():
         print("  %-12s %5d features" % (name, len(feats)))
@@ -987,6 +1034,11 @@ def summary(layers, blds, com_of, hh_of, nb_of, problems):
                  hh_of[l], com["neighborhoods"], com["workers"],
                  com["neighborhoods"] / com["workers"]))
     print("  total households %d" % total)
+    split = [b["id"] for b in blds
+             if sum(1 for g in communities.values()
+                    if frame.area(g.intersection(b["geom"])) > 1.0) > 1]
+    print("buildings crossing a community border: %d %s"
+          % (len(split), split[:10]))
     outside = [b["id"] for b in blds if com_of[b["id"]] is None]
     print("buildings outside every community: %d %s" % (len(outside),
                                                          outside[:10]))

@@ -108,6 +108,11 @@ type Seg = (usize, usize, Barrier);
 /// small enough that merging moves no border measurably (1e-7 m).
 const MICRO: f64 = 1e-7;
 
+/// Community borders define what blocks must tile: they never move.
+fn protected(b: Barrier) -> bool {
+    b.kind == crate::model::BarrierKind::Community
+}
+
 /// Nodes barrier lines into a planar graph.
 ///
 /// `tolerance` (metres) is the snap distance for near-coincident vertices and
@@ -131,7 +136,10 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
 
     // 1. Vertex snapping, strongest barriers first so they keep their place.
     let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(lines[i].barrier.level), i));
+    order.sort_by_key(|&i| {
+        let b = lines[i].barrier;
+        (!protected(b), std::cmp::Reverse(b.level), i)
+    });
     let mut line_vids: Vec<Vec<usize>> = vec![Vec::new(); lines.len()];
     for &li in &order {
         let vids = &mut line_vids[li];
@@ -139,7 +147,10 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
             if !(c.x.is_finite() && c.y.is_finite()) {
                 continue;
             }
-            let id = match grid.find(*c, &coords) {
+            // Community borders are exact: their vertices merge only with
+            // vertices at the very same place.
+            let within = if protected(lines[li].barrier) { MICRO.min(tol) } else { tol };
+            let id = match grid.find_within(*c, &coords, within) {
                 Some(id) => id,
                 None => {
                     coords.push(*c);
@@ -249,11 +260,13 @@ fn snap_vertices_to_segments(
     // A vertex's strength: its strongest incident segment.
     let mut level = vec![0u8; coords.len()];
     let mut used = vec![false; coords.len()];
+    let mut fixed = vec![false; coords.len()];
     for &(a, b, bar) in segs {
-        level[a] = level[a].max(bar.level);
-        level[b] = level[b].max(bar.level);
-        used[a] = true;
-        used[b] = true;
+        for v in [a, b] {
+            level[v] = level[v].max(bar.level);
+            used[v] = true;
+            fixed[v] |= protected(bar);
+        }
     }
     let mut splits: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
     let mut moved = vec![false; coords.len()];
@@ -280,11 +293,23 @@ fn snap_vertices_to_segments(
         hits.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
         for (_, si, proj) in hits {
             // The weaker side moves: a footpath end joins a river bank where
-            // the bank is, a river never bends to a footpath.
-            if segs[si].2.level > level[v] && !moved[v] {
+            // the bank is, a river never bends to a footpath, and a
+            // community border never moves at all.
+            let seg_fixed = protected(segs[si].2);
+            let move_vertex = if seg_fixed {
+                !fixed[v]
+            } else {
+                segs[si].2.level > level[v] && !fixed[v]
+            };
+            if move_vertex {
+                if moved[v] {
+                    continue;
+                }
                 coords[v] = proj;
                 grid.insert(proj, v);
                 moved[v] = true;
+            } else if seg_fixed {
+                continue;
             }
             splits[si].push(v);
         }
@@ -352,23 +377,28 @@ fn find_crossings(
                 // but never bend a stronger line towards a weaker line's end:
                 // a community border must keep its exact course.
                 let (li, lj) = (segs[i].2.level, segs[j].2.level);
+                let (pi, pj) = (protected(segs[i].2), protected(segs[j].2));
                 let near = |e: usize, other: (usize, usize)| {
                     let (_, p) = project(coords[e], coords[other.0], coords[other.1]);
                     dist(p, coords[e]) <= MICRO
                 };
                 let ends = [
-                    (a1, li, (a2, b2)),
-                    (b1, li, (a2, b2)),
-                    (a2, lj, (a1, b1)),
-                    (b2, lj, (a1, b1)),
+                    (a1, li, pj, (a2, b2)),
+                    (b1, li, pj, (a2, b2)),
+                    (a2, lj, pi, (a1, b1)),
+                    (b2, lj, pi, (a1, b1)),
                 ];
                 let at_end = ends
                     .iter()
-                    .filter(|&&(e, lvl, other)| {
+                    .filter(|&&(e, lvl, other_fixed, other)| {
                         dist(coords[e], intersection) <= tol
-                            && (lvl >= li.max(lj) || near(e, other))
+                            && if other_fixed {
+                                near(e, other)
+                            } else {
+                                lvl >= li.max(lj) || near(e, other)
+                            }
                     })
-                    .map(|&(e, _, _)| e)
+                    .map(|&(e, _, _, _)| e)
                     .min_by(|&x, &y| {
                         dist(coords[x], intersection)
                             .total_cmp(&dist(coords[y], intersection))

@@ -22,10 +22,9 @@ pub struct RawFeature {
 /// Features without geometry are reported; everything else about geometry is
 /// checked when it is converted.
 pub fn parse_layer(file: &str, text: &str) -> Result<Vec<RawFeature>, Vec<Problem>> {
-    let gj: GeoJson = text.parse().map_err(|e: geojson::Error| {
-        vec![Problem::file(file, format!("not valid GeoJSON: {e}"))
-            .with_hint("each layer must be a GeoJSON FeatureCollection (RFC 7946)")]
-    })?;
+    let gj: GeoJson = text
+        .parse()
+        .map_err(|e: geojson::Error| diagnose(file, text, e))?;
     let fc = match gj {
         GeoJson::FeatureCollection(fc) => fc,
         GeoJson::Feature(_) => {
@@ -75,6 +74,50 @@ pub fn parse_layer(file: &str, text: &str) -> Result<Vec<RawFeature>, Vec<Proble
     } else {
         Err(problems)
     }
+}
+
+/// Says why a layer did not parse as GeoJSON: broken JSON (with line and
+/// column), or the features that are not valid GeoJSON Features, each by
+/// index and id, rather than one message for the whole file.
+fn diagnose(file: &str, text: &str, err: geojson::Error) -> Vec<Problem> {
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![Problem::file(file, format!("is not valid JSON: {e}")).with_hint(
+                "the file is cut short or has a syntax error; each layer must be a GeoJSON FeatureCollection (RFC 7946)",
+            )]
+        }
+    };
+    let mut problems = Vec::new();
+    if value.get("type").and_then(|t| t.as_str()) == Some("FeatureCollection") {
+        if let Some(features) = value.get("features").and_then(|f| f.as_array()) {
+            for (index, f) in features.iter().enumerate() {
+                if let Err(e) = serde_json::from_value::<geojson::Feature>(f.clone()) {
+                    let id = f
+                        .get("id")
+                        .or_else(|| f.get("properties").and_then(|p| p.get("id")))
+                        .and_then(|v| match v {
+                            serde_json::Value::String(s) => Some(s.clone()),
+                            serde_json::Value::Number(n) => Some(n.to_string()),
+                            _ => None,
+                        });
+                    problems.push(Problem::feature(
+                        file,
+                        index,
+                        id,
+                        format!("is not a valid GeoJSON Feature: {e}"),
+                    ));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        problems.push(
+            Problem::file(file, format!("is not valid GeoJSON: {err}"))
+                .with_hint("each layer must be a GeoJSON FeatureCollection (RFC 7946)"),
+        );
+    }
+    problems
 }
 
 /// The name of a geometry's type, for messages.
@@ -230,9 +273,7 @@ mod tests {
     #[test]
     fn broken_json_names_the_file() {
         let e = parse_layer("roads.geojson", "{\"type\": ").unwrap_err();
-        assert!(e[0]
-            .to_string()
-            .starts_with("roads.geojson: not valid GeoJSON"));
+        assert!(e[0].to_string().starts_with("roads.geojson: is not valid JSON"));
     }
 
     #[test]

@@ -315,7 +315,12 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
         scenario.facilities = read_facilities(&mut ctx, fs, &conv);
     }
     if let Some(text) = files.files.get("staff.csv") {
-        read_staff(&mut ctx, text, &mut scenario.communities);
+        // Every community id in the file, also of features rejected above.
+        let listed: Vec<String> = layers
+            .get("communities.geojson")
+            .map(|fs| fs.iter().map(community_id).collect())
+            .unwrap_or_default();
+        read_staff(&mut ctx, text, &mut scenario.communities, &listed);
     }
     if scenario.communities.is_empty() && ctx.problems.is_empty() {
         if let Some(c) = whole_extent_community(&scenario) {
@@ -445,7 +450,7 @@ fn read_communities(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<C
         if !check_valid(ctx, FILE, f, &area) {
             continue;
         }
-        let id = f.id.clone().unwrap_or_else(|| format!("C{}", f.index + 1));
+        let id = community_id(f);
         let kind = match str_prop(&f.properties, &["kind"]) {
             None => CommunityKind::Urban,
             Some(k) => match CommunityKind::parse(&k) {
@@ -474,6 +479,11 @@ fn read_communities(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<C
         });
     }
     out
+}
+
+/// A community's id: its `id`, or `C<n>` numbered from 1.
+fn community_id(f: &RawFeature) -> String {
+    f.id.clone().unwrap_or_else(|| format!("C{}", f.index + 1))
 }
 
 fn read_buildings(
@@ -683,8 +693,10 @@ fn read_facilities(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Fa
     out
 }
 
-/// `staff.csv`: `community,workers` per line (header optional).
-fn read_staff(ctx: &mut Ctx, text: &str, communities: &mut [Community]) {
+/// `staff.csv`: `community,workers` per line (header optional). `listed`
+/// holds the ids of every feature of communities.geojson: a line for a
+/// community rejected there is skipped, its problem already reported.
+fn read_staff(ctx: &mut Ctx, text: &str, communities: &mut [Community], listed: &[String]) {
     let file = ctx.files.path("staff.csv");
     let index: HashMap<String, usize> = communities
         .iter()
@@ -716,6 +728,7 @@ fn read_staff(ctx: &mut Ctx, text: &str, communities: &mut [Community]) {
         };
         match index.get(cols[0]) {
             Some(&i) => communities[i].social_workers = Some(workers),
+            None if listed.iter().any(|id| id == cols[0]) => {}
             None => ctx.problems.push(
                 at(format!(
                     "community {:?} is not in communities.geojson",
