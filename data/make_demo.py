@@ -29,8 +29,7 @@ from collections import defaultdict
 
 import osmium
 import shapely
-from shapely.geometry import (LineString, MultiPoint, Point, Polygon, box,
-                              mapping)
+from shapely.geometry import LineString, MultiPoint, Point, Polygon, box
 from shapely.ops import linemerge, polygonize
 
 GRID = 1e-7          # coordinate grid in degrees (= 7 decimals)
@@ -816,7 +815,7 @@ def synthetic_facilities(communities, blds, frame):
         hh = sum(b["est_households"] for b in inside)
         if poor:
             n_off = 1
-            chosen = [min(res, key=lambda b: (
+            chosen = [min((b for b in inside if b is not host), key=lambda b: (
                 frame.dist(b["geom"].centroid, centre), b["id"]))]
         else:
             n_off = max(1, min(3, int(round(hh / 800.0))))

@@ -48,6 +48,26 @@ enum Command {
         #[arg(long)]
         crs: Option<String>,
     },
+    /// Group each community's blocks into contiguous ~300-household neighborhoods.
+    #[command(
+        after_help = "Examples:\n  linli partition data/demo --out out\n  linli partition city/ --out out --seed 7 --labels out/labels.csv\n\nWrites neighborhoods.geojson and partition_summary.json (and the labels CSV: block_id,neighborhood)."
+    )]
+    Partition {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Seed of the search: the same input and seed give the same neighborhoods.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write block_id,neighborhood for every block to this CSV.
+        #[arg(long)]
+        labels: Option<PathBuf>,
+    },
 }
 
 /// Validated configuration of one run, derived from the arguments.
@@ -69,11 +89,10 @@ pub fn run() -> ExitCode {
                 out,
                 quiet,
             };
-            blocks(&run).map(|()| {
+            blocks(&run).and_then(|()| partition(&run, 1, None)).map(|()| {
                 if !quiet {
                     println!(
-                        "demo done: open {}/blocks.geojson in QGIS, or read {}/blocks_summary.json",
-                        run.out.display(),
+                        "demo done: open {0}/neighborhoods.geojson and {0}/blocks.geojson in QGIS, or read {0}/partition_summary.json",
                         run.out.display()
                     );
                 }
@@ -89,6 +108,24 @@ pub fn run() -> ExitCode {
                 })
             })
         }
+        Command::Partition {
+            scenario,
+            out,
+            crs,
+            seed,
+            labels,
+        } => ScenarioFiles::from_dir(&scenario).and_then(|files| {
+            partition(
+                &Run {
+                    files,
+                    opts: ReadOptions { crs },
+                    out,
+                    quiet,
+                },
+                seed,
+                labels.as_deref(),
+            )
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -119,6 +156,27 @@ fn blocks(run: &Run) -> Result<(), Error> {
         for w in loaded.report.warnings.iter().chain(&set.warnings) {
             println!("warning: {w}");
         }
+        for p in written {
+            println!("wrote {}", p.display());
+        }
+    }
+    Ok(())
+}
+
+fn partition(run: &Run, seed: u64, labels: Option<&std::path::Path>) -> Result<(), Error> {
+    let t = std::time::Instant::now();
+    let (_, planned, written) =
+        linli::pipeline::run_partition(&run.files, &run.opts, seed, &run.out, labels)?;
+    if !run.quiet {
+        let n = &planned.partition.neighborhoods;
+        let flagged = n.iter().filter(|x| !x.flags.is_empty()).count();
+        println!(
+            "{} blocks → {} neighborhoods, {} flagged ({:.2} s)",
+            planned.blocks.blocks.len(),
+            n.len(),
+            flagged,
+            t.elapsed().as_secs_f64()
+        );
         for p in written {
             println!("wrote {}", p.display());
         }

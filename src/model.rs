@@ -94,6 +94,9 @@ pub enum BarrierKind {
     Road,
     /// The edge of a landmark (park, campus, institution).
     Landmark,
+    /// No physical barrier: a cell edge drawn between buildings to split a
+    /// block too large for one neighborhood.
+    Cell,
 }
 
 impl BarrierKind {
@@ -105,6 +108,7 @@ impl BarrierKind {
             BarrierKind::Rail => "rail",
             BarrierKind::Road => "road",
             BarrierKind::Landmark => "landmark",
+            BarrierKind::Cell => "cell",
         }
     }
 }

@@ -1,19 +1,1436 @@
-use linli::read::{read_scenario, ReadOptions, ScenarioFiles};
-use std::path::Path;
+//! Bad input gets a clear error naming the file, the feature (index and id)
+//! and what is wrong, with a hint where one helps; no input makes linli panic.
+//!
+//! The corpus is `tests/data/bad/`, written by `make_corpus.py` there: a small
+//! valid scenario (`valid_baseline`) and one folder per defect.
 
-#[test]
-fn dump() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad");
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
-    dirs.sort();
-    for d in dirs {
-        let files = ScenarioFiles::from_dir(&d).unwrap();
-        match read_scenario(&files, &ReadOptions::default()) {
-            Err(e) => println!("== {}\n{e}\n", d.file_name().unwrap().to_string_lossy()),
-            Ok(l) => match linli::pipeline::blocks(&l) {
-                Err(e) => println!("== {} (blocks)\n{e}\n", d.file_name().unwrap().to_string_lossy()),
-                Ok(s) => println!("== {} OK {} blocks, outside {:?} warnings {:?}\n", d.file_name().unwrap().to_string_lossy(), s.blocks.len(), s.outside_buildings, s.warnings),
-            },
+use linli::error::{Error, Problem};
+use linli::pipeline;
+use linli::read::{read_scenario, Loaded, ReadOptions, ScenarioFiles};
+use serde_json::{json, Value};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Every folder of the corpus; `corpus_is_complete` checks the list.
+const CASES: &[&str] = &[
+    "bad_toml_bad_value",
+    "bad_toml_unknown_key",
+    "bad_toml_wrong_type",
+    "building_outside",
+    "duplicate_ids",
+    "empty_buildings",
+    "facility_without_kind",
+    "invalid_json",
+    "missing_roads",
+    "nan_households",
+    "negative_households",
+    "non_numeric_households",
+    "not_feature_collection",
+    "null_geometry",
+    "overlapping_communities",
+    "point_with_one_number",
+    "position_with_one_number",
+    "projected_coordinates",
+    "self_intersecting_building",
+    "self_intersecting_community",
+    "single_feature",
+    "staff_csv_unknown_community",
+    "too_few_positions_line",
+    "too_few_positions_ring",
+    "unclosed_ring",
+    "unknown_community_kind",
+    "valid_baseline",
+    "wrong_geometry_type_buildings",
+    "wrong_geometry_type_roads",
+];
+
+/// Households of the baseline's buildings b1–b5 (b6 is estimated).
+const GIVEN_HOUSEHOLDS: u64 = 40 + 60 + 80 + 100 + 30;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad")
+}
+
+fn files(case: &str) -> ScenarioFiles {
+    ScenarioFiles::from_dir(&corpus().join(case)).expect("a corpus folder")
+}
+
+fn read(case: &str) -> Result<Loaded, Error> {
+    read_scenario(&files(case), &ReadOptions::default())
+}
+
+/// The problems reading `case` reports, and the whole message.
+fn problems(case: &str) -> (Vec<Problem>, String) {
+    match read(case) {
+        Ok(_) => panic!("{case}: read without error"),
+        Err(e) => {
+            let text = e.to_string();
+            match e {
+                Error::Input(p) => (p, text),
+                other => panic!("{case}: not an input error: {other}"),
+            }
         }
     }
+}
+
+/// What one problem must say.
+struct Expect<'a> {
+    /// File name (after the folder), e.g. `roads.geojson`.
+    file: &'a str,
+    /// Feature index and id.
+    feature: Option<(usize, Option<&'a str>)>,
+    /// Pieces of the description.
+    what: &'a [&'a str],
+    /// A piece of the hint, when there must be one.
+    hint: Option<&'a str>,
+}
+
+/// Checks a problem's fields and how it reads in the message.
+fn check(case: &str, p: &Problem, message: &str, e: &Expect) {
+    let ctx = format!("{case}: {p:?}\n--- message:\n{message}");
+    let path = format!("{case}/{}", e.file);
+    assert!(
+        p.file.ends_with(&path),
+        "file should end with {path}: {ctx}"
+    );
+    // The line as the user sees it: file, feature, id, then what is wrong.
+    let mut head = p.file.clone();
+    match e.feature {
+        Some((i, id)) => {
+            assert_eq!(p.feature, Some(i), "feature index: {ctx}");
+            assert_eq!(p.id.as_deref(), id, "feature id: {ctx}");
+            head.push_str(&format!(": feature {i}"));
+            if let Some(id) = id {
+                head.push_str(&format!(" (id {id:?})"));
+            }
+        }
+        None => assert_eq!(p.feature, None, "no feature expected: {ctx}"),
+    }
+    head.push_str(": ");
+    assert!(message.contains(&head), "message lacks {head:?}: {ctx}");
+    for w in e.what {
+        assert!(p.what.contains(w), "what should contain {w:?}: {ctx}");
+    }
+    let line = message
+        .lines()
+        .find(|l| l.contains(&head))
+        .expect("the problem's line");
+    assert!(
+        e.what.iter().all(|w| line.contains(w)),
+        "the line should say {:?}: {ctx}",
+        e.what
+    );
+    if let Some(h) = e.hint {
+        let hint = p
+            .hint
+            .as_deref()
+            .unwrap_or_else(|| panic!("no hint: {ctx}"));
+        assert!(hint.contains(h), "hint should contain {h:?}: {ctx}");
+        assert!(
+            message.contains(&format!("hint: {hint}")),
+            "message lacks the hint: {ctx}"
+        );
+    }
+}
+
+/// Reading `case` reports exactly one problem, as `e` says.
+fn expect_one(case: &str, e: Expect) -> Problem {
+    let (ps, message) = problems(case);
+    assert_eq!(ps.len(), 1, "{case}: one problem expected:\n{message}");
+    assert!(
+        message.starts_with("the scenario has 1 problem:"),
+        "{message}"
+    );
+    check(case, &ps[0], &message, &e);
+    ps[0].clone()
+}
+
+// ---------------------------------------------------------------------------
+// The corpus itself.
+
+#[test]
+fn corpus_is_complete() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    assert_eq!(on_disk, CASES, "tests/data/bad/ and CASES differ");
+}
+
+#[test]
+fn valid_baseline_reads_and_makes_four_blocks() {
+    let loaded = read("valid_baseline").unwrap();
+    let s = &loaded.scenario;
+    assert_eq!(s.communities.len(), 1);
+    assert_eq!(s.communities[0].id, "C1");
+    assert_eq!(s.communities[0].social_workers, Some(2), "staff.csv wins");
+    assert_eq!(s.buildings.len(), 6);
+    assert_eq!(s.facilities.len(), 1);
+    assert_eq!(loaded.report.estimated_buildings, 1);
+    let set = pipeline::blocks(&loaded).unwrap();
+    assert_eq!(set.blocks.len(), 4, "two crossing roads cut C1 in four");
+    assert!(set.outside_buildings.is_empty());
+    assert!(set.warnings.is_empty(), "{:?}", set.warnings);
+    let summary = linli::write::blocks::summarize(&loaded, &set);
+    assert_eq!(summary.buildings_in_blocks, 6);
+    assert_eq!(summary.households_in_blocks, summary.households_read);
+    assert_eq!(
+        summary.households_read,
+        GIVEN_HOUSEHOLDS + loaded.report.estimated_households
+    );
+}
+
+// ---------------------------------------------------------------------------
+// One test per defect.
+
+#[test]
+fn not_feature_collection() {
+    expect_one(
+        "not_feature_collection",
+        Expect {
+            file: "roads.geojson",
+            feature: None,
+            what: &["is a bare Geometry, not a FeatureCollection"],
+            hint: Some("wrap it"),
+        },
+    );
+}
+
+#[test]
+fn single_feature() {
+    expect_one(
+        "single_feature",
+        Expect {
+            file: "roads.geojson",
+            feature: None,
+            what: &["is a single Feature, not a FeatureCollection"],
+            hint: Some("FeatureCollection"),
+        },
+    );
+}
+
+#[test]
+fn invalid_json() {
+    expect_one(
+        "invalid_json",
+        Expect {
+            file: "buildings.geojson",
+            feature: None,
+            what: &["is not valid JSON", "EOF", "line 4"],
+            hint: Some("cut short"),
+        },
+    );
+}
+
+#[test]
+fn wrong_geometry_type_roads() {
+    expect_one(
+        "wrong_geometry_type_roads",
+        Expect {
+            file: "roads.geojson",
+            feature: Some((1, Some("r2"))),
+            what: &["is a Point", "this layer takes LineString"],
+            hint: Some("move Point features to the right layer"),
+        },
+    );
+}
+
+#[test]
+fn wrong_geometry_type_buildings() {
+    expect_one(
+        "wrong_geometry_type_buildings",
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((2, Some("b3"))),
+            what: &[
+                "is a LineString",
+                "this layer takes Polygon, MultiPolygon or Point",
+            ],
+            hint: Some("move LineString features"),
+        },
+    );
+}
+
+#[test]
+fn unclosed_ring() {
+    expect_one(
+        "unclosed_ring",
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((1, Some("b2"))),
+            what: &["exterior ring is not closed"],
+            hint: None,
+        },
+    );
+}
+
+#[test]
+fn self_intersecting_building() {
+    expect_one(
+        "self_intersecting_building",
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((2, Some("b3"))),
+            what: &["invalid polygon", "self-intersection"],
+            hint: Some("Fix geometries"),
+        },
+    );
+}
+
+#[test]
+fn self_intersecting_community() {
+    // One problem: staff.csv's line for C1 is not reported again.
+    expect_one(
+        "self_intersecting_community",
+        Expect {
+            file: "communities.geojson",
+            feature: Some((0, Some("C1"))),
+            what: &["invalid polygon", "self-intersection"],
+            hint: Some("Fix geometries"),
+        },
+    );
+}
+
+#[test]
+fn empty_buildings() {
+    expect_one(
+        "empty_buildings",
+        Expect {
+            file: "buildings.geojson",
+            feature: None,
+            what: &["has no features"],
+            hint: Some("cannot be empty"),
+        },
+    );
+}
+
+#[test]
+fn negative_households() {
+    expect_one(
+        "negative_households",
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((1, Some("b2"))),
+            what: &["households is negative (-5)"],
+            hint: Some("non-negative number"),
+        },
+    );
+}
+
+#[test]
+fn nan_households() {
+    expect_one(
+        "nan_households",
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((1, Some("b2"))),
+            what: &["households is \"NaN\", not a number"],
+            hint: Some("non-negative number"),
+        },
+    );
+}
+
+#[test]
+fn non_numeric_households() {
+    expect_one(
+        "non_numeric_households",
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((1, Some("b2"))),
+            what: &["households is \"abc\", not a number"],
+            hint: Some("non-negative number"),
+        },
+    );
+}
+
+#[test]
+fn projected_coordinates_name_the_crs_to_pass() {
+    let (ps, message) = problems("projected_coordinates");
+    // One problem per layer, at its first feature.
+    let expected = [
+        ("buildings.geojson", "b1"),
+        ("communities.geojson", "C1"),
+        ("facilities.geojson", "fac1"),
+        ("roads.geojson", "r1"),
+    ];
+    assert_eq!(ps.len(), expected.len(), "{message}");
+    for (p, (file, id)) in ps.iter().zip(expected) {
+        check(
+            "projected_coordinates",
+            p,
+            &message,
+            &Expect {
+                file,
+                feature: Some((0, Some(id))),
+                what: &["coordinate (39", "is not a longitude/latitude"],
+                // CGCS2000 3° Gauss-Krüger zone 39 with the zone prefix.
+                hint: Some("pass --crs EPSG:4527"),
+            },
+        );
+    }
+}
+
+#[test]
+fn projected_coordinates_read_with_the_suggested_crs() {
+    let opts = ReadOptions {
+        crs: Some("EPSG:4527".into()),
+    };
+    let loaded = read_scenario(&files("projected_coordinates"), &opts).unwrap();
+    let base = read("valid_baseline").unwrap();
+    let set = pipeline::blocks(&loaded).unwrap();
+    assert_eq!(set.blocks.len(), 4);
+    assert!(set.outside_buildings.is_empty());
+    assert_eq!(
+        loaded.report.estimated_households,
+        base.report.estimated_households
+    );
+    // Same place on the ground, within a few centimetres.
+    for (a, b) in loaded
+        .scenario
+        .buildings
+        .iter()
+        .zip(&base.scenario.buildings)
+    {
+        let (pa, pb) = (
+            loaded.projector.to_lonlat(a.location.x(), a.location.y()),
+            base.projector.to_lonlat(b.location.x(), b.location.y()),
+        );
+        let d = ((pa.0 - pb.0) * 85_000.0).hypot((pa.1 - pb.1) * 111_000.0);
+        assert!(d < 0.05, "{}: {d} m apart", a.id);
+    }
+}
+
+#[test]
+fn duplicate_ids() {
+    expect_one(
+        "duplicate_ids",
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((1, Some("b1"))),
+            what: &["repeats the id of feature 0"],
+            hint: Some("unique"),
+        },
+    );
+}
+
+#[test]
+fn missing_roads() {
+    expect_one(
+        "missing_roads",
+        Expect {
+            file: "roads.geojson",
+            feature: None,
+            what: &["is missing"],
+            hint: Some("buildings.geojson and roads.geojson"),
+        },
+    );
+}
+
+#[test]
+fn bad_toml_unknown_key() {
+    expect_one(
+        "bad_toml_unknown_key",
+        Expect {
+            file: "scenario.toml",
+            feature: None,
+            what: &["unknown field `urbn`", "`urban`"],
+            hint: Some("scenario.toml"),
+        },
+    );
+}
+
+#[test]
+fn bad_toml_bad_value() {
+    expect_one(
+        "bad_toml_bad_value",
+        Expect {
+            file: "scenario.toml",
+            feature: None,
+            what: &["targets.tolerance is 1.5, must be in (0, 1)"],
+            hint: None,
+        },
+    );
+}
+
+#[test]
+fn bad_toml_wrong_type() {
+    expect_one(
+        "bad_toml_wrong_type",
+        Expect {
+            file: "scenario.toml",
+            feature: None,
+            what: &["invalid type", "\"three hundred\""],
+            hint: Some("scenario.toml"),
+        },
+    );
+}
+
+#[test]
+fn unknown_community_kind() {
+    // One problem: staff.csv's line for C1 is not reported again.
+    expect_one(
+        "unknown_community_kind",
+        Expect {
+            file: "communities.geojson",
+            feature: Some((0, Some("C1"))),
+            what: &["kind \"suburb\" is not known"],
+            hint: Some("urban, rural or resettlement"),
+        },
+    );
+}
+
+#[test]
+fn staff_csv_unknown_community() {
+    expect_one(
+        "staff_csv_unknown_community",
+        Expect {
+            file: "staff.csv, line 2",
+            feature: None,
+            what: &["community \"C9\" is not in communities.geojson"],
+            hint: Some("community id"),
+        },
+    );
+}
+
+#[test]
+fn facility_without_kind() {
+    expect_one(
+        "facility_without_kind",
+        Expect {
+            file: "facilities.geojson",
+            feature: Some((0, Some("fac1"))),
+            what: &["has no kind"],
+            hint: Some("set kind"),
+        },
+    );
+}
+
+#[test]
+fn too_few_positions_line() {
+    expect_one(
+        "too_few_positions_line",
+        Expect {
+            file: "roads.geojson",
+            feature: Some((0, Some("r1"))),
+            what: &["a line has 1 position(s), needs at least 2"],
+            hint: None,
+        },
+    );
+}
+
+#[test]
+fn too_few_positions_ring() {
+    expect_one(
+        "too_few_positions_ring",
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((1, Some("b2"))),
+            what: &["exterior ring has 3 position(s); a ring needs at least 4"],
+            hint: None,
+        },
+    );
+}
+
+#[test]
+fn position_with_one_number() {
+    expect_one(
+        "position_with_one_number",
+        Expect {
+            file: "roads.geojson",
+            feature: Some((1, Some("r2"))),
+            what: &["a position has 1 number(s), needs 2"],
+            hint: None,
+        },
+    );
+}
+
+#[test]
+fn point_with_one_number() {
+    // The GeoJSON parser itself rejects it; still named by feature and id.
+    expect_one(
+        "point_with_one_number",
+        Expect {
+            file: "facilities.geojson",
+            feature: Some((0, Some("fac1"))),
+            what: &["is not a valid GeoJSON Feature", "two or more elements"],
+            hint: None,
+        },
+    );
+}
+
+#[test]
+fn null_geometry() {
+    expect_one(
+        "null_geometry",
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((3, Some("b4"))),
+            what: &["has no geometry"],
+            hint: None,
+        },
+    );
+}
+
+#[test]
+fn overlapping_communities_fail_in_the_blocks_stage() {
+    let loaded = read("overlapping_communities").expect("reading succeeds");
+    let e = pipeline::blocks(&loaded).expect_err("overlap is an error");
+    let message = e.to_string();
+    let Error::Input(ps) = e else {
+        panic!("not an input error: {message}")
+    };
+    assert_eq!(ps.len(), 1, "{message}");
+    assert!(ps[0].file.ends_with("communities.geojson"), "{message}");
+    assert!(
+        message.contains("communities \"C1\" and \"C2\" overlap"),
+        "{message}"
+    );
+    assert!(
+        ps[0].hint.as_deref().unwrap_or("").contains("tile"),
+        "{message}"
+    );
+}
+
+#[test]
+fn building_outside_is_counted_and_kept_out_of_blocks() {
+    let loaded = read("building_outside").unwrap();
+    let s = &loaded.scenario;
+    let b7 = s.buildings.iter().position(|b| b.id == "b7").unwrap();
+    assert_eq!(s.buildings[b7].households, 25);
+    let set = pipeline::blocks(&loaded).unwrap();
+    assert_eq!(set.blocks.len(), 4);
+    assert_eq!(set.outside_buildings, vec![b7]);
+    assert!(set.blocks.iter().all(|b| !b.buildings.contains(&b7)));
+    assert!(
+        set.warnings
+            .iter()
+            .any(|w| w.contains("outside every community") && w.contains("b7")),
+        "{:?}",
+        set.warnings
+    );
+    let summary = linli::write::blocks::summarize(&loaded, &set);
+    assert_eq!(summary.buildings_outside, vec!["b7".to_string()]);
+    assert_eq!(summary.buildings_read, 7);
+    assert_eq!(summary.buildings_in_blocks, 6);
+    assert_eq!(summary.households_in_blocks, summary.households_read - 25);
+    assert_eq!(
+        summary.communities[0].households,
+        summary.households_in_blocks
+    );
+}
+
+// ---------------------------------------------------------------------------
+// No panic, whatever the input.
+
+/// Reads, builds blocks and summarizes; records a panic as a failure.
+fn survives(label: &str, files: &ScenarioFiles, opts: &ReadOptions, log: &mut Log) {
+    let t = Instant::now();
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        let loaded = read_scenario(files, opts).ok()?;
+        let set = pipeline::blocks(&loaded).ok()?;
+        let _ = linli::write::blocks::summarize(&loaded, &set);
+        Some(())
+    }));
+    let took = t.elapsed();
+    log.runs += 1;
+    if took > log.slowest.0 {
+        log.slowest = (took, label.to_string());
+    }
+    if let Ok(Some(())) = r {
+        log.blocks += 1;
+    }
+    if let Err(payload) = r {
+        let msg = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        log.panics.push(format!("{label}: {msg}"));
+    }
+}
+
+#[derive(Default)]
+struct Log {
+    runs: usize,
+    /// Runs that got through the blocks stage.
+    blocks: usize,
+    panics: Vec<String>,
+    slowest: (Duration, String),
+}
+
+impl Log {
+    fn assert_no_panic(&self) {
+        println!(
+            "{} runs ({} through blocks), slowest {:.3} s ({})",
+            self.runs,
+            self.blocks,
+            self.slowest.0.as_secs_f64(),
+            self.slowest.1
+        );
+        assert!(
+            self.panics.is_empty(),
+            "{} of {} runs panicked:\n{}",
+            self.panics.len(),
+            self.runs,
+            self.panics.join("\n")
+        );
+    }
+}
+
+fn with_file(base: &ScenarioFiles, name: &str, text: Option<String>) -> ScenarioFiles {
+    let mut f = base.clone();
+    match text {
+        Some(t) => f.files.insert(name.to_string(), t),
+        None => f.files.remove(name),
+    };
+    f
+}
+
+/// JSON pointers to every node of a value.
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m {
+                pointers(c, format!("{at}/{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter().enumerate() {
+                pointers(c, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+    out.push(at);
+}
+
+const GEOMETRY_TYPES: [&str; 7] = [
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+];
+
+/// Well-formed geometries of every type inside the baseline's community.
+fn sample_geometries() -> Vec<Value> {
+    let p = json!([116.3310, 39.9911]);
+    let line = json!([[116.3301, 39.9901], [116.3322, 39.9917]]);
+    let ring = json!([
+        [116.3307, 39.9903],
+        [116.3309, 39.9903],
+        [116.3309, 39.9905],
+        [116.3307, 39.9905],
+        [116.3307, 39.9903]
+    ]);
+    vec![
+        json!({"type": "Point", "coordinates": p}),
+        json!({"type": "MultiPoint", "coordinates": [p, p]}),
+        json!({"type": "LineString", "coordinates": line}),
+        json!({"type": "MultiLineString", "coordinates": [line, line]}),
+        json!({"type": "Polygon", "coordinates": [ring]}),
+        json!({"type": "MultiPolygon", "coordinates": [[ring], [ring]]}),
+        json!({"type": "GeometryCollection", "geometries": [
+            {"type": "Point", "coordinates": p},
+            {"type": "Polygon", "coordinates": [ring]}
+        ]}),
+        json!({"type": "Polygon", "coordinates": []}),
+        json!({"type": "MultiPolygon", "coordinates": []}),
+        json!({"type": "MultiPolygon", "coordinates": [[]]}),
+        json!({"type": "LineString", "coordinates": []}),
+        json!({"type": "GeometryCollection", "geometries": []}),
+        Value::Null,
+    ]
+}
+
+/// Every mutation of one JSON layer: numbers, strings, members, arrays,
+/// geometry types and whole geometries replaced.
+fn json_mutations(text: &str) -> Vec<(String, String)> {
+    let root: Value = serde_json::from_str(text).unwrap();
+    let mut ptrs = Vec::new();
+    pointers(&root, String::new(), &mut ptrs);
+    let numbers = [
+        json!(0),
+        json!(-1),
+        json!(-0.0),
+        json!(1e-300),
+        json!(180.0),
+        json!(-180.0),
+        json!(90.0),
+        json!(-90.0),
+        json!(89.9999999),
+        json!(180.0000001),
+        json!(1e9),
+        json!(-1e9),
+        json!(4.0e7),
+        json!(1e300),
+        json!(-1e300),
+        json!(u64::MAX),
+        json!(i64::MIN),
+    ];
+    let mut out: Vec<(String, Value)> = Vec::new();
+    let mut edit = |label: String, ptr: &str, f: &dyn Fn(&mut Value)| {
+        let mut v = root.clone();
+        if let Some(node) = v.pointer_mut(ptr) {
+            f(node);
+            out.push((label, v));
+        }
+    };
+    for ptr in &ptrs {
+        let node = root.pointer(ptr).unwrap();
+        match node {
+            Value::Number(_) => {
+                for n in &numbers {
+                    edit(format!("{ptr} = {n}"), ptr, &|v| *v = n.clone());
+                }
+                edit(format!("{ptr} = \"NaN\""), ptr, &|v| *v = json!("NaN"));
+            }
+            Value::String(_) => {
+                for s in ["", "NaN", "-inf", "1e999", "urban", "b1", " "] {
+                    edit(format!("{ptr} = {s:?}"), ptr, &|v| *v = json!(s));
+                }
+                edit(format!("{ptr} = 7"), ptr, &|v| *v = json!(7));
+            }
+            Value::Object(m) => {
+                for key in m.keys() {
+                    edit(format!("{ptr} drop {key}"), ptr, &|v| {
+                        v.as_object_mut().unwrap().remove(key);
+                    });
+                }
+                edit(format!("{ptr} = {{}}"), ptr, &|v| *v = json!({}));
+                edit(format!("{ptr} = null"), ptr, &|v| *v = Value::Null);
+                if m.contains_key("coordinates") || m.contains_key("geometries") {
+                    for t in GEOMETRY_TYPES {
+                        edit(format!("{ptr} type {t}"), ptr, &|v| v["type"] = json!(t));
+                    }
+                    for (j, g) in sample_geometries().into_iter().enumerate() {
+                        edit(format!("{ptr} = sample {j}"), ptr, &|v| *v = g.clone());
+                    }
+                }
+            }
+            Value::Array(a) => {
+                edit(format!("{ptr} = []"), ptr, &|v| *v = json!([]));
+                if !a.is_empty() {
+                    edit(format!("{ptr} drop first"), ptr, &|v| {
+                        v.as_array_mut().unwrap().remove(0);
+                    });
+                    edit(format!("{ptr} repeat first"), ptr, &|v| {
+                        let first = v[0].clone();
+                        v.as_array_mut().unwrap().insert(0, first);
+                    });
+                    edit(format!("{ptr} reverse"), ptr, &|v| {
+                        v.as_array_mut().unwrap().reverse();
+                    });
+                }
+                edit(format!("{ptr} = 1"), ptr, &|v| *v = json!(1));
+            }
+            _ => edit(format!("{ptr} = 0"), ptr, &|v| *v = json!(0)),
+        }
+    }
+    out.into_iter()
+        .map(|(l, v)| (l, serde_json::to_string(&v).unwrap()))
+        .collect()
+}
+
+/// Every coordinate of a layer replaced by each longitude (or latitude) that
+/// occurs in the scenario: coincident vertices, collinear and zero-length
+/// segments, rings touching themselves, lines along borders.
+fn snap_mutations(text: &str, pool: &[Vec<f64>; 2]) -> Vec<(String, String)> {
+    let root: Value = serde_json::from_str(text).unwrap();
+    let mut ptrs = Vec::new();
+    pointers(&root, String::new(), &mut ptrs);
+    let mut out = Vec::new();
+    for ptr in ptrs.iter().filter(|p| p.contains("/coordinates/")) {
+        if !root.pointer(ptr).unwrap().is_number() {
+            continue;
+        }
+        let axis = usize::from(ptr.ends_with("/1"));
+        for &x in &pool[axis] {
+            let mut v = root.clone();
+            *v.pointer_mut(ptr).unwrap() = json!(x);
+            out.push((format!("{ptr} = {x}"), serde_json::to_string(&v).unwrap()));
+        }
+    }
+    out
+}
+
+/// The distinct longitudes and latitudes of a scenario's layers.
+fn coordinate_pool(files: &ScenarioFiles) -> [Vec<f64>; 2] {
+    let mut pool = [Vec::new(), Vec::new()];
+    for (name, text) in &files.files {
+        if !name.ends_with(".geojson") {
+            continue;
+        }
+        let root: Value = serde_json::from_str(text).unwrap();
+        let mut ptrs = Vec::new();
+        pointers(&root, String::new(), &mut ptrs);
+        for ptr in ptrs.iter().filter(|p| p.contains("/coordinates/")) {
+            if let Some(x) = root.pointer(ptr).and_then(Value::as_f64) {
+                pool[usize::from(ptr.ends_with("/1"))].push(x);
+            }
+        }
+    }
+    for axis in &mut pool {
+        axis.sort_by(f64::total_cmp);
+        axis.dedup();
+    }
+    pool
+}
+
+/// Cuts a text at about `n` places (on character boundaries).
+fn truncations(text: &str, n: usize) -> Vec<String> {
+    let step = (text.len() / n).max(1);
+    let mut cuts: Vec<usize> = (0..text.len()).step_by(step).collect();
+    cuts.extend(text.len().saturating_sub(4)..text.len());
+    cuts.into_iter()
+        .filter(|&i| text.is_char_boundary(i))
+        .map(|i| text[..i].to_string())
+        .collect()
+}
+
+#[test]
+fn no_panic_on_the_corpus() {
+    let mut log = Log::default();
+    for case in CASES {
+        let f = files(case);
+        survives(case, &f, &ReadOptions::default(), &mut log);
+        for crs in [
+            "EPSG:4527",
+            "EPSG:4549",
+            "EPSG:3857",
+            "EPSG:32650",
+            "EPSG:4326",
+        ] {
+            let opts = ReadOptions {
+                crs: Some(crs.into()),
+            };
+            survives(&format!("{case} --crs {crs}"), &f, &opts, &mut log);
+        }
+    }
+    log.assert_no_panic();
+}
+
+#[test]
+fn no_panic_on_truncated_or_missing_files() {
+    let base = files("valid_baseline");
+    let opts = ReadOptions::default();
+    let mut log = Log::default();
+    for (name, text) in &base.files {
+        survives(
+            &format!("without {name}"),
+            &with_file(&base, name, None),
+            &opts,
+            &mut log,
+        );
+        for (i, cut) in truncations(text, 60).into_iter().enumerate() {
+            let f = with_file(&base, name, Some(cut));
+            survives(&format!("{name} truncated #{i}"), &f, &opts, &mut log);
+        }
+    }
+    log.assert_no_panic();
+}
+
+#[test]
+fn no_panic_on_mutated_layers() {
+    let base = files("valid_baseline");
+    let opts = ReadOptions::default();
+    let mut log = Log::default();
+    for (name, text) in &base.files {
+        if !name.ends_with(".geojson") {
+            continue;
+        }
+        for (label, mutated) in json_mutations(text) {
+            let f = with_file(&base, name, Some(mutated));
+            survives(&format!("{name} {label}"), &f, &opts, &mut log);
+        }
+        // Not a FeatureCollection at all.
+        for other in [
+            "[]",
+            "{}",
+            "null",
+            "\"x\"",
+            "1",
+            "",
+            " ",
+            "\u{feff}{}",
+            r#"{"type":"FeatureCollection"}"#,
+            r#"{"type":"FeatureCollection","features":{}}"#,
+            r#"{"type":"FeatureCollection","features":[null, 1, "x", []]}"#,
+            r#"{"type":"Feature"}"#,
+            r#"{"type":"GeometryCollection","geometries":[]}"#,
+            r#"{"type":"Topology"}"#,
+            "{\"type\":\"FeatureCollection\",\"features\":[]}\u{0}",
+        ] {
+            let f = with_file(&base, name, Some(other.to_string()));
+            survives(&format!("{name} = {other:?}"), &f, &opts, &mut log);
+        }
+    }
+    log.assert_no_panic();
+}
+
+#[test]
+fn no_panic_on_snapped_coordinates() {
+    let base = files("valid_baseline");
+    let pool = coordinate_pool(&base);
+    let opts = ReadOptions::default();
+    let mut log = Log::default();
+    for (name, text) in &base.files {
+        if name.ends_with(".geojson") {
+            for (label, mutated) in snap_mutations(text, &pool) {
+                let f = with_file(&base, name, Some(mutated));
+                survives(&format!("{name} {label}"), &f, &opts, &mut log);
+            }
+        }
+    }
+    log.assert_no_panic();
+}
+
+/// A FeatureCollection of the given geometries, ids `<prefix><n>`.
+fn layer(prefix: &str, props: Value, geometries: &[Value]) -> String {
+    let features: Vec<Value> = geometries
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let mut p = props.clone();
+            p["id"] = json!(format!("{prefix}{}", i + 1));
+            json!({"type": "Feature", "properties": p, "geometry": g})
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features}).to_string()
+}
+
+fn line(ps: &[[f64; 2]]) -> Value {
+    json!({"type": "LineString", "coordinates": ps})
+}
+
+fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<[f64; 2]> {
+    vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+}
+
+fn poly(rings: &[Vec<[f64; 2]>]) -> Value {
+    json!({"type": "Polygon", "coordinates": rings})
+}
+
+/// Valid but awkward geometry that reaches the blocks stage.
+#[test]
+fn no_panic_on_odd_but_valid_geometry() {
+    let base = files("valid_baseline");
+    let opts = ReadOptions::default();
+    let mut log = Log::default();
+    let (w, s, e, n) = (116.3300, 39.9900, 116.3323, 39.9918);
+    let (mx, my) = (116.33115, 39.9909);
+    let eps = 1e-9;
+    let roads: Vec<(&str, Vec<Value>)> = vec![
+        (
+            "no roads inside",
+            vec![line(&[[117.0, 40.0], [117.1, 40.1]])],
+        ),
+        ("zero-length road", vec![line(&[[mx, my], [mx, my]])]),
+        (
+            "road of repeated vertices",
+            vec![line(&[[mx, s], [mx, s], [mx, my], [mx, my], [mx, n]])],
+        ),
+        (
+            "road along the border",
+            vec![line(&[[w, s], [e, s], [e, n], [w, n], [w, s]])],
+        ),
+        (
+            "road back and forth",
+            vec![line(&[[w, my], [e, my], [w, my], [e, my]])],
+        ),
+        (
+            "collinear overlapping roads",
+            vec![line(&[[w, my], [mx, my]]), line(&[[w, my], [e, my]])],
+        ),
+        (
+            "road through corners",
+            vec![line(&[[w, s], [e, n]]), line(&[[w, n], [e, s]])],
+        ),
+        (
+            "road ending on the border",
+            vec![line(&[[mx, s], [mx, my]])],
+        ),
+        (
+            "dangling road inside",
+            vec![line(&[[mx, my], [mx + 0.0002, my]])],
+        ),
+        (
+            "roads a nanodegree apart",
+            vec![
+                line(&[[w, my], [e, my]]),
+                line(&[[w, my + eps], [e, my + eps]]),
+            ],
+        ),
+        (
+            "road almost on the border",
+            vec![line(&[[w - 0.001, s + eps], [e + 0.001, s + eps]])],
+        ),
+        (
+            "closed loop road inside",
+            vec![line(&square(
+                mx - 0.0003,
+                my - 0.0003,
+                mx + 0.0003,
+                my + 0.0003,
+            ))],
+        ),
+        (
+            "road loop around a building",
+            vec![line(&square(116.3302, 39.9911, 116.3307, 39.9915))],
+        ),
+        (
+            "many crossing roads",
+            (0..12)
+                .map(|i| {
+                    let t = f64::from(i) / 11.0;
+                    line(&[[w - 0.001, s + t * (n - s)], [e + 0.001, n - t * (n - s)]])
+                })
+                .collect(),
+        ),
+        (
+            "road polygon (area road)",
+            vec![poly(&[square(
+                mx - 0.0001,
+                s - 0.001,
+                mx + 0.0001,
+                n + 0.001,
+            )])],
+        ),
+    ];
+    for (label, gs) in &roads {
+        let f = with_file(
+            &base,
+            "roads.geojson",
+            Some(layer("r", json!({"class": "residential"}), gs)),
+        );
+        survives(&format!("roads: {label}"), &f, &opts, &mut log);
+    }
+    let props = json!({"kind": "urban"});
+    let communities: Vec<(&str, Vec<Value>)> = vec![
+        (
+            "community with a hole",
+            vec![poly(&[
+                square(w, s, e, n),
+                square(116.3302, 39.9902, 116.3308, 39.9906)
+                    .into_iter()
+                    .rev()
+                    .collect(),
+            ])],
+        ),
+        (
+            "two communities sharing an edge",
+            vec![poly(&[square(w, s, mx, n)]), poly(&[square(mx, s, e, n)])],
+        ),
+        (
+            "communities touching at a corner",
+            vec![poly(&[square(w, s, mx, my)]), poly(&[square(mx, my, e, n)])],
+        ),
+        (
+            "community inside another's hole",
+            vec![
+                poly(&[
+                    square(w, s, e, n),
+                    square(116.3302, 39.9902, 116.3308, 39.9906)
+                        .into_iter()
+                        .rev()
+                        .collect(),
+                ]),
+                poly(&[square(116.3302, 39.9902, 116.3308, 39.9906)]),
+            ],
+        ),
+        (
+            "sliver community",
+            vec![poly(&[square(w, my, e, my + 1e-8)])],
+        ),
+        (
+            "tiny community",
+            vec![poly(&[square(mx, my, mx + 1e-7, my + 1e-7)])],
+        ),
+        (
+            "multipolygon of touching parts",
+            vec![
+                json!({"type": "MultiPolygon", "coordinates": [[square(w, s, mx, n)], [square(mx, s, e, n)]]}),
+            ],
+        ),
+        (
+            "clockwise community",
+            vec![poly(&[square(w, s, e, n).into_iter().rev().collect()])],
+        ),
+        (
+            "community far from everything",
+            vec![poly(&[square(117.0, 40.0, 117.01, 40.01)])],
+        ),
+        (
+            "community at the antimeridian",
+            vec![poly(&[square(179.99, 39.99, 180.0, 40.0)])],
+        ),
+        (
+            "community at the pole",
+            vec![poly(&[square(w, 89.99, e, 90.0)])],
+        ),
+        (
+            "community spanning the globe",
+            vec![poly(&[square(-179.0, -89.0, 179.0, 89.0)])],
+        ),
+    ];
+    for (label, gs) in &communities {
+        let f = with_file(
+            &base,
+            "communities.geojson",
+            Some(layer("C", props.clone(), gs)),
+        );
+        let f = with_file(&f, "staff.csv", None);
+        survives(&format!("communities: {label}"), &f, &opts, &mut log);
+    }
+    let hh = json!({"households": 10});
+    let buildings: Vec<(&str, Vec<Value>)> = vec![
+        (
+            "point on a road",
+            vec![json!({"type": "Point", "coordinates": [mx, my]})],
+        ),
+        (
+            "point on the border",
+            vec![json!({"type": "Point", "coordinates": [w, my]})],
+        ),
+        (
+            "point at a corner",
+            vec![json!({"type": "Point", "coordinates": [w, s]})],
+        ),
+        (
+            "footprint across a road",
+            vec![poly(&[square(
+                mx - 0.0001,
+                my - 0.0001,
+                mx + 0.0001,
+                my + 0.0001,
+            )])],
+        ),
+        (
+            "footprint across the border",
+            vec![poly(&[square(w - 0.0001, my, w + 0.0001, my + 0.0001)])],
+        ),
+        (
+            "footprint of no area",
+            vec![poly(&[vec![
+                [mx, my],
+                [mx + 0.0001, my],
+                [mx + 0.0002, my],
+                [mx, my],
+            ]])],
+        ),
+        (
+            "footprint far away",
+            vec![poly(&[square(0.0, 0.0, 0.0001, 0.0001)])],
+        ),
+        (
+            "the same point twice",
+            vec![
+                json!({"type": "Point", "coordinates": [mx, my]}),
+                json!({"type": "Point", "coordinates": [mx, my]}),
+            ],
+        ),
+        (
+            "many households",
+            vec![json!({"type": "Point", "coordinates": [116.3305, 39.9905]}); 5],
+        ),
+    ];
+    for (label, gs) in &buildings {
+        let mut props = hh.clone();
+        if label == &"many households" {
+            props["households"] = json!(4_294_967_295u64);
+        }
+        let f = with_file(&base, "buildings.geojson", Some(layer("b", props, gs)));
+        survives(&format!("buildings: {label}"), &f, &opts, &mut log);
+    }
+    log.assert_no_panic();
+}
+
+#[test]
+fn no_panic_on_bad_staff_and_settings() {
+    let base = files("valid_baseline");
+    let opts = ReadOptions::default();
+    let mut log = Log::default();
+    for staff in [
+        "",
+        ",",
+        ",,,,",
+        "C1",
+        "C1,",
+        "C1,-1",
+        "C1,1e99",
+        "C1,99999999999",
+        "C1,2,extra",
+        "\u{feff}community,workers\nC1,2",
+        "community,workers\nC1,2\nC1,3",
+        "community;workers\nC1;2",
+        "\"C1\",\"2\"",
+        "\n\n\n",
+    ] {
+        let f = with_file(&base, "staff.csv", Some(staff.to_string()));
+        survives(&format!("staff.csv = {staff:?}"), &f, &opts, &mut log);
+    }
+    for toml in [
+        "",
+        "name = ",
+        "[targets",
+        "crs = \"EPSG:4527\"",
+        "crs = \"EPSG:4326\"",
+        "crs = \"EPSG:999999\"",
+        "crs = \"lonlat\"",
+        "crs = \"\"",
+        "crs = 4527",
+        "[targets]\nurban = 0",
+        "[targets]\nurban = -1",
+        "[targets]\nurban = 1\nrural = 1\nresettlement = 1",
+        "[targets]\ntolerance = nan",
+        "[targets]\ntolerance = inf",
+        "[targets]\nmin_buildings = 10\nmax_buildings = 1",
+        "[households]\nunit_size_m2 = 0",
+        "[households]\nunit_size_m2 = 1e-300\ndefault_levels = 1e300",
+        "[households]\nnon_residential_uses = []",
+        "[barriers]\nsnap_tolerance_m = 0",
+        "[barriers]\nsnap_tolerance_m = 10",
+        "[barriers]\nsnap_tolerance_m = -1",
+        "[barriers]\nsnap_tolerance_m = nan",
+        "[barriers]\ncommunity = 0\nwater = 255\nrail = 255\nlandmark = 255\nother_road = 0",
+        "[barriers.roads]\nresidential = 255\ntertiary = 0",
+        "[walking]\nspeed_kmh = 0",
+        "[walking]\nspeed_kmh = inf",
+        "[walking.thresholds]\nclinic = { minutes = -1 }",
+        "[walking.thresholds]\nclinic = { metres = nan }",
+        "[walking.thresholds]\nclinic = { hours = 1 }",
+        "[staffing]\nmin_neighborhoods_per_worker = 0",
+        "[staffing]\nmin_neighborhoods_per_worker = 3\nmax_neighborhoods_per_worker = 2",
+        "[staffing]\nmin_neighborhoods_per_worker = nan",
+    ] {
+        let f = with_file(&base, "scenario.toml", Some(toml.to_string()));
+        survives(&format!("scenario.toml = {toml:?}"), &f, &opts, &mut log);
+    }
+    log.assert_no_panic();
+}
+
+// ---------------------------------------------------------------------------
+// The command line: exit code 2, the message on stderr, no output written.
+
+/// An empty output folder for one test.
+fn empty_out(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bad_input-{name}"));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Runs `linli blocks tests/data/bad/<case> --out <out> [extra…]`.
+fn run_cli(case: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_linli"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("blocks")
+        .arg(format!("tests/data/bad/{case}"))
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_rejects_projected_coordinates_and_writes_nothing() {
+    let out = empty_out("projected");
+    let r = run_cli("projected_coordinates", &out, &[]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("linli: the scenario has 4 problems:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "tests/data/bad/projected_coordinates/buildings.geojson: feature 0 (id \"b1\"): coordinate ("
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pass --crs EPSG:4527"), "{stderr}");
+    assert_eq!(files_in(&out), Vec::<String>::new());
+
+    // The hint works: with it, the same folder runs.
+    let r = run_cli("projected_coordinates", &out, &["--crs", "EPSG:4527", "-q"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let mut written = files_in(&out);
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "block_adjacency.csv",
+            "blocks.geojson",
+            "blocks_summary.json"
+        ]
+    );
+}
+
+#[test]
+fn cli_rejects_overlapping_communities_and_writes_nothing() {
+    // Reading succeeds; the blocks stage fails before anything is written.
+    let out = empty_out("overlap");
+    let r = run_cli("overlapping_communities", &out, &[]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("communities \"C1\" and \"C2\" overlap"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: "), "{stderr}");
+    assert!(
+        r.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&r.stdout)
+    );
+    assert_eq!(files_in(&out), Vec::<String>::new());
+}
+
+#[test]
+fn cli_rejects_a_missing_layer_and_writes_nothing() {
+    let out = empty_out("missing").join("not-yet");
+    let r = run_cli("missing_roads", &out, &[]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("tests/data/bad/missing_roads/roads.geojson: is missing"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "the output folder was created");
+}
+
+#[test]
+fn cli_reports_a_building_outside_and_keeps_it_out() {
+    let out = empty_out("outside");
+    let r = run_cli("building_outside", &out, &[]);
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(
+        stdout.contains("warning: 1 building(s) lie outside every community"),
+        "{stdout}"
+    );
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(out.join("blocks_summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["buildings_outside"], json!(["b7"]));
+    assert_eq!(
+        summary["households_in_blocks"].as_u64().unwrap() + 25,
+        summary["households_read"].as_u64().unwrap()
+    );
 }

@@ -22,9 +22,20 @@ fn demo_blocks_tile_communities_exactly() {
         let blocks: Vec<_> = set.blocks.iter().filter(|b| b.community == ci).collect();
         let sum: f64 = blocks.iter().map(|b| b.area).sum();
         let area = c.area.unsigned_area();
-        assert!(((sum - area) / area).abs() < 1e-9, "{}: {} vs {}", c.id, sum, area);
+        assert!(
+            ((sum - area) / area).abs() < 1e-9,
+            "{}: {} vs {}",
+            c.id,
+            sum,
+            area
+        );
         for b in &blocks {
-            assert!(b.polygon.is_valid(), "{} invalid: {:?}", b.id, b.polygon.validation_errors());
+            assert!(
+                b.polygon.is_valid(),
+                "{} invalid: {:?}",
+                b.id,
+                b.polygon.validation_errors()
+            );
         }
         // No overlaps between neighbours in the adjacency graph.
         for e in set.adjacency.edge_indices() {
@@ -48,9 +59,16 @@ fn demo_blocks_tile_communities_exactly() {
     assert!(count.iter().all(|&n| n == 1));
     let read: u64 = s.buildings.iter().map(|b| u64::from(b.households)).sum();
     let placed: u64 = set.blocks.iter().map(|b| b.households).sum();
-    let outside: u64 = set.outside_buildings.iter().map(|&i| u64::from(s.buildings[i].households)).sum();
+    let outside: u64 = set
+        .outside_buildings
+        .iter()
+        .map(|&i| u64::from(s.buildings[i].households))
+        .sum();
     assert_eq!(read, placed + outside);
-    assert!(read > 2_000, "the demo should hold a few thousand households, has {read}");
+    assert!(
+        read > 2_000,
+        "the demo should hold a few thousand households, has {read}"
+    );
 }
 
 fn signed_area(ring: &[serde_json::Value]) -> f64 {
@@ -58,7 +76,10 @@ fn signed_area(ring: &[serde_json::Value]) -> f64 {
         .iter()
         .map(|c| (c[0].as_f64().unwrap(), c[1].as_f64().unwrap()))
         .collect();
-    p.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum::<f64>() / 2.0
+    p.windows(2)
+        .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+        .sum::<f64>()
+        / 2.0
 }
 
 #[test]
@@ -66,7 +87,11 @@ fn blocks_output_is_rfc7946_and_deterministic() {
     let (a, b) = (out_dir("det-a"), out_dir("det-b"));
     linli::pipeline::run_blocks(&linli::demo::files(), &ReadOptions::default(), &a).unwrap();
     linli::pipeline::run_blocks(&linli::demo::files(), &ReadOptions::default(), &b).unwrap();
-    for f in ["blocks.geojson", "block_adjacency.csv", "blocks_summary.json"] {
+    for f in [
+        "blocks.geojson",
+        "block_adjacency.csv",
+        "blocks_summary.json",
+    ] {
         let x = std::fs::read(a.join(f)).unwrap();
         let y = std::fs::read(b.join(f)).unwrap();
         assert!(x == y, "{f} differs between runs");
@@ -78,7 +103,9 @@ fn blocks_output_is_rfc7946_and_deterministic() {
     }
     let text = std::fs::read_to_string(a.join("blocks.geojson")).unwrap();
     let gj: geojson::GeoJson = text.parse().unwrap();
-    let geojson::GeoJson::FeatureCollection(fc) = gj else { panic!("not a FeatureCollection") };
+    let geojson::GeoJson::FeatureCollection(fc) = gj else {
+        panic!("not a FeatureCollection")
+    };
     assert!(!fc.features.is_empty());
     let raw: serde_json::Value = serde_json::from_str(&text).unwrap();
     for f in raw["features"].as_array().unwrap() {
@@ -88,7 +115,11 @@ fn blocks_output_is_rfc7946_and_deterministic() {
             assert_eq!(r.first(), r.last(), "ring not closed");
             let a = signed_area(r);
             if k == 0 {
-                assert!(a > 0.0, "exterior ring not counter-clockwise in {}", f["properties"]["id"]);
+                assert!(
+                    a > 0.0,
+                    "exterior ring not counter-clockwise in {}",
+                    f["properties"]["id"]
+                );
             } else {
                 assert!(a < 0.0, "hole not clockwise in {}", f["properties"]["id"]);
             }
@@ -102,7 +133,12 @@ fn blocks_output_is_rfc7946_and_deterministic() {
     }
     for f in fc.features {
         let g: geo::Geometry<f64> = f.geometry.unwrap().try_into().unwrap();
-        assert!(g.is_valid(), "{:?}: {:?}", f.properties.as_ref().unwrap()["id"], g.validation_errors());
+        assert!(
+            g.is_valid(),
+            "{:?}: {:?}",
+            f.properties.as_ref().unwrap()["id"],
+            g.validation_errors()
+        );
     }
 }
 
@@ -110,7 +146,10 @@ fn blocks_output_is_rfc7946_and_deterministic() {
 /// (.ci/run installs gdal-bin; elsewhere this test says it was skipped).
 #[test]
 fn gdal_reads_blocks_without_warnings() {
-    let Ok(v) = std::process::Command::new("ogrinfo").arg("--version").output() else {
+    let Ok(v) = std::process::Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+    else {
         eprintln!("ogrinfo not installed: skipping the GDAL check");
         return;
     };
@@ -125,7 +164,10 @@ fn gdal_reads_blocks_without_warnings() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(!stderr.contains("Warning") && !stderr.contains("ERROR"), "{stderr}");
+    assert!(
+        !stderr.contains("Warning") && !stderr.contains("ERROR"),
+        "{stderr}"
+    );
     assert!(stdout.contains("Geometry: Polygon"), "{stdout}");
     assert!(stdout.contains("Feature Count:"), "{stdout}");
 }

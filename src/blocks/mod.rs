@@ -63,6 +63,11 @@ pub struct BlockSet {
     pub unresolved_crossings: usize,
     /// Non-fatal findings for the report.
     pub warnings: Vec<String>,
+    /// The noded barrier network the blocks were traced from.
+    pub network: noding::NodedNetwork,
+    /// For each network edge, the blocks left of `a→b` and left of `b→a`
+    /// (`None`: outside every community, or the edge bounds no block).
+    pub edge_blocks: Vec<[Option<usize>; 2]>,
 }
 
 impl BlockSet {
@@ -117,7 +122,19 @@ pub fn build_blocks(
     snap_tolerance: f64,
     community_level: u8,
 ) -> Result<BlockSet, Vec<Problem>> {
+    build_blocks_with(scenario, &[], snap_tolerance, community_level)
+}
+
+/// [`build_blocks`] with extra lines in the network (e.g. the cell edges
+/// that split blocks too large for one neighborhood).
+pub fn build_blocks_with(
+    scenario: &Scenario,
+    extra: &[BarrierLine],
+    snap_tolerance: f64,
+    community_level: u8,
+) -> Result<BlockSet, Vec<Problem>> {
     let mut lines = community_borders(scenario, community_level);
+    lines.extend(extra.iter().cloned());
     // Lines far from every community only cost time.
     let community_boxes: Vec<geo::Rect<f64>> = scenario
         .communities
@@ -297,12 +314,19 @@ pub fn build_blocks(
             ));
         }
     }
+    let edge_blocks = faces
+        .edge_faces
+        .iter()
+        .map(|sides| sides.map(|f| f.map(|f| face_block[f]).filter(|&b| b != usize::MAX)))
+        .collect();
     Ok(BlockSet {
         blocks,
         adjacency,
         outside_buildings: outside,
         unresolved_crossings: net.unresolved_crossings,
         warnings,
+        network: net,
+        edge_blocks,
     })
 }
 

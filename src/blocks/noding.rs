@@ -40,7 +40,6 @@ pub struct NodedNetwork {
 
 /// Finds, for a point, an existing vertex within the tolerance.
 struct VertexGrid {
-    tol: f64,
     cell: f64,
     cells: HashMap<(i64, i64), Vec<usize>>,
 }
@@ -48,7 +47,6 @@ struct VertexGrid {
 impl VertexGrid {
     fn new(tol: f64) -> Self {
         VertexGrid {
-            tol,
             cell: tol.max(1e-3),
             cells: HashMap::new(),
         }
@@ -61,12 +59,8 @@ impl VertexGrid {
         )
     }
 
-    /// The nearest vertex within the tolerance (lowest index on ties).
-    fn find(&self, c: Coord<f64>, coords: &[Coord<f64>]) -> Option<usize> {
-        self.find_within(c, coords, self.tol)
-    }
-
-    /// The nearest vertex within `within` (≤ the grid's tolerance).
+    /// The nearest vertex within `within` (≤ the grid's tolerance), lowest
+    /// index on ties.
     fn find_within(&self, c: Coord<f64>, coords: &[Coord<f64>], within: f64) -> Option<usize> {
         let (kx, ky) = self.key(c);
         let mut best: Option<(f64, usize)> = None;
@@ -149,7 +143,11 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
             }
             // Community borders are exact: their vertices merge only with
             // vertices at the very same place.
-            let within = if protected(lines[li].barrier) { MICRO.min(tol) } else { tol };
+            let within = if protected(lines[li].barrier) {
+                MICRO.min(tol)
+            } else {
+                tol
+            };
             let id = match grid.find_within(*c, &coords, within) {
                 Some(id) => id,
                 None => {
@@ -251,7 +249,7 @@ fn project(c: Coord<f64>, p: Coord<f64>, q: Coord<f64>) -> (f64, Coord<f64>) {
 }
 
 fn snap_vertices_to_segments(
-    coords: &mut Vec<Coord<f64>>,
+    coords: &mut [Coord<f64>],
     grid: &mut VertexGrid,
     segs: &[Seg],
     tol: f64,

@@ -59,7 +59,7 @@ pub fn polygonize(net: &NodedNetwork) -> Faces {
     }
     let origin = |h: usize| {
         let e = &net.edges[h / 2];
-        if h % 2 == 0 {
+        if h.is_multiple_of(2) {
             e.a
         } else {
             e.b
@@ -67,7 +67,7 @@ pub fn polygonize(net: &NodedNetwork) -> Faces {
     };
     let angle = |h: usize| {
         let e = &net.edges[h / 2];
-        let (p, q) = if h % 2 == 0 {
+        let (p, q) = if h.is_multiple_of(2) {
             (net.vertices[e.a], net.vertices[e.b])
         } else {
             (net.vertices[e.b], net.vertices[e.a])

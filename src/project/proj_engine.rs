@@ -10,6 +10,7 @@
 //! pure-Rust engine.
 
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use proj::Proj;
@@ -45,12 +46,11 @@ fn with_proj<R>(
 ) -> Result<R, ProjectionError> {
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let key = (code, from_lonlat);
-        if !cache.contains_key(&key) {
-            let p = create(code, from_lonlat)?;
-            cache.insert(key, p);
-        }
-        Ok(f(&cache[&key]))
+        let proj = match cache.entry((code, from_lonlat)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(create(code, from_lonlat)?),
+        };
+        Ok(f(proj))
     })
 }
 

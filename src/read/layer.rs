@@ -273,7 +273,9 @@ mod tests {
     #[test]
     fn broken_json_names_the_file() {
         let e = parse_layer("roads.geojson", "{\"type\": ").unwrap_err();
-        assert!(e[0].to_string().starts_with("roads.geojson: is not valid JSON"));
+        assert!(e[0]
+            .to_string()
+            .starts_with("roads.geojson: is not valid JSON"));
     }
 
     #[test]

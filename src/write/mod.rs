@@ -6,6 +6,7 @@
 
 pub mod blocks;
 pub mod geojson;
+pub mod neighborhoods;
 
 use crate::error::Error;
 use std::io::Write;

@@ -1,0 +1,100 @@
+//! Cells for blocks too large for one neighborhood: a Voronoi diagram of the
+//! block's buildings, clipped to the block, so that no building is split.
+
+use crate::blocks::Block;
+use crate::model::{Barrier, BarrierKind, BarrierLine, Building};
+use geo::algorithm::voronoi::{VoronoiClip, VoronoiParams};
+use geo::{Coord, Line, MultiPoint, Point, Voronoi};
+
+/// Cell edges (as barrier lines of kind [`BarrierKind::Cell`], level 0) for
+/// every block whose households exceed `max_households(block)` and that has
+/// at least two buildings at distinct places.
+///
+/// ```
+/// use geo::{point, polygon};
+/// use linli::blocks::Block;
+/// use linli::model::Building;
+/// use linli::partition::cells::cell_lines;
+/// let block = Block { id: "b".into(), community: 0,
+///     polygon: polygon![(x: 0.0, y: 0.0), (x: 100.0, y: 0.0), (x: 100.0, y: 50.0), (x: 0.0, y: 50.0)],
+///     area: 5000.0, buildings: vec![0, 1], households: 1000, estimated_households: 0, compounds: vec![] };
+/// let tower = |x| Building { id: "t".into(), footprint: None, location: point!(x: x, y: 25.0),
+///     households: 500, estimated: false, use_: "residential".into() };
+/// let lines = cell_lines(&[block], &[tower(25.0), tower(75.0)], |_| 400.0);
+/// assert_eq!(lines.len(), 1); // the bisector x = 50
+/// ```
+pub fn cell_lines(
+    blocks: &[Block],
+    buildings: &[Building],
+    max_households: impl Fn(&Block) -> f64,
+) -> Vec<BarrierLine> {
+    let barrier = Barrier {
+        level: 0,
+        kind: BarrierKind::Cell,
+    };
+    let mut out = Vec::new();
+    for b in blocks {
+        if b.buildings.len() < 2 || (b.households as f64) <= max_households(b) {
+            continue;
+        }
+        let mut pts: Vec<Coord<f64>> = b
+            .buildings
+            .iter()
+            .map(|&i| buildings[i].location.0)
+            .collect();
+        pts.sort_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
+        pts.dedup();
+        if pts.len() < 2 {
+            continue;
+        }
+        let mp: MultiPoint<f64> = pts.iter().map(|&c| Point(c)).collect();
+        let params = VoronoiParams::new().clip(VoronoiClip::Polygon(&b.polygon));
+        let edges: Vec<Line<f64>> = match mp.voronoi_edges_with_params(params) {
+            Ok(e) => e,
+            // Collinear buildings: the perpendicular bisectors, clipped.
+            Err(_) => bisectors(&pts, &b.polygon),
+        };
+        out.extend(
+            edges
+                .into_iter()
+                .filter(|l| l.start != l.end)
+                .map(|l| BarrierLine {
+                    line: vec![l.start, l.end].into(),
+                    barrier,
+                }),
+        );
+    }
+    out
+}
+
+/// Perpendicular bisectors of consecutive points, clipped to the polygon.
+fn bisectors(pts: &[Coord<f64>], poly: &geo::Polygon<f64>) -> Vec<Line<f64>> {
+    use geo::{BooleanOps, BoundingRect};
+    let Some(r) = poly.bounding_rect() else {
+        return Vec::new();
+    };
+    let reach = (r.width() + r.height()) * 2.0;
+    let mut lines = Vec::new();
+    for w in pts.windows(2) {
+        let m = Coord {
+            x: (w[0].x + w[1].x) / 2.0,
+            y: (w[0].y + w[1].y) / 2.0,
+        };
+        let d = w[1] - w[0];
+        let len = d.x.hypot(d.y);
+        if len == 0.0 {
+            continue;
+        }
+        let n = Coord {
+            x: -d.y / len * reach,
+            y: d.x / len * reach,
+        };
+        let mls = geo::MultiLineString(vec![vec![m - n, m + n].into()]);
+        for ls in poly.clip(&mls, false) {
+            for seg in ls.lines() {
+                lines.push(seg);
+            }
+        }
+    }
+    lines
+}

@@ -1,0 +1,225 @@
+//! Partition: group each community's blocks into contiguous neighborhoods of
+//! about the target households, cut along the strongest barriers.
+//!
+//! Communities are independent and run in parallel (rayon). Within one, the
+//! blocks and their adjacency become [`regions::Unit`]s and
+//! [`regions::Link`]s, and [`regions::regionalize`] does the search.
+
+pub mod cells;
+pub mod regions;
+
+use crate::blocks::BlockSet;
+use crate::config::Config;
+use crate::model::{CommunityKind, Scenario};
+use geo::Centroid;
+use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
+use regions::{regionalize, Link, Params, Unit};
+
+/// A neighborhood (邻里) before dissolving: its blocks and figures.
+#[derive(Debug, Clone)]
+pub struct Neighborhood {
+    /// `<community>-01`, numbered north-west to south-east.
+    pub id: String,
+    /// Index of its community.
+    pub community: usize,
+    /// Its blocks (indices into [`BlockSet::blocks`]).
+    pub blocks: Vec<usize>,
+    /// Households.
+    pub households: u64,
+    /// Buildings (all uses: the seeds count shops and schools in).
+    pub buildings: usize,
+    /// Buildings with households (what the 3–10 rule counts).
+    pub residential_buildings: usize,
+    /// Households that were estimated.
+    pub estimated_households: u64,
+    /// The household target it was drawn for.
+    pub target: u32,
+    /// What a planner should look at (outside the band, few buildings, …).
+    pub flags: Vec<String>,
+}
+
+/// A partition of every community.
+#[derive(Debug, Clone)]
+pub struct Partition {
+    /// Neighborhood of each block.
+    pub block_neighborhood: Vec<usize>,
+    /// The neighborhoods, grouped by community.
+    pub neighborhoods: Vec<Neighborhood>,
+}
+
+/// Partitions every community of a block set.
+///
+/// `seed` makes the search reproducible: the same blocks and seed give the
+/// same neighborhoods.
+pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64) -> Partition {
+    let t = &config.targets;
+    let per_community: Vec<(usize, Vec<usize>, regions::Regions)> = (0..scenario.communities.len())
+        .into_par_iter()
+        .map(|ci| {
+            let members: Vec<usize> = (0..set.blocks.len())
+                .filter(|&b| set.blocks[b].community == ci)
+                .collect();
+            let mut local = vec![usize::MAX; set.blocks.len()];
+            for (i, &b) in members.iter().enumerate() {
+                local[b] = i;
+            }
+            let units: Vec<Unit> = members
+                .iter()
+                .map(|&b| {
+                    let blk = &set.blocks[b];
+                    let c = blk
+                        .polygon
+                        .centroid()
+                        .map(|p| (p.x(), p.y()))
+                        .unwrap_or((0.0, 0.0));
+                    Unit {
+                        households: blk.households,
+                        // The 3–10 rule counts homes, not sheds and shops.
+                        buildings: blk
+                            .buildings
+                            .iter()
+                            .filter(|&&i| scenario.buildings[i].households > 0)
+                            .count() as u32,
+                        centroid: c,
+                        compound: blk.compounds.first().copied(),
+                    }
+                })
+                .collect();
+            let mut links = Vec::new();
+            for &b in &members {
+                for e in set.adjacency.edges(BlockSet::node(b)) {
+                    let o = e.target().index();
+                    let o = if o == b { e.source().index() } else { o };
+                    if local[o] != usize::MAX && b < o {
+                        links.push(Link {
+                            a: local[b],
+                            b: local[o],
+                            shared_m: e.weight().shared_m,
+                            level: e.weight().barrier.level,
+                        });
+                    }
+                }
+            }
+            let kind = scenario.communities[ci].kind;
+            let target = t.for_kind(kind);
+            let mut compound_households = vec![0u64; scenario.compounds.len()];
+            for &b in &members {
+                if let Some(&c) = set.blocks[b].compounds.first() {
+                    compound_households[c] += set.blocks[b].households;
+                }
+            }
+            let params = Params {
+                target: f64::from(target),
+                tolerance: t.tolerance,
+                buildings: (kind != CommunityKind::Rural)
+                    .then_some((t.min_buildings, t.max_buildings)),
+                compound_households,
+                seed: seed ^ (ci as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93),
+                effort: 300,
+            };
+            let r = regionalize(&units, &links, &params);
+            (ci, members, r)
+        })
+        .collect();
+
+    let mut block_neighborhood = vec![usize::MAX; set.blocks.len()];
+    let mut neighborhoods = Vec::new();
+    for (ci, members, regions) in per_community {
+        let (region, count) = (&regions.region, regions.count);
+        let com = &scenario.communities[ci];
+        let target = t.for_kind(com.kind);
+        // Order regions north-west first for readable ids.
+        let mut key: Vec<(f64, f64, usize)> = (0..count)
+            .map(|r| {
+                let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
+                for (i, &b) in members.iter().enumerate() {
+                    if region[i] == r {
+                        if let Some(c) = set.blocks[b].polygon.centroid() {
+                            let a = set.blocks[b].area.max(1e-9);
+                            sx += c.x() * a;
+                            sy += c.y() * a;
+                            n += a;
+                        }
+                    }
+                }
+                (-(sy / n.max(1e-9)), sx / n.max(1e-9), r)
+            })
+            .collect();
+        key.sort_by(|a, b| {
+            (a.0 / 100.0)
+                .floor()
+                .total_cmp(&(b.0 / 100.0).floor())
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+        });
+        let width = if count >= 100 { 3 } else { 2 };
+        // The main part of the community holds the most households.
+        let mut part_h = vec![0u64; regions.parts];
+        for (i, &b) in members.iter().enumerate() {
+            part_h[regions.part[region[i]]] += set.blocks[b].households;
+        }
+        let main_part = (0..regions.parts).max_by_key(|&p| (part_h[p], std::cmp::Reverse(p)));
+        for (rank, &(_, _, r)) in key.iter().enumerate() {
+            let idx = neighborhoods.len();
+            let blocks: Vec<usize> = members
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| region[i] == r)
+                .map(|(_, &b)| b)
+                .collect();
+            for &b in &blocks {
+                block_neighborhood[b] = idx;
+            }
+            let households: u64 = blocks.iter().map(|&b| set.blocks[b].households).sum();
+            let buildings: usize = blocks.iter().map(|&b| set.blocks[b].buildings.len()).sum();
+            let homes = blocks
+                .iter()
+                .flat_map(|&b| &set.blocks[b].buildings)
+                .filter(|&&i| scenario.buildings[i].households > 0)
+                .count();
+            let estimated_households = blocks
+                .iter()
+                .map(|&b| set.blocks[b].estimated_households)
+                .sum();
+            let mut flags = Vec::new();
+            let tf = f64::from(target);
+            let h = households as f64;
+            if h > tf * (1.0 + t.tolerance) {
+                flags.push(if homes == 1 {
+                    "single_building_above_band".to_string()
+                } else {
+                    "above_band".to_string()
+                });
+            } else if h < tf * (1.0 - t.tolerance) {
+                flags.push("below_band".to_string());
+            }
+            if regions.parts > 1 && Some(regions.part[r]) != main_part {
+                // An island or a bank without a bridge: drawn on its own.
+                flags.push("separate_part".to_string());
+            }
+            if com.kind != CommunityKind::Rural {
+                if (homes as u32) < t.min_buildings {
+                    flags.push("few_buildings".to_string());
+                } else if (homes as u32) > t.max_buildings {
+                    flags.push("many_buildings".to_string());
+                }
+            }
+            neighborhoods.push(Neighborhood {
+                id: format!("{}-{:0width$}", com.id, rank + 1),
+                community: ci,
+                blocks,
+                households,
+                buildings,
+                residential_buildings: homes,
+                estimated_households,
+                target,
+                flags,
+            });
+        }
+    }
+    Partition {
+        block_neighborhood,
+        neighborhoods,
+    }
+}

@@ -1,0 +1,268 @@
+//! The partition's outputs: neighborhoods.geojson, partition_summary.json and
+//! the optional block → neighborhood labels CSV.
+
+use super::geojson::{feature_collection, OutGeometry};
+use super::{write_atomic, write_json};
+use crate::error::Error;
+use crate::pipeline::Planned;
+use crate::read::Loaded;
+use geo::Area;
+use serde::Serialize;
+use serde_json::{json, Map};
+use std::path::{Path, PathBuf};
+
+/// Figures of one neighborhood, as written.
+#[derive(Debug, Clone, Serialize)]
+pub struct NeighborhoodFigures {
+    /// Id.
+    pub id: String,
+    /// Community id.
+    pub community: String,
+    /// Street.
+    pub street: String,
+    /// Households.
+    pub households: u64,
+    /// Buildings (all uses).
+    pub buildings: usize,
+    /// Buildings with households.
+    pub residential_buildings: usize,
+    /// Households estimated.
+    pub estimated_households: u64,
+    /// Area, m².
+    pub area_m2: f64,
+    /// Perimeter, m.
+    pub perimeter_m: f64,
+    /// 4πA/P²: 1 for a circle.
+    pub polsby_popper: f64,
+    /// households / target − 1.
+    pub deviation: f64,
+    /// Share of the border (community border excluded) on a road, river,
+    /// rail or landmark edge; 1 when the whole border is the community's.
+    pub barrier_share: f64,
+    /// Parts (1 when contiguous).
+    pub parts: usize,
+    /// Flags.
+    pub flags: Vec<String>,
+}
+
+/// Per-community (or overall) partition figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartitionStats {
+    /// Community id, or "all".
+    pub id: String,
+    /// Neighborhoods.
+    pub count: usize,
+    /// Households.
+    pub households: u64,
+    /// Fewest households in a neighborhood.
+    pub min_households: u64,
+    /// Median households.
+    pub median_households: f64,
+    /// Most households.
+    pub max_households: u64,
+    /// Share of neighborhoods within the band.
+    pub share_within_band: f64,
+    /// Mean Polsby-Popper.
+    pub mean_polsby_popper: f64,
+    /// Length-weighted share of internal borders on barriers.
+    pub barrier_share: f64,
+    /// Flag counts.
+    pub flags: std::collections::BTreeMap<String, usize>,
+}
+
+/// partition_summary.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartitionSummary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Over every community.
+    pub overall: PartitionStats,
+    /// Per community.
+    pub communities: Vec<PartitionStats>,
+    /// Blocks partitioned (cells of split blocks included).
+    pub blocks: usize,
+    /// Buildings outside every community (left out).
+    pub buildings_outside: usize,
+}
+
+fn round(v: f64, d: i32) -> f64 {
+    let m = 10f64.powi(d);
+    (v * m).round() / m
+}
+
+/// Figures of every neighborhood.
+pub fn figures(loaded: &Loaded, planned: &Planned) -> Vec<NeighborhoodFigures> {
+    let s = &loaded.scenario;
+    planned
+        .partition
+        .neighborhoods
+        .iter()
+        .zip(&planned.shapes)
+        .map(|(n, d)| {
+            let area = d.area.unsigned_area();
+            let pp = if d.perimeter_m > 0.0 {
+                4.0 * std::f64::consts::PI * area / (d.perimeter_m * d.perimeter_m)
+            } else {
+                0.0
+            };
+            let internal = d.perimeter_m - d.community_border_m;
+            let share = if internal > 1e-9 {
+                d.barrier_border_m / internal
+            } else {
+                1.0
+            };
+            let mut flags = n.flags.clone();
+            if d.area.0.len() > 1 {
+                flags.push("not_contiguous".into());
+            }
+            NeighborhoodFigures {
+                id: n.id.clone(),
+                community: s.communities[n.community].id.clone(),
+                street: s.communities[n.community].street.clone(),
+                households: n.households,
+                buildings: n.buildings,
+                residential_buildings: n.residential_buildings,
+                estimated_households: n.estimated_households,
+                area_m2: round(area, 2),
+                perimeter_m: round(d.perimeter_m, 2),
+                polsby_popper: round(pp, 4),
+                deviation: round(n.households as f64 / f64::from(n.target) - 1.0, 4),
+                barrier_share: round(share, 4),
+                parts: d.area.0.len(),
+                flags,
+            }
+        })
+        .collect()
+}
+
+fn stats(
+    id: &str,
+    figs: &[&NeighborhoodFigures],
+    planned: &Planned,
+    tolerance: f64,
+) -> PartitionStats {
+    let mut hh: Vec<u64> = figs.iter().map(|f| f.households).collect();
+    hh.sort_unstable();
+    let median = match hh.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => hh[n / 2] as f64,
+        n => (hh[n / 2 - 1] + hh[n / 2]) as f64 / 2.0,
+    };
+    let within = figs
+        .iter()
+        .filter(|f| f.deviation.abs() <= tolerance + 1e-9)
+        .count();
+    let mut flags = std::collections::BTreeMap::new();
+    for f in figs {
+        for fl in &f.flags {
+            *flags.entry(fl.clone()).or_insert(0) += 1;
+        }
+    }
+    // Internal borders are counted once per side; the ratio is unaffected.
+    let (mut barrier, mut internal) = (0.0, 0.0);
+    for f in figs {
+        if let Some(i) = planned
+            .partition
+            .neighborhoods
+            .iter()
+            .position(|n| n.id == f.id)
+        {
+            let d = &planned.shapes[i];
+            barrier += d.barrier_border_m;
+            internal += d.perimeter_m - d.community_border_m;
+        }
+    }
+    let n = figs.len().max(1) as f64;
+    PartitionStats {
+        id: id.to_string(),
+        count: figs.len(),
+        households: hh.iter().sum(),
+        min_households: hh.first().copied().unwrap_or(0),
+        median_households: median,
+        max_households: hh.last().copied().unwrap_or(0),
+        share_within_band: round(within as f64 / n, 4),
+        mean_polsby_popper: round(figs.iter().map(|f| f.polsby_popper).sum::<f64>() / n, 4),
+        barrier_share: round(
+            if internal > 0.0 {
+                barrier / internal
+            } else {
+                1.0
+            },
+            4,
+        ),
+        flags,
+    }
+}
+
+/// Computes partition_summary.json.
+pub fn summarize(
+    loaded: &Loaded,
+    planned: &Planned,
+    figs: &[NeighborhoodFigures],
+) -> PartitionSummary {
+    let tol = loaded.config.targets.tolerance;
+    let all: Vec<&NeighborhoodFigures> = figs.iter().collect();
+    let communities = loaded
+        .scenario
+        .communities
+        .iter()
+        .map(|c| {
+            let fs: Vec<&NeighborhoodFigures> =
+                figs.iter().filter(|f| f.community == c.id).collect();
+            stats(&c.id, &fs, planned, tol)
+        })
+        .collect();
+    PartitionSummary {
+        scenario: loaded.config.name.clone(),
+        overall: stats("all", &all, planned, tol),
+        communities,
+        blocks: planned.blocks.blocks.len(),
+        buildings_outside: planned.blocks.outside_buildings.len(),
+    }
+}
+
+/// Writes neighborhoods.geojson, partition_summary.json and (if asked) the
+/// labels CSV; returns the paths written.
+pub fn write_neighborhoods(
+    out: &Path,
+    loaded: &Loaded,
+    planned: &Planned,
+    labels: Option<&Path>,
+) -> Result<Vec<PathBuf>, Error> {
+    let figs = figures(loaded, planned);
+    let features = figs.iter().zip(&planned.shapes).map(|(f, d)| {
+        let Ok(serde_json::Value::Object(props)) = serde_json::to_value(f) else {
+            unreachable!("figures serialize to an object")
+        };
+        let mut p: Map<String, serde_json::Value> = props;
+        p.insert("parts".into(), json!(f.parts));
+        let g = if d.area.0.len() == 1 {
+            OutGeometry::Polygon(d.area.0[0].clone())
+        } else {
+            OutGeometry::MultiPolygon(d.area.clone())
+        };
+        (g, p)
+    });
+    let path = out.join("neighborhoods.geojson");
+    write_atomic(
+        &path,
+        feature_collection(&loaded.projector, features).as_bytes(),
+    )?;
+    let summary_path = out.join("partition_summary.json");
+    write_json(&summary_path, &summarize(loaded, planned, &figs))?;
+    let mut written = vec![path, summary_path];
+    if let Some(l) = labels {
+        let mut csv = String::from("block_id,neighborhood\n");
+        for (b, &n) in planned.partition.block_neighborhood.iter().enumerate() {
+            let name = planned
+                .partition
+                .neighborhoods
+                .get(n)
+                .map_or("", |n| n.id.as_str());
+            csv.push_str(&format!("{},{}\n", planned.blocks.blocks[b].id, name));
+        }
+        write_atomic(l, csv.as_bytes())?;
+        written.push(l.to_path_buf());
+    }
+    Ok(written)
+}
