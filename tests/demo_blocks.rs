@@ -171,3 +171,61 @@ fn gdal_reads_blocks_without_warnings() {
     assert!(stdout.contains("Geometry: Polygon"), "{stdout}");
     assert!(stdout.contains("Feature Count:"), "{stdout}");
 }
+
+/// The demo's neighborhoods: they tile every community, are contiguous,
+/// conserve households, and GDAL reads them without warnings.
+#[test]
+fn demo_neighborhoods_tile_and_open_in_gdal() {
+    let d = out_dir("nbh");
+    let (loaded, planned, _) =
+        linli::pipeline::run_partition(&linli::demo::files(), &ReadOptions::default(), 1, &d, None)
+            .unwrap();
+    let s = &loaded.scenario;
+    for (ci, c) in s.communities.iter().enumerate() {
+        let area = c.area.unsigned_area();
+        let sum: f64 = planned
+            .partition
+            .neighborhoods
+            .iter()
+            .zip(&planned.shapes)
+            .filter(|(n, _)| n.community == ci)
+            .map(|(_, d)| d.area.unsigned_area())
+            .sum();
+        assert!(
+            ((sum - area) / area).abs() < 1e-9,
+            "{}: {sum} vs {area}",
+            c.id
+        );
+    }
+    for (n, d) in planned.partition.neighborhoods.iter().zip(&planned.shapes) {
+        assert_eq!(d.area.0.len(), 1, "{} is not one piece", n.id);
+        assert!(d.area.is_valid(), "{} invalid", n.id);
+    }
+    let hh: u64 = planned
+        .partition
+        .neighborhoods
+        .iter()
+        .map(|n| n.households)
+        .sum();
+    let read: u64 = s.buildings.iter().map(|b| u64::from(b.households)).sum();
+    assert_eq!(hh, read);
+    if std::process::Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("ogrinfo not installed: skipping the GDAL check");
+        return;
+    }
+    let out = std::process::Command::new("ogrinfo")
+        .args(["-al", "-so"])
+        .arg(d.join("neighborhoods.geojson"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !stderr.contains("Warning") && !stderr.contains("ERROR"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Feature Count: "));
+}

@@ -180,9 +180,15 @@ pub fn build_blocks_with(
     );
     let mut problems = Vec::new();
     let mut face_community: Vec<Option<usize>> = vec![None; faces.faces.len()];
+    // Interior points are costly (geo relates candidates): compute once.
+    let probes: Vec<Option<Point<f64>>> = faces
+        .faces
+        .iter()
+        .map(|f| f.polygon.interior_point())
+        .collect();
     let mut reported = std::collections::BTreeSet::new();
     for (fi, face) in faces.faces.iter().enumerate() {
-        let Some(p) = face.polygon.interior_point() else {
+        let Some(p) = probes[fi] else {
             continue;
         };
         let mut inside: Vec<usize> = community_tree
@@ -219,10 +225,7 @@ pub fn build_blocks_with(
         .enumerate()
         .filter_map(|(fi, c)| {
             c.map(|c| {
-                let p = faces.faces[fi]
-                    .polygon
-                    .interior_point()
-                    .unwrap_or(Point::new(0.0, 0.0));
+                let p = probes[fi].unwrap_or(Point::new(0.0, 0.0));
                 (c, -p.y(), p.x(), fi)
             })
         })

@@ -49,10 +49,15 @@ pub fn cell_lines(
         }
         let mp: MultiPoint<f64> = pts.iter().map(|&c| Point(c)).collect();
         let params = VoronoiParams::new().clip(VoronoiClip::Polygon(&b.polygon));
-        let edges: Vec<Line<f64>> = match mp.voronoi_edges_with_params(params) {
-            Ok(e) => e,
+        // geo's Voronoi debug-asserts on some near-degenerate inputs; a
+        // planner's run must not stop there, so such blocks fall back too.
+        let voronoi = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            mp.voronoi_edges_with_params(params)
+        }));
+        let edges: Vec<Line<f64>> = match voronoi {
+            Ok(Ok(e)) => e,
             // Collinear buildings: the perpendicular bisectors, clipped.
-            Err(_) => bisectors(&pts, &b.polygon),
+            _ => bisectors(&pts, &b.polygon),
         };
         out.extend(
             edges

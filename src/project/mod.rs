@@ -57,6 +57,13 @@ fn max_easting_offset(def: &TmDef) -> f64 {
 }
 
 /// Errors of the coordinate layer.
+///
+/// ```
+/// use linli::project::{Crs, ProjectionError};
+/// let err = "EPSG:nope".parse::<Crs>().unwrap_err();
+/// assert!(matches!(err, ProjectionError::InvalidCrs { .. }));
+/// assert!(err.to_string().contains("EPSG:nope"));
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProjectionError {

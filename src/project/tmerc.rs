@@ -11,6 +11,12 @@
 //! 5 nm; everything linli does stays within a few hundred kilometres.
 
 /// A reference ellipsoid given by its semi-major axis and flattening.
+///
+/// ```
+/// use linli::project::Ellipsoid;
+/// let clarke1866 = Ellipsoid { a: 6_378_206.4, f: 1.0 / 294.978_698_2 };
+/// assert!(clarke1866.a > Ellipsoid::WGS84.a);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ellipsoid {
     /// Semi-major axis in metres.
@@ -49,6 +55,14 @@ const ORDER: usize = 6;
 ///
 /// Coordinates are metres east of the central meridian and north of the
 /// equator, multiplied by `k0`; false easting/northing are left to the caller.
+///
+/// ```
+/// use linli::project::{Ellipsoid, TransverseMercator};
+/// // CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG:4549) is this plus 500 km false easting.
+/// let gk = TransverseMercator::new(Ellipsoid::GRS80, 120.0, 1.0);
+/// let (x, y) = gk.forward(120.9, 32.0);
+/// assert!((x + 500_000.0 - 585_045.373).abs() < 1e-3 && (y - 3_542_206.409).abs() < 1e-3);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TransverseMercator {
     lon0: f64,
