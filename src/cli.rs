@@ -68,6 +68,34 @@ enum Command {
         #[arg(long)]
         labels: Option<PathBuf>,
     },
+    /// Partition a layer of ready-made units (parcels, compounds with households) and write block_index,region.
+    #[command(
+        after_help = "Examples:\n  linli partition-units blocks.geojson labels.csv --target 300\n  linli partition-units parcels.geojson labels.csv --target 150 --crs EPSG:4549 --group-prop superblock\n\nUnits of different --group-prop values are taken to be separated by a major road or river.\nThis is how ../shared/peers runs linli beside spopt, GeoDa, GerryChain and METIS."
+    )]
+    PartitionUnits {
+        /// Units layer (GeoJSON polygons with households).
+        input: PathBuf,
+        /// CSV to write: block_index,region.
+        output: PathBuf,
+        /// Households per neighborhood.
+        #[arg(long, default_value_t = 300.0)]
+        target: f64,
+        /// CRS of the layer; its legacy `crs` member, or lon/lat, when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Households property.
+        #[arg(long, default_value = "households")]
+        households_prop: String,
+        /// Buildings property.
+        #[arg(long, default_value = "buildings")]
+        buildings_prop: String,
+        /// Barrier-group property.
+        #[arg(long, default_value = "superblock")]
+        group_prop: String,
+        /// Seed of the search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// Validated configuration of one run, derived from the arguments.
@@ -126,6 +154,28 @@ pub fn run() -> ExitCode {
                 labels.as_deref(),
             )
         }),
+        Command::PartitionUnits {
+            input,
+            output,
+            target,
+            crs,
+            households_prop,
+            buildings_prop,
+            group_prop,
+            seed,
+        } => partition_units(
+            &input,
+            &output,
+            target,
+            crs.as_deref(),
+            linli::read::units::UnitProps {
+                households: households_prop,
+                buildings: buildings_prop,
+                group: group_prop,
+            },
+            seed,
+            quiet,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -179,6 +229,41 @@ fn partition(run: &Run, seed: u64, labels: Option<&std::path::Path>) -> Result<(
         );
         for p in written {
             println!("wrote {}", p.display());
+        }
+    }
+    Ok(())
+}
+
+fn partition_units(
+    input: &std::path::Path,
+    output: &std::path::Path,
+    target: f64,
+    crs: Option<&str>,
+    props: linli::read::units::UnitProps,
+    seed: u64,
+    quiet: bool,
+) -> Result<(), Error> {
+    let t = std::time::Instant::now();
+    let text = std::fs::read_to_string(input).map_err(|e| Error::io(input, e))?;
+    let layer = linli::read::units::read_units(&input.display().to_string(), &text, crs, &props)?;
+    let mut config = linli::config::Config::default();
+    config.targets.urban = target.round().clamp(1.0, f64::from(u32::MAX)) as u32;
+    let (set, part) = linli::pipeline::partition_units(&layer, &config, seed);
+    let mut csv = String::from("block_index,region\n");
+    for (i, &n) in part.block_neighborhood.iter().enumerate() {
+        csv.push_str(&format!("{i},{n}\n"));
+    }
+    linli::write::write_atomic(output, csv.as_bytes())?;
+    if !quiet {
+        println!(
+            "{} units → {} neighborhoods ({:.3} s); wrote {}",
+            set.blocks.len(),
+            part.neighborhoods.len(),
+            t.elapsed().as_secs_f64(),
+            output.display()
+        );
+        for w in &set.warnings {
+            println!("warning: {w}");
         }
     }
     Ok(())

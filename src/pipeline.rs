@@ -86,3 +86,51 @@ pub fn run_partition(
     let written = crate::write::neighborhoods::write_neighborhoods(out, &loaded, &planned, labels)?;
     Ok((loaded, planned, written))
 }
+
+/// Partitions ready-made units (one community, urban target `target`):
+/// returns the blocks built from them and the partition. Block `i` is unit
+/// `i`; units above the band stay whole (they become their own
+/// neighborhoods), since a units layer carries no building positions.
+pub fn partition_units(
+    layer: &crate::read::units::UnitsLayer,
+    config: &crate::config::Config,
+    seed: u64,
+) -> (BlockSet, Partition) {
+    use crate::model::{Building, Community, CommunityKind, Scenario};
+    use geo::InteriorPoint;
+    let mut set =
+        crate::blocks::ready::blocks_from_units(&layer.units, config.barriers.snap_tolerance_m);
+    // Stand-in buildings at each unit's interior point carry the counts.
+    let mut buildings = Vec::new();
+    for (i, u) in layer.units.iter().enumerate() {
+        let n = layer.buildings[i];
+        let at = u.area.interior_point().unwrap_or(geo::Point::new(0.0, 0.0));
+        for k in 0..n {
+            let share =
+                u.households / u64::from(n) + u64::from(u64::from(k) < u.households % u64::from(n));
+            set.blocks[i].buildings.push(buildings.len());
+            buildings.push(Building {
+                id: format!("{i}-{k}"),
+                footprint: None,
+                location: at,
+                households: share as u32,
+                estimated: false,
+                use_: "residential".into(),
+            });
+        }
+    }
+    let scenario = Scenario {
+        communities: vec![Community {
+            id: "units".into(),
+            name: "units".into(),
+            street: String::new(),
+            kind: CommunityKind::Urban,
+            social_workers: None,
+            area: geo::MultiPolygon(Vec::new()),
+        }],
+        buildings,
+        ..Default::default()
+    };
+    let part = partition(&set, &scenario, config, seed);
+    (set, part)
+}

@@ -9,6 +9,7 @@
 pub mod assign;
 pub mod noding;
 pub mod polygonize;
+pub mod ready;
 
 use crate::error::Problem;
 use crate::model::{Barrier, BarrierKind, BarrierLine, Scenario};

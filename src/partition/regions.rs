@@ -568,16 +568,29 @@ fn solve_part(
 
 /// Merges a region below the band into the neighbour where that lowers the
 /// total cost (a region walled off from households cannot grow by moves).
+/// Smallest regions first; passes repeat until nothing merges.
 fn merge_small(st: &mut State, members: &[usize], k: usize) {
+    let mut of: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for &u in members {
+        of[st.region[u]].push(u);
+    }
     loop {
-        let mut best: Option<(f64, usize, usize)> = None;
-        for r in 0..k {
-            if st.size[r] == 0 || st.households[r] >= st.params.lo() {
+        let mut small: Vec<usize> = (0..k)
+            .filter(|&r| !of[r].is_empty() && st.households[r] < st.params.lo())
+            .collect();
+        small.sort_by(|&a, &b| {
+            st.households[a]
+                .total_cmp(&st.households[b])
+                .then(a.cmp(&b))
+        });
+        let mut merged = false;
+        for r in small {
+            if of[r].is_empty() || st.households[r] >= st.params.lo() {
                 continue;
             }
             // Links between r and each neighbouring region.
             let mut between: Vec<(usize, f64)> = Vec::new();
-            for &u in members.iter().filter(|&&u| st.region[u] == r) {
+            for &u in &of[r] {
                 for &(v, c) in &st.graph.adj[u] {
                     let s = st.region[v];
                     if s != r && s < k {
@@ -588,6 +601,7 @@ fn merge_small(st: &mut State, members: &[usize], k: usize) {
                     }
                 }
             }
+            let mut best: Option<(f64, usize)> = None;
             for (s, c) in between {
                 let d = st.region_cost(
                     st.households[r] + st.households[s],
@@ -595,24 +609,28 @@ fn merge_small(st: &mut State, members: &[usize], k: usize) {
                 ) - st.region_cost(st.households[r], st.buildings[r])
                     - st.region_cost(st.households[s], st.buildings[s])
                     + c;
-                if d < 0.0 && best.is_none_or(|(b, _, _)| d < b) {
-                    best = Some((d, r, s));
+                if d < 0.0 && best.is_none_or(|(b, bs)| d < b || (d == b && s < bs)) {
+                    best = Some((d, s));
                 }
             }
-        }
-        let Some((_, r, s)) = best else {
-            return;
-        };
-        for &u in members {
-            if st.region[u] == r {
+            let Some((_, s)) = best else {
+                continue;
+            };
+            let moved = std::mem::take(&mut of[r]);
+            for &u in &moved {
                 st.region[u] = s;
             }
+            of[s].extend(moved);
+            st.households[s] += st.households[r];
+            st.buildings[s] += st.buildings[r];
+            st.size[s] += st.size[r];
+            st.households[r] = 0.0;
+            st.buildings[r] = 0;
+            st.size[r] = 0;
+            merged = true;
         }
-        st.households[s] += st.households[r];
-        st.buildings[s] += st.buildings[r];
-        st.size[s] += st.size[r];
-        st.households[r] = 0.0;
-        st.buildings[r] = 0;
-        st.size[r] = 0;
+        if !merged {
+            return;
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod households;
 pub mod layer;
+pub mod units;
 
 use crate::config::Config;
 use crate::error::{Error, Problem};

@@ -1,0 +1,159 @@
+//! A layer of ready-made units (parcels, compounds) with households.
+
+use super::layer::{parse_layer, Converter};
+use crate::blocks::ready::ReadyUnit;
+use crate::error::{Error, Problem};
+use crate::project::{Crs, InputTransform, Projector};
+use geo::Coord;
+use serde_json::Value;
+
+/// Property names of a units layer.
+#[derive(Debug, Clone)]
+pub struct UnitProps {
+    /// Households (required).
+    pub households: String,
+    /// Buildings (optional; 1 per unit with households when absent).
+    pub buildings: String,
+    /// Barrier group (optional): units of different groups are separated by
+    /// a major road or river.
+    pub group: String,
+}
+
+impl Default for UnitProps {
+    fn default() -> Self {
+        UnitProps {
+            households: "households".into(),
+            buildings: "buildings".into(),
+            group: "superblock".into(),
+        }
+    }
+}
+
+/// Units read from a layer, with their building counts and the projector.
+#[derive(Debug)]
+pub struct UnitsLayer {
+    /// The units, in input order.
+    pub units: Vec<ReadyUnit>,
+    /// Buildings per unit.
+    pub buildings: Vec<u32>,
+    /// Plane ↔ lon/lat.
+    pub projector: Projector,
+}
+
+fn num(v: Option<&Value>) -> Option<f64> {
+    match v? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Reads a units layer. The CRS is `crs`, else the file's legacy `crs`
+/// member, else lon/lat.
+pub fn read_units(
+    file: &str,
+    text: &str,
+    crs: Option<&str>,
+    props: &UnitProps,
+) -> Result<UnitsLayer, Error> {
+    let features = parse_layer(file, text).map_err(Error::Input)?;
+    let declared = serde_json::from_str::<Value>(text).ok().and_then(|v| {
+        v.get("crs")?
+            .get("properties")?
+            .get("name")?
+            .as_str()
+            .map(str::to_string)
+    });
+    let crs: Crs = match crs.map(str::to_string).or(declared) {
+        Some(c) => c.parse().map_err(Error::Projection)?,
+        None => Crs::LonLat,
+    };
+    let input = InputTransform::new(&crs)?;
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for f in &features {
+        super::layer::for_each_position(&f.geometry, &mut |p| {
+            let s = p.as_slice();
+            if s.len() >= 2 && s[0].is_finite() && s[1].is_finite() {
+                lo = [lo[0].min(s[0]), lo[1].min(s[1])];
+                hi = [hi[0].max(s[0]), hi[1].max(s[1])];
+            }
+        });
+    }
+    if lo[0] > hi[0] {
+        return Err(Error::Input(vec![Problem::file(
+            file,
+            "has no coordinates",
+        )]));
+    }
+    let (olon, olat) = input.to_lonlat((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0)?;
+    let projector = Projector::new(&crs, olon, olat)?;
+    let f = |x: f64, y: f64| -> Result<Coord<f64>, String> {
+        projector
+            .to_plane(x, y)
+            .map(|(x, y)| Coord { x, y })
+            .map_err(|e| e.to_string())
+    };
+    let conv = Converter { f: &f };
+    let mut problems = Vec::new();
+    let mut units = Vec::with_capacity(features.len());
+    let mut buildings = Vec::with_capacity(features.len());
+    for feat in &features {
+        let area = match conv.areal(&feat.geometry) {
+            Some(Ok(a)) => a,
+            Some(Err(e)) => {
+                problems.push(Problem::feature(file, feat.index, feat.id.clone(), e));
+                continue;
+            }
+            None => {
+                problems.push(Problem::feature(
+                    file,
+                    feat.index,
+                    feat.id.clone(),
+                    "is not a Polygon or MultiPolygon",
+                ));
+                continue;
+            }
+        };
+        let Some(h) =
+            num(feat.properties.get(&props.households)).filter(|h| h.is_finite() && *h >= 0.0)
+        else {
+            problems.push(
+                Problem::feature(
+                    file,
+                    feat.index,
+                    feat.id.clone(),
+                    format!(
+                        "{} is missing or not a non-negative number",
+                        props.households
+                    ),
+                )
+                .with_hint("units need households; name the property with --households-prop"),
+            );
+            continue;
+        };
+        let h = h.round() as u64;
+        let b = num(feat.properties.get(&props.buildings))
+            .filter(|b| b.is_finite() && *b >= 0.0)
+            .map(|b| b.round() as u32)
+            .unwrap_or(u32::from(h > 0));
+        let group = feat.properties.get(&props.group).and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+        units.push(ReadyUnit {
+            area,
+            households: h,
+            group,
+        });
+        buildings.push(b);
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    Ok(UnitsLayer {
+        units,
+        buildings,
+        projector,
+    })
+}
