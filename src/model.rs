@@ -157,6 +157,18 @@ pub struct Facility {
     pub location: Point<f64>,
 }
 
+/// A ready-made block (a parcel or compound a planning bureau already has),
+/// from a scenario's `blocks.geojson`: it replaces the polygonized blocks.
+#[derive(Debug, Clone)]
+pub struct Parcel {
+    /// Stable id.
+    pub id: String,
+    /// Its area.
+    pub area: MultiPolygon<f64>,
+    /// Households, when the layer gives them (else its buildings' sum).
+    pub households: Option<u64>,
+}
+
 /// A whole scenario on the metric plane.
 #[derive(Debug, Clone, Default)]
 pub struct Scenario {
@@ -171,4 +183,6 @@ pub struct Scenario {
     pub compounds: Vec<Compound>,
     /// Facilities.
     pub facilities: Vec<Facility>,
+    /// Ready-made blocks (empty: blocks are polygonized from the barriers).
+    pub parcels: Vec<Parcel>,
 }

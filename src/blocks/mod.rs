@@ -136,6 +136,22 @@ pub fn build_blocks_with(
 ) -> Result<BlockSet, Vec<Problem>> {
     let mut lines = community_borders(scenario, community_level);
     lines.extend(extra.iter().cloned());
+    // Ready-made blocks: their rings join the network (as non-barriers, so
+    // a parcel edge on a road is a road), and faces are regrouped into them.
+    let parcel_edge = Barrier {
+        level: 0,
+        kind: BarrierKind::Cell,
+    };
+    for p in &scenario.parcels {
+        for poly in &p.area.0 {
+            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                lines.push(BarrierLine {
+                    line: ring.clone(),
+                    barrier: parcel_edge,
+                });
+            }
+        }
+    }
     // Lines far from every community only cost time.
     let community_boxes: Vec<geo::Rect<f64>> = scenario
         .communities
@@ -237,10 +253,19 @@ pub fn build_blocks_with(
             .then(a.2.total_cmp(&b.2))
             .then(a.3.cmp(&b.3))
     });
+    // Faces of one parcel that touch along an edge form one block.
+    let group = parcel_groups(scenario, &faces, &face_community, &probes);
     let mut face_block = vec![usize::MAX; faces.faces.len()];
     let mut blocks: Vec<Block> = Vec::with_capacity(order.len());
+    let mut group_block: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     let mut per_community = vec![0usize; scenario.communities.len()];
     for &(c, _, _, fi) in &order {
+        if let Some(&b) = group_block.get(&group[fi]) {
+            face_block[fi] = b;
+            blocks[b].area += faces.faces[fi].area;
+            continue;
+        }
+        group_block.insert(group[fi], blocks.len());
         per_community[c] += 1;
         face_block[fi] = blocks.len();
         let face = &faces.faces[fi];
@@ -289,7 +314,13 @@ pub fn build_blocks_with(
         adjacency.add_edge(NodeIndex::new(a), NodeIndex::new(b), adj);
     }
 
+    if blocks.len() < order.len() {
+        merge_block_polygons(&net, &faces, &face_block, &mut blocks);
+    }
     let outside = assign::assign_buildings(&mut blocks, &scenario.buildings);
+    if !scenario.parcels.is_empty() {
+        parcel_households(scenario, &mut blocks);
+    }
     assign::assign_compounds(&mut blocks, &scenario.compounds);
     let mut warnings = Vec::new();
     if !outside.is_empty() {
@@ -332,6 +363,150 @@ pub fn build_blocks_with(
         network: net,
         edge_blocks,
     })
+}
+
+/// The group of each face: faces of one parcel joined along shared edges
+/// share a group; every other face is a group of its own.
+fn parcel_groups(
+    scenario: &Scenario,
+    faces: &polygonize::Faces,
+    face_community: &[Option<usize>],
+    probes: &[Option<Point<f64>>],
+) -> Vec<usize> {
+    let n = faces.faces.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    if scenario.parcels.is_empty() {
+        return parent;
+    }
+    let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
+        scenario
+            .parcels
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                p.area.bounding_rect().map(|r| {
+                    GeomWithData::new(
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        i,
+                    )
+                })
+            })
+            .collect(),
+    );
+    let parcel: Vec<Option<usize>> = probes
+        .iter()
+        .map(|p| {
+            let p = (*p)?;
+            tree.locate_all_at_point(&[p.x(), p.y()])
+                .map(|g| g.data)
+                .filter(|&i| scenario.parcels[i].area.intersects(&p))
+                .min()
+        })
+        .collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for sides in &faces.edge_faces {
+        if let [Some(l), Some(r)] = *sides {
+            if l != r
+                && parcel[l].is_some()
+                && parcel[l] == parcel[r]
+                && face_community[l] == face_community[r]
+            {
+                let (a, b) = (find(&mut parent, l), find(&mut parent, r));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+    }
+    (0..n).map(|f| find(&mut parent, f)).collect()
+}
+
+/// Polygons of blocks made of several faces: polygonize the edges whose two
+/// sides are different blocks.
+fn merge_block_polygons(
+    net: &noding::NodedNetwork,
+    faces: &polygonize::Faces,
+    face_block: &[usize],
+    blocks: &mut [Block],
+) {
+    let side = |f: Option<usize>| f.map(|f| face_block[f]).filter(|&b| b != usize::MAX);
+    let mut edges = Vec::new();
+    let mut sides = Vec::new();
+    for (e, fs) in faces.edge_faces.iter().enumerate() {
+        let (l, r) = (side(fs[0]), side(fs[1]));
+        if l != r {
+            edges.push(net.edges[e]);
+            sides.push([l, r]);
+        }
+    }
+    let sub = noding::NodedNetwork {
+        vertices: net.vertices.clone(),
+        edges,
+        unresolved_crossings: 0,
+    };
+    let merged = polygonize::polygonize(&sub);
+    for (e, fs) in merged.edge_faces.iter().enumerate() {
+        for k in 0..2 {
+            if let (Some(f), Some(b)) = (fs[k], sides[e][k]) {
+                blocks[b].polygon = merged.faces[f].polygon.clone();
+            }
+        }
+    }
+}
+
+/// Parcels that give households: their blocks carry those, shared by area
+/// (largest remainder, so the sum is exact) when a parcel spans several
+/// blocks (a community border through it).
+fn parcel_households(scenario: &Scenario, blocks: &mut [Block]) {
+    let mut of: Vec<Vec<usize>> = vec![Vec::new(); scenario.parcels.len()];
+    for (bi, b) in blocks.iter().enumerate() {
+        let Some(probe) = b.polygon.interior_point() else {
+            continue;
+        };
+        if let Some(i) = scenario
+            .parcels
+            .iter()
+            .position(|p| p.area.intersects(&probe))
+        {
+            of[i].push(bi);
+        }
+    }
+    for (i, bs) in of.iter().enumerate() {
+        let Some(h) = scenario.parcels[i].households else {
+            continue;
+        };
+        let total: f64 = bs.iter().map(|&b| blocks[b].area).sum();
+        let mut shares: Vec<(u64, f64, usize)> = bs
+            .iter()
+            .map(|&b| {
+                let exact = if total > 0.0 {
+                    h as f64 * blocks[b].area / total
+                } else {
+                    0.0
+                };
+                (exact.floor() as u64, exact - exact.floor(), b)
+            })
+            .collect();
+        let mut left = h.saturating_sub(shares.iter().map(|s| s.0).sum());
+        shares.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+        for s in shares.iter_mut() {
+            if left == 0 {
+                break;
+            }
+            s.0 += 1;
+            left -= 1;
+        }
+        for (n, _, b) in shares {
+            blocks[b].households = n;
+            blocks[b].estimated_households = 0;
+        }
+    }
 }
 
 fn dist(a: Coord<f64>, b: Coord<f64>) -> f64 {

@@ -29,6 +29,7 @@ pub const LAYER_FILES: &[&str] = &[
     "landmarks.geojson",
     "compounds.geojson",
     "facilities.geojson",
+    "blocks.geojson",
     "staff.csv",
     "scenario.toml",
 ];
@@ -314,6 +315,9 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     }
     if let Some(fs) = layers.get("facilities.geojson") {
         scenario.facilities = read_facilities(&mut ctx, fs, &conv);
+    }
+    if let Some(fs) = layers.get("blocks.geojson") {
+        scenario.parcels = read_parcels(&mut ctx, fs, &conv);
     }
     if let Some(text) = files.files.get("staff.csv") {
         // Every community id in the file, also of features rejected above.
@@ -651,6 +655,41 @@ fn read_compounds(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Com
             }
             None => ctx.wrong_type(FILE, f, "Polygon or MultiPolygon"),
         }
+    }
+    out
+}
+
+fn read_parcels(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Parcel> {
+    const FILE: &str = "blocks.geojson";
+    ctx.check_ids(FILE, fs);
+    let mut out = Vec::new();
+    for f in fs {
+        let area = match conv.areal(&f.geometry) {
+            Some(Ok(a)) => a,
+            Some(Err(e)) => {
+                ctx.feature(FILE, f, e);
+                continue;
+            }
+            None => {
+                ctx.wrong_type(FILE, f, "Polygon or MultiPolygon");
+                continue;
+            }
+        };
+        if !check_valid(ctx, FILE, f, &area) {
+            continue;
+        }
+        let households = match num_prop(&f.properties, "households") {
+            Ok(v) => v.map(|v| v.round() as u64),
+            Err(e) => {
+                ctx.feature(FILE, f, e);
+                continue;
+            }
+        };
+        out.push(Parcel {
+            id: f.id.clone().unwrap_or_else(|| format!("p{}", f.index)),
+            area,
+            households,
+        });
     }
     out
 }
