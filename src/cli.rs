@@ -27,6 +27,40 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Plan a scenario: blocks → neighborhoods → staffing; every layer, summary.json and report.html.
+    #[command(
+        after_help = "Examples:\n  linli plan data/demo --out out\n  linli plan city/ --out out --crs EPSG:4549 --seed 7\n\nWrites blocks.geojson, neighborhoods.geojson, worker_patches.geojson, staffing.csv,\nsummary.json and report.html (open it in a browser; it works offline)."
+    )]
+    Plan {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Seed of the partition search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Social workers per neighborhood against the 2–3 standard, and worker patches.
+    #[command(
+        after_help = "Examples:\n  linli staff data/demo --out out\n\nStaff counts come from staff.csv (community,workers) or the communities' social_workers\nproperty; a community without either is reported, not guessed. Writes staffing.csv,\nworker_patches.geojson and the neighborhoods it partitioned."
+    )]
+    Staff {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Seed of the partition search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Run the embedded demo scenario (Beijing Wudaokou, from OpenStreetMap) into ./out.
     #[command(after_help = "Example:\n  linli demo --out out")]
     Demo {
@@ -96,6 +130,35 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// 15-minute service circles: walking distances to facilities, coverage, service areas, gaps, new sites.
+    #[command(
+        after_help = "Examples:\n  linli coverage data/demo --out out\n  linli coverage city/ --out out --crs EPSG:32651 --no-neighborhoods\n  linli coverage city/ --out out --add 5 --kind clinic\n\nWrites coverage.geojson (buildings with metres and minutes per kind), service_areas.geojson,\ngaps.geojson, coverage_summary.json and, with --add, sites.geojson. New sites are chosen among\nthe points of <scenario>/candidates.geojson when it exists, else among the network's junctions.\nThresholds per kind: [walking.thresholds] in scenario.toml."
+    )]
+    Coverage {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Recommend this many new sites (needs --kind).
+        #[arg(long, requires = "kind")]
+        add: Option<usize>,
+        /// Facility kind of the new sites, e.g. clinic.
+        #[arg(long, requires = "add")]
+        kind: Option<String>,
+        /// Skip planning neighborhoods (no per-neighborhood coverage).
+        #[arg(long)]
+        no_neighborhoods: bool,
+        /// Skip the service-area polygons (service_areas.geojson is written empty).
+        #[arg(long)]
+        no_service_areas: bool,
+        /// Seed of the neighborhood search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// Validated configuration of one run, derived from the arguments.
@@ -117,15 +180,47 @@ pub fn run() -> ExitCode {
                 out,
                 quiet,
             };
-            blocks(&run).and_then(|()| partition(&run, 1, None)).map(|()| {
+            plan(&run, 1).map(|()| {
                 if !quiet {
                     println!(
-                        "demo done: open {0}/neighborhoods.geojson and {0}/blocks.geojson in QGIS, or read {0}/partition_summary.json",
+                        "demo done: open {0}/report.html in a browser, or {0}/neighborhoods.geojson in QGIS; figures in {0}/summary.json",
                         run.out.display()
                     );
                 }
             })
         }
+        Command::Plan {
+            scenario,
+            out,
+            crs,
+            seed,
+        } => ScenarioFiles::from_dir(&scenario).and_then(|files| {
+            plan(
+                &Run {
+                    files,
+                    opts: ReadOptions { crs },
+                    out,
+                    quiet,
+                },
+                seed,
+            )
+        }),
+        Command::Staff {
+            scenario,
+            out,
+            crs,
+            seed,
+        } => ScenarioFiles::from_dir(&scenario).and_then(|files| {
+            staff(
+                &Run {
+                    files,
+                    opts: ReadOptions { crs },
+                    out,
+                    quiet,
+                },
+                seed,
+            )
+        }),
         Command::Blocks { scenario, out, crs } => {
             ScenarioFiles::from_dir(&scenario).and_then(|files| {
                 blocks(&Run {
@@ -173,6 +268,24 @@ pub fn run() -> ExitCode {
                 buildings: buildings_prop,
                 group: group_prop,
             },
+            seed,
+            quiet,
+        ),
+        Command::Coverage {
+            scenario,
+            out,
+            crs,
+            add,
+            kind,
+            no_neighborhoods,
+            no_service_areas,
+            seed,
+        } => coverage(
+            &scenario,
+            out,
+            crs,
+            add.zip(kind),
+            (!no_neighborhoods, !no_service_areas),
             seed,
             quiet,
         ),
@@ -264,6 +377,134 @@ fn partition_units(
         );
         for w in &set.warnings {
             println!("warning: {w}");
+        }
+    }
+    Ok(())
+}
+
+fn plan(run: &Run, seed: u64) -> Result<(), Error> {
+    let t = std::time::Instant::now();
+    let r = linli::plan::run_plan(&run.files, &run.opts, seed, &run.out)?;
+    if !run.quiet {
+        let s = &r.loaded.scenario;
+        let n = &r.planned.partition.neighborhoods;
+        println!(
+            "{} communities, {} buildings → {} blocks → {} neighborhoods ({} flagged); {} worker patches; district {} workers missing ({:.2} s)",
+            s.communities.len(),
+            s.buildings.len(),
+            r.planned.blocks.blocks.len(),
+            n.len(),
+            n.iter().filter(|x| !x.flags.is_empty()).count(),
+            r.staffing.patches.len(),
+            r.staffing.district.workers_missing,
+            t.elapsed().as_secs_f64()
+        );
+        for w in r
+            .loaded
+            .report
+            .warnings
+            .iter()
+            .chain(&r.planned.blocks.warnings)
+        {
+            println!("warning: {w}");
+        }
+        if !r.staffing.missing_data.is_empty() {
+            println!(
+                "warning: no staff data for {}",
+                r.staffing.missing_data.join(", ")
+            );
+        }
+        for p in &r.written {
+            println!("wrote {}", p.display());
+        }
+    }
+    Ok(())
+}
+
+fn staff(run: &Run, seed: u64) -> Result<(), Error> {
+    let r = linli::plan::run_staff(&run.files, &run.opts, seed, &run.out)?;
+    if !run.quiet {
+        for c in &r.staffing.communities {
+            println!(
+                "{}: {} neighborhoods, {} workers, {:?} (missing {}, surplus {})",
+                c.id,
+                c.neighborhoods,
+                c.workers.map_or("no data".to_string(), |w| w.to_string()),
+                c.status,
+                c.workers_missing,
+                c.workers_surplus
+            );
+        }
+        for p in &r.written {
+            println!("wrote {}", p.display());
+        }
+    }
+    Ok(())
+}
+
+fn coverage(
+    scenario: &std::path::Path,
+    out: PathBuf,
+    crs: Option<String>,
+    sites: Option<(usize, String)>,
+    (neighborhoods, service_areas): (bool, bool),
+    seed: u64,
+    quiet: bool,
+) -> Result<(), Error> {
+    let t = std::time::Instant::now();
+    let files = ScenarioFiles::from_dir(scenario)?;
+    // Candidate sites live beside the layers; the reader does not know them.
+    let cand = scenario.join("candidates.geojson");
+    let candidates = match (&sites, cand.is_file()) {
+        (Some(_), true) => Some(std::fs::read_to_string(&cand).map_err(|e| Error::io(&cand, e))?),
+        _ => None,
+    };
+    let req = linli::coverage::report::CoverageRequest {
+        neighborhoods,
+        seed,
+        sites,
+        candidates,
+        no_service_areas: !service_areas,
+    };
+    let (loaded, cov, an, written, timings) =
+        linli::pipeline::run_coverage(&files, &ReadOptions { crs }, &req, &out)?;
+    if !quiet {
+        println!(
+            "{} buildings, {} facilities; walking network {} nodes, {} edges ({:.2} s)",
+            loaded.scenario.buildings.len(),
+            loaded.scenario.facilities.len(),
+            cov.graph.nodes.len(),
+            cov.graph.edges.len(),
+            t.elapsed().as_secs_f64()
+        );
+        for (kind, sh) in &an.overall.by_kind {
+            println!(
+                "  {kind}: {} of {} households within {} m ({:.1} %)",
+                sh.covered,
+                sh.households,
+                linli::coverage::threshold_m(&loaded.config.walking, kind),
+                100.0 * sh.share
+            );
+        }
+        if let Some(s) = &an.sites {
+            println!(
+                "  {} new {} sites cover {} of {} uncovered households ({} candidates; {:.3} s + {:.3} s)",
+                s.sites.len(),
+                s.kind,
+                s.newly_covered_households,
+                s.uncovered_households,
+                s.candidates,
+                s.cover_sets_s,
+                s.select_s
+            );
+        }
+        let steps: Vec<String> = timings.iter().map(|(k, v)| format!("{k}={v:.3}")).collect();
+        println!("  timings: {}", steps.join(" "));
+        for w in loaded.report.warnings.iter().chain(&cov.warnings) {
+            println!("warning: {w}");
+        }
+        for p in written {
+            println!("wrote {}", p.display());
         }
     }
     Ok(())

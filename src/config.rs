@@ -226,6 +226,14 @@ pub struct Walking {
     pub thresholds: BTreeMap<String, Threshold>,
     /// Threshold for kinds not listed.
     pub default_threshold: Threshold,
+    /// Road classes nobody walks on (left out of the walking network).
+    pub excluded_classes: Vec<String>,
+    /// A building or facility farther than this (metres) from every walkable
+    /// road is reported and left out, never silently snapped.
+    pub snap_limit_m: f64,
+    /// Half-width (metres) of the band around reached roads that makes a
+    /// service-area polygon.
+    pub service_area_width_m: f64,
 }
 
 impl Default for Walking {
@@ -237,6 +245,12 @@ impl Default for Walking {
             speed_kmh: 4.0,
             thresholds,
             default_threshold: Threshold::Minutes(15.0),
+            excluded_classes: ["motorway", "motorway_link", "trunk", "rail", "railway"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            snap_limit_m: 300.0,
+            service_area_width_m: 50.0,
         }
     }
 }

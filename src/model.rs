@@ -185,4 +185,20 @@ pub struct Scenario {
     pub facilities: Vec<Facility>,
     /// Ready-made blocks (empty: blocks are polygonized from the barriers).
     pub parcels: Vec<Parcel>,
+    /// Every line of the roads layer with its class: the walking network.
+    pub walkways: Vec<Walkway>,
+}
+
+/// A line of the roads layer with its class, for the walking network.
+///
+/// ```
+/// let w = linli::model::Walkway { line: vec![(0.0, 0.0), (10.0, 0.0)].into(), class: "footway".into() };
+/// assert_eq!(w.class, "footway");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Walkway {
+    /// The line, in metres.
+    pub line: geo::LineString<f64>,
+    /// The OSM `highway` class (`class` or `highway` property), e.g. `residential`.
+    pub class: String,
 }

@@ -37,7 +37,12 @@ pub fn run_blocks(
 /// Blocks ready for partitioning: blocks above the household band of their
 /// community are split into cells around their buildings first.
 pub fn partition_blocks(loaded: &Loaded) -> Result<BlockSet, Error> {
-    let set = blocks(loaded)?;
+    split_oversized(loaded, blocks(loaded)?)
+}
+
+/// Rebuilds `set` with blocks above their community's band split into cells
+/// around their buildings (returns `set` unchanged when none is).
+pub fn split_oversized(loaded: &Loaded, set: BlockSet) -> Result<BlockSet, Error> {
     let t = &loaded.config.targets;
     let s = &loaded.scenario;
     let lines = cell_lines(&set.blocks, &s.buildings, |b| {
@@ -63,7 +68,12 @@ pub struct Planned {
 
 /// Partitions every community and dissolves the neighborhoods.
 pub fn neighborhoods(loaded: &Loaded, seed: u64) -> Result<Planned, Error> {
-    let set = partition_blocks(loaded)?;
+    neighborhoods_from(loaded, blocks(loaded)?, seed)
+}
+
+/// [`neighborhoods`] from blocks already built.
+pub fn neighborhoods_from(loaded: &Loaded, set: BlockSet, seed: u64) -> Result<Planned, Error> {
+    let set = split_oversized(loaded, set)?;
     let part = partition(&set, &loaded.scenario, &loaded.config, seed);
     let shapes = dissolve(&set, &part.block_neighborhood, part.neighborhoods.len());
     Ok(Planned {
@@ -133,4 +143,82 @@ pub fn partition_units(
     };
     let part = partition(&set, &scenario, config, seed);
     (set, part)
+}
+
+/// Runs coverage end to end: reads the scenario, plans neighborhoods when
+/// asked (and communities exist), computes distances, shares, service areas,
+/// gaps and new sites, and writes them into `out`. Returns the timings of
+/// each step too (seconds), which the files leave out to stay deterministic.
+#[allow(clippy::type_complexity)]
+pub fn run_coverage(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    req: &crate::coverage::report::CoverageRequest,
+    out: &Path,
+) -> Result<
+    (
+        Loaded,
+        crate::coverage::Coverage,
+        crate::coverage::report::Analysis,
+        Vec<PathBuf>,
+        Vec<(String, f64)>,
+    ),
+    Error,
+> {
+    use crate::coverage::report::{analyse_with, read_candidates, Neighborhoods, SiteRequest};
+    use std::time::Instant;
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let loaded = load(files, opts)?;
+    timings.push(("read_s".to_string(), t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let nb = if req.neighborhoods && files.files.contains_key("communities.geojson") {
+        let planned = neighborhoods(&loaded, req.seed)?;
+        Some(Neighborhoods::from_planned(
+            &planned,
+            loaded.scenario.buildings.len(),
+        ))
+    } else {
+        None
+    };
+    timings.push(("neighborhoods_s".to_string(), t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let w = &loaded.config.walking;
+    let cov =
+        crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m)
+            .map_err(Error::Input)?;
+    timings.push(("distances_s".to_string(), t.elapsed().as_secs_f64()));
+    timings.extend(cov.timings.iter().cloned());
+    let sites = match &req.sites {
+        Some((count, kind)) => Some(SiteRequest {
+            count: *count,
+            kind: kind.clone(),
+            candidates: match &req.candidates {
+                Some(text) => Some(
+                    read_candidates(
+                        &format!("{}/candidates.geojson", files.label),
+                        text,
+                        &loaded.projector,
+                    )
+                    .map_err(Error::Input)?,
+                ),
+                None => None,
+            },
+        }),
+        None => None,
+    };
+    let an = analyse_with(
+        &loaded.scenario,
+        w,
+        &cov,
+        nb.as_ref(),
+        sites.as_ref(),
+        !req.no_service_areas,
+    )
+    .map_err(Error::Input)?;
+    timings.extend(an.timings.iter().cloned());
+    let t = Instant::now();
+    let written = crate::write::coverage::write_coverage(out, &loaded, &cov, &an)?;
+    timings.push(("write_s".to_string(), t.elapsed().as_secs_f64()));
+    Ok((loaded, cov, an, written, timings))
 }

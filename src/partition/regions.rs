@@ -94,7 +94,7 @@ fn inside_cost(level: u8, shared_m: f64) -> f64 {
         1 => 0.2,
         2 => 1.0,
         3 => 4.0,
-        _ => 12.0,
+        _ => 30.0,
     };
     // Compactness: every metre kept inside is a metre of perimeter saved.
     (per_m - 0.5) * shared_m
@@ -601,15 +601,22 @@ fn merge_small(st: &mut State, members: &[usize], k: usize) {
                     }
                 }
             }
+            // Merge when the result stays within the band, or when the
+            // region is so small (under half the band's floor) that it is
+            // no neighborhood at all; never just to trade one violation for
+            // another.
+            let tiny = st.households[r] < st.params.lo() / 2.0;
             let mut best: Option<(f64, usize)> = None;
             for (s, c) in between {
-                let d = st.region_cost(
-                    st.households[r] + st.households[s],
-                    st.buildings[r] + st.buildings[s],
-                ) - st.region_cost(st.households[r], st.buildings[r])
+                let merged = st.households[r] + st.households[s];
+                if !(tiny || merged <= st.params.hi()) {
+                    continue;
+                }
+                let d = st.region_cost(merged, st.buildings[r] + st.buildings[s])
+                    - st.region_cost(st.households[r], st.buildings[r])
                     - st.region_cost(st.households[s], st.buildings[s])
                     + c;
-                if d < 0.0 && best.is_none_or(|(b, bs)| d < b || (d == b && s < bs)) {
+                if (d < 0.0 || tiny) && best.is_none_or(|(b, bs)| d < b || (d == b && s < bs)) {
                     best = Some((d, s));
                 }
             }

@@ -277,6 +277,17 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
             }
         },
     );
+    // The walking network keeps every road line with its class; conversion
+    // problems were reported by read_lines above.
+    for f in layers.get("roads.geojson").into_iter().flatten() {
+        if let Some(Ok(ls)) = conv.lineal(&f.geometry) {
+            let class = str_prop(&f.properties, &["class", "highway"]).unwrap_or_default();
+            scenario.walkways.extend(ls.into_iter().map(|line| Walkway {
+                line,
+                class: class.clone(),
+            }));
+        }
+    }
     read_lines(
         &mut ctx,
         "water.geojson",

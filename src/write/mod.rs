@@ -7,6 +7,8 @@
 pub mod blocks;
 pub mod geojson;
 pub mod neighborhoods;
+pub mod report;
+pub mod staffing;
 
 use crate::error::Error;
 use std::io::Write;
@@ -51,3 +53,4 @@ pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Erro
     s.push('\n');
     write_atomic(path, s.as_bytes())
 }
+pub mod coverage;

@@ -1,0 +1,691 @@
+//! 15-minute service circles: walking distances from every building to the
+//! nearest facility of each kind, coverage shares, service areas, gaps and
+//! recommended new sites.
+//!
+//! One module per algorithm: [`network`] builds the walking graph,
+//! [`snap`] puts points on its edges, [`dijkstra`] runs the bounded
+//! multi-source searches, [`areas`] draws service areas, [`gaps`] groups
+//! uncovered buildings, [`sites`] picks new sites (maximal covering
+//! location). Everything here works in metres on plain types.
+
+pub mod areas;
+pub mod dijkstra;
+pub mod gaps;
+pub mod network;
+pub mod report;
+pub mod sites;
+pub mod snap;
+
+use crate::config::{Threshold, Walking};
+use crate::error::Problem;
+use crate::model::{Facility, Scenario};
+use dijkstra::Search;
+use geo::{Coord, Intersects, MultiPolygon};
+use network::WalkGraph;
+use serde::Serialize;
+use snap::{Snap, Snapper};
+use std::collections::BTreeMap;
+
+/// Facility kinds linli knows besides those given thresholds in
+/// `scenario.toml`; any other kind is reported and left out (a typo such as
+/// `clinc` must not silently become a kind of its own).
+pub const KNOWN_KINDS: &[&str] = &[
+    "community_centre",
+    "neighborhood_office",
+    "clinic",
+    "health_station",
+    "hospital",
+    "pharmacy",
+    "elderly_care",
+    "day_care",
+    "kindergarten",
+    "school",
+    "primary_school",
+    "middle_school",
+    "library",
+    "sports",
+    "park",
+    "market",
+    "police",
+    "post",
+];
+
+/// The known kinds: [`KNOWN_KINDS`] plus every kind with a threshold, sorted.
+///
+/// ```
+/// let kinds = linli::coverage::known_kinds(&linli::config::Walking::default());
+/// assert!(kinds.contains(&"clinic".to_string()));
+/// ```
+pub fn known_kinds(w: &Walking) -> Vec<String> {
+    let mut k: Vec<String> = KNOWN_KINDS.iter().map(|s| s.to_string()).collect();
+    k.extend(w.thresholds.keys().cloned());
+    k.sort();
+    k.dedup();
+    k
+}
+
+/// Walking metres per minute at `speed_kmh`.
+///
+/// ```
+/// assert_eq!(linli::coverage::metres_per_minute(6.0), 100.0);
+/// ```
+pub fn metres_per_minute(speed_kmh: f64) -> f64 {
+    speed_kmh * 1000.0 / 60.0
+}
+
+/// A kind's threshold in metres (minutes at the walking speed).
+///
+/// ```
+/// use linli::config::Walking;
+/// let w = Walking::default();
+/// assert_eq!(linli::coverage::threshold_m(&w, "community_centre"), 1000.0);
+/// assert_eq!(linli::coverage::threshold_m(&w, "neighborhood_office"), 500.0);
+/// ```
+pub fn threshold_m(w: &Walking, kind: &str) -> f64 {
+    let m = match threshold(w, kind) {
+        Threshold::Metres(m) => m,
+        Threshold::Minutes(min) => min * metres_per_minute(w.speed_kmh),
+    };
+    // 15 min × 66.67 m/min is 1000.0000000000001 in floating point: round
+    // to the micrometre so a threshold reads as configured.
+    (m * 1e6).round() / 1e6
+}
+
+/// A kind's threshold as configured (or the default threshold).
+///
+/// ```
+/// use linli::config::{Threshold, Walking};
+/// assert_eq!(linli::coverage::threshold(&Walking::default(), "clinic"), Threshold::Minutes(15.0));
+/// ```
+pub fn threshold(w: &Walking, kind: &str) -> Threshold {
+    *w.thresholds.get(kind).unwrap_or(&w.default_threshold)
+}
+
+/// Slack (metres) in threshold comparisons: a building exactly at the
+/// threshold must not fall out because 0.9 − 0.6 is 0.30000000000000004.
+pub const EPS_M: f64 = 1e-6;
+
+/// Distances (metres) from each target to the nearest source over the
+/// network, snap legs included; infinity beyond `bound` or when the target
+/// is `None`.
+///
+/// A source on edge (u, v) at offset t seeds u with `leg + t·len` and v with
+/// `leg + (1 − t)·len`; a target on edge (a, b) at offset s gets
+/// `min(d[a] + s·len, d[b] + (1 − s)·len) + leg`, or `|t − s|·len + legs` when
+/// a source is on its very edge — the same answer as a Dijkstra on the graph
+/// with the snap points inserted as nodes and the legs as edges.
+///
+/// ```
+/// use geo::Coord;
+/// use linli::coverage::{distances, network::from_nodes, snap::Snapper, dijkstra::Search};
+/// let g = from_nodes(vec![Coord { x: 0.0, y: 0.0 }, Coord { x: 100.0, y: 0.0 }], vec![(0, 1)]);
+/// let sn = Snapper::new(&g);
+/// let src = sn.snap(&g, Coord { x: 10.0, y: 5.0 }).unwrap();
+/// let dst = sn.snap(&g, Coord { x: 70.0, y: -3.0 });
+/// let d = distances(&g, &mut Search::new(2), &[src], &[dst], 1000.0);
+/// assert!((d[0] - 68.0).abs() < 1e-9); // 5 + 60 + 3, along the same edge
+/// ```
+pub fn distances(
+    g: &WalkGraph,
+    search: &mut Search,
+    sources: &[Snap],
+    targets: &[Option<Snap>],
+    bound: f64,
+) -> Vec<f64> {
+    let mut seeds = Vec::with_capacity(sources.len() * 2);
+    let mut on_edge: Vec<(u32, f64, f64)> = Vec::with_capacity(sources.len());
+    for s in sources {
+        let e = g.edges[s.edge as usize];
+        let [(_, da), (_, db)] = s.seeds(e.len);
+        seeds.push((e.a, da));
+        seeds.push((e.b, db));
+        on_edge.push((s.edge, s.t, s.leg));
+    }
+    on_edge.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+    search.run(&g.csr, &seeds, bound);
+    targets
+        .iter()
+        .map(|t| match t {
+            None => f64::INFINITY,
+            Some(t) => {
+                let d = target_distance(g, search.distances(), &on_edge, t);
+                if d <= bound {
+                    d
+                } else {
+                    f64::INFINITY
+                }
+            }
+        })
+        .collect()
+}
+
+/// One target's distance from node distances `d` and the sources sorted by
+/// edge (`(edge, t, leg)`).
+fn target_distance(g: &WalkGraph, d: &[f64], on_edge: &[(u32, f64, f64)], t: &Snap) -> f64 {
+    let e = g.edges[t.edge as usize];
+    let mut best = (d[e.a as usize] + t.t * e.len).min(d[e.b as usize] + (1.0 - t.t) * e.len);
+    let from = on_edge.partition_point(|x| x.0 < t.edge);
+    for &(_, st, leg) in on_edge[from..].iter().take_while(|x| x.0 == t.edge) {
+        best = best.min((st - t.t).abs() * e.len + leg);
+    }
+    best + t.leg
+}
+
+/// A building or facility left out, with why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeftOut {
+    /// Index in the scenario's list.
+    pub index: usize,
+    /// Its id.
+    pub id: String,
+    /// Why: `too_far_from_road` or `unknown_kind`.
+    pub reason: String,
+    /// Snap distance (metres) for `too_far_from_road`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<f64>,
+    /// The kind, for facilities.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Households, for buildings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub households: Option<u32>,
+}
+
+/// Distances to one facility kind.
+#[derive(Debug, Clone)]
+pub struct KindCoverage {
+    /// The kind, e.g. `community_centre`.
+    pub kind: String,
+    /// Its threshold as configured.
+    pub threshold: Threshold,
+    /// The threshold in metres.
+    pub threshold_m: f64,
+    /// Facilities of this kind that are on the network (indices into the
+    /// scenario's facilities).
+    pub facilities: Vec<usize>,
+    /// Network metres from each building to the nearest facility of this
+    /// kind; infinity when beyond the search bound or left out.
+    pub metres: Vec<f64>,
+}
+
+impl KindCoverage {
+    /// Whether building `b` is within the threshold.
+    ///
+    /// ```
+    /// use linli::config::Threshold;
+    /// let k = linli::coverage::KindCoverage { kind: "clinic".into(), threshold: Threshold::Metres(500.0),
+    ///     threshold_m: 500.0, facilities: vec![], metres: vec![400.0, 600.0] };
+    /// assert!(k.covers(0) && !k.covers(1));
+    /// ```
+    pub fn covers(&self, b: usize) -> bool {
+        self.metres[b] <= self.threshold_m + EPS_M
+    }
+}
+
+/// Per-component figures for a disconnected network.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComponentReport {
+    /// Component number (0 is the largest by length).
+    pub component: u32,
+    /// Nodes.
+    pub nodes: usize,
+    /// Total length, metres.
+    pub length_m: f64,
+    /// Buildings snapped onto it.
+    pub buildings: usize,
+    /// Their households.
+    pub households: u64,
+    /// Facilities snapped onto it, by kind.
+    pub facilities: BTreeMap<String, usize>,
+}
+
+/// Everything the coverage stage computes.
+#[derive(Debug)]
+pub struct Coverage {
+    /// The walking graph.
+    pub graph: WalkGraph,
+    /// Edge index for snapping (reused by site selection).
+    pub snapper: Snapper,
+    /// Each building's snap; `None` when left out.
+    pub building_snaps: Vec<Option<Snap>>,
+    /// Each facility's snap; `None` when left out.
+    pub facility_snaps: Vec<Option<Snap>>,
+    /// One entry per kind, sorted by kind.
+    pub kinds: Vec<KindCoverage>,
+    /// The search bound (largest threshold), metres.
+    pub bound_m: f64,
+    /// Walking speed, metres per minute.
+    pub metres_per_minute: f64,
+    /// Buildings left out (too far from any walkable road).
+    pub buildings_left_out: Vec<LeftOut>,
+    /// Facilities left out (unknown kind, or too far from a road).
+    pub facilities_left_out: Vec<LeftOut>,
+    /// The facility kinds known.
+    pub known_kinds: Vec<String>,
+    /// Network components with buildings or facilities (when there is more
+    /// than one component).
+    pub components: Vec<ComponentReport>,
+    /// Human-readable warnings.
+    pub warnings: Vec<String>,
+    /// Seconds per step: network, snapping, searches (not written to files).
+    pub timings: Vec<(String, f64)>,
+}
+
+/// Computes walking distances from every building to every facility kind.
+///
+/// Errors (as [`Problem`]s) only when nothing can be done: no walkable road.
+/// Everything else (unknown kinds, points too far from a road, a
+/// disconnected network) is reported in the result and left out.
+///
+/// ```
+/// use geo::Point;
+/// use linli::model::{Building, Facility, Scenario, Walkway};
+/// let s = Scenario {
+///     walkways: vec![Walkway { line: vec![(0.0, 0.0), (2000.0, 0.0)].into(), class: "residential".into() }],
+///     buildings: vec![Building { id: "b".into(), footprint: None, location: Point::new(800.0, 20.0),
+///         households: 100, estimated: false, use_: "residential".into() }],
+///     facilities: vec![Facility { id: "f".into(), kind: "community_centre".into(), name: "f".into(),
+///         location: Point::new(0.0, 10.0) }],
+///     ..Default::default()
+/// };
+/// let cov = linli::coverage::compute(&s, &linli::config::Walking::default(), 0.05).unwrap();
+/// let cc = cov.kinds.iter().find(|k| k.kind == "community_centre").unwrap();
+/// assert!((cc.metres[0] - 830.0).abs() < 1e-9);
+/// assert!(cc.covers(0)); // 830 m < 15 min at 4 km/h
+/// ```
+pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Vec<Problem>> {
+    let clock = std::time::Instant::now();
+    let mut timings = Vec::new();
+    let graph = network::build(&s.walkways, &w.excluded_classes, tolerance);
+    timings.push(("network_s".to_string(), clock.elapsed().as_secs_f64()));
+    let clock = std::time::Instant::now();
+    if graph.edges.is_empty() {
+        let excluded: Vec<String> = graph
+            .lines_excluded
+            .iter()
+            .map(|(c, n)| format!("{n} {c}"))
+            .collect();
+        return Err(vec![Problem::file(
+            "roads.geojson",
+            format!(
+                "has no walkable road ({} lines read{})",
+                s.walkways.len(),
+                if excluded.is_empty() {
+                    String::new()
+                } else {
+                    format!("; left out as not walkable: {}", excluded.join(", "))
+                }
+            ),
+        )
+        .with_hint(
+            "coverage needs the street and path network; walking.excluded_classes in scenario.toml sets the classes left out",
+        )]);
+    }
+    let snapper = Snapper::new(&graph);
+    let limit = w.snap_limit_m;
+    let mut warnings = Vec::new();
+
+    // Buildings.
+    let mut buildings_left_out = Vec::new();
+    let building_snaps: Vec<Option<Snap>> = s
+        .buildings
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let sn = snapper.snap(&graph, b.location.0);
+            match sn {
+                Some(sn) if sn.leg <= limit => Some(sn),
+                _ => {
+                    buildings_left_out.push(LeftOut {
+                        index: i,
+                        id: b.id.clone(),
+                        reason: "too_far_from_road".into(),
+                        distance_m: sn.map(|x| round_cm(x.leg)),
+                        kind: None,
+                        households: Some(b.households),
+                    });
+                    None
+                }
+            }
+        })
+        .collect();
+    if !buildings_left_out.is_empty() {
+        let hh: u64 = buildings_left_out
+            .iter()
+            .filter_map(|l| l.households.map(u64::from))
+            .sum();
+        warnings.push(format!(
+            "{} buildings ({hh} households) are farther than {limit} m from any walkable road and are left out (first: {})",
+            buildings_left_out.len(),
+            buildings_left_out[0].id
+        ));
+    }
+
+    // Facilities.
+    let known = known_kinds(w);
+    let mut facilities_left_out = Vec::new();
+    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    let facility_snaps: Vec<Option<Snap>> = s
+        .facilities
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if known.binary_search(&f.kind).is_err() {
+                *unknown.entry(f.kind.clone()).or_insert(0) += 1;
+                facilities_left_out.push(left_out_facility(i, f, "unknown_kind", None));
+                return None;
+            }
+            let sn = snapper.snap(&graph, f.location.0);
+            match sn {
+                Some(sn) if sn.leg <= limit => Some(sn),
+                _ => {
+                    facilities_left_out.push(left_out_facility(
+                        i,
+                        f,
+                        "too_far_from_road",
+                        sn.map(|x| round_cm(x.leg)),
+                    ));
+                    None
+                }
+            }
+        })
+        .collect();
+    if !unknown.is_empty() {
+        let list: Vec<String> = unknown
+            .iter()
+            .map(|(k, n)| format!("{k:?} ({n})"))
+            .collect();
+        warnings.push(format!(
+            "facilities of unknown kind left out: {}; known kinds: {} (give a kind a threshold in scenario.toml's [walking.thresholds] to add it)",
+            list.join(", "),
+            known.join(", ")
+        ));
+    }
+    let far = facilities_left_out
+        .iter()
+        .filter(|l| l.reason == "too_far_from_road")
+        .count();
+    if far > 0 {
+        warnings.push(format!(
+            "{far} facilities are farther than {limit} m from any walkable road and are left out"
+        ));
+    }
+
+    // Kinds: every kind with a threshold, and every known kind present.
+    let mut kind_names: Vec<String> = w.thresholds.keys().cloned().collect();
+    for (i, f) in s.facilities.iter().enumerate() {
+        if facility_snaps[i].is_some() {
+            kind_names.push(f.kind.clone());
+        }
+    }
+    kind_names.sort();
+    kind_names.dedup();
+    let bound_m = kind_names
+        .iter()
+        .map(|k| threshold_m(w, k))
+        .fold(0.0, f64::max);
+
+    timings.push(("snap_s".to_string(), clock.elapsed().as_secs_f64()));
+    let clock = std::time::Instant::now();
+    use rayon::prelude::*;
+    let kinds: Vec<KindCoverage> = kind_names
+        .par_iter()
+        .map_init(
+            || Search::new(graph.nodes.len()),
+            |search, kind| {
+                let facilities: Vec<usize> = (0..s.facilities.len())
+                    .filter(|&i| s.facilities[i].kind == *kind && facility_snaps[i].is_some())
+                    .collect();
+                let sources: Vec<Snap> = facilities
+                    .iter()
+                    .filter_map(|&i| facility_snaps[i])
+                    .collect();
+                let metres = distances(&graph, search, &sources, &building_snaps, bound_m);
+                KindCoverage {
+                    kind: kind.clone(),
+                    threshold: threshold(w, kind),
+                    threshold_m: threshold_m(w, kind),
+                    facilities,
+                    metres,
+                }
+            },
+        )
+        .collect();
+    timings.push(("search_s".to_string(), clock.elapsed().as_secs_f64()));
+    for k in &kinds {
+        if k.facilities.is_empty() {
+            warnings.push(format!(
+                "no {} on the network: nobody is covered for it",
+                k.kind
+            ));
+        }
+    }
+
+    let components = component_report(&graph, s, &building_snaps, &facility_snaps);
+    if graph.components.len() > 1 {
+        let off_main: u64 = components
+            .iter()
+            .filter(|c| c.component != 0)
+            .map(|c| c.households)
+            .sum();
+        warnings.push(format!(
+            "the walking network has {} separate pieces; {off_main} households are on pieces other than the main one (see components in coverage_summary.json)",
+            graph.components.len()
+        ));
+    }
+    if graph.unresolved_crossings > 0 {
+        warnings.push(format!(
+            "{} road crossings could not be noded",
+            graph.unresolved_crossings
+        ));
+    }
+
+    Ok(Coverage {
+        graph,
+        snapper,
+        building_snaps,
+        facility_snaps,
+        kinds,
+        bound_m,
+        metres_per_minute: metres_per_minute(w.speed_kmh),
+        buildings_left_out,
+        facilities_left_out,
+        known_kinds: known,
+        components,
+        warnings,
+        timings,
+    })
+}
+
+fn left_out_facility(i: usize, f: &Facility, reason: &str, d: Option<f64>) -> LeftOut {
+    LeftOut {
+        index: i,
+        id: f.id.clone(),
+        reason: reason.into(),
+        distance_m: d,
+        kind: Some(f.kind.clone()),
+        households: None,
+    }
+}
+
+/// Metres rounded to the centimetre, for reports.
+///
+/// ```
+/// assert_eq!(linli::coverage::round_cm(1.23456), 1.23);
+/// ```
+pub fn round_cm(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn component_report(
+    g: &WalkGraph,
+    s: &Scenario,
+    bsnaps: &[Option<Snap>],
+    fsnaps: &[Option<Snap>],
+) -> Vec<ComponentReport> {
+    if g.components.len() <= 1 {
+        return Vec::new();
+    }
+    let comp_of = |sn: &Snap| g.component[g.edges[sn.edge as usize].a as usize];
+    let mut out: BTreeMap<u32, ComponentReport> = BTreeMap::new();
+    let entry = |out: &mut BTreeMap<u32, ComponentReport>, c: u32| {
+        let info = &g.components[c as usize];
+        out.entry(c)
+            .or_insert_with(|| ComponentReport {
+                component: c,
+                nodes: info.nodes,
+                length_m: round_cm(info.length_m),
+                buildings: 0,
+                households: 0,
+                facilities: BTreeMap::new(),
+            })
+            .component
+    };
+    for (i, sn) in bsnaps.iter().enumerate() {
+        if let Some(sn) = sn {
+            let c = entry(&mut out, comp_of(sn));
+            let r = out.get_mut(&c).expect("inserted above");
+            r.buildings += 1;
+            r.households += u64::from(s.buildings[i].households);
+        }
+    }
+    for (i, sn) in fsnaps.iter().enumerate() {
+        if let Some(sn) = sn {
+            let c = entry(&mut out, comp_of(sn));
+            let r = out.get_mut(&c).expect("inserted above");
+            *r.facilities
+                .entry(s.facilities[i].kind.clone())
+                .or_insert(0) += 1;
+        }
+    }
+    out.into_values().collect()
+}
+
+/// Households within the threshold for one kind in one group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Share {
+    /// Households counted (buildings on the network).
+    pub households: u64,
+    /// Of those, within the threshold.
+    pub covered: u64,
+    /// covered / households (1 when there are no households).
+    pub share: f64,
+}
+
+/// Coverage of one group (all, a community, a street, a neighborhood).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GroupCoverage {
+    /// The group's id.
+    pub id: String,
+    /// Households in buildings on the network.
+    pub households: u64,
+    /// Households in buildings left out (too far from a road).
+    pub households_left_out: u64,
+    /// Share per kind.
+    pub by_kind: BTreeMap<String, Share>,
+    /// Households covered by every kind at once (the complete circle).
+    pub all_kinds: Share,
+}
+
+/// Coverage shares for groups of buildings: `group[b]` is building `b`'s
+/// group (or `None`), `ids[g]` the group ids.
+///
+/// ```
+/// use linli::config::Threshold;
+/// use linli::coverage::{shares, KindCoverage};
+/// let k = KindCoverage { kind: "clinic".into(), threshold: Threshold::Metres(500.0),
+///     threshold_m: 500.0, facilities: vec![0], metres: vec![100.0, 900.0] };
+/// let g = shares(&[k], &[10, 30], &[true, true], &[Some(0), Some(0)], &["all".to_string()]);
+/// assert_eq!(g[0].by_kind["clinic"].covered, 10);
+/// assert_eq!(g[0].by_kind["clinic"].share, 0.25);
+/// ```
+pub fn shares(
+    kinds: &[KindCoverage],
+    households: &[u32],
+    on_network: &[bool],
+    group: &[Option<usize>],
+    ids: &[String],
+) -> Vec<GroupCoverage> {
+    let mut out: Vec<GroupCoverage> = ids
+        .iter()
+        .map(|id| GroupCoverage {
+            id: id.clone(),
+            by_kind: kinds
+                .iter()
+                .map(|k| (k.kind.clone(), Share::default()))
+                .collect(),
+            ..Default::default()
+        })
+        .collect();
+    for (b, g) in group.iter().enumerate() {
+        let Some(g) = *g else { continue };
+        let hh = u64::from(households[b]);
+        let o = &mut out[g];
+        if !on_network[b] {
+            o.households_left_out += hh;
+            continue;
+        }
+        o.households += hh;
+        o.all_kinds.households += hh;
+        let mut all = true;
+        for k in kinds {
+            let sh = o.by_kind.get_mut(&k.kind).expect("every kind inserted");
+            sh.households += hh;
+            if k.covers(b) {
+                sh.covered += hh;
+            } else {
+                all = false;
+            }
+        }
+        if all {
+            o.all_kinds.covered += hh;
+        }
+    }
+    for o in out.iter_mut() {
+        for sh in o.by_kind.values_mut().chain([&mut o.all_kinds]) {
+            sh.share = if sh.households == 0 {
+                1.0
+            } else {
+                sh.covered as f64 / sh.households as f64
+            };
+        }
+    }
+    out
+}
+
+/// The community holding each point (first in input order), by bounding-box
+/// index then exact containment.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon, Coord};
+/// let a = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)]]);
+/// let r = linli::coverage::locate(&[a], &[Coord { x: 5.0, y: 5.0 }, Coord { x: 50.0, y: 5.0 }]);
+/// assert_eq!(r, vec![Some(0), None]);
+/// ```
+pub fn locate(areas: &[MultiPolygon<f64>], points: &[Coord<f64>]) -> Vec<Option<usize>> {
+    use geo::BoundingRect;
+    use rstar::primitives::{GeomWithData, Rectangle};
+    let tree = rstar::RTree::bulk_load(
+        areas
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                a.bounding_rect().map(|r| {
+                    GeomWithData::new(
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        i,
+                    )
+                })
+            })
+            .collect(),
+    );
+    points
+        .iter()
+        .map(|p| {
+            tree.locate_all_at_point(&[p.x, p.y])
+                .map(|g| g.data)
+                .filter(|&i| areas[i].intersects(p))
+                .min()
+        })
+        .collect()
+}

@@ -1,0 +1,497 @@
+//! Everything a coverage run reports beyond the distances: shares per
+//! community, street and neighborhood, neighborhoods without a service point,
+//! service areas, gap areas and recommended sites.
+
+use super::dijkstra::Search;
+use super::gaps::{gaps, Gap};
+use super::sites::{cover_sets, max_cover};
+use super::snap::Snap;
+use super::{locate, shares, Coverage, GroupCoverage};
+use crate::config::Walking;
+use crate::error::Problem;
+use crate::model::Scenario;
+use geo::{Coord, Distance, Euclidean, Intersects, MultiPolygon, Point};
+use serde::Serialize;
+use std::time::Instant;
+
+/// Neighborhoods to report on: ids, each building's neighborhood and shapes.
+#[derive(Debug, Clone, Default)]
+pub struct Neighborhoods {
+    /// Neighborhood ids.
+    pub ids: Vec<String>,
+    /// Each building's neighborhood, if any.
+    pub building: Vec<Option<usize>>,
+    /// Each neighborhood's area.
+    pub areas: Vec<MultiPolygon<f64>>,
+}
+
+/// A request for new sites: `count` sites of `kind`, chosen among
+/// `candidates` (points) or, when `None`, among the network's junctions.
+#[derive(Debug, Clone)]
+pub struct SiteRequest {
+    /// How many sites.
+    pub count: usize,
+    /// Facility kind.
+    pub kind: String,
+    /// Candidate points (e.g. from candidates.geojson), with ids.
+    pub candidates: Option<Vec<(String, Coord<f64>)>>,
+}
+
+/// One facility's service area.
+#[derive(Debug, Clone)]
+pub struct ServiceArea {
+    /// Facility index in the scenario.
+    pub facility: usize,
+    /// Threshold, metres.
+    pub threshold_m: f64,
+    /// The area.
+    pub area: MultiPolygon<f64>,
+}
+
+/// A recommended site.
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    /// Rank, from 1.
+    pub rank: usize,
+    /// Candidate id (`node-<n>` for a junction).
+    pub candidate: String,
+    /// Where, metres.
+    #[serde(skip)]
+    pub at: Coord<f64>,
+    /// Households newly covered, given the sites ranked before it.
+    pub gain_households: u64,
+    /// Households only this site covers among the chosen ones.
+    pub exclusive_households: u64,
+}
+
+/// The outcome of a site request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sites {
+    /// Kind sited.
+    pub kind: String,
+    /// Sites asked for.
+    pub requested: usize,
+    /// `candidates.geojson` or `network junctions`.
+    pub candidates_from: String,
+    /// Candidates considered.
+    pub candidates: usize,
+    /// Candidates left out (farther than the snap limit from a road).
+    pub candidates_left_out: usize,
+    /// Households not covered for the kind before the new sites.
+    pub uncovered_households: u64,
+    /// Of those, newly covered by the sites.
+    pub newly_covered_households: u64,
+    /// Greedy alone, before swap improvement.
+    pub greedy_covered_households: u64,
+    /// Swaps made.
+    pub swaps: usize,
+    /// Seconds to find what each candidate covers (not written: outputs
+    /// stay byte-identical from run to run).
+    #[serde(skip)]
+    pub cover_sets_s: f64,
+    /// Seconds to choose (greedy + swaps); not written either.
+    #[serde(skip)]
+    pub select_s: f64,
+    /// The sites.
+    pub sites: Vec<Site>,
+}
+
+/// Everything reported.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// All buildings.
+    pub overall: GroupCoverage,
+    /// Per community (scenario order).
+    pub communities: Vec<GroupCoverage>,
+    /// Per street (sorted).
+    pub streets: Vec<GroupCoverage>,
+    /// Per neighborhood, when given.
+    pub neighborhoods: Vec<GroupCoverage>,
+    /// Neighborhoods with no neighborhood_office inside or within 500 m.
+    pub neighborhoods_without_office: Vec<String>,
+    /// Each facility's service area.
+    pub service_areas: Vec<ServiceArea>,
+    /// Gaps per kind: (kind, gap).
+    pub gaps: Vec<(String, Gap)>,
+    /// New sites, when asked.
+    pub sites: Option<Sites>,
+    /// Seconds per step.
+    pub timings: Vec<(String, f64)>,
+}
+
+/// How close (metres, straight line) a neighborhood_office must be to a
+/// neighborhood that has none inside ("the last 500 m").
+pub const OFFICE_REACH_M: f64 = 500.0;
+
+/// Works out shares, service areas, gaps and (when asked) new sites.
+///
+/// ```
+/// use geo::Point;
+/// use linli::model::{Building, Facility, Scenario, Walkway};
+/// let s = Scenario {
+///     walkways: vec![Walkway { line: vec![(0.0, 0.0), (3000.0, 0.0)].into(), class: "residential".into() }],
+///     buildings: [500.0, 2500.0].iter().enumerate().map(|(i, &x)| Building { id: format!("b{i}"),
+///         footprint: None, location: Point::new(x, 20.0), households: 100, estimated: false,
+///         use_: "residential".into() }).collect(),
+///     facilities: vec![Facility { id: "f".into(), kind: "clinic".into(), name: "f".into(),
+///         location: Point::new(0.0, 10.0) }],
+///     ..Default::default()
+/// };
+/// let w = linli::config::Walking::default();
+/// let cov = linli::coverage::compute(&s, &w, 0.05).unwrap();
+/// let req = linli::coverage::report::SiteRequest { count: 1, kind: "clinic".into(), candidates: None };
+/// let a = linli::coverage::report::analyse(&s, &w, &cov, None, Some(&req)).unwrap();
+/// assert_eq!(a.overall.by_kind["clinic"].covered, 100);
+/// assert_eq!(a.sites.unwrap().newly_covered_households, 100);
+/// ```
+pub fn analyse(
+    s: &Scenario,
+    w: &Walking,
+    cov: &Coverage,
+    nb: Option<&Neighborhoods>,
+    sites: Option<&SiteRequest>,
+) -> Result<Analysis, Vec<Problem>> {
+    analyse_with(s, w, cov, nb, sites, true)
+}
+
+/// As [`analyse`], drawing service areas only when `with_areas`.
+///
+/// ```
+/// use linli::model::{Scenario, Walkway};
+/// let s = Scenario { walkways: vec![Walkway { line: vec![(0.0, 0.0), (10.0, 0.0)].into(), class: "path".into() }],
+///     ..Default::default() };
+/// let w = linli::config::Walking::default();
+/// let cov = linli::coverage::compute(&s, &w, 0.05).unwrap();
+/// let a = linli::coverage::report::analyse_with(&s, &w, &cov, None, None, false).unwrap();
+/// assert!(a.service_areas.is_empty());
+/// ```
+pub fn analyse_with(
+    s: &Scenario,
+    w: &Walking,
+    cov: &Coverage,
+    nb: Option<&Neighborhoods>,
+    sites: Option<&SiteRequest>,
+    with_areas: bool,
+) -> Result<Analysis, Vec<Problem>> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let hh: Vec<u32> = s.buildings.iter().map(|b| b.households).collect();
+    let on: Vec<bool> = cov.building_snaps.iter().map(Option::is_some).collect();
+    let all = vec![Some(0); s.buildings.len()];
+    let overall = shares(&cov.kinds, &hh, &on, &all, &["all".to_string()])
+        .pop()
+        .unwrap_or_default();
+    let locs: Vec<Coord<f64>> = s.buildings.iter().map(|b| b.location.0).collect();
+    let areas: Vec<MultiPolygon<f64>> = s.communities.iter().map(|c| c.area.clone()).collect();
+    let comm = locate(&areas, &locs);
+    let comm_ids: Vec<String> = s.communities.iter().map(|c| c.id.clone()).collect();
+    let communities = shares(&cov.kinds, &hh, &on, &comm, &comm_ids);
+    let mut street_ids: Vec<String> = s.communities.iter().map(|c| c.street.clone()).collect();
+    street_ids.sort();
+    street_ids.dedup();
+    let street_of: Vec<usize> = s
+        .communities
+        .iter()
+        .map(|c| street_ids.binary_search(&c.street).unwrap_or(0))
+        .collect();
+    let street: Vec<Option<usize>> = comm.iter().map(|c| c.map(|c| street_of[c])).collect();
+    let streets = shares(&cov.kinds, &hh, &on, &street, &street_ids);
+    let (neighborhoods, neighborhoods_without_office) = match nb {
+        Some(nb) => (
+            shares(&cov.kinds, &hh, &on, &nb.building, &nb.ids),
+            without_office(s, cov, nb),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    timings.push(("shares_s".to_string(), t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let service_areas = if with_areas {
+        service_areas(s, w, cov)
+    } else {
+        Vec::new()
+    };
+    timings.push(("service_areas_s".to_string(), t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let link = 2.0 * w.service_area_width_m;
+    let margin = 0.5 * w.service_area_width_m;
+    let mut all_gaps = Vec::new();
+    for k in &cov.kinds {
+        let members: Vec<usize> = (0..s.buildings.len())
+            .filter(|&b| on[b] && hh[b] > 0 && !k.covers(b))
+            .collect();
+        for g in gaps(&s.buildings, &members, link, margin) {
+            all_gaps.push((k.kind.clone(), g));
+        }
+    }
+    timings.push(("gaps_s".to_string(), t.elapsed().as_secs_f64()));
+
+    let sites = match sites {
+        Some(req) => Some(recommend(s, w, cov, req)?),
+        None => None,
+    };
+    Ok(Analysis {
+        overall,
+        communities,
+        streets,
+        neighborhoods,
+        neighborhoods_without_office,
+        service_areas,
+        gaps: all_gaps,
+        sites,
+        timings,
+    })
+}
+
+fn without_office(s: &Scenario, cov: &Coverage, nb: &Neighborhoods) -> Vec<String> {
+    let offices: Vec<Point<f64>> = s
+        .facilities
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| f.kind == "neighborhood_office" && cov.facility_snaps[*i].is_some())
+        .map(|(_, f)| f.location)
+        .collect();
+    nb.areas
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| {
+            !offices
+                .iter()
+                .any(|o| a.intersects(o) || Euclidean.distance(*a, o) <= OFFICE_REACH_M)
+        })
+        .map(|(i, _)| nb.ids[i].clone())
+        .collect()
+}
+
+fn service_areas(s: &Scenario, w: &Walking, cov: &Coverage) -> Vec<ServiceArea> {
+    use rayon::prelude::*;
+    let jobs: Vec<(usize, f64)> = cov
+        .kinds
+        .iter()
+        .flat_map(|k| k.facilities.iter().map(move |&f| (f, k.threshold_m)))
+        .collect();
+    let mut out: Vec<ServiceArea> = jobs
+        .par_iter()
+        .map_init(
+            || Search::new(cov.graph.nodes.len()),
+            |search, &(f, r)| {
+                let snap = cov.facility_snaps[f].expect("kinds list facilities on the network");
+                ServiceArea {
+                    facility: f,
+                    threshold_m: r,
+                    area: super::areas::service_area(
+                        &cov.graph,
+                        search,
+                        &snap,
+                        s.facilities[f].location.0,
+                        r,
+                        w.service_area_width_m,
+                    ),
+                }
+            },
+        )
+        .collect();
+    out.sort_by_key(|a| a.facility);
+    out
+}
+
+fn recommend(
+    s: &Scenario,
+    w: &Walking,
+    cov: &Coverage,
+    req: &SiteRequest,
+) -> Result<Sites, Vec<Problem>> {
+    let Some(k) = cov.kinds.iter().find(|k| k.kind == req.kind) else {
+        let mut known = cov.known_kinds.clone();
+        known.retain(|x| !x.is_empty());
+        return Err(vec![Problem::file(
+            "--kind",
+            format!("{:?} is not a known facility kind", req.kind),
+        )
+        .with_hint(format!("use one of: {}", known.join(", ")))]);
+    };
+    let g = &cov.graph;
+    let r = k.threshold_m;
+    let t = Instant::now();
+    let demand_idx: Vec<usize> = (0..s.buildings.len())
+        .filter(|&b| {
+            s.buildings[b].households > 0 && cov.building_snaps[b].is_some() && !k.covers(b)
+        })
+        .collect();
+    let demand: Vec<Snap> = demand_idx
+        .iter()
+        .filter_map(|&b| cov.building_snaps[b])
+        .collect();
+    let weight: Vec<u64> = demand_idx
+        .iter()
+        .map(|&b| u64::from(s.buildings[b].households))
+        .collect();
+    type Candidates = (Vec<String>, Vec<Coord<f64>>, Vec<Snap>, usize, &'static str);
+    let (ids, points, snaps, left_out, from): Candidates = match &req.candidates {
+        Some(c) => {
+            let (mut ids, mut points, mut snaps) = (Vec::new(), Vec::new(), Vec::new());
+            let mut left = 0;
+            for (id, p) in c {
+                match cov.snapper.snap(g, *p) {
+                    Some(sn) if sn.leg <= w.snap_limit_m => {
+                        ids.push(id.clone());
+                        points.push(*p);
+                        snaps.push(sn);
+                    }
+                    _ => left += 1,
+                }
+            }
+            (ids, points, snaps, left, "candidates.geojson")
+        }
+        None => {
+            // Junctions within reach of some uncovered household: no other
+            // junction can gain anything.
+            let mut search = Search::new(g.nodes.len());
+            let mut seeds = Vec::new();
+            for d in &demand {
+                let e = g.edges[d.edge as usize];
+                let [(_, da), (_, db)] = d.seeds(e.len);
+                seeds.push((e.a, da));
+                seeds.push((e.b, db));
+            }
+            search.run(&g.csr, &seeds, r);
+            let mut nodes: Vec<u32> = search.reached().to_vec();
+            nodes.sort_unstable();
+            let snaps: Vec<Snap> = nodes
+                .iter()
+                .filter_map(|&v| {
+                    g.csr.incident(v).next().map(|(_, _, eid)| {
+                        let e = g.edges[eid as usize];
+                        Snap {
+                            edge: eid,
+                            t: if e.a == v { 0.0 } else { 1.0 },
+                            leg: 0.0,
+                            at: g.nodes[v as usize],
+                        }
+                    })
+                })
+                .collect();
+            let ids = nodes.iter().map(|v| format!("node-{v}")).collect();
+            let points = snaps.iter().map(|s| s.at).collect();
+            (ids, points, snaps, 0, "network junctions")
+        }
+    };
+    let covers = cover_sets(g, &snaps, &demand, r);
+    let cover_sets_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let sel = max_cover(&covers, &weight, req.count);
+    let select_s = t.elapsed().as_secs_f64();
+    let sites = sel
+        .chosen
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| Site {
+            rank: i + 1,
+            candidate: ids[c].clone(),
+            at: points[c],
+            gain_households: sel.gains[i],
+            exclusive_households: sel.exclusive[i],
+        })
+        .collect();
+    Ok(Sites {
+        kind: k.kind.clone(),
+        requested: req.count,
+        candidates_from: from.to_string(),
+        candidates: snaps.len(),
+        candidates_left_out: left_out,
+        uncovered_households: weight.iter().sum(),
+        newly_covered_households: sel.covered,
+        greedy_covered_households: sel.greedy_covered,
+        swaps: sel.swaps,
+        cover_sets_s,
+        select_s,
+        sites,
+    })
+}
+
+impl Neighborhoods {
+    /// Each building's neighborhood from a planned partition: a building's
+    /// neighborhood is that of the block holding it.
+    pub fn from_planned(p: &crate::pipeline::Planned, buildings: usize) -> Self {
+        let mut building = vec![None; buildings];
+        for (bi, block) in p.blocks.blocks.iter().enumerate() {
+            let n = p.partition.block_neighborhood.get(bi).copied();
+            for &b in &block.buildings {
+                if b < buildings {
+                    building[b] = n;
+                }
+            }
+        }
+        Neighborhoods {
+            ids: p
+                .partition
+                .neighborhoods
+                .iter()
+                .map(|n| n.id.clone())
+                .collect(),
+            building,
+            areas: p.shapes.iter().map(|d| d.area.clone()).collect(),
+        }
+    }
+}
+
+/// What a coverage run is asked to do beyond distances and shares.
+#[derive(Debug, Clone, Default)]
+pub struct CoverageRequest {
+    /// Plan neighborhoods (when the scenario has communities) and report
+    /// coverage per neighborhood.
+    pub neighborhoods: bool,
+    /// Seed of the partition.
+    pub seed: u64,
+    /// New sites: how many, of which kind.
+    pub sites: Option<(usize, String)>,
+    /// The text of a candidates layer (points), when there is one.
+    pub candidates: Option<String>,
+    /// Skip the service-area polygons (the costliest step; distances,
+    /// shares, gaps and sites do not need them).
+    pub no_service_areas: bool,
+}
+
+/// Reads a candidates layer (Points; other geometries are problems) into
+/// metric points with ids (`id`, else `c<index>`).
+///
+/// ```
+/// use linli::project::{Crs, Projector};
+/// let p = Projector::new(&Crs::LonLat, 121.0, 31.0).unwrap();
+/// let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[121.0,31.0]}}]}"#;
+/// let c = linli::coverage::report::read_candidates("candidates.geojson", text, &p).unwrap();
+/// assert_eq!(c[0].0, "a");
+/// assert!(c[0].1.x.abs() < 1e-6);
+/// ```
+pub fn read_candidates(
+    file: &str,
+    text: &str,
+    projector: &crate::project::Projector,
+) -> Result<Vec<(String, Coord<f64>)>, Vec<Problem>> {
+    let fs = crate::read::layer::parse_layer(file, text)?;
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for f in fs {
+        let id = f.id.clone().unwrap_or_else(|| format!("c{}", f.index));
+        match &f.geometry {
+            geojson::GeometryValue::Point { coordinates } if coordinates.len() >= 2 => {
+                match projector.to_plane(coordinates[0], coordinates[1]) {
+                    Ok((x, y)) => out.push((id, Coord { x, y })),
+                    Err(e) => {
+                        problems.push(Problem::feature(file, f.index, f.id.clone(), e.to_string()))
+                    }
+                }
+            }
+            _ => problems.push(
+                Problem::feature(file, f.index, f.id.clone(), "is not a Point")
+                    .with_hint("candidate sites are points"),
+            ),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}

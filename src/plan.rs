@@ -1,0 +1,202 @@
+//! The whole plan: blocks → partition → staffing (→ coverage), every layer,
+//! summary.json and report.html.
+
+use crate::error::Error;
+use crate::pipeline::{self, Planned};
+use crate::read::{Loaded, ReadOptions, ScenarioFiles};
+use crate::staffing::{plan_staffing, StaffingPlan};
+use crate::write::geojson::{feature_collection, OutGeometry};
+use crate::write::report::{render, MapLayer, ReportInput};
+use crate::write::{self, write_atomic, write_json};
+use serde_json::{json, Map};
+use std::path::{Path, PathBuf};
+
+fn read_json(path: &Path) -> Result<serde_json::Value, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_str(&text).map_err(|e| Error::io(path, std::io::Error::other(e)))
+}
+
+/// What a plan produced.
+#[derive(Debug)]
+pub struct PlanResult {
+    /// The scenario read.
+    pub loaded: Loaded,
+    /// Neighborhoods.
+    pub planned: Planned,
+    /// Staffing.
+    pub staffing: StaffingPlan,
+    /// Files written.
+    pub written: Vec<PathBuf>,
+}
+
+/// Partitions (if needed) and assesses staffing, writing the neighborhoods,
+/// staffing.csv and worker_patches.geojson.
+pub fn run_staff(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    seed: u64,
+    out: &Path,
+) -> Result<PlanResult, Error> {
+    let loaded = pipeline::load(files, opts)?;
+    let planned = pipeline::neighborhoods(&loaded, seed)?;
+    let staffing = plan_staffing(
+        &loaded.scenario,
+        &planned.blocks,
+        &planned.partition,
+        &loaded.config.staffing,
+        seed,
+    );
+    let mut written = write::neighborhoods::write_neighborhoods(out, &loaded, &planned, None)?;
+    written.extend(write::staffing::write_staffing(
+        out, &loaded, &planned, &staffing,
+    )?);
+    Ok(PlanResult {
+        loaded,
+        planned,
+        staffing,
+        written,
+    })
+}
+
+/// Runs every stage and writes every layer, summary.json and report.html.
+pub fn run_plan(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    seed: u64,
+    out: &Path,
+) -> Result<PlanResult, Error> {
+    let loaded = pipeline::load(files, opts)?;
+    let set = pipeline::blocks(&loaded)?;
+    let mut written = write::blocks::write_blocks(out, &loaded, &set)?;
+    let blocks_summary = write::blocks::summarize(&loaded, &set);
+    let planned = pipeline::neighborhoods_from(&loaded, set, seed)?;
+    written.extend(write::neighborhoods::write_neighborhoods(
+        out, &loaded, &planned, None,
+    )?);
+    let staffing = plan_staffing(
+        &loaded.scenario,
+        &planned.blocks,
+        &planned.partition,
+        &loaded.config.staffing,
+        seed,
+    );
+    written.extend(write::staffing::write_staffing(
+        out, &loaded, &planned, &staffing,
+    )?);
+
+    // Coverage: the 15-minute circles, per neighborhood too.
+    let w = &loaded.config.walking;
+    let cov =
+        crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m)
+            .map_err(Error::Input)?;
+    let nb = crate::coverage::report::Neighborhoods::from_planned(
+        &planned,
+        loaded.scenario.buildings.len(),
+    );
+    let an =
+        crate::coverage::report::analyse_with(&loaded.scenario, w, &cov, Some(&nb), None, true)
+            .map_err(Error::Input)?;
+    written.extend(write::coverage::write_coverage(out, &loaded, &cov, &an)?);
+    let coverage_summary: serde_json::Value = read_json(&out.join("coverage_summary.json"))?;
+
+    let figs = write::neighborhoods::figures(&loaded, &planned);
+    let partition_summary = write::neighborhoods::summarize(&loaded, &planned, &figs);
+    let summary = json!({
+        "scenario": loaded.config.name,
+        "read": loaded.report,
+        "blocks": blocks_summary,
+        "partition": partition_summary,
+        "neighborhoods": figs,
+        "coverage": coverage_summary,
+        "staffing": {
+            "standard": loaded.config.staffing,
+            "communities": staffing.communities,
+            "streets": staffing.streets,
+            "district": staffing.district,
+            "patches": staffing.patches.len(),
+            "missing_data": staffing.missing_data,
+        },
+    });
+    let summary_path = out.join("summary.json");
+    write_json(&summary_path, &summary)?;
+    written.push(summary_path);
+
+    // The report's map layers.
+    let layer = |name: &str| {
+        std::fs::read_to_string(out.join(name)).map_err(|e| Error::io(out.join(name), e))
+    };
+    let facilities = feature_collection(
+        &loaded.projector,
+        loaded.scenario.facilities.iter().map(|f| {
+            let mut m = Map::new();
+            m.insert("id".into(), json!(f.id));
+            m.insert("kind".into(), json!(f.kind));
+            m.insert("name".into(), json!(f.name));
+            (OutGeometry::Point(f.location), m)
+        }),
+    );
+    let mut warnings = loaded.report.warnings.clone();
+    warnings.extend(planned.blocks.warnings.iter().cloned());
+    let html = render(&ReportInput {
+        title: loaded.config.name.clone(),
+        layers: vec![
+            MapLayer {
+                name: "neighborhoods".into(),
+                class: "neighborhood".into(),
+                geojson: layer("neighborhoods.geojson")?,
+                visible: true,
+            },
+            MapLayer {
+                name: "service areas".into(),
+                class: "service_area".into(),
+                geojson: layer("service_areas.geojson")?,
+                visible: false,
+            },
+            MapLayer {
+                name: "coverage gaps".into(),
+                class: "gap".into(),
+                geojson: layer("gaps.geojson")?,
+                visible: true,
+            },
+            MapLayer {
+                name: "worker patches".into(),
+                class: "patch".into(),
+                geojson: layer("worker_patches.geojson")?,
+                visible: false,
+            },
+            MapLayer {
+                name: "facilities".into(),
+                class: "facility".into(),
+                geojson: facilities,
+                visible: true,
+            },
+        ],
+        neighborhoods: &figs,
+        staffing: &staffing,
+        coverage: an
+            .communities
+            .iter()
+            .map(|g| {
+                (
+                    g.id.clone(),
+                    g.by_kind
+                        .iter()
+                        .map(|(k, sh)| (k.clone(), sh.share))
+                        .collect(),
+                )
+            })
+            .collect(),
+        estimated_households: loaded.report.estimated_households,
+        warnings,
+        tolerance: loaded.config.targets.tolerance,
+    });
+    let report_path = out.join("report.html");
+    write_atomic(&report_path, html.as_bytes())?;
+    written.push(report_path);
+    Ok(PlanResult {
+        loaded,
+        planned,
+        staffing,
+        written,
+    })
+}

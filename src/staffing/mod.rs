@@ -1,0 +1,295 @@
+//! Staffing: social workers per neighborhood against the seeds' standard
+//! (one full-time social worker per 2–3 neighborhoods), and worker patches
+//! of 2–3 adjacent neighborhoods, drawn with the partition engine itself.
+
+use crate::blocks::BlockSet;
+use crate::config::Staffing as Standard;
+use crate::model::Scenario;
+use crate::partition::regions::{regionalize, Link, Params, Unit};
+use crate::partition::Partition;
+use geo::Centroid;
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How a community's staffing compares with the standard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Neighborhoods per worker within the standard.
+    WithinStandard,
+    /// Too many neighborhoods per worker (or no worker at all).
+    Understaffed,
+    /// Fewer neighborhoods per worker than the standard asks.
+    Overstaffed,
+    /// No staff data: reported, not guessed.
+    NoData,
+}
+
+/// Staffing figures of a community, a street or the district.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffingRow {
+    /// Community id, street name, or "district".
+    pub id: String,
+    /// Street (empty for the district row).
+    pub street: String,
+    /// Neighborhoods.
+    pub neighborhoods: usize,
+    /// Households.
+    pub households: u64,
+    /// Social workers (`None`: no data).
+    pub workers: Option<u32>,
+    /// Neighborhoods per worker (`None` without workers).
+    pub neighborhoods_per_worker: Option<f64>,
+    /// Against the standard.
+    pub status: Status,
+    /// Workers to add to meet the standard.
+    pub workers_missing: u32,
+    /// Workers beyond what the standard needs.
+    pub workers_surplus: u32,
+}
+
+/// Compares `workers` with the standard for `neighborhoods`.
+///
+/// ```
+/// use linli::config::Staffing;
+/// use linli::staffing::{assess, Status};
+/// let std = Staffing::default(); // 2–3 neighborhoods per worker
+/// assert_eq!(assess(7, Some(2), &std), (Status::Understaffed, 1, 0)); // needs ceil(7/3) = 3
+/// assert_eq!(assess(6, Some(2), &std), (Status::WithinStandard, 0, 0));
+/// assert_eq!(assess(4, Some(5), &std), (Status::Overstaffed, 0, 3));
+/// assert_eq!(assess(4, None, &std), (Status::NoData, 0, 0));
+/// ```
+pub fn assess(
+    neighborhoods: usize,
+    workers: Option<u32>,
+    standard: &Standard,
+) -> (Status, u32, u32) {
+    let Some(w) = workers else {
+        return (Status::NoData, 0, 0);
+    };
+    let n = neighborhoods as f64;
+    let need_min = (n / standard.max_neighborhoods_per_worker).ceil() as u32;
+    let need_max = ((n / standard.min_neighborhoods_per_worker).floor() as u32).max(need_min);
+    if w < need_min {
+        (Status::Understaffed, need_min - w, 0)
+    } else if w > need_max {
+        (Status::Overstaffed, 0, w - need_max)
+    } else {
+        (Status::WithinStandard, 0, 0)
+    }
+}
+
+fn row(
+    id: String,
+    street: String,
+    n: usize,
+    hh: u64,
+    workers: Option<u32>,
+    standard: &Standard,
+) -> StaffingRow {
+    let (status, missing, surplus) = assess(n, workers, standard);
+    StaffingRow {
+        id,
+        street,
+        neighborhoods: n,
+        households: hh,
+        workers,
+        neighborhoods_per_worker: workers
+            .filter(|&w| w > 0)
+            .map(|w| ((n as f64 / f64::from(w)) * 100.0).round() / 100.0),
+        status,
+        workers_missing: missing,
+        workers_surplus: surplus,
+    }
+}
+
+/// A worker patch: adjacent neighborhoods one social worker serves.
+#[derive(Debug, Clone)]
+pub struct Patch {
+    /// `<community>-P1`, …
+    pub id: String,
+    /// Community index.
+    pub community: usize,
+    /// Neighborhood indices.
+    pub neighborhoods: Vec<usize>,
+    /// Households.
+    pub households: u64,
+}
+
+/// Staffing of a whole partition.
+#[derive(Debug, Clone)]
+pub struct StaffingPlan {
+    /// Per community, in input order.
+    pub communities: Vec<StaffingRow>,
+    /// Per street, by name.
+    pub streets: Vec<StaffingRow>,
+    /// The district.
+    pub district: StaffingRow,
+    /// Worker patches.
+    pub patches: Vec<Patch>,
+    /// Patch of each neighborhood.
+    pub neighborhood_patch: Vec<usize>,
+    /// Communities without staff data.
+    pub missing_data: Vec<String>,
+}
+
+/// Assesses staffing and draws worker patches.
+pub fn plan_staffing(
+    scenario: &Scenario,
+    set: &BlockSet,
+    partition: &Partition,
+    standard: &Standard,
+    seed: u64,
+) -> StaffingPlan {
+    let nb = &partition.neighborhoods;
+    // Neighborhood adjacency: shared border between their blocks.
+    let mut shared: BTreeMap<(usize, usize), (f64, u8)> = BTreeMap::new();
+    for e in set.adjacency.edge_references() {
+        let (a, b) = (e.source().index(), e.target().index());
+        let (na, nb2) = (
+            partition.block_neighborhood[a],
+            partition.block_neighborhood[b],
+        );
+        if na == nb2 || na == usize::MAX || nb2 == usize::MAX {
+            continue;
+        }
+        let w = e.weight();
+        let entry = shared.entry((na.min(nb2), na.max(nb2))).or_insert((0.0, 0));
+        entry.0 += w.shared_m;
+        entry.1 = entry.1.max(w.barrier.level);
+    }
+    let mut communities = Vec::new();
+    let mut patches = Vec::new();
+    let mut neighborhood_patch = vec![usize::MAX; nb.len()];
+    let mut missing_data = Vec::new();
+    for (ci, c) in scenario.communities.iter().enumerate() {
+        let mine: Vec<usize> = (0..nb.len()).filter(|&n| nb[n].community == ci).collect();
+        let hh: u64 = mine.iter().map(|&n| nb[n].households).sum();
+        if c.social_workers.is_none() {
+            missing_data.push(c.id.clone());
+        }
+        communities.push(row(
+            c.id.clone(),
+            c.street.clone(),
+            mine.len(),
+            hh,
+            c.social_workers,
+            standard,
+        ));
+        if mine.is_empty() {
+            continue;
+        }
+        // Patches: the partition engine on neighborhoods, with "buildings"
+        // standing for neighborhoods so that 2–3 per patch is its soft rule.
+        let mut local = BTreeMap::new();
+        for (i, &n) in mine.iter().enumerate() {
+            local.insert(n, i);
+        }
+        let units: Vec<Unit> = mine
+            .iter()
+            .map(|&n| {
+                let (mut x, mut y, mut a) = (0.0, 0.0, 0.0);
+                for &b in &nb[n].blocks {
+                    if let Some(p) = set.blocks[b].polygon.centroid() {
+                        x += p.x() * set.blocks[b].area;
+                        y += p.y() * set.blocks[b].area;
+                        a += set.blocks[b].area;
+                    }
+                }
+                Unit {
+                    households: nb[n].households.max(1),
+                    buildings: 1,
+                    centroid: (x / a.max(1e-9), y / a.max(1e-9)),
+                    compound: None,
+                }
+            })
+            .collect();
+        let links: Vec<Link> = shared
+            .iter()
+            .filter_map(|(&(a, b), &(len, level))| {
+                Some(Link {
+                    a: *local.get(&a)?,
+                    b: *local.get(&b)?,
+                    shared_m: len,
+                    level,
+                })
+            })
+            .collect();
+        let n = mine.len() as f64;
+        let mid =
+            (standard.min_neighborhoods_per_worker + standard.max_neighborhoods_per_worker) / 2.0;
+        let k = ((n / mid).round().max(1.0)).clamp(
+            (n / standard.max_neighborhoods_per_worker).ceil(),
+            (n / standard.min_neighborhoods_per_worker).floor().max(1.0),
+        );
+        let total: u64 = units.iter().map(|u| u.households).sum();
+        let params = Params {
+            target: total as f64 / k,
+            tolerance: 1.0 / 3.0,
+            buildings: Some((
+                standard.min_neighborhoods_per_worker.ceil() as u32,
+                standard.max_neighborhoods_per_worker.floor() as u32,
+            )),
+            compound_households: Vec::new(),
+            seed: seed ^ ci as u64,
+            effort: 100,
+        };
+        let r = regionalize(&units, &links, &params);
+        let first = patches.len();
+        for p in 0..r.count {
+            let members: Vec<usize> = (0..mine.len())
+                .filter(|&i| r.region[i] == p)
+                .map(|i| mine[i])
+                .collect();
+            for &m in &members {
+                neighborhood_patch[m] = first + p;
+            }
+            patches.push(Patch {
+                id: format!("{}-P{}", c.id, p + 1),
+                community: ci,
+                households: members.iter().map(|&m| nb[m].households).sum(),
+                neighborhoods: members,
+            });
+        }
+    }
+    let mut by_street: BTreeMap<String, (usize, u64, Option<u32>)> = BTreeMap::new();
+    for r in &communities {
+        let e = by_street.entry(r.street.clone()).or_insert((0, 0, Some(0)));
+        e.0 += r.neighborhoods;
+        e.1 += r.households;
+        e.2 = match (e.2, r.workers) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+    }
+    // Workers do not move between communities: a street's (and the
+    // district's) shortfall and surplus are the sums of its communities'.
+    let streets: Vec<StaffingRow> = by_street
+        .into_iter()
+        .map(|(s, (n, h, w))| {
+            let mut r = row(s.clone(), s, n, h, w, standard);
+            let mine = communities.iter().filter(|c| c.street == r.street);
+            (r.workers_missing, r.workers_surplus) = mine.fold((0, 0), |acc, c| {
+                (acc.0 + c.workers_missing, acc.1 + c.workers_surplus)
+            });
+            r
+        })
+        .collect();
+    let n: usize = communities.iter().map(|r| r.neighborhoods).sum();
+    let h: u64 = communities.iter().map(|r| r.households).sum();
+    let w = communities
+        .iter()
+        .try_fold(0u32, |acc, r| r.workers.map(|w| acc + w));
+    let mut district = row("district".into(), String::new(), n, h, w, standard);
+    district.workers_missing = communities.iter().map(|r| r.workers_missing).sum();
+    district.workers_surplus = communities.iter().map(|r| r.workers_surplus).sum();
+    StaffingPlan {
+        communities,
+        streets,
+        district,
+        patches,
+        neighborhood_patch,
+        missing_data,
+    }
+}

@@ -1,0 +1,257 @@
+//! The coverage stage's outputs: coverage.geojson (buildings with metres and
+//! minutes per kind), service_areas.geojson, gaps.geojson, sites.geojson
+//! (when sites were asked for) and coverage_summary.json.
+
+use super::geojson::{feature_collection, OutGeometry};
+use super::{write_atomic, write_json};
+use crate::config::Threshold;
+use crate::coverage::report::{Analysis, Sites};
+use crate::coverage::{round_cm, ComponentReport, Coverage, GroupCoverage, LeftOut};
+use crate::error::Error;
+use crate::read::Loaded;
+use geo::Area;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A kind's figures in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindSummary {
+    /// Threshold as configured: `{"minutes": 15}` or `{"metres": 500}`.
+    pub threshold: Threshold,
+    /// Threshold in metres.
+    pub threshold_m: f64,
+    /// Facilities of the kind on the network.
+    pub facilities: usize,
+    /// Gap areas.
+    pub gaps: usize,
+}
+
+/// The network's figures in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkSummary {
+    /// Junctions and vertices.
+    pub nodes: usize,
+    /// Straight edges.
+    pub edges: usize,
+    /// Total length, km.
+    pub length_km: f64,
+    /// Road lines used.
+    pub lines_used: usize,
+    /// Road lines left out as not walkable, by class.
+    pub lines_excluded: BTreeMap<String, usize>,
+    /// Separate pieces of the network.
+    pub components: usize,
+    /// Pieces holding buildings or facilities (when more than one piece).
+    pub component_details: Vec<ComponentReport>,
+}
+
+/// coverage_summary.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageSummary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Walking speed, km/h.
+    pub speed_kmh: f64,
+    /// Search bound (largest threshold), metres.
+    pub search_bound_m: f64,
+    /// Snap limit, metres.
+    pub snap_limit_m: f64,
+    /// Per kind.
+    pub kinds: BTreeMap<String, KindSummary>,
+    /// The walking network.
+    pub network: NetworkSummary,
+    /// Whole scenario.
+    pub overall: GroupCoverage,
+    /// Per community.
+    pub communities: Vec<GroupCoverage>,
+    /// Per street.
+    pub streets: Vec<GroupCoverage>,
+    /// Per neighborhood (empty when neighborhoods were not planned).
+    pub neighborhoods: Vec<GroupCoverage>,
+    /// Neighborhoods with no neighborhood_office inside or within 500 m.
+    pub neighborhoods_without_office: Vec<String>,
+    /// Buildings left out.
+    pub buildings_left_out: usize,
+    /// Their households.
+    pub households_left_out: u64,
+    /// Facilities left out.
+    pub facilities_left_out: usize,
+    /// What was left out and why (buildings: the first 1000).
+    pub left_out: Vec<LeftOut>,
+    /// The facility kinds known.
+    pub known_kinds: Vec<String>,
+    /// Recommended sites, when asked.
+    pub sites: Option<Sites>,
+    /// Warnings.
+    pub warnings: Vec<String>,
+}
+
+fn num(v: f64) -> Value {
+    if v.is_finite() {
+        json!(round_cm(v))
+    } else {
+        Value::Null
+    }
+}
+
+/// Builds the summary (everything but the per-building figures).
+pub fn summary(loaded: &Loaded, cov: &Coverage, an: &Analysis) -> CoverageSummary {
+    let w = &loaded.config.walking;
+    let mut left_out: Vec<LeftOut> = cov.buildings_left_out.iter().take(1000).cloned().collect();
+    left_out.extend(cov.facilities_left_out.iter().cloned());
+    CoverageSummary {
+        scenario: loaded.config.name.clone(),
+        speed_kmh: w.speed_kmh,
+        search_bound_m: round_cm(cov.bound_m),
+        snap_limit_m: w.snap_limit_m,
+        kinds: cov
+            .kinds
+            .iter()
+            .map(|k| {
+                (
+                    k.kind.clone(),
+                    KindSummary {
+                        threshold: k.threshold,
+                        threshold_m: round_cm(k.threshold_m),
+                        facilities: k.facilities.len(),
+                        gaps: an.gaps.iter().filter(|g| g.0 == k.kind).count(),
+                    },
+                )
+            })
+            .collect(),
+        network: NetworkSummary {
+            nodes: cov.graph.nodes.len(),
+            edges: cov.graph.edges.len(),
+            length_km: (cov.graph.edges.iter().map(|e| e.len).sum::<f64>() / 10.0).round() / 100.0,
+            lines_used: cov.graph.lines_used,
+            lines_excluded: cov.graph.lines_excluded.clone(),
+            components: cov.graph.components.len(),
+            component_details: cov.components.clone(),
+        },
+        overall: an.overall.clone(),
+        communities: an.communities.clone(),
+        streets: an.streets.clone(),
+        neighborhoods: an.neighborhoods.clone(),
+        neighborhoods_without_office: an.neighborhoods_without_office.clone(),
+        buildings_left_out: cov.buildings_left_out.len(),
+        households_left_out: cov
+            .buildings_left_out
+            .iter()
+            .filter_map(|l| l.households.map(u64::from))
+            .sum(),
+        facilities_left_out: cov.facilities_left_out.len(),
+        left_out,
+        known_kinds: cov.known_kinds.clone(),
+        sites: an.sites.clone(),
+        warnings: cov.warnings.clone(),
+    }
+}
+
+/// Writes coverage.geojson, service_areas.geojson (empty when service areas
+/// were skipped), gaps.geojson,
+/// sites.geojson (when sites were asked for) and coverage_summary.json into
+/// `out`; returns the paths written.
+pub fn write_coverage(
+    out: &Path,
+    loaded: &Loaded,
+    cov: &Coverage,
+    an: &Analysis,
+) -> Result<Vec<PathBuf>, Error> {
+    let s = &loaded.scenario;
+    let p = &loaded.projector;
+    let mut written = Vec::new();
+
+    let buildings = s.buildings.iter().enumerate().map(|(i, b)| {
+        let mut m = Map::new();
+        m.insert("id".into(), b.id.clone().into());
+        m.insert("households".into(), b.households.into());
+        match &cov.building_snaps[i] {
+            Some(sn) => {
+                m.insert("snap_m".into(), num(sn.leg));
+                let mut all = true;
+                for k in &cov.kinds {
+                    let d = k.metres[i];
+                    m.insert(format!("{}_m", k.kind), num(d));
+                    m.insert(
+                        format!("{}_min", k.kind),
+                        if d.is_finite() {
+                            json!((d / cov.metres_per_minute * 10.0).round() / 10.0)
+                        } else {
+                            Value::Null
+                        },
+                    );
+                    all &= k.covers(i);
+                }
+                m.insert("all_covered".into(), all.into());
+            }
+            None => {
+                m.insert("left_out".into(), "too_far_from_road".into());
+            }
+        }
+        (OutGeometry::Point(b.location), m)
+    });
+    let path = out.join("coverage.geojson");
+    write_atomic(&path, feature_collection(p, buildings).as_bytes())?;
+    written.push(path);
+
+    let areas = an.service_areas.iter().map(|a| {
+        let f = &s.facilities[a.facility];
+        let mut m = Map::new();
+        m.insert("facility".into(), f.id.clone().into());
+        m.insert("kind".into(), f.kind.clone().into());
+        m.insert("name".into(), f.name.clone().into());
+        m.insert("threshold_m".into(), num(a.threshold_m));
+        m.insert("area_m2".into(), json!(a.area.unsigned_area().round()));
+        (OutGeometry::MultiPolygon(a.area.clone()), m)
+    });
+    let path = out.join("service_areas.geojson");
+    write_atomic(&path, feature_collection(p, areas).as_bytes())?;
+    written.push(path);
+
+    let mut seq: BTreeMap<&str, usize> = BTreeMap::new();
+    let gaps: Vec<(OutGeometry, Map<String, Value>)> = an
+        .gaps
+        .iter()
+        .map(|(kind, g)| {
+            let n = seq.entry(kind.as_str()).or_insert(0);
+            *n += 1;
+            let mut m = Map::new();
+            m.insert("id".into(), format!("{kind}-gap-{n:03}").into());
+            m.insert("kind".into(), kind.clone().into());
+            m.insert("households".into(), g.households.into());
+            m.insert("buildings".into(), g.buildings.len().into());
+            m.insert("area_m2".into(), json!(g.area.unsigned_area().round()));
+            (OutGeometry::MultiPolygon(g.area.clone()), m)
+        })
+        .collect();
+    let path = out.join("gaps.geojson");
+    write_atomic(&path, feature_collection(p, gaps).as_bytes())?;
+    written.push(path);
+
+    if let Some(sites) = &an.sites {
+        let feats = sites.sites.iter().map(|site| {
+            let mut m = Map::new();
+            m.insert("rank".into(), site.rank.into());
+            m.insert("kind".into(), sites.kind.clone().into());
+            m.insert("candidate".into(), site.candidate.clone().into());
+            m.insert("gain_households".into(), site.gain_households.into());
+            m.insert(
+                "exclusive_households".into(),
+                site.exclusive_households.into(),
+            );
+            (OutGeometry::Point(geo::Point(site.at)), m)
+        });
+        let path = out.join("sites.geojson");
+        write_atomic(&path, feature_collection(p, feats).as_bytes())?;
+        written.push(path);
+    }
+
+    // Timings are left out so that the same input gives the same bytes; the
+    // command line prints them.
+    let path = out.join("coverage_summary.json");
+    write_json(&path, &summary(loaded, cov, an))?;
+    written.push(path);
+    Ok(written)
+}

@@ -1,0 +1,345 @@
+//! Coverage: distances on a hand-worked graph (the same answers networkx's
+//! multi_source_dijkstra gives on the graph with the snap points inserted as
+//! nodes and the snap legs as edges — see benches/coverage_networkx_check.py),
+//! service-area validity, bad input, the demo end to end and determinism.
+
+use geo::{Area, Coord, Point, Validation};
+use linli::config::Walking;
+use linli::coverage::areas::{reached_lines, service_area};
+use linli::coverage::dijkstra::Search;
+use linli::coverage::network::from_nodes;
+use linli::coverage::report::{analyse, CoverageRequest, SiteRequest};
+use linli::coverage::snap::Snapper;
+use linli::coverage::{compute, distances};
+use linli::model::{Building, Facility, Scenario, Walkway};
+
+fn c(x: f64, y: f64) -> Coord<f64> {
+    Coord { x, y }
+}
+
+/// A(0,0) B(100,0) C(100,100) D(0,100) E(200,0); edges AB BC CD DA BE.
+fn square() -> linli::coverage::network::WalkGraph {
+    from_nodes(
+        vec![
+            c(0., 0.),
+            c(100., 0.),
+            c(100., 100.),
+            c(0., 100.),
+            c(200., 0.),
+        ],
+        vec![(0, 1), (1, 2), (2, 3), (0, 3), (1, 4)],
+    )
+}
+
+#[test]
+fn hand_worked_distances_with_mid_edge_and_same_edge_snaps() {
+    let g = square();
+    let sn = Snapper::new(&g);
+    // F on AB at t = 0.3, 10 m off; G on AD at t = 0.5, 4 m off.
+    let f = sn.snap(&g, c(30., -10.)).unwrap();
+    let gg = sn.snap(&g, c(-4., 50.)).unwrap();
+    assert_eq!((f.edge, f.t, f.leg), (0, 0.3, 10.0));
+    assert_eq!((gg.t, gg.leg), (0.5, 4.0));
+    let targets: Vec<_> = [c(105., 60.), c(70., 8.), c(150., 3.), c(2., 80.)]
+        .iter()
+        .map(|&p| sn.snap(&g, p))
+        .collect();
+    let mut search = Search::new(g.nodes.len());
+    // Worked by hand:
+    // P (105,60) on BC s=0.6 leg 5: F→B 10+70, B→P 60, +5        = 145
+    // Q (70,8) on AB s=0.7 leg 8: same edge as F, 40 + 10 + 8     = 58
+    // R (150,3) on BE s=0.5 leg 3: F→B 80, +50, +3                = 133
+    // T (2,80) on AD s=0.8 leg 2: same edge as G, 30 + 4 + 2      = 36
+    let d = distances(&g, &mut search, &[f, gg], &targets, 1000.0);
+    let want = [145.0, 58.0, 133.0, 36.0];
+    for (got, want) in d.iter().zip(want) {
+        assert!((got - want).abs() < 0.01, "{d:?}");
+    }
+    // F alone: T goes F→A (10+30), A→T 80, +2 = 122.
+    let d = distances(&g, &mut search, &[f], &targets, 1000.0);
+    assert!((d[3] - 122.0).abs() < 0.01, "{d:?}");
+    // Bounded: beyond 130 m is unknown (infinity), within stays exact.
+    let d = distances(&g, &mut search, &[f], &targets, 130.0);
+    assert!(d[0].is_infinite() && (d[1] - 58.0).abs() < 0.01 && d[2].is_infinite());
+}
+
+#[test]
+fn networkx_multi_source_semantics() {
+    // The graph networkx sees: nodes 0..4 as above plus the snap points as
+    // nodes splitting their edges, legs as edges. multi_source_dijkstra from
+    // the two facility nodes gives (computed with networkx 3, see
+    // benches/coverage_networkx_check.py): every building below.
+    let g = square();
+    let sn = Snapper::new(&g);
+    let src = [
+        sn.snap(&g, c(30., -10.)).unwrap(),
+        sn.snap(&g, c(200., 50.)).unwrap(),
+    ];
+    // Second facility: 50 m off E, nearest point E itself (t = 1 on BE).
+    assert_eq!((src[1].t, src[1].leg), (1.0, 50.0));
+    let pts = [c(150., 3.), c(190., -1.), c(100., 100.), c(50., 102.)];
+    let t: Vec<_> = pts.iter().map(|&p| sn.snap(&g, p)).collect();
+    let d = distances(&g, &mut Search::new(5), &src, &t, 10_000.0);
+    // (150,3): via F 80+50+3 = 133; via E 50+50+3 = 103   → 103
+    // (190,-1): via E 50+10+1 = 61                        → 61
+    // C: via F 80+100 = 180; via E 50+100+100 = 250       → 180
+    // (50,102) on CD s=0.5 leg 2: via C 180+50+2 = 232; via A 40+100+50+2 = 192 → 192
+    let want = [103.0, 61.0, 180.0, 192.0];
+    for (got, want) in d.iter().zip(want) {
+        assert!((got - want).abs() < 0.01, "{d:?}");
+    }
+}
+
+#[test]
+fn reached_lines_are_cut_exactly() {
+    let g = square();
+    let sn = Snapper::new(&g);
+    let f = sn.snap(&g, c(30., 0.)).unwrap();
+    let lines = reached_lines(&g, &mut Search::new(5), &f, 100.0);
+    // Reached: all of AB (own edge, 30 back and 70 forward), 70 of AD,
+    // 30 of BC and 30 of BE; the own-edge piece overlaps the node pieces.
+    let len = |l: &geo::Line<f64>| (l.end.x - l.start.x).hypot(l.end.y - l.start.y);
+    let up_ad = lines
+        .iter()
+        .filter(|l| l.start.x == 0. && l.end.x == 0.)
+        .map(len)
+        .fold(0.0, f64::max);
+    assert!((up_ad - 70.0).abs() < 1e-9, "{lines:?}");
+    let far_e = lines
+        .iter()
+        .filter(|l| l.start.y == 0. && l.end.y == 0.)
+        .map(|l| l.start.x.max(l.end.x))
+        .fold(0.0, f64::max);
+    assert!((far_e - 130.0).abs() < 1e-9);
+}
+
+#[test]
+fn service_areas_are_valid_on_a_grid() {
+    // A 10 × 10 grid of 100 m blocks.
+    let mut nodes = Vec::new();
+    let mut segs = Vec::new();
+    for i in 0..11 {
+        for j in 0..11 {
+            nodes.push(c(i as f64 * 100.0, j as f64 * 100.0));
+            let v = (i * 11 + j) as u32;
+            if i < 10 {
+                segs.push((v, v + 11));
+            }
+            if j < 10 {
+                segs.push((v, v + 1));
+            }
+        }
+    }
+    let g = from_nodes(nodes, segs);
+    let sn = Snapper::new(&g);
+    let mut search = Search::new(g.nodes.len());
+    for (p, r) in [
+        (c(512., 498.), 1000.0),
+        (c(3., 3.), 250.0),
+        (c(777., 140.), 420.0),
+    ] {
+        let f = sn.snap(&g, p).unwrap();
+        let a = service_area(&g, &mut search, &f, p, r, 30.0);
+        assert!(a.is_valid(), "{:?}", a.validation_errors());
+        assert!(a.unsigned_area() > 0.0);
+        // Blocks 100 m wide with a 30 m band each side keep 40 m holes.
+        if r >= 1000.0 {
+            assert!(a.0.iter().map(|p| p.interiors().len()).sum::<usize>() > 10);
+        }
+    }
+}
+
+fn building(id: &str, x: f64, y: f64, hh: u32) -> Building {
+    Building {
+        id: id.into(),
+        footprint: None,
+        location: Point::new(x, y),
+        households: hh,
+        estimated: false,
+        use_: "residential".into(),
+    }
+}
+
+fn facility(id: &str, kind: &str, x: f64, y: f64) -> Facility {
+    Facility {
+        id: id.into(),
+        kind: kind.into(),
+        name: id.into(),
+        location: Point::new(x, y),
+    }
+}
+
+fn way(pts: &[(f64, f64)], class: &str) -> Walkway {
+    Walkway {
+        line: pts.to_vec().into(),
+        class: class.into(),
+    }
+}
+
+#[test]
+fn bad_input_is_reported_and_left_out() {
+    let s = Scenario {
+        // A cross that must be noded, a motorway (not walkable) and an
+        // island footpath far away.
+        walkways: vec![
+            way(&[(0., 0.), (2000., 0.)], "residential"),
+            way(&[(1000., -1000.), (1000., 1000.)], "footway"),
+            way(&[(0., 50.), (2000., 50.)], "motorway"),
+            way(&[(5000., 5000.), (5100., 5000.)], "path"),
+        ],
+        buildings: vec![
+            building("near", 1000., 500., 100),
+            building("far", 3000., 3000., 40),
+            building("island", 5050., 5010., 7),
+        ],
+        facilities: vec![
+            facility("cc", "community_centre", 900., 10.),
+            facility("typo", "clinc", 100., 0.),
+            facility("lost", "clinic", -900., 900.),
+        ],
+        ..Default::default()
+    };
+    let w = Walking::default();
+    let cov = compute(&s, &w, 0.05).unwrap();
+    assert_eq!(cov.graph.lines_excluded["motorway"], 1);
+    // The cross is split: 4 edges + the island's.
+    assert_eq!(cov.graph.edges.len(), 5);
+    let cc = cov
+        .kinds
+        .iter()
+        .find(|k| k.kind == "community_centre")
+        .unwrap();
+    // cc snaps to (900, 0) leg 10; building on the footway at (1000, 500).
+    assert!((cc.metres[0] - 610.0).abs() < 0.01);
+    assert!(cc.metres[2].is_infinite()); // island
+    assert_eq!(cov.buildings_left_out.len(), 1);
+    assert_eq!(cov.buildings_left_out[0].id, "far");
+    let reasons: Vec<_> = cov
+        .facilities_left_out
+        .iter()
+        .map(|l| (l.id.as_str(), l.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![("typo", "unknown_kind"), ("lost", "too_far_from_road")]
+    );
+    let all = cov.warnings.join("\n");
+    assert!(
+        all.contains("\"clinc\"") && all.contains("community_centre"),
+        "{all}"
+    );
+    assert!(all.contains("2 separate pieces"), "{all}");
+    assert_eq!(cov.components.len(), 2);
+    assert_eq!(cov.components[1].households, 7);
+
+    // Nothing walkable: a clear error.
+    let s2 = Scenario {
+        walkways: vec![way(&[(0., 0.), (10., 0.)], "motorway")],
+        ..Default::default()
+    };
+    let e = compute(&s2, &w, 0.05).unwrap_err();
+    assert!(e[0].to_string().contains("no walkable road"), "{}", e[0]);
+
+    // Sites for a kind nobody knows: an error naming the kinds.
+    let req = SiteRequest {
+        count: 1,
+        kind: "bakery".into(),
+        candidates: None,
+    };
+    let e = analyse(&s, &w, &cov, None, Some(&req)).unwrap_err();
+    assert!(e[0].to_string().contains("bakery"));
+}
+
+fn run_demo(out: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let req = CoverageRequest {
+        neighborhoods: true,
+        seed: 1,
+        sites: Some((3, "clinic".into())),
+        candidates: None,
+        no_service_areas: false,
+    };
+    let (_, cov, an, written, _) =
+        linli::pipeline::run_coverage(&linli::demo::files(), &Default::default(), &req, out)
+            .unwrap();
+    for kind in [
+        "community_centre",
+        "neighborhood_office",
+        "clinic",
+        "school",
+        "kindergarten",
+    ] {
+        let k = cov.kinds.iter().find(|k| k.kind == kind).unwrap();
+        assert!(!k.facilities.is_empty(), "{kind}");
+        let sh = &an.overall.by_kind[kind];
+        assert!(sh.covered <= sh.households && sh.households > 0);
+    }
+    assert!(!an.neighborhoods.is_empty());
+    assert_eq!(
+        an.neighborhoods
+            .iter()
+            .map(|n| n.households + n.households_left_out)
+            .sum::<u64>(),
+        an.overall.households + an.overall.households_left_out
+    );
+    for a in &an.service_areas {
+        assert!(a.area.is_valid(), "facility {}", a.facility);
+    }
+    for (_, g) in &an.gaps {
+        assert!(g.area.is_valid());
+    }
+    let sites = an.sites.as_ref().unwrap();
+    assert_eq!(sites.sites.len(), 3);
+    assert!(sites.newly_covered_households > 0);
+    written
+}
+
+#[test]
+fn demo_end_to_end_and_deterministic() {
+    let base = std::env::temp_dir().join(format!("linli-coverage-{}", std::process::id()));
+    let a = run_demo(&base.join("a"));
+    let b = run_demo(&base.join("b"));
+    assert_eq!(a.len(), 5);
+    for (x, y) in a.iter().zip(&b) {
+        let (bx, by) = (std::fs::read(x).unwrap(), std::fs::read(y).unwrap());
+        assert!(bx == by, "{} differs between runs", x.display());
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(base.join("a/coverage_summary.json")).unwrap())
+            .unwrap();
+    assert!(
+        summary["overall"]["by_kind"]["community_centre"]["share"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+/// GDAL (GEOS) reads the demo's service areas and gaps as valid polygons
+/// once written as lon/lat; skipped when ogrinfo is not installed.
+#[test]
+fn demo_polygons_are_gdal_valid() {
+    if std::process::Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("ogrinfo not installed: skipping the GDAL check");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("linli-coverage-gdal-{}", std::process::id()));
+    run_demo(&dir);
+    for layer in ["service_areas", "gaps"] {
+        let out = std::process::Command::new("ogrinfo")
+            .args(["-q", "-dialect", "SQLite", "-sql"])
+            .arg(format!(
+                "SELECT count(*) - sum(ST_IsValid(geometry)) AS invalid FROM {layer}"
+            ))
+            .arg(dir.join(format!("{layer}.geojson")))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("invalid (Integer) = 0"), "{layer}: {text}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
