@@ -1,6 +1,15 @@
 //! Argument parsing and reporting; the library knows nothing of this.
 
 use clap::{Parser, Subcommand};
+
+/// Prints a line to stdout; a closed pipe (`linli plan … | head`) is not an
+/// error worth a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 use linli::error::Error;
 use linli::read::{ReadOptions, ScenarioFiles};
 use std::path::PathBuf;
@@ -182,7 +191,7 @@ pub fn run() -> ExitCode {
             };
             plan(&run, 1).map(|()| {
                 if !quiet {
-                    println!(
+                    out!(
                         "demo done: open {0}/report.html in a browser, or {0}/neighborhoods.geojson in QGIS; figures in {0}/summary.json",
                         run.out.display()
                     );
@@ -307,7 +316,7 @@ fn blocks(run: &Run) -> Result<(), Error> {
     let (loaded, set, written) = linli::pipeline::run_blocks(&run.files, &run.opts, &run.out)?;
     if !run.quiet {
         let s = &loaded.scenario;
-        println!(
+        out!(
             "{} communities, {} buildings, {} barrier lines → {} blocks, {} adjacent pairs ({:.2} s)",
             s.communities.len(),
             s.buildings.len(),
@@ -317,10 +326,10 @@ fn blocks(run: &Run) -> Result<(), Error> {
             t.elapsed().as_secs_f64()
         );
         for w in loaded.report.warnings.iter().chain(&set.warnings) {
-            println!("warning: {w}");
+            out!("warning: {w}");
         }
         for p in written {
-            println!("wrote {}", p.display());
+            out!("wrote {}", p.display());
         }
     }
     Ok(())
@@ -333,7 +342,7 @@ fn partition(run: &Run, seed: u64, labels: Option<&std::path::Path>) -> Result<(
     if !run.quiet {
         let n = &planned.partition.neighborhoods;
         let flagged = n.iter().filter(|x| !x.flags.is_empty()).count();
-        println!(
+        out!(
             "{} blocks → {} neighborhoods, {} flagged ({:.2} s)",
             planned.blocks.blocks.len(),
             n.len(),
@@ -341,7 +350,7 @@ fn partition(run: &Run, seed: u64, labels: Option<&std::path::Path>) -> Result<(
             t.elapsed().as_secs_f64()
         );
         for p in written {
-            println!("wrote {}", p.display());
+            out!("wrote {}", p.display());
         }
     }
     Ok(())
@@ -368,7 +377,7 @@ fn partition_units(
     }
     linli::write::write_atomic(output, csv.as_bytes())?;
     if !quiet {
-        println!(
+        out!(
             "{} units → {} neighborhoods ({:.3} s); wrote {}",
             set.blocks.len(),
             part.neighborhoods.len(),
@@ -376,19 +385,34 @@ fn partition_units(
             output.display()
         );
         for w in &set.warnings {
-            println!("warning: {w}");
+            out!("warning: {w}");
         }
     }
     Ok(())
 }
 
 fn plan(run: &Run, seed: u64) -> Result<(), Error> {
+    use std::io::IsTerminal;
     let t = std::time::Instant::now();
-    let r = linli::plan::run_plan(&run.files, &run.opts, seed, &run.out)?;
+    // A spinner naming the stage, only for a person watching a terminal.
+    let bar = (!run.quiet && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.enable_steady_tick(std::time::Duration::from_millis(100));
+        b
+    });
+    let result = linli::plan::run_plan_with(&run.files, &run.opts, seed, &run.out, &mut |stage| {
+        if let Some(b) = &bar {
+            b.set_message(stage.to_string());
+        }
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let r = result?;
     if !run.quiet {
         let s = &r.loaded.scenario;
         let n = &r.planned.partition.neighborhoods;
-        println!(
+        out!(
             "{} communities, {} buildings → {} blocks → {} neighborhoods ({} flagged); {} worker patches; district {} workers missing ({:.2} s)",
             s.communities.len(),
             s.buildings.len(),
@@ -406,16 +430,16 @@ fn plan(run: &Run, seed: u64) -> Result<(), Error> {
             .iter()
             .chain(&r.planned.blocks.warnings)
         {
-            println!("warning: {w}");
+            out!("warning: {w}");
         }
         if !r.staffing.missing_data.is_empty() {
-            println!(
+            out!(
                 "warning: no staff data for {}",
                 r.staffing.missing_data.join(", ")
             );
         }
         for p in &r.written {
-            println!("wrote {}", p.display());
+            out!("wrote {}", p.display());
         }
     }
     Ok(())
@@ -425,7 +449,7 @@ fn staff(run: &Run, seed: u64) -> Result<(), Error> {
     let r = linli::plan::run_staff(&run.files, &run.opts, seed, &run.out)?;
     if !run.quiet {
         for c in &r.staffing.communities {
-            println!(
+            out!(
                 "{}: {} neighborhoods, {} workers, {:?} (missing {}, surplus {})",
                 c.id,
                 c.neighborhoods,
@@ -436,7 +460,7 @@ fn staff(run: &Run, seed: u64) -> Result<(), Error> {
             );
         }
         for p in &r.written {
-            println!("wrote {}", p.display());
+            out!("wrote {}", p.display());
         }
     }
     Ok(())
@@ -469,7 +493,7 @@ fn coverage(
     let (loaded, cov, an, written, timings) =
         linli::pipeline::run_coverage(&files, &ReadOptions { crs }, &req, &out)?;
     if !quiet {
-        println!(
+        out!(
             "{} buildings, {} facilities; walking network {} nodes, {} edges ({:.2} s)",
             loaded.scenario.buildings.len(),
             loaded.scenario.facilities.len(),
@@ -478,7 +502,7 @@ fn coverage(
             t.elapsed().as_secs_f64()
         );
         for (kind, sh) in &an.overall.by_kind {
-            println!(
+            out!(
                 "  {kind}: {} of {} households within {} m ({:.1} %)",
                 sh.covered,
                 sh.households,
@@ -487,7 +511,7 @@ fn coverage(
             );
         }
         if let Some(s) = &an.sites {
-            println!(
+            out!(
                 "  {} new {} sites cover {} of {} uncovered households ({} candidates; {:.3} s + {:.3} s)",
                 s.sites.len(),
                 s.kind,
@@ -499,12 +523,12 @@ fn coverage(
             );
         }
         let steps: Vec<String> = timings.iter().map(|(k, v)| format!("{k}={v:.3}")).collect();
-        println!("  timings: {}", steps.join(" "));
+        out!("  timings: {}", steps.join(" "));
         for w in loaded.report.warnings.iter().chain(&cov.warnings) {
-            println!("warning: {w}");
+            out!("warning: {w}");
         }
         for p in written {
-            println!("wrote {}", p.display());
+            out!("wrote {}", p.display());
         }
     }
     Ok(())

@@ -65,14 +65,30 @@ pub fn run_plan(
     seed: u64,
     out: &Path,
 ) -> Result<PlanResult, Error> {
+    run_plan_with(files, opts, seed, out, &mut |_| {})
+}
+
+/// [`run_plan`], telling `on_stage` the name of each stage as it starts (the
+/// CLI shows it; the library prints nothing).
+pub fn run_plan_with(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    seed: u64,
+    out: &Path,
+    on_stage: &mut dyn FnMut(&str),
+) -> Result<PlanResult, Error> {
+    on_stage("reading the scenario");
     let loaded = pipeline::load(files, opts)?;
+    on_stage("polygonizing blocks");
     let set = pipeline::blocks(&loaded)?;
     let mut written = write::blocks::write_blocks(out, &loaded, &set)?;
     let blocks_summary = write::blocks::summarize(&loaded, &set);
+    on_stage("partitioning neighborhoods");
     let planned = pipeline::neighborhoods_from(&loaded, set, seed)?;
     written.extend(write::neighborhoods::write_neighborhoods(
         out, &loaded, &planned, None,
     )?);
+    on_stage("staffing");
     let staffing = plan_staffing(
         &loaded.scenario,
         &planned.blocks,
@@ -85,6 +101,7 @@ pub fn run_plan(
     )?);
 
     // Coverage: the 15-minute circles, per neighborhood too.
+    on_stage("walking coverage");
     let w = &loaded.config.walking;
     let cov =
         crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m)
@@ -99,6 +116,7 @@ pub fn run_plan(
     written.extend(write::coverage::write_coverage(out, &loaded, &cov, &an)?);
     let coverage_summary: serde_json::Value = read_json(&out.join("coverage_summary.json"))?;
 
+    on_stage("summary and report");
     let figs = write::neighborhoods::figures(&loaded, &planned);
     let partition_summary = write::neighborhoods::summarize(&loaded, &planned, &figs);
     let summary = json!({
