@@ -5,6 +5,7 @@ pub mod coverage;
 pub mod demo;
 pub mod dissolve;
 pub mod error;
+pub mod existing;
 pub mod model;
 pub mod partition;
 pub mod pipeline;

@@ -185,6 +185,9 @@ pub struct Scenario {
     pub facilities: Vec<Facility>,
     /// Ready-made blocks (empty: blocks are polygonized from the barriers).
     pub parcels: Vec<Parcel>,
+    /// An existing neighborhood grid (`neighborhoods.geojson`), for staffing
+    /// and audits of the grid a district already has.
+    pub existing_neighborhoods: Vec<Parcel>,
     /// Every line of the roads layer with its class: the walking network.
     pub walkways: Vec<Walkway>,
 }

@@ -38,7 +38,12 @@ pub fn run_staff(
     out: &Path,
 ) -> Result<PlanResult, Error> {
     let loaded = pipeline::load(files, opts)?;
-    let planned = pipeline::neighborhoods(&loaded, seed)?;
+    // The grid the district already has, when the scenario carries one.
+    let planned = if loaded.scenario.existing_neighborhoods.is_empty() {
+        pipeline::neighborhoods(&loaded, seed)?
+    } else {
+        crate::existing::existing_grid(&loaded)?
+    };
     let staffing = plan_staffing(
         &loaded.scenario,
         &planned.blocks,

@@ -30,6 +30,7 @@ pub const LAYER_FILES: &[&str] = &[
     "compounds.geojson",
     "facilities.geojson",
     "blocks.geojson",
+    "neighborhoods.geojson",
     "staff.csv",
     "scenario.toml",
 ];
@@ -328,7 +329,11 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
         scenario.facilities = read_facilities(&mut ctx, fs, &conv);
     }
     if let Some(fs) = layers.get("blocks.geojson") {
-        scenario.parcels = read_parcels(&mut ctx, fs, &conv);
+        scenario.parcels = read_parcels(&mut ctx, "blocks.geojson", fs, &conv);
+    }
+    if let Some(fs) = layers.get("neighborhoods.geojson") {
+        scenario.existing_neighborhoods =
+            read_parcels(&mut ctx, "neighborhoods.geojson", fs, &conv);
     }
     if let Some(text) = files.files.get("staff.csv") {
         // Every community id in the file, also of features rejected above.
@@ -670,29 +675,30 @@ fn read_compounds(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Com
     out
 }
 
-fn read_parcels(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Parcel> {
-    const FILE: &str = "blocks.geojson";
-    ctx.check_ids(FILE, fs);
+/// Polygons with an id and optional households (`blocks.geojson`, and the
+/// existing grid in `neighborhoods.geojson`).
+fn read_parcels(ctx: &mut Ctx, file: &str, fs: &[RawFeature], conv: &Converter) -> Vec<Parcel> {
+    ctx.check_ids(file, fs);
     let mut out = Vec::new();
     for f in fs {
         let area = match conv.areal(&f.geometry) {
             Some(Ok(a)) => a,
             Some(Err(e)) => {
-                ctx.feature(FILE, f, e);
+                ctx.feature(file, f, e);
                 continue;
             }
             None => {
-                ctx.wrong_type(FILE, f, "Polygon or MultiPolygon");
+                ctx.wrong_type(file, f, "Polygon or MultiPolygon");
                 continue;
             }
         };
-        if !check_valid(ctx, FILE, f, &area) {
+        if !check_valid(ctx, file, f, &area) {
             continue;
         }
         let households = match num_prop(&f.properties, "households") {
             Ok(v) => v.map(|v| v.round() as u64),
             Err(e) => {
-                ctx.feature(FILE, f, e);
+                ctx.feature(file, f, e);
                 continue;
             }
         };
