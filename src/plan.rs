@@ -11,6 +11,22 @@ use crate::write::{self, write_atomic, write_json};
 use serde_json::{json, Map};
 use std::path::{Path, PathBuf};
 
+/// (group id, [(kind, share)]) for the report's tables.
+fn shares_by_group(groups: &[crate::coverage::GroupCoverage]) -> Vec<(String, Vec<(String, f64)>)> {
+    groups
+        .iter()
+        .map(|g| {
+            (
+                g.id.clone(),
+                g.by_kind
+                    .iter()
+                    .map(|(k, sh)| (k.clone(), sh.share))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
 fn read_json(path: &Path) -> Result<serde_json::Value, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     serde_json::from_str(&text).map_err(|e| Error::io(path, std::io::Error::other(e)))
@@ -196,19 +212,8 @@ pub fn run_plan_with(
         ],
         neighborhoods: &figs,
         staffing: &staffing,
-        coverage: an
-            .communities
-            .iter()
-            .map(|g| {
-                (
-                    g.id.clone(),
-                    g.by_kind
-                        .iter()
-                        .map(|(k, sh)| (k.clone(), sh.share))
-                        .collect(),
-                )
-            })
-            .collect(),
+        coverage: shares_by_group(&an.communities),
+        street_coverage: shares_by_group(&an.streets),
         estimated_households: loaded.report.estimated_households,
         warnings,
         tolerance: loaded.config.targets.tolerance,

@@ -33,6 +33,8 @@ pub struct ReportInput<'a> {
     /// Coverage share of households per kind, per community id (empty
     /// without a coverage stage).
     pub coverage: Vec<(String, Vec<(String, f64)>)>,
+    /// The same per street name.
+    pub street_coverage: Vec<(String, Vec<(String, f64)>)>,
     /// Households estimated from footprints.
     pub estimated_households: u64,
     /// Warnings of every stage.
@@ -122,6 +124,51 @@ pub fn render(input: &ReportInput) -> String {
             bs * 100.0
         ));
         let cov = input.coverage.iter().find(|(c, _)| c == &r.id);
+        for k in &kinds {
+            let v = cov
+                .and_then(|(_, v)| v.iter().find(|x| &x.0 == k))
+                .map(|x| x.1);
+            tables.push_str(&format!(
+                "<td class=\"n\">{}</td>",
+                v.map_or("–".into(), |v| format!("{:.0}%", v * 100.0))
+            ));
+        }
+        tables.push_str("</tr>");
+    }
+    tables.push_str("</table>");
+    // Per street: the same figures over the street's communities.
+    tables.push_str("<h3>Streets</h3><table class=\"streets\"><tr><th>street</th><th>households</th><th>neighborhoods</th><th>within band</th>");
+    for k in &kinds {
+        tables.push_str(&format!("<th>covered: {}</th>", esc(k)));
+    }
+    tables.push_str("</tr>");
+    for r in &input.staffing.streets {
+        let ids: Vec<&str> = input
+            .staffing
+            .communities
+            .iter()
+            .filter(|c| c.street == r.street)
+            .map(|c| c.id.as_str())
+            .collect();
+        let figs: Vec<&NeighborhoodFigures> = input
+            .neighborhoods
+            .iter()
+            .filter(|f| ids.contains(&f.community.as_str()))
+            .collect();
+        let within = figs
+            .iter()
+            .filter(|f| f.deviation.abs() <= input.tolerance + 1e-9)
+            .count() as f64
+            / figs.len().max(1) as f64;
+        tables.push_str(&format!(
+            "<tr data-id=\"{}\"><td>{}</td><td class=\"n households\">{}</td><td class=\"n count\">{}</td><td class=\"n\">{:.0}%</td>",
+            esc(&r.street),
+            esc(&r.street),
+            r.households,
+            r.neighborhoods,
+            within * 100.0
+        ));
+        let cov = input.street_coverage.iter().find(|(s, _)| s == &r.street);
         for k in &kinds {
             let v = cov
                 .and_then(|(_, v)| v.iter().find(|x| &x.0 == k))
