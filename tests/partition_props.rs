@@ -8,6 +8,7 @@ use linli::blocks::build_blocks_with;
 use linli::config::Config;
 use linli::dissolve::dissolve;
 use linli::model::*;
+use linli::partition::regions::{self, regionalize};
 use linli::partition::{cells::cell_lines, partition};
 use proptest::prelude::*;
 
@@ -301,5 +302,125 @@ fn neighborhoods_do_not_straddle_a_river() {
         });
         assert!(north || south, "{} straddles the river", n.id);
         assert!(d.barrier_border_m > 0.0);
+    }
+}
+
+/// Units on a `w × h` grid (row-major), linked to their right and upper
+/// neighbours with `level(a, b)`.
+fn grid_links(w: usize, h: usize, level: impl Fn(usize, usize) -> u8) -> Vec<regions::Link> {
+    let mut links = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            let a = y * w + x;
+            if x + 1 < w {
+                links.push(regions::Link {
+                    a,
+                    b: a + 1,
+                    shared_m: 100.0,
+                    level: level(a, a + 1),
+                });
+            }
+            if y + 1 < h {
+                links.push(regions::Link {
+                    a,
+                    b: a + w,
+                    shared_m: 100.0,
+                    level: level(a, a + w),
+                });
+            }
+        }
+    }
+    links
+}
+
+fn grid_units(w: usize, h: usize, households: impl Fn(usize) -> u64) -> Vec<regions::Unit> {
+    (0..w * h)
+        .map(|i| regions::Unit {
+            households: households(i),
+            buildings: 4,
+            centroid: ((i % w) as f64 * 100.0, (i / w) as f64 * 100.0),
+            compound: None,
+        })
+        .collect()
+}
+
+/// Each region is connected over `links`.
+fn assert_contiguous(r: &regions::Regions, links: &[regions::Link]) {
+    for g in 0..r.count {
+        let members: Vec<usize> = (0..r.region.len()).filter(|&u| r.region[u] == g).collect();
+        assert!(!members.is_empty(), "region {g} is empty");
+        let mut seen = vec![members[0]];
+        let mut i = 0;
+        while i < seen.len() {
+            let u = seen[i];
+            i += 1;
+            for l in links {
+                let v = if l.a == u {
+                    l.b
+                } else if l.b == u {
+                    l.a
+                } else {
+                    continue;
+                };
+                if r.region[v] == g && !seen.contains(&v) {
+                    seen.push(v);
+                }
+            }
+        }
+        assert_eq!(seen.len(), members.len(), "region {g} is not contiguous");
+    }
+}
+
+fn params(seed: u64) -> regions::Params {
+    regions::Params {
+        target: 300.0,
+        tolerance: 1.0 / 3.0,
+        buildings: None,
+        compound_households: vec![],
+        seed,
+        effort: 50,
+    }
+}
+
+/// A unit above the band is a region of its own and does not take a
+/// share of the region count from the rest, which stays in the band.
+#[test]
+fn a_unit_above_the_band_stands_alone() {
+    let units = grid_units(5, 5, |i| if i == 12 { 1_000 } else { 75 });
+    let links = grid_links(5, 5, |_, _| 2);
+    for seed in 0..5 {
+        let r = regionalize(&units, &links, &params(seed));
+        assert_contiguous(&r, &links);
+        let big = r.region[12];
+        assert_eq!(r.region.iter().filter(|&&g| g == big).count(), 1);
+        for g in (0..r.count).filter(|&g| g != big) {
+            let h: u64 = (0..25)
+                .filter(|&u| r.region[u] == g)
+                .map(|u| units[u].households)
+                .sum();
+            assert!((200..=400).contains(&h), "seed {seed}: region {g} has {h}");
+        }
+    }
+}
+
+/// Two halves between a major barrier, each admitting in-band regions of
+/// its own: every region stays on one side and in the band.
+#[test]
+fn regions_stay_inside_their_barrier_cells() {
+    // 8 × 3 units of 50 households; a river between columns 3 and 4.
+    let units = grid_units(8, 3, |_| 50);
+    let links = grid_links(8, 3, |a, b| if a % 8 == 3 && b % 8 == 4 { 4 } else { 2 });
+    for seed in 0..5 {
+        let r = regionalize(&units, &links, &params(seed));
+        assert_contiguous(&r, &links);
+        assert_eq!(r.count, 4, "seed {seed}");
+        for g in 0..r.count {
+            let members: Vec<usize> = (0..24).filter(|&u| r.region[u] == g).collect();
+            let west = members.iter().all(|&u| u % 8 < 4);
+            let east = members.iter().all(|&u| u % 8 >= 4);
+            assert!(west || east, "seed {seed}: region {g} crosses the river");
+            let h = members.len() * 50;
+            assert!((200..=400).contains(&h), "seed {seed}: region {g} has {h}");
+        }
     }
 }

@@ -1,14 +1,22 @@
 //! Group units (blocks or cells) of one community into contiguous regions
 //! near a household target, cutting along the strongest barriers.
 //!
-//! Seeded growth gives a balanced start; a boundary-move local search with
+//! Each connected part is solved on its own. A unit above the band is a
+//! region by itself; the rest is seeded per barrier cell (the pieces between
+//! major roads, rivers and rail), as many seeds as each cell's households
+//! call for, and grown inside the cells. A boundary-move local search with
 //! simulated annealing then lowers, in this order of weight: households
 //! outside the band, internal borders on strong barriers (a neighborhood
 //! should not straddle a river or an arterial), cut borders through cells,
 //! compounds split, perimeter (compactness), buildings outside 3–10, and the
-//! deviation from the target. Every move keeps both regions contiguous.
+//! deviation from the target. A merge-split repair re-partitions each region
+//! left outside the band together with one or two neighbours. The search
+//! runs twice: first with a prohibitive cost on major barriers inside a
+//! region (so regions stay in their cells wherever the band allows), then
+//! at the real cost. Every move keeps both regions contiguous.
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// A unit to group: a block, or a cell of a block too large for one region.
 #[derive(Debug, Clone)]
@@ -105,8 +113,97 @@ const DEVIATION_WEIGHT: f64 = 400.0;
 const BUILDINGS_WEIGHT: f64 = 60.0;
 const COMPOUND_WEIGHT: f64 = 3.0;
 
-struct Graph {
-    adj: Vec<Vec<(usize, f64)>>, // neighbour, inside cost of the link
+/// Links at or above this level are major barriers (arterials, rivers, rail):
+/// seeds are placed per barrier cell, the pieces of the graph between them.
+const MAJOR: u8 = 4;
+const NONE: usize = usize::MAX;
+/// Starts of each re-partition in the repair.
+const TRIES: usize = 2;
+/// Cost of a major barrier inside a region in the first phase of the search:
+/// above any band violation, so that regions stay in their cells there.
+const MAJOR_PHASE_COST: f64 = 100_000.0;
+
+/// A self-contained problem: units numbered `0..len` and their links.
+struct Sub {
+    h: Vec<f64>,
+    b: Vec<u32>,
+    xy: Vec<(f64, f64)>,
+    /// Neighbour, inside cost of the link, barrier level.
+    adj: Vec<Vec<(usize, f64, u8)>>,
+}
+
+impl Sub {
+    fn len(&self) -> usize {
+        self.h.len()
+    }
+
+    /// The problem restricted to `members` (indices into `self`); `map` is
+    /// scratch of `self.len()` entries, all `NONE` before and after.
+    fn induced(&self, members: &[usize], map: &mut [usize]) -> Sub {
+        for (i, &m) in members.iter().enumerate() {
+            map[m] = i;
+        }
+        let adj = members
+            .iter()
+            .map(|&m| {
+                self.adj[m]
+                    .iter()
+                    .filter(|&&(v, _, _)| map[v] != NONE)
+                    .map(|&(v, c, l)| (map[v], c, l))
+                    .collect()
+            })
+            .collect();
+        let sub = Sub {
+            h: members.iter().map(|&m| self.h[m]).collect(),
+            b: members.iter().map(|&m| self.b[m]).collect(),
+            xy: members.iter().map(|&m| self.xy[m]).collect(),
+            adj,
+        };
+        for &m in members {
+            map[m] = NONE;
+        }
+        sub
+    }
+
+    /// Connected components over the links `keep` accepts (`NONE` for
+    /// units `skip` leaves out); returns the component of each unit and
+    /// their members, in order of smallest member.
+    fn components(
+        &self,
+        skip: impl Fn(usize) -> bool,
+        keep: impl Fn(u8) -> bool,
+    ) -> (Vec<usize>, Vec<Vec<usize>>) {
+        let n = self.len();
+        let mut comp = vec![NONE; n];
+        let mut all = Vec::new();
+        for s in 0..n {
+            if comp[s] != NONE || skip(s) {
+                continue;
+            }
+            let id = all.len();
+            comp[s] = id;
+            let mut members = vec![s];
+            let mut i = 0;
+            while i < members.len() {
+                let u = members[i];
+                i += 1;
+                for &(v, _, l) in &self.adj[u] {
+                    if comp[v] == NONE && keep(l) && !skip(v) {
+                        comp[v] = id;
+                        members.push(v);
+                    }
+                }
+            }
+            members.sort_unstable();
+            all.push(members);
+        }
+        (comp, all)
+    }
+
+    fn dist(&self, a: usize, b: usize) -> f64 {
+        let (p, q) = (self.xy[a], self.xy[b]);
+        (p.0 - q.0).hypot(p.1 - q.1)
+    }
 }
 
 /// The result of [`regionalize`].
@@ -141,7 +238,7 @@ pub struct Regions {
 /// ```
 pub fn regionalize(units: &[Unit], links: &[Link], params: &Params) -> Regions {
     let n = units.len();
-    let mut adj: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    let mut adj: Vec<Vec<(usize, f64, u8)>> = vec![Vec::new(); n];
     for l in links {
         if l.a == l.b {
             continue;
@@ -159,50 +256,29 @@ pub fn regionalize(units: &[Unit], links: &[Link], params: &Params) -> Regions {
                 c -= COMPOUND_WEIGHT * l.shared_m;
             }
         }
-        adj[l.a].push((l.b, c));
-        adj[l.b].push((l.a, c));
+        adj[l.a].push((l.b, c, l.level));
+        adj[l.b].push((l.a, c, l.level));
     }
     for a in adj.iter_mut() {
-        a.sort_by_key(|x| x.0);
+        a.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
     }
-    let graph = Graph { adj };
+    let all = Sub {
+        h: units.iter().map(|u| u.households as f64).collect(),
+        b: units.iter().map(|u| u.buildings).collect(),
+        xy: units.iter().map(|u| u.centroid).collect(),
+        adj,
+    };
 
     // Connected parts are partitioned independently.
-    let mut part = vec![usize::MAX; n];
-    let mut parts: Vec<Vec<usize>> = Vec::new();
-    for s in 0..n {
-        if part[s] != usize::MAX {
-            continue;
-        }
-        let id = parts.len();
-        let mut members = vec![s];
-        part[s] = id;
-        let mut i = 0;
-        while i < members.len() {
-            let u = members[i];
-            i += 1;
-            for &(v, _) in &graph.adj[u] {
-                if part[v] == usize::MAX {
-                    part[v] = id;
-                    members.push(v);
-                }
-            }
-        }
-        members.sort_unstable();
-        parts.push(members);
-    }
-
-    let mut region = vec![usize::MAX; n];
+    let (_, parts) = all.components(|_| false, |_| true);
+    let mut map = vec![NONE; n];
+    let mut region = vec![NONE; n];
     let mut region_part = Vec::new();
     let mut next = 0;
     for (pi, members) in parts.iter().enumerate() {
-        let h: u64 = members.iter().map(|&u| units[u].households).sum();
-        let k = region_count(h, params.target, params.tolerance).min(members.len());
+        let sub = all.induced(members, &mut map);
         let local = solve_part(
-            units,
-            &graph,
-            members,
-            k,
+            &sub,
             params,
             params.seed ^ (pi as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
         );
@@ -239,54 +315,117 @@ impl Rng {
     }
 }
 
+/// Cost of a region of `h` households and `b` buildings.
+fn region_cost(p: &Params, h: f64, b: u32) -> f64 {
+    let t = p.target;
+    let mut c = 0.0;
+    if h > p.hi() {
+        c += BAND_WEIGHT * (1.0 + (h - p.hi()) / t);
+    } else if h < p.lo() {
+        c += BAND_WEIGHT * (1.0 + (p.lo() - h) / t);
+    }
+    let d = (h - t) / t;
+    c += DEVIATION_WEIGHT * d * d;
+    if let Some((lo, hi)) = p.buildings {
+        if b < lo {
+            c += BUILDINGS_WEIGHT * f64::from(lo - b);
+        } else if b > hi {
+            c += BUILDINGS_WEIGHT * f64::from(b - hi);
+        }
+    }
+    c
+}
+
+/// An assignment of a [`Sub`]'s units to regions, with running figures.
 struct State<'a> {
-    units: &'a [Unit],
-    graph: &'a Graph,
+    sub: &'a Sub,
     params: &'a Params,
-    /// Region of each unit (global index; usize::MAX outside this part).
+    /// Region of each unit (`NONE`: not yet assigned).
     region: Vec<usize>,
     households: Vec<f64>,
     buildings: Vec<u32>,
     size: Vec<usize>,
+    /// Regions that never change (a unit above the band on its own).
+    fixed: Vec<bool>,
+    /// Extra cost of a major barrier inside a region: while positive, the
+    /// search looks for a partition that keeps every region inside its
+    /// barrier cell, and only then weighs crossings at their real cost.
+    major: f64,
+    /// Scratch for the contiguity check.
+    stamp: Vec<u32>,
+    epoch: u32,
 }
 
-impl State<'_> {
-    fn region_cost(&self, h: f64, b: u32) -> f64 {
-        let p = self.params;
-        let t = p.target;
-        let mut c = 0.0;
-        if h > p.hi() {
-            c += BAND_WEIGHT * (1.0 + (h - p.hi()) / t);
-        } else if h < p.lo() {
-            c += BAND_WEIGHT * (1.0 + (p.lo() - h) / t);
+impl<'a> State<'a> {
+    fn new(sub: &'a Sub, params: &'a Params) -> Self {
+        State {
+            sub,
+            params,
+            region: vec![NONE; sub.len()],
+            households: Vec::new(),
+            buildings: Vec::new(),
+            size: Vec::new(),
+            fixed: Vec::new(),
+            major: 0.0,
+            stamp: vec![0; sub.len()],
+            epoch: 0,
         }
-        let d = (h - t) / t;
-        c += DEVIATION_WEIGHT * d * d;
-        if let Some((lo, hi)) = p.buildings {
-            if b < lo {
-                c += BUILDINGS_WEIGHT * f64::from(lo - b);
-            } else if b > hi {
-                c += BUILDINGS_WEIGHT * f64::from(b - hi);
-            }
+    }
+
+    fn new_region(&mut self, fixed: bool) -> usize {
+        self.households.push(0.0);
+        self.buildings.push(0);
+        self.size.push(0);
+        self.fixed.push(fixed);
+        self.households.len() - 1
+    }
+
+    fn count(&self) -> usize {
+        self.households.len()
+    }
+
+    /// Inside cost of a link of cost `c` at `level`.
+    fn link(&self, c: f64, level: u8) -> f64 {
+        if level >= MAJOR {
+            c + self.major
+        } else {
+            c
         }
-        c
+    }
+
+    /// Puts an unassigned unit in region `r`.
+    fn put(&mut self, u: usize, r: usize) {
+        self.region[u] = r;
+        self.households[r] += self.sub.h[u];
+        self.buildings[r] += self.sub.b[u];
+        self.size[r] += 1;
+    }
+
+    fn cost_of(&self, r: usize) -> f64 {
+        region_cost(self.params, self.households[r], self.buildings[r])
+    }
+
+    fn in_band(&self, r: usize) -> bool {
+        let h = self.households[r];
+        h >= self.params.lo() && h <= self.params.hi()
     }
 
     /// Change in cost of moving `u` to region `to`.
     fn delta(&self, u: usize, to: usize) -> f64 {
+        let p = self.params;
         let from = self.region[u];
-        let hu = self.units[u].households as f64;
-        let bu = self.units[u].buildings;
-        let mut d = self.region_cost(self.households[from] - hu, self.buildings[from] - bu)
-            - self.region_cost(self.households[from], self.buildings[from])
-            + self.region_cost(self.households[to] + hu, self.buildings[to] + bu)
-            - self.region_cost(self.households[to], self.buildings[to]);
-        for &(v, c) in &self.graph.adj[u] {
+        let hu = self.sub.h[u];
+        let bu = self.sub.b[u];
+        let mut d = region_cost(p, self.households[from] - hu, self.buildings[from] - bu)
+            - self.cost_of(from)
+            + region_cost(p, self.households[to] + hu, self.buildings[to] + bu)
+            - self.cost_of(to);
+        for &(v, c, l) in &self.sub.adj[u] {
             let r = self.region[v];
             if r == from {
-                d -= c;
+                d -= self.link(c, l);
             } else if r == to {
-                d += c;
+                d += self.link(c, l);
             }
         }
         d
@@ -294,8 +433,8 @@ impl State<'_> {
 
     fn apply(&mut self, u: usize, to: usize) {
         let from = self.region[u];
-        let hu = self.units[u].households as f64;
-        let bu = self.units[u].buildings;
+        let hu = self.sub.h[u];
+        let bu = self.sub.b[u];
         self.households[from] -= hu;
         self.buildings[from] -= bu;
         self.size[from] -= 1;
@@ -305,32 +444,86 @@ impl State<'_> {
         self.region[u] = to;
     }
 
-    /// Whether region of `u` stays connected without `u`.
-    fn removable(&self, u: usize) -> bool {
+    /// Regions `u` could move to: neighbouring ones, not its own, not fixed.
+    fn moves(&self, u: usize, to: &mut Vec<usize>) {
+        to.clear();
+        let r = self.region[u];
+        if r == NONE || self.fixed[r] {
+            return;
+        }
+        for &(v, _, _) in &self.sub.adj[u] {
+            let s = self.region[v];
+            if s != r && s != NONE && !self.fixed[s] {
+                to.push(s);
+            }
+        }
+        to.sort_unstable();
+        to.dedup();
+    }
+
+    /// Whether the region of `u` stays connected without `u`.
+    fn removable(&mut self, u: usize) -> bool {
         let r = self.region[u];
         if self.size[r] <= 1 {
             return false;
         }
-        let same: Vec<usize> = self.graph.adj[u]
+        let adj = &self.sub.adj;
+        let mut same = 0;
+        let mut first = NONE;
+        for &(v, _, _) in &adj[u] {
+            if self.region[v] == r {
+                if first == NONE {
+                    first = v;
+                }
+                same += 1;
+            }
+        }
+        if same <= 1 {
+            return same == 1;
+        }
+        // Count the distinct same-region neighbours (links may repeat).
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+        let e = self.epoch;
+        let mut distinct = 0;
+        for &(v, _, _) in &adj[u] {
+            if self.region[v] == r && self.stamp[v] != e {
+                self.stamp[v] = e;
+                distinct += 1;
+            }
+        }
+        if distinct <= 1 {
+            return true;
+        }
+        // BFS from one same-region neighbour inside the region, avoiding u,
+        // until every same-region neighbour is reached.
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+        let seen = self.epoch;
+        let mut targets: Vec<usize> = adj[u]
             .iter()
-            .map(|&(v, _)| v)
+            .map(|&(v, _, _)| v)
             .filter(|&v| self.region[v] == r)
             .collect();
-        if same.len() <= 1 {
-            return !same.is_empty();
-        }
-        // BFS from one same-region neighbour inside the region, avoiding u.
-        let mut seen = std::collections::HashSet::new();
-        seen.insert(u);
-        seen.insert(same[0]);
-        let mut q = VecDeque::from([same[0]]);
+        targets.sort_unstable();
+        targets.dedup();
+        self.stamp[u] = seen;
+        self.stamp[first] = seen;
         let mut found = 1;
+        let mut q = VecDeque::from([first]);
         while let Some(x) = q.pop_front() {
-            for &(y, _) in &self.graph.adj[x] {
-                if self.region[y] == r && seen.insert(y) {
-                    if same.contains(&y) {
+            for &(y, _, _) in &adj[x] {
+                if self.region[y] == r && self.stamp[y] != seen {
+                    self.stamp[y] = seen;
+                    if targets.binary_search(&y).is_ok() {
                         found += 1;
-                        if found == same.len() {
+                        if found == targets.len() {
                             return true;
                         }
                     }
@@ -341,165 +534,45 @@ impl State<'_> {
         false
     }
 
-    fn total(&self, k: usize) -> f64 {
-        let mut c: f64 = (0..k)
-            .map(|r| self.region_cost(self.households[r], self.buildings[r]))
+    /// Cost of the whole assignment.
+    fn total(&self) -> f64 {
+        let mut c: f64 = (0..self.count())
+            .filter(|&r| self.size[r] > 0)
+            .map(|r| self.cost_of(r))
             .sum();
-        for (u, a) in self.graph.adj.iter().enumerate() {
-            if self.region[u] == usize::MAX {
-                continue;
-            }
-            for &(v, w) in a {
-                if u < v && self.region[u] == self.region[v] {
-                    c += w;
+        for (u, a) in self.sub.adj.iter().enumerate() {
+            for &(v, w, l) in a {
+                if u < v && self.region[u] == self.region[v] && self.region[u] != NONE {
+                    c += self.link(w, l);
                 }
             }
         }
         c
     }
-}
 
-/// Partitions one connected part into `k` regions; returns the local region
-/// of each member (in `members` order).
-fn solve_part(
-    units: &[Unit],
-    graph: &Graph,
-    members: &[usize],
-    k: usize,
-    params: &Params,
-    seed: u64,
-) -> Vec<usize> {
-    if k <= 1 {
-        return vec![0; members.len()];
-    }
-    let mut rng = Rng(seed);
-    let n = units.len();
-    let mut st = State {
-        units,
-        graph,
-        params,
-        region: vec![usize::MAX; n],
-        households: vec![0.0; k],
-        buildings: vec![0; k],
-        size: vec![0; k],
-    };
-
-    // Seeds: farthest-point sampling from the member with most households.
-    let dist2 = |a: usize, b: usize| {
-        let (p, q) = (units[a].centroid, units[b].centroid);
-        (p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)
-    };
-    let first = *members
-        .iter()
-        .max_by(|&&a, &&b| {
-            units[a]
-                .households
-                .cmp(&units[b].households)
-                .then(b.cmp(&a))
-        })
-        .expect("a part has members");
-    let mut seeds = vec![first];
-    let mut near: Vec<f64> = members.iter().map(|&m| dist2(m, first)).collect();
-    while seeds.len() < k {
-        let (i, _) = near
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-            .expect("members");
-        let s = members[i];
-        seeds.push(s);
-        for (j, &m) in members.iter().enumerate() {
-            near[j] = near[j].min(dist2(m, s));
-        }
-    }
-    for (r, &s) in seeds.iter().enumerate() {
-        st.region[s] = usize::MAX - 1; // placeholder, set by apply below
-        st.region[s] = r;
-        st.households[r] += units[s].households as f64;
-        st.buildings[r] += units[s].buildings;
-        st.size[r] += 1;
-    }
-
-    // Growth: the lightest region takes its cheapest unassigned neighbour.
-    let mut unassigned = members.len() - k;
-    let mut stuck = vec![false; k];
-    let in_part = {
-        let mut v = vec![false; n];
-        for &m in members {
-            v[m] = true;
-        }
-        v
-    };
-    let mut frontier: Vec<Vec<usize>> = seeds.iter().map(|&s| vec![s]).collect();
-    while unassigned > 0 {
-        let Some(r) = (0..k).filter(|&r| !stuck[r]).min_by(|&a, &b| {
-            st.households[a]
-                .total_cmp(&st.households[b])
-                .then(a.cmp(&b))
-        }) else {
-            break;
-        };
-        let mut best: Option<(f64, usize)> = None;
-        for &m in &frontier[r] {
-            for &(v, c) in &graph.adj[m] {
-                if in_part[v] && st.region[v] == usize::MAX {
-                    let score = -c + 0.001 * dist2(v, seeds[r]).sqrt();
-                    if best.is_none_or(|(b, bv)| score < b || (score == b && v < bv)) {
-                        best = Some((score, v));
-                    }
+    /// Inside cost of the links between units of `set` in one region.
+    fn inside(&self, set: &[usize]) -> f64 {
+        let mut c = 0.0;
+        for &u in set {
+            for &(v, w, l) in &self.sub.adj[u] {
+                if u < v && self.region[u] == self.region[v] {
+                    c += self.link(w, l);
                 }
             }
         }
-        match best {
-            Some((_, v)) => {
-                st.region[v] = r;
-                st.households[r] += units[v].households as f64;
-                st.buildings[r] += units[v].buildings;
-                st.size[r] += 1;
-                frontier[r].push(v);
-                unassigned -= 1;
-            }
-            None => stuck[r] = true,
-        }
-    }
-    // Anything left (all regions stuck cannot happen in a connected part,
-    // but stay safe): join the region of an assigned neighbour.
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for &m in members {
-            if st.region[m] == usize::MAX {
-                if let Some(&(v, _)) = graph.adj[m].iter().find(|&&(v, _)| st.region[v] < k) {
-                    let r = st.region[v];
-                    st.region[m] = r;
-                    st.households[r] += units[m].households as f64;
-                    st.buildings[r] += units[m].buildings;
-                    st.size[r] += 1;
-                    changed = true;
-                }
-            }
-        }
+        c
     }
 
-    // Local search: greedy descent, annealing, greedy descent; keep the best.
-    let boundary_moves = |st: &State, u: usize| -> Vec<usize> {
-        let mut to: Vec<usize> = graph.adj[u]
-            .iter()
-            .map(|&(v, _)| st.region[v])
-            .filter(|&r| r != st.region[u] && r < k)
-            .collect();
-        to.sort_unstable();
-        to.dedup();
-        to
-    };
-    let descend = |st: &mut State| {
+    /// Greedy descent over boundary moves until no move lowers the cost.
+    fn descend(&mut self, units: &[usize]) {
+        let mut to = Vec::new();
         for _ in 0..100 {
             let mut improved = false;
-            for &u in members {
-                for to in boundary_moves(st, u) {
-                    let d = st.delta(u, to);
-                    if d < -1e-9 && st.removable(u) {
-                        st.apply(u, to);
+            for &u in units {
+                self.moves(u, &mut to);
+                for &r in &to {
+                    if self.delta(u, r) < -1e-9 && self.removable(u) {
+                        self.apply(u, r);
                         improved = true;
                         break;
                     }
@@ -509,55 +582,191 @@ fn solve_part(
                 break;
             }
         }
-    };
-    descend(&mut st);
-    let mut best_cost = st.total(k);
-    let mut best = st.region.clone();
-    let moves = params.effort * members.len();
-    if moves > 0 {
+    }
+
+    /// Simulated annealing over boundary moves of `units`.
+    fn anneal(&mut self, units: &[usize], moves: usize, rng: &mut Rng) {
+        if units.is_empty() {
+            return;
+        }
         let t0 = 200.0f64;
+        let mut to = Vec::new();
         for i in 0..moves {
             let temp = t0 * (1.0 - i as f64 / moves as f64).powi(2) + 1e-3;
-            let u = members[rng.below(members.len())];
-            let to_list = boundary_moves(&st, u);
-            if to_list.is_empty() {
+            let u = units[rng.below(units.len())];
+            self.moves(u, &mut to);
+            if to.is_empty() {
                 continue;
             }
-            let to = to_list[rng.below(to_list.len())];
-            let d = st.delta(u, to);
-            if (d < 0.0 || rng.unit() < (-d / temp).exp()) && st.removable(u) {
-                st.apply(u, to);
+            let r = to[rng.below(to.len())];
+            let d = self.delta(u, r);
+            if (d < 0.0 || rng.unit() < (-d / temp).exp()) && self.removable(u) {
+                self.apply(u, r);
             }
         }
-        descend(&mut st);
-        let c = st.total(k);
-        if c < best_cost {
-            best_cost = c;
-            best = st.region.clone();
+    }
+
+    /// Grows regions from their seeds over the unassigned units: the
+    /// lightest region takes its cheapest unassigned neighbour. With `cell`,
+    /// a first phase keeps each region inside its seed's cell; the second
+    /// lets them cross to units left over.
+    fn grow(&mut self, seeds: &[(usize, usize)], cell: Option<&[usize]>) {
+        let sub = self.sub;
+        let mut frontier: Vec<Vec<usize>> = seeds.iter().map(|&(s, _)| vec![s]).collect();
+        let phases: &[bool] = if cell.is_some() {
+            &[true, false]
+        } else {
+            &[false]
+        };
+        for &restrict in phases {
+            // Lightest region first (households are non-negative, so their
+            // bits order like them); ties by seed order.
+            let mut heap: BinaryHeap<Reverse<(u64, usize)>> = (0..seeds.len())
+                .map(|i| Reverse((self.households[seeds[i].1].to_bits(), i)))
+                .collect();
+            while let Some(Reverse((_, i))) = heap.pop() {
+                let (s, r) = seeds[i];
+                let mut best: Option<(f64, usize)> = None;
+                let region = &self.region;
+                frontier[i].retain(|&m| {
+                    let mut open = false;
+                    for &(v, c, _) in &sub.adj[m] {
+                        if region[v] != NONE {
+                            continue;
+                        }
+                        open = true;
+                        if restrict && cell.is_some_and(|cl| cl[v] != cl[s]) {
+                            continue;
+                        }
+                        let score = -c + 0.001 * sub.dist(v, s);
+                        if best.is_none_or(|(b, bv)| score < b || (score == b && v < bv)) {
+                            best = Some((score, v));
+                        }
+                    }
+                    open
+                });
+                // No unassigned neighbour (in its cell): stuck for this phase.
+                if let Some((_, v)) = best {
+                    self.put(v, r);
+                    frontier[i].push(v);
+                    heap.push(Reverse((self.households[r].to_bits(), i)));
+                }
+            }
         }
     }
-    let _ = best_cost;
-    st.region = best;
-    for r in 0..k {
-        st.households[r] = 0.0;
-        st.buildings[r] = 0;
-        st.size[r] = 0;
+}
+
+/// Seeds by farthest-point sampling among `members`, from `first`.
+fn farthest_seeds(sub: &Sub, members: &[usize], first: usize, k: usize) -> Vec<usize> {
+    let mut seeds = vec![first];
+    let mut near: Vec<f64> = members.iter().map(|&m| sub.dist(m, first)).collect();
+    while seeds.len() < k.min(members.len()) {
+        let (i, _) = near
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+            .expect("members");
+        let s = members[i];
+        seeds.push(s);
+        for (j, &m) in members.iter().enumerate() {
+            near[j] = near[j].min(sub.dist(m, s));
+        }
     }
-    for &m in members {
-        let r = st.region[m];
-        st.households[r] += units[m].households as f64;
-        st.buildings[r] += units[m].buildings;
-        st.size[r] += 1;
-    }
-    merge_small(&mut st, members, k);
-    // Renumber the surviving regions 0.. in order of first member.
-    let mut map = vec![usize::MAX; k];
-    let mut next = 0;
-    members
+    seeds
+}
+
+/// The member with most households (lowest index on ties).
+fn heaviest(sub: &Sub, members: &[usize]) -> usize {
+    *members
         .iter()
-        .map(|&m| {
-            let r = st.region[m];
-            if map[r] == usize::MAX {
+        .max_by(|&&a, &&b| sub.h[a].total_cmp(&sub.h[b]).then(b.cmp(&a)))
+        .expect("members")
+}
+
+/// Partitions one connected part; returns the region of each unit,
+/// numbered from 0 in order of first unit.
+fn solve_part(sub: &Sub, params: &Params, seed: u64) -> Vec<usize> {
+    let n = sub.len();
+    let total: f64 = sub.h.iter().sum();
+    if n <= 1 || total <= params.hi() {
+        return vec![0; n];
+    }
+    let mut rng = Rng(seed);
+    let mut st = State::new(sub, params);
+
+    // A unit above the band is a region of its own: anything added only
+    // takes the region further out. The rest splits into the pieces these
+    // units leave, each with its own count of regions.
+    let big: Vec<bool> = sub.h.iter().map(|&h| h > params.hi()).collect();
+    for (u, _) in big.iter().enumerate().filter(|x| *x.1) {
+        let r = st.new_region(true);
+        st.put(u, r);
+    }
+    let (piece, pieces) = sub.components(|u| big[u], |_| true);
+    // Barrier cells: the pieces between major barriers. Seeds go per cell,
+    // as many as its households call for, so that regions start on one
+    // side of every arterial and river; a cell under half the band's floor
+    // gets none and joins a neighbour as growth crosses over.
+    let (cell, cells) = sub.components(|u| big[u], |l| l < MAJOR);
+    let mut seeds: Vec<(usize, usize)> = Vec::new();
+    let mut seeded = vec![false; pieces.len()];
+    for members in &cells {
+        let h: f64 = members.iter().map(|&u| sub.h[u]).sum();
+        if h < params.lo() / 2.0 {
+            continue;
+        }
+        let k = region_count(h.round() as u64, params.target, params.tolerance);
+        for s in farthest_seeds(sub, members, heaviest(sub, members), k) {
+            let r = st.new_region(false);
+            st.put(s, r);
+            seeds.push((s, r));
+        }
+        seeded[piece[members[0]]] = true;
+    }
+    for (pi, members) in pieces.iter().enumerate() {
+        if !seeded[pi] {
+            let s = heaviest(sub, members);
+            let r = st.new_region(false);
+            st.put(s, r);
+            seeds.push((s, r));
+        }
+    }
+    st.grow(&seeds, Some(&cell));
+    // A piece is connected and holds a seed, so growth reaches every unit.
+    debug_assert!(st.region.iter().all(|&r| r != NONE));
+
+    // First phase, regions kept inside their barrier cells: greedy descent,
+    // annealing, greedy descent (keeping the best), then repair.
+    let movable: Vec<usize> = (0..n).filter(|&u| !big[u]).collect();
+    st.major = MAJOR_PHASE_COST;
+    st.descend(&movable);
+    let best_cost = st.total();
+    let best = st.region.clone();
+    let moves = params.effort * movable.len();
+    if moves > 0 {
+        st.anneal(&movable, moves, &mut rng);
+        st.descend(&movable);
+        if st.total() >= best_cost {
+            st.region = best;
+            recount(&mut st);
+        }
+    }
+    repair(&mut st, &mut rng, Some(&cell));
+    // Second phase, barriers at their real cost: a region may now cross
+    // one where that brings it into the band.
+    st.major = 0.0;
+    st.descend(&movable);
+    repair(&mut st, &mut rng, None);
+    st.descend(&movable);
+    merge_small(&mut st);
+
+    // Renumber the surviving regions 0.. in order of first member.
+    let mut map = vec![NONE; st.count()];
+    let mut next = 0;
+    (0..n)
+        .map(|u| {
+            let r = st.region[u];
+            if map[r] == NONE {
                 map[r] = next;
                 next += 1;
             }
@@ -566,17 +775,218 @@ fn solve_part(
         .collect()
 }
 
+/// Recomputes the figures of every region from the assignment.
+fn recount(st: &mut State) {
+    for r in 0..st.count() {
+        st.households[r] = 0.0;
+        st.buildings[r] = 0;
+        st.size[r] = 0;
+    }
+    for u in 0..st.sub.len() {
+        let r = st.region[u];
+        st.households[r] += st.sub.h[u];
+        st.buildings[r] += st.sub.b[u];
+        st.size[r] += 1;
+    }
+}
+
+/// Re-partitions `set` (connected units of `st`'s problem) into `k` regions
+/// from scratch: seeded growth and descent, a few tries. Returns the cost
+/// (regions plus inside links) and the region of each member of `set`.
+fn recombine(
+    st: &State,
+    set: &[usize],
+    k: usize,
+    rng: &mut Rng,
+    map: &mut [usize],
+) -> (f64, Vec<usize>) {
+    let p = st.params;
+    if k <= 1 {
+        let h: f64 = set.iter().map(|&u| st.sub.h[u]).sum();
+        let b: u32 = set.iter().map(|&u| st.sub.b[u]).sum();
+        let mut c = region_cost(p, h, b);
+        for &u in set {
+            map[u] = 0;
+        }
+        for &u in set {
+            for &(v, w, l) in &st.sub.adj[u] {
+                if u < v && map[v] != NONE {
+                    c += st.link(w, l);
+                }
+            }
+        }
+        for &u in set {
+            map[u] = NONE;
+        }
+        return (c, vec![0; set.len()]);
+    }
+    let sub = st.sub.induced(set, map);
+    let all: Vec<usize> = (0..sub.len()).collect();
+    let mut best: Option<(f64, Vec<usize>)> = None;
+    // One try when every unit is a region or nearly; else a few starts.
+    let tries = if sub.len() <= k + 1 { 1 } else { TRIES };
+    for t in 0..tries {
+        let first = if t == 0 {
+            heaviest(&sub, &all)
+        } else {
+            rng.below(sub.len())
+        };
+        let mut s = State::new(&sub, p);
+        s.major = st.major;
+        let mut seeds = Vec::new();
+        for u in farthest_seeds(&sub, &all, first, k) {
+            let r = s.new_region(false);
+            s.put(u, r);
+            seeds.push((u, r));
+        }
+        s.grow(&seeds, None);
+        s.descend(&all);
+        let c = s.total();
+        if best.as_ref().is_none_or(|(b, _)| c < *b - 1e-9) {
+            best = Some((c, s.region));
+        }
+    }
+    best.expect("one try at least")
+}
+
+/// A re-partition the repair may apply: gain, units, the regions they were
+/// in, and the new (0-based) region of each unit.
+type Candidate = (f64, Vec<usize>, Vec<usize>, Vec<usize>);
+
+/// Merge-split repair: each region outside the band is re-partitioned on
+/// its own, with one neighbour, or with two (a neighbour and a neighbour
+/// of either), into as many regions as their households call for (±1),
+/// whenever that lowers the cost. This escapes what single-unit moves
+/// cannot: a region walled off from households, or units too coarse to
+/// shift a few households across one border.
+fn repair(st: &mut State, rng: &mut Rng, cell: Option<&[usize]>) {
+    let n = st.sub.len();
+    let mut of: Vec<Vec<usize>> = vec![Vec::new(); st.count()];
+    for u in 0..n {
+        of[st.region[u]].push(u);
+    }
+    let mut map = vec![NONE; n];
+    let neighbours = |st: &State, of: &[Vec<usize>], a: usize| -> Vec<usize> {
+        let mut v: Vec<usize> = of[a]
+            .iter()
+            .flat_map(|&u| st.sub.adj[u].iter().map(|&(v, _, _)| st.region[v]))
+            .filter(|&r| r != a && !st.fixed[r])
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    for _ in 0..4 {
+        let mut bad: Vec<(f64, usize)> = (0..st.count())
+            .filter(|&r| st.size[r] > 0 && !st.fixed[r] && !st.in_band(r))
+            .map(|r| (st.cost_of(r), r))
+            .collect();
+        bad.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut changed = false;
+        for (_, a) in bad {
+            if st.size[a] == 0 || st.in_band(a) {
+                continue;
+            }
+            let nbrs = neighbours(st, &of, a);
+            // Groups of regions to re-partition: alone and in pairs first;
+            // triples only when no pair helps.
+            let mut groups: Vec<Vec<usize>> = std::iter::once(vec![a])
+                .chain(nbrs.iter().map(|&b| vec![a, b]))
+                .collect();
+            // Gain, units, old regions, new region of each unit.
+            let mut best: Option<Candidate> = None;
+            for stage in 0..2 {
+                if stage == 1 {
+                    if best.is_some() {
+                        break;
+                    }
+                    groups.clear();
+                    for (i, &b) in nbrs.iter().enumerate() {
+                        for &c in &nbrs[i + 1..] {
+                            groups.push(vec![a, b, c]);
+                        }
+                        for c in neighbours(st, &of, b) {
+                            if c != a && nbrs.binary_search(&c).is_err() {
+                                groups.push(vec![a, b, c]);
+                            }
+                        }
+                    }
+                    for g in groups.iter_mut() {
+                        g[1..].sort_unstable();
+                    }
+                    groups.sort();
+                    groups.dedup();
+                }
+                for old in &groups {
+                    let set: Vec<usize> = old.iter().flat_map(|&r| of[r].iter().copied()).collect();
+                    // Within cells first: a group across cells would only
+                    // pay the phase's barrier cost.
+                    if let Some(cl) = cell {
+                        if set.iter().any(|&u| cl[u] != cl[set[0]]) {
+                            continue;
+                        }
+                    }
+                    let before: f64 =
+                        old.iter().map(|&r| st.cost_of(r)).sum::<f64>() + st.inside(&set);
+                    let h: f64 = old.iter().map(|&r| st.households[r]).sum();
+                    let mid = region_count(h.round() as u64, st.params.target, st.params.tolerance);
+                    for k in mid.saturating_sub(1).max(1)..=mid + 1 {
+                        if k > set.len() || (old.len() == 1 && k == 1) {
+                            continue;
+                        }
+                        let (c, assign) = recombine(st, &set, k, rng, &mut map);
+                        let gain = before - c;
+                        if gain > 1e-6 && best.as_ref().is_none_or(|x| gain > x.0 + 1e-9) {
+                            best = Some((gain, set.clone(), old.clone(), assign));
+                        }
+                    }
+                }
+            }
+            let Some((_, set, old, assign)) = best else {
+                continue;
+            };
+            let k = assign.iter().max().map_or(0, |m| m + 1);
+            let mut ids = old;
+            while ids.len() < k {
+                ids.push(st.new_region(false));
+                of.push(Vec::new());
+            }
+            for &r in &ids {
+                st.households[r] = 0.0;
+                st.buildings[r] = 0;
+                st.size[r] = 0;
+                of[r].clear();
+            }
+            for (i, &u) in set.iter().enumerate() {
+                let r = ids[assign[i]];
+                st.region[u] = NONE;
+                st.put(u, r);
+                of[r].push(u);
+            }
+            for &r in &ids {
+                of[r].sort_unstable();
+            }
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
 /// Merges a region below the band into the neighbour where that lowers the
 /// total cost (a region walled off from households cannot grow by moves).
 /// Smallest regions first; passes repeat until nothing merges.
-fn merge_small(st: &mut State, members: &[usize], k: usize) {
+fn merge_small(st: &mut State) {
+    let k = st.count();
+    let lo = st.params.lo();
     let mut of: Vec<Vec<usize>> = vec![Vec::new(); k];
-    for &u in members {
+    for u in 0..st.sub.len() {
         of[st.region[u]].push(u);
     }
     loop {
         let mut small: Vec<usize> = (0..k)
-            .filter(|&r| !of[r].is_empty() && st.households[r] < st.params.lo())
+            .filter(|&r| !of[r].is_empty() && st.households[r] < lo)
             .collect();
         small.sort_by(|&a, &b| {
             st.households[a]
@@ -585,15 +995,16 @@ fn merge_small(st: &mut State, members: &[usize], k: usize) {
         });
         let mut merged = false;
         for r in small {
-            if of[r].is_empty() || st.households[r] >= st.params.lo() {
+            if of[r].is_empty() || st.households[r] >= lo {
                 continue;
             }
             // Links between r and each neighbouring region.
             let mut between: Vec<(usize, f64)> = Vec::new();
             for &u in &of[r] {
-                for &(v, c) in &st.graph.adj[u] {
+                for &(v, c, l) in &st.sub.adj[u] {
                     let s = st.region[v];
-                    if s != r && s < k {
+                    let c = st.link(c, l);
+                    if s != r {
                         match between.iter_mut().find(|x| x.0 == s) {
                             Some(x) => x.1 += c,
                             None => between.push((s, c)),
@@ -605,16 +1016,16 @@ fn merge_small(st: &mut State, members: &[usize], k: usize) {
             // region is so small (under half the band's floor) that it is
             // no neighborhood at all; never just to trade one violation for
             // another.
-            let tiny = st.households[r] < st.params.lo() / 2.0;
+            let tiny = st.households[r] < lo / 2.0;
             let mut best: Option<(f64, usize)> = None;
             for (s, c) in between {
                 let merged = st.households[r] + st.households[s];
                 if !(tiny || merged <= st.params.hi()) {
                     continue;
                 }
-                let d = st.region_cost(merged, st.buildings[r] + st.buildings[s])
-                    - st.region_cost(st.households[r], st.buildings[r])
-                    - st.region_cost(st.households[s], st.buildings[s])
+                let d = region_cost(st.params, merged, st.buildings[r] + st.buildings[s])
+                    - st.cost_of(r)
+                    - st.cost_of(s)
                     + c;
                 if (d < 0.0 || tiny) && best.is_none_or(|(b, bs)| d < b || (d == b && s < bs)) {
                     best = Some((d, s));
