@@ -6,6 +6,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use geo::Point;
 use linli::config::{Threshold, Walking};
+use linli::coverage::dijkstra::Search;
+use linli::coverage::distances;
 use linli::coverage::report::{analyse_with, SiteRequest};
 use linli::model::{Building, Facility, Scenario, Walkway};
 use std::hint::black_box;
@@ -94,6 +96,27 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(linli::coverage::compute(&s, &w, 0.05).unwrap()))
     });
     let cov = linli::coverage::compute(&s, &w, 0.05).unwrap();
+    // The searches alone (one multi-source pass per kind, with every
+    // building's distance), one thread: what scipy's csgraph.dijkstra does.
+    g.bench_function("searches_49k_one_thread", |b| {
+        let mut search = Search::new(cov.graph.nodes.len());
+        b.iter(|| {
+            for k in &cov.kinds {
+                let sources: Vec<_> = k
+                    .facilities
+                    .iter()
+                    .filter_map(|&i| cov.facility_snaps[i])
+                    .collect();
+                black_box(distances(
+                    &cov.graph,
+                    &mut search,
+                    &sources,
+                    &cov.building_snaps,
+                    cov.bound_m,
+                ));
+            }
+        })
+    });
     g.bench_function("shares_gaps_sites_49k", |b| {
         let req = SiteRequest {
             count: 10,

@@ -68,8 +68,10 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
         let r = find(&mut parent, k);
         groups.entry(r).or_default().push(m);
     }
+    use rayon::prelude::*;
+    let groups: Vec<Vec<usize>> = groups.into_values().collect();
     let mut out: Vec<Gap> = groups
-        .into_values()
+        .into_par_iter()
         .map(|mut bs| {
             bs.sort_unstable();
             let households = bs.iter().map(|&b| u64::from(buildings[b].households)).sum();

@@ -142,13 +142,18 @@ pub fn distances(
         on_edge.push((s.edge, s.t, s.leg));
     }
     on_edge.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+    // Edges holding a source, as bits: most targets skip the lookup.
+    let mut marks = vec![0u64; g.edges.len().div_ceil(64)];
+    for &(e, _, _) in &on_edge {
+        marks[e as usize / 64] |= 1 << (e % 64);
+    }
     search.run(&g.csr, &seeds, bound);
     targets
         .iter()
         .map(|t| match t {
             None => f64::INFINITY,
             Some(t) => {
-                let d = target_distance(g, search.distances(), &on_edge, t);
+                let d = target_distance(g, search.distances(), &on_edge, &marks, t);
                 if d <= bound {
                     d
                 } else {
@@ -161,9 +166,18 @@ pub fn distances(
 
 /// One target's distance from node distances `d` and the sources sorted by
 /// edge (`(edge, t, leg)`).
-fn target_distance(g: &WalkGraph, d: &[f64], on_edge: &[(u32, f64, f64)], t: &Snap) -> f64 {
+fn target_distance(
+    g: &WalkGraph,
+    d: &[f64],
+    on_edge: &[(u32, f64, f64)],
+    marks: &[u64],
+    t: &Snap,
+) -> f64 {
     let e = g.edges[t.edge as usize];
     let mut best = (d[e.a as usize] + t.t * e.len).min(d[e.b as usize] + (1.0 - t.t) * e.len);
+    if marks[t.edge as usize / 64] & (1 << (t.edge % 64)) == 0 {
+        return best + t.leg;
+    }
     let from = on_edge.partition_point(|x| x.0 < t.edge);
     for &(_, st, leg) in on_edge[from..].iter().take_while(|x| x.0 == t.edge) {
         best = best.min((st - t.t).abs() * e.len + leg);
@@ -679,8 +693,10 @@ pub fn locate(areas: &[MultiPolygon<f64>], points: &[Coord<f64>]) -> Vec<Option<
             })
             .collect(),
     );
+    use rayon::prelude::*;
     points
-        .iter()
+        .par_iter()
+        .with_min_len(1024)
         .map(|p| {
             tree.locate_all_at_point(&[p.x, p.y])
                 .map(|g| g.data)

@@ -217,11 +217,20 @@ pub fn analyse_with(
     let link = 2.0 * w.service_area_width_m;
     let margin = 0.5 * w.service_area_width_m;
     let mut all_gaps = Vec::new();
-    for k in &cov.kinds {
-        let members: Vec<usize> = (0..s.buildings.len())
-            .filter(|&b| on[b] && hh[b] > 0 && !k.covers(b))
-            .collect();
-        for g in gaps(&s.buildings, &members, link, margin) {
+    let per_kind: Vec<Vec<Gap>> = {
+        use rayon::prelude::*;
+        cov.kinds
+            .par_iter()
+            .map(|k| {
+                let members: Vec<usize> = (0..s.buildings.len())
+                    .filter(|&b| on[b] && hh[b] > 0 && !k.covers(b))
+                    .collect();
+                gaps(&s.buildings, &members, link, margin)
+            })
+            .collect()
+    };
+    for (k, gs) in cov.kinds.iter().zip(per_kind) {
+        for g in gs {
             all_gaps.push((k.kind.clone(), g));
         }
     }

@@ -134,9 +134,12 @@ pub fn type_name(g: &GeometryValue) -> &'static str {
 }
 
 /// Converts positions with `f` (input CRS → metres); the error is a message.
+///
+/// The transform is `Sync` so that layers convert their features in
+/// parallel (the results are gathered in input order).
 pub struct Converter<'a> {
     /// The coordinate transform.
-    pub f: &'a dyn Fn(f64, f64) -> Result<Coord<f64>, String>,
+    pub f: &'a (dyn Fn(f64, f64) -> Result<Coord<f64>, String> + Sync),
 }
 
 impl Converter<'_> {
@@ -194,11 +197,14 @@ impl Converter<'_> {
                     "{which} is not closed (its first and last positions differ)"
                 ));
             }
-            out.push(LineString(
-                r.iter()
-                    .map(|p| self.pos(p))
-                    .collect::<Result<Vec<_>, _>>()?,
-            ));
+            // The ring is closed on identical positions: its last point is
+            // its first, converted once.
+            let mut cs = r[..r.len() - 1]
+                .iter()
+                .map(|p| self.pos(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            cs.push(cs[0]);
+            out.push(LineString(cs));
         }
         let ext = out.remove(0);
         Ok(Polygon::new(ext, out))

@@ -12,7 +12,9 @@ use crate::config::Config;
 use crate::error::{Error, Problem};
 use crate::model::*;
 use crate::project::{looks_projected, suggest_epsg, Crs, InputTransform, Projector};
-use geo::{Area, BoundingRect, Centroid, Coord, MultiPolygon, Validation};
+use geo::{
+    Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Point, Polygon, Validation,
+};
 use geojson::GeometryValue;
 use layer::{parse_layer, type_name, Converter, RawFeature};
 use serde_json::Value;
@@ -142,11 +144,23 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     // Parse every layer present.
     let mut layers: BTreeMap<&str, Vec<RawFeature>> = BTreeMap::new();
     let mut report = ReadReport::default();
-    for name in LAYER_FILES.iter().filter(|n| n.ends_with(".geojson")) {
-        let Some(text) = files.files.get(*name) else {
-            continue;
-        };
-        match parse_layer(&files.path(name), text) {
+    // Layers parse in parallel; the results are taken in the fixed order.
+    type Parsed<'a> = (&'a str, Result<Vec<RawFeature>, Vec<Problem>>);
+    let parsed: Vec<Parsed> = {
+        use rayon::prelude::*;
+        let present: Vec<(&str, &String)> = LAYER_FILES
+            .iter()
+            .filter(|n| n.ends_with(".geojson"))
+            .filter_map(|n| files.files.get(*n).map(|t| (*n, t)))
+            .collect();
+        present
+            .into_par_iter()
+            .map(|(name, text)| (name, parse_layer(&files.path(name), text)))
+            .collect()
+    };
+    for (name, result) in parsed {
+        let name = &name;
+        match result {
             Ok(fs) => {
                 if fs.is_empty()
                     && (*name == "buildings.geojson"
@@ -257,11 +271,14 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
         &mut report,
     );
     let b = &config.barriers;
-    read_lines(
+    // Roads are converted once, for the barriers and the walking network.
+    let road_fs: &[RawFeature] = layers.get("roads.geojson").map_or(&[], |v| v.as_slice());
+    let mut road_lines = convert_lines(road_fs, &conv);
+    read_converted_lines(
         &mut ctx,
         "roads.geojson",
-        &layers,
-        &conv,
+        road_fs,
+        &road_lines,
         &mut scenario.barriers,
         |props| {
             let class = str_prop(props, &["class", "highway"]).unwrap_or_default();
@@ -280,8 +297,8 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     );
     // The walking network keeps every road line with its class; conversion
     // problems were reported by read_lines above.
-    for f in layers.get("roads.geojson").into_iter().flatten() {
-        if let Some(Ok(ls)) = conv.lineal(&f.geometry) {
+    for (f, c) in road_fs.iter().zip(road_lines.iter_mut()) {
+        if let Some((true, Ok(ls))) = c.take() {
             let class = str_prop(&f.properties, &["class", "highway"]).unwrap_or_default();
             scenario.walkways.extend(ls.into_iter().map(|line| Walkway {
                 line,
@@ -437,6 +454,18 @@ fn num_prop(props: &geojson::JsonObject, key: &str) -> Result<Option<f64>, Strin
 
 /// Geometry validity in metres (self-intersection, holes outside, …).
 fn check_valid(ctx: &mut Ctx, file: &str, f: &RawFeature, mp: &MultiPolygon<f64>) -> bool {
+    match invalid_part(mp) {
+        Some(e) => {
+            ctx.feature(file, f, e).hint =
+                Some("fix it in a GIS (e.g. QGIS \"Fix geometries\") and try again".into());
+            false
+        }
+        None => true,
+    }
+}
+
+/// The message for the first invalid part of `mp`, if any.
+fn invalid_part(mp: &MultiPolygon<f64>) -> Option<String> {
     for (k, p) in mp.0.iter().enumerate() {
         if let Err(e) = p.check_validation() {
             let part = if mp.0.len() > 1 {
@@ -444,12 +473,47 @@ fn check_valid(ctx: &mut Ctx, file: &str, f: &RawFeature, mp: &MultiPolygon<f64>
             } else {
                 String::new()
             };
-            ctx.feature(file, f, format!("invalid polygon{part}: {e}"))
-                .hint = Some("fix it in a GIS (e.g. QGIS \"Fix geometries\") and try again".into());
-            return false;
+            return Some(format!("invalid polygon{part}: {e}"));
         }
     }
-    true
+    None
+}
+
+/// A building's geometry converted: footprint (largest part) and location.
+enum BuildingGeom {
+    Ok(Option<Polygon<f64>>, Point<f64>),
+    /// A conversion problem.
+    Problem(String),
+    /// An invalid polygon (reported with the fix-it hint).
+    Invalid(String),
+    WrongType,
+}
+
+fn building_geom(conv: &Converter, g: &GeometryValue) -> BuildingGeom {
+    match g {
+        GeometryValue::Point { coordinates } => match conv.point(coordinates) {
+            Ok(p) => BuildingGeom::Ok(None, p),
+            Err(e) => BuildingGeom::Problem(e),
+        },
+        g => match conv.areal(g) {
+            Some(Ok(mp)) => {
+                if let Some(e) = invalid_part(&mp) {
+                    return BuildingGeom::Invalid(e);
+                }
+                let Some(c) = mp.centroid() else {
+                    return BuildingGeom::Problem("footprint has no area".into());
+                };
+                // The largest part stands for the footprint.
+                let main =
+                    mp.0.iter()
+                        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+                        .cloned();
+                BuildingGeom::Ok(main, c)
+            }
+            Some(Err(e)) => BuildingGeom::Problem(e),
+            None => BuildingGeom::WrongType,
+        },
+    }
 }
 
 fn read_communities(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Community> {
@@ -517,40 +581,30 @@ fn read_buildings(
     const FILE: &str = "buildings.geojson";
     ctx.check_ids(FILE, fs);
     let mut out = Vec::with_capacity(fs.len());
-    for f in fs {
-        let (footprint, location) = match &f.geometry {
-            GeometryValue::Point { coordinates } => match conv.point(coordinates) {
-                Ok(p) => (None, p),
-                Err(e) => {
-                    ctx.feature(FILE, f, e);
-                    continue;
-                }
-            },
-            g => match conv.areal(g) {
-                Some(Ok(mp)) => {
-                    if !check_valid(ctx, FILE, f, &mp) {
-                        continue;
-                    }
-                    let Some(c) = mp.centroid() else {
-                        ctx.feature(FILE, f, "footprint has no area");
-                        continue;
-                    };
-                    // The largest part stands for the footprint.
-                    let main =
-                        mp.0.iter()
-                            .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
-                            .cloned();
-                    (main, c)
-                }
-                Some(Err(e)) => {
-                    ctx.feature(FILE, f, e);
-                    continue;
-                }
-                None => {
-                    ctx.wrong_type(FILE, f, "Polygon, MultiPolygon or Point");
-                    continue;
-                }
-            },
+    // Geometries convert in parallel; problems are reported in input order.
+    let geoms: Vec<BuildingGeom> = {
+        use rayon::prelude::*;
+        fs.par_iter()
+            .with_min_len(256)
+            .map(|f| building_geom(conv, &f.geometry))
+            .collect()
+    };
+    for (f, g) in fs.iter().zip(geoms) {
+        let (footprint, location) = match g {
+            BuildingGeom::Ok(footprint, location) => (footprint, location),
+            BuildingGeom::Problem(e) => {
+                ctx.feature(FILE, f, e);
+                continue;
+            }
+            BuildingGeom::Invalid(e) => {
+                ctx.feature(FILE, f, e).hint =
+                    Some("fix it in a GIS (e.g. QGIS \"Fix geometries\") and try again".into());
+                continue;
+            }
+            BuildingGeom::WrongType => {
+                ctx.wrong_type(FILE, f, "Polygon, MultiPolygon or Point");
+                continue;
+            }
         };
         let use_ = str_prop(&f.properties, &["use"])
             .unwrap_or_else(|| "residential".into())
@@ -612,39 +666,64 @@ fn read_lines(
     let Some(fs) = layers.get(file) else {
         return;
     };
-    for f in fs {
-        let lines = match conv.lineal(&f.geometry) {
-            Some(r) => r,
+    let lines = convert_lines(fs, conv);
+    read_converted_lines(ctx, file, fs, &lines, out, barrier);
+}
+
+/// A line layer's feature converted: `None` when it is neither lines nor an
+/// area; the flag is true for the feature's own lines, false for area rings.
+type LineConv = Option<(bool, Result<Vec<LineString<f64>>, String>)>;
+
+/// Converts a line layer's features, in parallel (results in input order).
+fn convert_lines(fs: &[RawFeature], conv: &Converter) -> Vec<LineConv> {
+    use rayon::prelude::*;
+    fs.par_iter()
+        .with_min_len(256)
+        .map(|f| match conv.lineal(&f.geometry) {
+            Some(r) => Some((true, r)),
             // Areas (lakes, landmark polygons) bound blocks with their rings.
-            None => match conv.areal(&f.geometry) {
-                Some(r) => r.map(|mp| {
-                    mp.0.iter()
-                        .flat_map(|p| {
-                            std::iter::once(p.exterior().clone())
-                                .chain(p.interiors().iter().cloned())
-                        })
-                        .collect()
-                }),
-                None => {
-                    ctx.wrong_type(
-                        file,
-                        f,
-                        "LineString, MultiLineString, Polygon or MultiPolygon",
-                    );
-                    continue;
-                }
-            },
-        };
-        match lines {
-            Ok(ls) => {
+            None => conv.areal(&f.geometry).map(|r| {
+                (
+                    false,
+                    r.map(|mp| {
+                        mp.0.iter()
+                            .flat_map(|p| {
+                                std::iter::once(p.exterior().clone())
+                                    .chain(p.interiors().iter().cloned())
+                            })
+                            .collect()
+                    }),
+                )
+            }),
+        })
+        .collect()
+}
+
+/// [`read_lines`] on features already converted by [`convert_lines`].
+fn read_converted_lines(
+    ctx: &mut Ctx,
+    file: &str,
+    fs: &[RawFeature],
+    lines: &[LineConv],
+    out: &mut Vec<BarrierLine>,
+    barrier: impl Fn(&geojson::JsonObject) -> Barrier,
+) {
+    for (f, c) in fs.iter().zip(lines) {
+        match c {
+            None => ctx.wrong_type(
+                file,
+                f,
+                "LineString, MultiLineString, Polygon or MultiPolygon",
+            ),
+            Some((_, Ok(ls))) => {
                 let bar = barrier(&f.properties);
-                out.extend(
-                    ls.into_iter()
-                        .map(|line| BarrierLine { line, barrier: bar }),
-                );
+                out.extend(ls.iter().map(|line| BarrierLine {
+                    line: line.clone(),
+                    barrier: bar,
+                }));
             }
-            Err(e) => {
-                ctx.feature(file, f, e);
+            Some((_, Err(e))) => {
+                ctx.feature(file, f, e.clone());
             }
         }
     }

@@ -13,6 +13,7 @@ use geo::Area;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// A kind's figures in the summary.
@@ -149,6 +150,196 @@ pub fn summary(loaded: &Loaded, cov: &Coverage, an: &Analysis) -> CoverageSummar
     }
 }
 
+/// A building's properties in coverage.geojson, as a JSON object (sorted
+/// keys, as a `serde_json::Map` writes them).
+fn building_props(cov: &Coverage, i: usize, b: &crate::model::Building) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("id".into(), b.id.clone().into());
+    m.insert("households".into(), b.households.into());
+    match &cov.building_snaps[i] {
+        Some(sn) => {
+            m.insert("snap_m".into(), num(sn.leg));
+            let mut all = true;
+            for k in &cov.kinds {
+                let d = k.metres[i];
+                m.insert(format!("{}_m", k.kind), num(d));
+                m.insert(format!("{}_min", k.kind), minutes(cov, d));
+                all &= k.covers(i);
+            }
+            m.insert("all_covered".into(), all.into());
+        }
+        None => {
+            m.insert("left_out".into(), "too_far_from_road".into());
+        }
+    }
+    m
+}
+
+fn minutes(cov: &Coverage, d: f64) -> Value {
+    if d.is_finite() {
+        json!((d / cov.metres_per_minute * 10.0).round() / 10.0)
+    } else {
+        Value::Null
+    }
+}
+
+/// One property of a building on the network, in key order.
+#[derive(Clone, Copy)]
+enum Prop {
+    Id,
+    Households,
+    Snap,
+    Metres(usize),
+    Minutes(usize),
+    AllCovered,
+}
+
+/// The text of coverage.geojson: the same bytes as
+/// [`feature_collection`] over [`building_props`], written straight into
+/// the string (no map per building) and in parallel chunks.
+fn buildings_text(loaded: &Loaded, cov: &Coverage) -> String {
+    use rayon::prelude::*;
+    let s = &loaded.scenario;
+    let p = &loaded.projector;
+    // The keys of a building on the network, sorted as a map sorts them;
+    // when two coincide (a kind named like another key) every building
+    // goes through the map.
+    let mut keys: Vec<(String, Prop)> = vec![
+        ("id".into(), Prop::Id),
+        ("households".into(), Prop::Households),
+        ("snap_m".into(), Prop::Snap),
+        ("all_covered".into(), Prop::AllCovered),
+    ];
+    for (k, kind) in cov.kinds.iter().enumerate() {
+        keys.push((format!("{}_m", kind.kind), Prop::Metres(k)));
+        keys.push((format!("{}_min", kind.kind), Prop::Minutes(k)));
+    }
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    let direct = keys.windows(2).all(|w| w[0].0 != w[1].0);
+    let keys: Vec<(String, Prop)> = keys
+        .into_iter()
+        .map(|(k, p)| (serde_json::to_string(&k).expect("strings serialize"), p))
+        .collect();
+    let json = |t: &mut String, v: &Value| {
+        t.push_str(&serde_json::to_string(v).expect("JSON values serialize"));
+    };
+    let feature = |t: &mut String, i: usize| {
+        let b = &s.buildings[i];
+        t.push_str("{\"type\":\"Feature\",\"properties\":");
+        match (&cov.building_snaps[i], direct) {
+            (Some(sn), true) => {
+                t.push('{');
+                for (n, (key, prop)) in keys.iter().enumerate() {
+                    if n > 0 {
+                        t.push(',');
+                    }
+                    t.push_str(key);
+                    t.push(':');
+                    match *prop {
+                        Prop::Id => json(t, &Value::String(b.id.clone())),
+                        Prop::Households => {
+                            let _ = write!(t, "{}", b.households);
+                        }
+                        Prop::Snap => json(t, &num(sn.leg)),
+                        Prop::Metres(k) => json(t, &num(cov.kinds[k].metres[i])),
+                        Prop::Minutes(k) => json(t, &minutes(cov, cov.kinds[k].metres[i])),
+                        Prop::AllCovered => {
+                            let all = cov.kinds.iter().all(|k| k.covers(i));
+                            t.push_str(if all { "true" } else { "false" });
+                        }
+                    }
+                }
+                t.push('}');
+            }
+            _ => json(t, &Value::Object(building_props(cov, i, b))),
+        }
+        t.push_str(",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+        let (lon, lat) = p.to_lonlat(b.location.x(), b.location.y());
+        coord(t, lon);
+        t.push(',');
+        coord(t, lat);
+        t.push_str("]}}");
+    };
+    let n = s.buildings.len();
+    const CHUNK: usize = 2048;
+    let mut text = String::with_capacity(n * 300 + 64);
+    text.push_str("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    // A few chunks at a time, so the pieces never hold a second copy of the
+    // whole text.
+    let nchunks = n.div_ceil(CHUNK);
+    for batch in (0..nchunks).step_by(16) {
+        let parts: Vec<String> = (batch..(batch + 16).min(nchunks))
+            .into_par_iter()
+            .map(|c| {
+                let mut t = String::with_capacity(CHUNK * 300);
+                for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                    if i > 0 {
+                        t.push_str(",\n");
+                    }
+                    feature(&mut t, i);
+                }
+                t
+            })
+            .collect();
+        for part in &parts {
+            text.push_str(part);
+        }
+    }
+    text.push_str("\n]}\n");
+    text
+}
+
+/// A lon or lat as the GeoJSON writer prints it: rounded to 7 decimals,
+/// trailing zeros dropped, no negative zero.
+fn coord(t: &mut String, v: f64) {
+    let v = (v * 1e7).round() / 1e7;
+    let mut buf = String::with_capacity(24);
+    let _ = write!(buf, "{v:.7}");
+    let mut u = buf.as_str();
+    if u.contains('.') {
+        u = u.trim_end_matches('0').trim_end_matches('.');
+    }
+    t.push_str(if u == "-0" { "0" } else { u });
+}
+
+/// [`feature_collection`] of `features`, the same bytes, drawn in parallel
+/// chunks (polygons with many vertices: each vertex is projected back to
+/// lon/lat) and stitched.
+fn par_feature_collection(
+    p: &crate::project::Projector,
+    features: Vec<(OutGeometry, Map<String, Value>)>,
+) -> String {
+    use rayon::prelude::*;
+    const HEAD: &str = "{\"type\":\"FeatureCollection\",\"features\":[\n";
+    const TAIL: &str = "\n]}\n";
+    if features.len() < 64 {
+        return feature_collection(p, features);
+    }
+    let mut chunks: Vec<Vec<(OutGeometry, Map<String, Value>)>> = Vec::new();
+    let mut it = features.into_iter().peekable();
+    while it.peek().is_some() {
+        chunks.push(it.by_ref().take(32).collect());
+    }
+    let parts: Vec<String> = chunks
+        .into_par_iter()
+        .map(|c| {
+            let t = feature_collection(p, c);
+            debug_assert!(t.starts_with(HEAD) && t.ends_with(TAIL));
+            t[HEAD.len()..t.len() - TAIL.len()].to_string()
+        })
+        .collect();
+    let mut text = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 64);
+    text.push_str(HEAD);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            text.push_str(",\n");
+        }
+        text.push_str(part);
+    }
+    text.push_str(TAIL);
+    text
+}
+
 /// Writes coverage.geojson, service_areas.geojson (empty when service areas
 /// were skipped), gaps.geojson,
 /// sites.geojson (when sites were asked for) and coverage_summary.json into
@@ -163,37 +354,8 @@ pub fn write_coverage(
     let p = &loaded.projector;
     let mut written = Vec::new();
 
-    let buildings = s.buildings.iter().enumerate().map(|(i, b)| {
-        let mut m = Map::new();
-        m.insert("id".into(), b.id.clone().into());
-        m.insert("households".into(), b.households.into());
-        match &cov.building_snaps[i] {
-            Some(sn) => {
-                m.insert("snap_m".into(), num(sn.leg));
-                let mut all = true;
-                for k in &cov.kinds {
-                    let d = k.metres[i];
-                    m.insert(format!("{}_m", k.kind), num(d));
-                    m.insert(
-                        format!("{}_min", k.kind),
-                        if d.is_finite() {
-                            json!((d / cov.metres_per_minute * 10.0).round() / 10.0)
-                        } else {
-                            Value::Null
-                        },
-                    );
-                    all &= k.covers(i);
-                }
-                m.insert("all_covered".into(), all.into());
-            }
-            None => {
-                m.insert("left_out".into(), "too_far_from_road".into());
-            }
-        }
-        (OutGeometry::Point(b.location), m)
-    });
     let path = out.join("coverage.geojson");
-    write_atomic(&path, feature_collection(p, buildings).as_bytes())?;
+    write_atomic(&path, buildings_text(loaded, cov).as_bytes())?;
     written.push(path);
 
     let areas = an.service_areas.iter().map(|a| {
@@ -207,7 +369,7 @@ pub fn write_coverage(
         (OutGeometry::MultiPolygon(a.area.clone()), m)
     });
     let path = out.join("service_areas.geojson");
-    write_atomic(&path, feature_collection(p, areas).as_bytes())?;
+    write_atomic(&path, par_feature_collection(p, areas.collect()).as_bytes())?;
     written.push(path);
 
     let mut seq: BTreeMap<&str, usize> = BTreeMap::new();
@@ -227,7 +389,7 @@ pub fn write_coverage(
         })
         .collect();
     let path = out.join("gaps.geojson");
-    write_atomic(&path, feature_collection(p, gaps).as_bytes())?;
+    write_atomic(&path, par_feature_collection(p, gaps).as_bytes())?;
     written.push(path);
 
     if let Some(sites) = &an.sites {
