@@ -7,20 +7,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 
 fn block_tree(blocks: &[Block]) -> RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> {
-    RTree::bulk_load(
-        blocks
-            .iter()
-            .enumerate()
-            .filter_map(|(i, b)| {
-                b.polygon.bounding_rect().map(|r| {
-                    GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i,
-                    )
-                })
-            })
-            .collect(),
-    )
+    crate::blocks::index::box_tree(blocks.iter().map(|b| b.polygon.bounding_rect()))
 }
 
 /// Puts each building in the block holding its location (lowest block index
@@ -73,20 +60,8 @@ pub fn assign_compounds(blocks: &mut [Block], compounds: &[Compound]) {
     if compounds.is_empty() {
         return;
     }
-    let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
-        compounds
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| {
-                c.area.bounding_rect().map(|r| {
-                    GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i,
-                    )
-                })
-            })
-            .collect(),
-    );
+    let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> =
+        crate::blocks::index::box_tree(compounds.iter().map(|c| c.area.bounding_rect()));
     for blk in blocks.iter_mut() {
         let Some(p) = blk.polygon.interior_point() else {
             continue;

@@ -7,6 +7,7 @@
 //! adjacency graph labelled with the shared length and strongest barrier.
 
 pub mod assign;
+pub mod index;
 pub mod noding;
 pub mod polygonize;
 pub mod ready;
@@ -15,7 +16,7 @@ use crate::error::Problem;
 use crate::model::{Barrier, BarrierKind, BarrierLine, Scenario};
 use geo::{BoundingRect, Coord, InteriorPoint, Intersects, LineString, Point, Polygon};
 use petgraph::graph::{NodeIndex, UnGraph};
-use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::primitives::Rectangle;
 use rstar::RTree;
 use std::collections::BTreeMap;
 
@@ -180,21 +181,8 @@ pub fn build_blocks_with(
     let faces = polygonize::polygonize(&net);
 
     // Which community each face lies in.
-    let community_tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
-        scenario
-            .communities
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| {
-                c.area.bounding_rect().map(|r| {
-                    GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i,
-                    )
-                })
-            })
-            .collect(),
-    );
+    let community_tree =
+        index::box_tree(scenario.communities.iter().map(|c| c.area.bounding_rect()));
     let mut problems = Vec::new();
     let mut face_community: Vec<Option<usize>> = vec![None; faces.faces.len()];
     // Interior points are costly (geo relates candidates): compute once.
@@ -378,21 +366,7 @@ fn parcel_groups(
     if scenario.parcels.is_empty() {
         return parent;
     }
-    let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
-        scenario
-            .parcels
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                p.area.bounding_rect().map(|r| {
-                    GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i,
-                    )
-                })
-            })
-            .collect(),
-    );
+    let tree = index::box_tree(scenario.parcels.iter().map(|p| p.area.bounding_rect()));
     let parcel: Vec<Option<usize>> = probes
         .iter()
         .map(|p| {

@@ -66,20 +66,8 @@ pub fn blocks_from_units(units: &[ReadyUnit], tolerance: f64) -> BlockSet {
     let mut net = noding::node(&lines, tolerance);
     let faces = polygonize::polygonize(&net);
 
-    let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
-        units
-            .iter()
-            .enumerate()
-            .filter_map(|(i, u)| {
-                u.area.bounding_rect().map(|r| {
-                    GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i,
-                    )
-                })
-            })
-            .collect(),
-    );
+    let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> =
+        crate::blocks::index::box_tree(units.iter().map(|u| u.area.bounding_rect()));
     let face_unit: Vec<Option<usize>> = faces
         .faces
         .iter()

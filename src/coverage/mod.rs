@@ -678,21 +678,7 @@ pub fn shares(
 /// ```
 pub fn locate(areas: &[MultiPolygon<f64>], points: &[Coord<f64>]) -> Vec<Option<usize>> {
     use geo::BoundingRect;
-    use rstar::primitives::{GeomWithData, Rectangle};
-    let tree = rstar::RTree::bulk_load(
-        areas
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                a.bounding_rect().map(|r| {
-                    GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i,
-                    )
-                })
-            })
-            .collect(),
-    );
+    let tree = crate::blocks::index::box_tree(areas.iter().map(|a| a.bounding_rect()));
     use rayon::prelude::*;
     points
         .par_iter()

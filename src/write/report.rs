@@ -50,6 +50,22 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// One cell per kind: the share covered, or a dash where unknown.
+fn coverage_cells(kinds: &[String], shares: Option<&[(String, f64)]>) -> String {
+    kinds
+        .iter()
+        .map(|k| {
+            let v = shares
+                .and_then(|v| v.iter().find(|x| &x.0 == k))
+                .map(|x| x.1);
+            format!(
+                "<td class=\"n\">{}</td>",
+                v.map_or("–".into(), |v| format!("{:.0}%", v * 100.0))
+            )
+        })
+        .collect()
+}
+
 fn staffing_table(title: &str, rows: &[StaffingRow]) -> String {
     let mut h = format!(
         "<h3>{}</h3><table class=\"staffing\"><tr><th>id</th><th>street</th><th>neighborhoods</th><th>households</th><th>workers</th><th>neighborhoods per worker</th><th>status</th><th>missing</th><th>surplus</th></tr>",
@@ -124,15 +140,7 @@ pub fn render(input: &ReportInput) -> String {
             bs * 100.0
         ));
         let cov = input.coverage.iter().find(|(c, _)| c == &r.id);
-        for k in &kinds {
-            let v = cov
-                .and_then(|(_, v)| v.iter().find(|x| &x.0 == k))
-                .map(|x| x.1);
-            tables.push_str(&format!(
-                "<td class=\"n\">{}</td>",
-                v.map_or("–".into(), |v| format!("{:.0}%", v * 100.0))
-            ));
-        }
+        tables.push_str(&coverage_cells(&kinds, cov.map(|(_, v)| v.as_slice())));
         tables.push_str("</tr>");
     }
     tables.push_str("</table>");
@@ -169,15 +177,7 @@ pub fn render(input: &ReportInput) -> String {
             within * 100.0
         ));
         let cov = input.street_coverage.iter().find(|(s, _)| s == &r.street);
-        for k in &kinds {
-            let v = cov
-                .and_then(|(_, v)| v.iter().find(|x| &x.0 == k))
-                .map(|x| x.1);
-            tables.push_str(&format!(
-                "<td class=\"n\">{}</td>",
-                v.map_or("–".into(), |v| format!("{:.0}%", v * 100.0))
-            ));
-        }
+        tables.push_str(&coverage_cells(&kinds, cov.map(|(_, v)| v.as_slice())));
         tables.push_str("</tr>");
     }
     tables.push_str("</table>");
