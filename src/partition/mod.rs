@@ -116,7 +116,7 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
                     .then_some((t.min_buildings, t.max_buildings)),
                 compound_households,
                 seed: seed ^ (ci as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93),
-                effort: 100,
+                effort: 30,
             };
             let r = regionalize(&units, &links, &params);
             (ci, members, r)
