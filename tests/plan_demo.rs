@@ -108,7 +108,7 @@ fn plan_summary_agrees_with_layers() {
         district["neighborhoods"].as_u64().unwrap(),
         features(&nb).len() as u64
     );
-    // Every neighborhood is in exactly one patch; patches hold 1–3 neighborhoods.
+    // Every neighborhood is in exactly one patch.
     let mut seen = std::collections::BTreeMap::new();
     for p in features(&patches) {
         let ns = p["properties"]["neighborhoods"].as_array().unwrap();
