@@ -168,6 +168,23 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Import an OpenStreetMap extract (.osm.pbf) into a ready scenario folder.
+    #[command(
+        after_help = "Examples:\n  linli import-osm city.osm.pbf --out city/\n  linli import-osm city.osm.pbf --out city/ --communities communities.geojson\n  linli import-osm city.osm.pbf --out city/ --admin-level 8 && linli plan city/ --out out\n\nWrites roads, water, rail, landmarks, compounds, buildings, facilities and communities\n(.geojson), scenario.toml and import_summary.json (the counts printed here).\nCommunities: admin boundaries at --admin-level, else --communities, else the whole extent.\nData © OpenStreetMap contributors, ODbL 1.0: keep the attribution on what you derive."
+    )]
+    ImportOsm {
+        /// The extract, e.g. from Geofabrik or BBBike.
+        input: PathBuf,
+        /// Scenario folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Communities layer to use when the extract has no admin boundaries.
+        #[arg(long)]
+        communities: Option<PathBuf>,
+        /// admin_level of the boundaries taken as communities.
+        #[arg(long, default_value_t = 10)]
+        admin_level: u8,
+    },
 }
 
 /// Validated configuration of one run, derived from the arguments.
@@ -296,6 +313,20 @@ pub fn run() -> ExitCode {
             add.zip(kind),
             (!no_neighborhoods, !no_service_areas),
             seed,
+            quiet,
+        ),
+        Command::ImportOsm {
+            input,
+            out,
+            communities,
+            admin_level,
+        } => import_osm(
+            &input,
+            &out,
+            &linli::osm::ImportOptions {
+                admin_level,
+                communities,
+            },
             quiet,
         ),
     };
@@ -525,6 +556,74 @@ fn coverage(
         let steps: Vec<String> = timings.iter().map(|(k, v)| format!("{k}={v:.3}")).collect();
         out!("  timings: {}", steps.join(" "));
         for w in loaded.report.warnings.iter().chain(&cov.warnings) {
+            out!("warning: {w}");
+        }
+        for p in written {
+            out!("wrote {}", p.display());
+        }
+    }
+    Ok(())
+}
+
+fn import_osm(
+    input: &std::path::Path,
+    out: &std::path::Path,
+    opts: &linli::osm::ImportOptions,
+    quiet: bool,
+) -> Result<(), Error> {
+    let t = std::time::Instant::now();
+    let imp = linli::osm::import_file(input, opts)?;
+    let written = imp.write(out)?;
+    if !quiet {
+        let c = &imp.counts;
+        out!(
+            "{} nodes, {} ways, {} relations ({:.1} MB, {:.2} s)",
+            c.nodes,
+            c.ways,
+            c.relations,
+            c.bytes as f64 / 1e6,
+            t.elapsed().as_secs_f64()
+        );
+        out!(
+            "roads: {} ({} walkable; {} ways whole, {} split at the extract's edge)",
+            c.roads,
+            c.roads_walkable,
+            c.road_ways_complete,
+            c.road_ways_split
+        );
+        out!(
+            "buildings: {} ({} residential, {} with households to estimate)",
+            c.buildings,
+            c.buildings_residential,
+            c.buildings_estimated_households
+        );
+        let kinds: Vec<String> = c
+            .facilities
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        out!(
+            "facilities: {}",
+            if kinds.is_empty() {
+                "none".to_string()
+            } else {
+                kinds.join(", ")
+            }
+        );
+        out!(
+            "water: {} lines, {} areas; rail: {}; landmarks: {}; compounds: {}; communities: {} ({})",
+            c.water_lines,
+            c.water_areas,
+            c.rail,
+            c.landmarks,
+            c.compounds,
+            c.communities,
+            c.communities_source
+        );
+        for (why, n) in &c.dropped {
+            out!("dropped: {why} {n}");
+        }
+        for w in &imp.warnings {
             out!("warning: {w}");
         }
         for p in written {

@@ -7,6 +7,7 @@ pub mod dissolve;
 pub mod error;
 pub mod existing;
 pub mod model;
+pub mod osm;
 pub mod partition;
 pub mod pipeline;
 pub mod plan;

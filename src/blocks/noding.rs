@@ -176,17 +176,27 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
     }
 
     // 3. Split crossings until none are left.
+    // After the first round only segments created by splitting can cross
+    // anything: unchanged pairs were checked already.
     let mut unresolved = 0;
+    let mut fresh: Option<Vec<bool>> = None;
     for round in 0..12 {
-        let (splits, count) = find_crossings(&mut coords, &mut grid, &segs, tol);
+        let (splits, count) = find_crossings(&mut coords, &mut grid, &segs, tol, fresh.as_deref());
         if count == 0 {
             unresolved = 0;
             break;
         }
         unresolved = count;
+        let before: std::collections::HashSet<(usize, usize)> =
+            segs.iter().map(|&(a, b, _)| (a, b)).collect();
         segs = dedupe(apply_splits(&segs, &splits, &coords));
+        fresh = Some(
+            segs.iter()
+                .map(|&(a, b, _)| !before.contains(&(a, b)))
+                .collect(),
+        );
         if round == 11 {
-            unresolved = find_crossings(&mut coords, &mut grid, &segs, tol).1;
+            unresolved = find_crossings(&mut coords, &mut grid, &segs, tol, fresh.as_deref()).1;
         }
     }
 
@@ -353,14 +363,37 @@ fn find_crossings(
     grid: &mut VertexGrid,
     segs: &[Seg],
     tol: f64,
+    fresh: Option<&[bool]>,
 ) -> (Vec<Vec<usize>>, usize) {
     let tree = seg_tree(segs, coords, 0.0);
-    let mut pairs: Vec<(usize, usize)> = tree
-        .intersection_candidates_with_other_tree(&tree)
-        .filter(|(x, y)| x.data < y.data)
-        .map(|(x, y)| (x.data, y.data))
-        .collect();
+    let mut pairs: Vec<(usize, usize)> = match fresh {
+        None => tree
+            .intersection_candidates_with_other_tree(&tree)
+            .filter(|(x, y)| x.data < y.data)
+            .map(|(x, y)| (x.data, y.data))
+            .collect(),
+        // Only pairs with a new segment: query the tree with each of them.
+        Some(fresh) => {
+            let mut p = Vec::new();
+            for (i, &(a, b, _)) in segs.iter().enumerate() {
+                if !fresh[i] {
+                    continue;
+                }
+                let (c, d) = (coords[a], coords[b]);
+                let env =
+                    AABB::from_corners([c.x.min(d.x), c.y.min(d.y)], [c.x.max(d.x), c.y.max(d.y)]);
+                for item in tree.locate_in_envelope_intersecting(&env) {
+                    let j = item.data;
+                    if j != i && !(fresh[j] && j < i) {
+                        p.push((i.min(j), i.max(j)));
+                    }
+                }
+            }
+            p
+        }
+    };
     pairs.sort_unstable();
+    pairs.dedup();
     let mut splits: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
     let mut count = 0;
     for (i, j) in pairs {

@@ -1,0 +1,338 @@
+//! OSM tags → linli layers: the mapping tables (as in data/make_demo.py).
+
+use super::pbf::Tags;
+
+/// Highway values that are not roads one can cross or walk along.
+pub const NOT_ROADS: &[&str] = &[
+    "platform",
+    "proposed",
+    "construction",
+    "abandoned",
+    "razed",
+    "raceway",
+    "bus_stop",
+    "elevator",
+    "services",
+    "rest_area",
+];
+
+/// Highway classes nobody walks on.
+pub const NOT_WALKABLE: &[&str] = &["motorway", "motorway_link", "trunk", "trunk_link"];
+
+/// Railway values kept as rail barriers (trams and subways are not barriers).
+pub const RAIL: &[&str] = &[
+    "rail",
+    "light_rail",
+    "narrow_gauge",
+    "monorail",
+    "preserved",
+];
+
+/// Waterway values that are areas or structures, not lines.
+pub const NOT_WATER_LINES: &[&str] = &["riverbank", "dock", "dam", "weir", "lock_gate"];
+
+/// (key, values) that make an area a landmark.
+pub const LANDMARK_TAGS: &[(&str, &[&str])] = &[
+    (
+        "amenity",
+        &[
+            "university",
+            "college",
+            "school",
+            "kindergarten",
+            "hospital",
+        ],
+    ),
+    ("leisure", &["park", "garden", "stadium", "nature_reserve"]),
+    (
+        "landuse",
+        &[
+            "park",
+            "railway",
+            "forest",
+            "cemetery",
+            "recreation_ground",
+            "commercial",
+            "retail",
+        ],
+    ),
+    ("natural", &["wood"]),
+];
+
+/// Smallest landmark area, m².
+pub const LANDMARK_MIN_M2: f64 = 2000.0;
+/// Smallest water area, m².
+pub const WATER_MIN_M2: f64 = 50.0;
+/// Smallest compound, m².
+pub const COMPOUND_MIN_M2: f64 = 100.0;
+
+const RES_BUILDINGS: &[&str] = &[
+    "residential",
+    "apartments",
+    "house",
+    "detached",
+    "terrace",
+    "semidetached_house",
+    "bungalow",
+    "flats",
+    "cabin",
+];
+const HOUSES: &[&str] = &[
+    "house",
+    "detached",
+    "semidetached_house",
+    "bungalow",
+    "cabin",
+    "terrace",
+];
+const SCHOOL_BUILDINGS: &[&str] = &[
+    "school",
+    "university",
+    "college",
+    "kindergarten",
+    "dormitory",
+];
+const COMMERCIAL_BUILDINGS: &[&str] = &[
+    "commercial",
+    "retail",
+    "supermarket",
+    "kiosk",
+    "hotel",
+    "mall",
+    "shop",
+];
+const COMMERCIAL_AMENITIES: &[&str] = &[
+    "restaurant",
+    "cafe",
+    "fast_food",
+    "bank",
+    "bar",
+    "pub",
+    "marketplace",
+    "cinema",
+    "food_court",
+];
+const SCHOOL_AMENITIES: &[&str] = &["school", "university", "college", "kindergarten", "library"];
+
+fn get<'a>(t: &'a Tags, k: &str) -> Option<&'a str> {
+    t.get(k).map(String::as_str)
+}
+
+fn is_in(v: Option<&str>, set: &[&str]) -> bool {
+    v.is_some_and(|v| set.contains(&v))
+}
+
+/// The road class of a way (its highway value), if it is a road line.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::road_class};
+/// let t: Tags = [("highway".to_string(), "residential".to_string())].into();
+/// assert_eq!(road_class(&t), Some("residential"));
+/// ```
+pub fn road_class(t: &Tags) -> Option<&str> {
+    let h = get(t, "highway")?;
+    if NOT_ROADS.contains(&h) || get(t, "area") == Some("yes") {
+        return None;
+    }
+    Some(h)
+}
+
+/// Whether people walk along a road of this class with these tags.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::walkable};
+/// assert!(walkable("footway", &Tags::new()));
+/// assert!(!walkable("motorway", &Tags::new()));
+/// ```
+pub fn walkable(class: &str, t: &Tags) -> bool {
+    !NOT_WALKABLE.contains(&class) && !matches!(get(t, "foot"), Some("no") | Some("private"))
+}
+
+/// The railway class of a way, if it is a rail barrier line.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::rail_class};
+/// let t: Tags = [("railway".to_string(), "rail".to_string())].into();
+/// assert_eq!(rail_class(&t), Some("rail"));
+/// ```
+pub fn rail_class(t: &Tags) -> Option<&str> {
+    let r = get(t, "railway")?;
+    (RAIL.contains(&r) && get(t, "tunnel").is_none_or(|v| v == "no")).then_some(r)
+}
+
+/// The waterway class of a way, if it is a water line.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::water_line_class};
+/// let t: Tags = [("waterway".to_string(), "canal".to_string())].into();
+/// assert_eq!(water_line_class(&t), Some("canal"));
+/// ```
+pub fn water_line_class(t: &Tags) -> Option<&str> {
+    let w = get(t, "waterway")?;
+    (!NOT_WATER_LINES.contains(&w) && get(t, "tunnel").is_none_or(|v| v == "no")).then_some(w)
+}
+
+/// Whether an area is water (lake, pond, riverbank, reservoir, dock).
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::is_water_area};
+/// let t: Tags = [("natural".to_string(), "water".to_string())].into();
+/// assert!(is_water_area(&t));
+/// ```
+pub fn is_water_area(t: &Tags) -> bool {
+    get(t, "natural") == Some("water")
+        || is_in(get(t, "waterway"), &["riverbank", "dock"])
+        || is_in(get(t, "landuse"), &["reservoir", "basin"])
+}
+
+/// The landmark class of an area (the tag value that made it one).
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::landmark_class};
+/// let t: Tags = [("leisure".to_string(), "park".to_string())].into();
+/// assert_eq!(landmark_class(&t), Some("park"));
+/// ```
+pub fn landmark_class(t: &Tags) -> Option<&str> {
+    LANDMARK_TAGS
+        .iter()
+        .find_map(|(k, vs)| get(t, k).filter(|v| vs.contains(v)))
+}
+
+/// Whether an area is a residential compound (landuse=residential).
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::is_compound};
+/// let t: Tags = [("landuse".to_string(), "residential".to_string())].into();
+/// assert!(is_compound(&t));
+/// ```
+pub fn is_compound(t: &Tags) -> bool {
+    get(t, "landuse") == Some("residential")
+}
+
+/// Whether an element is a building footprint.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::is_building};
+/// let t: Tags = [("building".to_string(), "yes".to_string())].into();
+/// assert!(is_building(&t));
+/// ```
+pub fn is_building(t: &Tags) -> bool {
+    get(t, "building").is_some_and(|v| v != "no")
+}
+
+/// A building's linli `use`: residential, school, office, commercial or other.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::building_use};
+/// let t: Tags = [("building".to_string(), "apartments".to_string())].into();
+/// assert_eq!(building_use(&t), "residential");
+/// ```
+pub fn building_use(t: &Tags) -> &'static str {
+    let b = get(t, "building").unwrap_or("yes");
+    let a = get(t, "amenity");
+    if RES_BUILDINGS.contains(&b) {
+        "residential"
+    } else if SCHOOL_BUILDINGS.contains(&b) || is_in(a, SCHOOL_AMENITIES) {
+        "school"
+    } else if b == "office" || t.contains_key("office") {
+        "office"
+    } else if COMMERCIAL_BUILDINGS.contains(&b)
+        || t.contains_key("shop")
+        || is_in(a, COMMERCIAL_AMENITIES)
+    {
+        "commercial"
+    } else {
+        "other"
+    }
+}
+
+/// Whether a plain `building=yes` (no other use tags) may be a home when it
+/// stands in a residential area.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::is_plain_building};
+/// let t: Tags = [("building".to_string(), "yes".to_string())].into();
+/// assert!(is_plain_building(&t));
+/// ```
+pub fn is_plain_building(t: &Tags) -> bool {
+    get(t, "building") == Some("yes")
+        && t.keys().all(|k| {
+            k == "building"
+                || k == "name"
+                || k.starts_with("name:")
+                || k.starts_with("addr:")
+                || k.starts_with("building:")
+                || k == "roof:shape"
+                || k == "roof:levels"
+                || k == "height"
+                || k == "source"
+        })
+}
+
+/// Levels of a residential building without `building:levels`.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::default_levels};
+/// let t: Tags = [("building".to_string(), "house".to_string())].into();
+/// assert_eq!(default_levels(&t), 2.0);
+/// ```
+pub fn default_levels(t: &Tags) -> f64 {
+    if is_in(get(t, "building"), HOUSES) {
+        2.0
+    } else {
+        6.0
+    }
+}
+
+/// A whole number ≥ 1 from a tag such as `building:levels` ("5", "4;6", "3.5").
+///
+/// ```
+/// use linli::osm::tags::parse_count;
+/// assert_eq!(parse_count("4;6"), Some(4));
+/// assert_eq!(parse_count("many"), None);
+/// ```
+pub fn parse_count(v: &str) -> Option<u32> {
+    let x: f64 = v.split(';').next()?.trim().parse().ok()?;
+    (1.0..1e6).contains(&x).then(|| x.round() as u32)
+}
+
+/// The linli facility kind of an amenity/healthcare/social facility.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::facility_kind};
+/// let t: Tags = [("amenity".to_string(), "doctors".to_string())].into();
+/// assert_eq!(facility_kind(&t), Some("clinic"));
+/// ```
+pub fn facility_kind(t: &Tags) -> Option<&'static str> {
+    let a = get(t, "amenity");
+    let hc = get(t, "healthcare");
+    let name = get(t, "name").unwrap_or("");
+    match a {
+        Some("community_centre") => return Some("community_centre"),
+        Some("townhall") if get(t, "townhall:type") == Some("community") => {
+            return Some("neighborhood_office")
+        }
+        _ => {}
+    }
+    if is_in(a, &["clinic", "doctors", "hospital"])
+        || is_in(hc, &["clinic", "doctor", "hospital", "centre"])
+    {
+        return Some("clinic");
+    }
+    if a == Some("nursing_home") || get(t, "social_facility") == Some("nursing_home") {
+        return Some("elderly_care");
+    }
+    match a {
+        Some("social_facility") => {
+            let target = get(t, "social_facility:for").unwrap_or("");
+            (matches!(target, "senior" | "elderly" | "")
+                || name.contains("养老")
+                || name.contains("敬老"))
+            .then_some("elderly_care")
+        }
+        Some("kindergarten") => Some("kindergarten"),
+        Some("school") if name.contains("幼儿园") => Some("kindergarten"),
+        Some("school") => Some("school"),
+        _ => None,
+    }
+}
