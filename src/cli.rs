@@ -30,8 +30,23 @@ struct Args {
     /// Print nothing but errors.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Datum of lon/lat inputs: wgs84 (also CGCS2000) or gcj02 (AMap/Tencent web maps).
+    #[arg(long, global = true, value_enum, default_value_t = Datum::Wgs84)]
+    datum: Datum,
+    /// Datum of lon/lat outputs: gcj02 to overlay on AMap/Tencent maps.
+    #[arg(long, global = true, value_enum, default_value_t = Datum::Wgs84)]
+    output_datum: Datum,
     #[command(subcommand)]
     command: Command,
+}
+
+/// A lon/lat datum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Datum {
+    /// WGS 84 (and CGCS2000, the same to centimetres).
+    Wgs84,
+    /// GCJ-02, the offset datum of Chinese web maps.
+    Gcj02,
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,11 +213,17 @@ struct Run {
 pub fn run() -> ExitCode {
     let args = Args::parse();
     let quiet = args.quiet;
+    // Datums apply to every command that reads a scenario.
+    let base = ReadOptions {
+        crs: None,
+        input_gcj02: args.datum == Datum::Gcj02,
+        output_gcj02: args.output_datum == Datum::Gcj02,
+    };
     let result = match args.command {
         Command::Demo { out } => {
             let run = Run {
                 files: linli::demo::files(),
-                opts: ReadOptions::default(),
+                opts: base.clone(),
                 out,
                 quiet,
             };
@@ -224,7 +245,10 @@ pub fn run() -> ExitCode {
             plan(
                 &Run {
                     files,
-                    opts: ReadOptions { crs },
+                    opts: ReadOptions {
+                        crs,
+                        ..base.clone()
+                    },
                     out,
                     quiet,
                 },
@@ -240,7 +264,10 @@ pub fn run() -> ExitCode {
             staff(
                 &Run {
                     files,
-                    opts: ReadOptions { crs },
+                    opts: ReadOptions {
+                        crs,
+                        ..base.clone()
+                    },
                     out,
                     quiet,
                 },
@@ -251,7 +278,10 @@ pub fn run() -> ExitCode {
             ScenarioFiles::from_dir(&scenario).and_then(|files| {
                 blocks(&Run {
                     files,
-                    opts: ReadOptions { crs },
+                    opts: ReadOptions {
+                        crs,
+                        ..base.clone()
+                    },
                     out,
                     quiet,
                 })
@@ -267,7 +297,10 @@ pub fn run() -> ExitCode {
             partition(
                 &Run {
                     files,
-                    opts: ReadOptions { crs },
+                    opts: ReadOptions {
+                        crs,
+                        ..base.clone()
+                    },
                     out,
                     quiet,
                 },
@@ -309,7 +342,10 @@ pub fn run() -> ExitCode {
         } => coverage(
             &scenario,
             out,
-            crs,
+            ReadOptions {
+                crs,
+                ..base.clone()
+            },
             add.zip(kind),
             (!no_neighborhoods, !no_service_areas),
             seed,
@@ -500,7 +536,7 @@ fn staff(run: &Run, seed: u64) -> Result<(), Error> {
 fn coverage(
     scenario: &std::path::Path,
     out: PathBuf,
-    crs: Option<String>,
+    opts: ReadOptions,
     sites: Option<(usize, String)>,
     (neighborhoods, service_areas): (bool, bool),
     seed: u64,
@@ -522,7 +558,7 @@ fn coverage(
         no_service_areas: !service_areas,
     };
     let (loaded, cov, an, written, timings) =
-        linli::pipeline::run_coverage(&files, &ReadOptions { crs }, &req, &out)?;
+        linli::pipeline::run_coverage(&files, &opts, &req, &out)?;
     if !quiet {
         out!(
             "{} buildings, {} facilities; walking network {} nodes, {} edges ({:.2} s)",

@@ -379,6 +379,7 @@ fn projected_coordinates_name_the_crs_to_pass() {
 fn projected_coordinates_read_with_the_suggested_crs() {
     let opts = ReadOptions {
         crs: Some("EPSG:4527".into()),
+        ..Default::default()
     };
     let loaded = read_scenario(&files("projected_coordinates"), &opts).unwrap();
     let base = read("valid_baseline").unwrap();
@@ -910,6 +911,7 @@ fn no_panic_on_the_corpus() {
         ] {
             let opts = ReadOptions {
                 crs: Some(crs.into()),
+                ..Default::default()
             };
             survives(&format!("{case} --crs {crs}"), &f, &opts, &mut log);
         }

@@ -501,3 +501,27 @@ proptest! {
         prop_assert!((e2 - e).abs() < 1e-6 && (n2 - n).abs() < 1e-6);
     }
 }
+
+/// GCJ-02 input (`--datum gcj02`) lands on the same plane point as the WGS 84
+/// original, and GCJ-02 output (`--output-datum gcj02`) is the forward shift.
+#[test]
+fn gcj02_datum_round_trips_through_the_projector() {
+    use linli::project::{gcj02, Crs, Projector};
+    let wgs = Projector::new(&Crs::LonLat, 116.33, 39.99).unwrap();
+    let from_gcj = wgs.with_gcj02(true, false);
+    let to_gcj = wgs.with_gcj02(false, true);
+    for (lon, lat) in [(116.30, 39.98), (116.35, 40.01), (120.9, 32.0)] {
+        let (gl, gt) = gcj02::wgs84_to_gcj02(lon, lat);
+        // The shift is hundreds of metres in China.
+        let (x0, y0) = wgs.to_plane(lon, lat).unwrap();
+        let (x1, y1) = from_gcj.to_plane(gl, gt).unwrap();
+        assert!(
+            (x0 - x1).abs() < 1e-3 && (y0 - y1).abs() < 1e-3,
+            "{lon} {lat}"
+        );
+        let (ol, ot) = to_gcj.to_lonlat(x0, y0);
+        assert!((ol - gl).abs() < 1e-9 && (ot - gt).abs() < 1e-9);
+        let moved = wgs.to_plane(gl, gt).unwrap();
+        assert!((moved.0 - x0).hypot(moved.1 - y0) > 100.0);
+    }
+}

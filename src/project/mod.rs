@@ -25,6 +25,7 @@
 //! ```
 
 mod epsg;
+pub mod gcj02;
 #[cfg(feature = "proj")]
 mod proj_engine;
 mod tmerc;
@@ -615,6 +616,10 @@ fn out_of_range(def: &TmDef, x: f64, y: f64) -> ProjectionError {
 pub struct Projector {
     input: InputTransform,
     plane: LocalPlane,
+    /// Input lon/lat are GCJ-02 (Chinese web maps), converted to WGS 84.
+    input_gcj02: bool,
+    /// Output lon/lat are converted to GCJ-02 (for AMap/Tencent overlays).
+    output_gcj02: bool,
 }
 
 impl Projector {
@@ -644,7 +649,26 @@ impl Projector {
         Ok(Projector {
             input: InputTransform::new(crs)?,
             plane: LocalPlane::new(origin_lon, origin_lat),
+            input_gcj02: false,
+            output_gcj02: false,
         })
+    }
+
+    /// Reads lon/lat input as GCJ-02 (`input`) and/or writes GCJ-02 output
+    /// (`output`) instead of WGS 84.
+    ///
+    /// ```
+    /// use linli::project::{gcj02, Crs, Projector};
+    /// let p = Projector::new(&Crs::LonLat, 116.39, 39.9)?.with_gcj02(true, false);
+    /// let (g_lon, g_lat) = gcj02::wgs84_to_gcj02(116.39, 39.9);
+    /// let (x, y) = p.to_plane(g_lon, g_lat)?;
+    /// assert!(x.abs() < 1e-3 && y.abs() < 1e-3); // back on the WGS 84 origin
+    /// # Ok::<(), linli::project::ProjectionError>(())
+    /// ```
+    pub fn with_gcj02(mut self, input: bool, output: bool) -> Self {
+        self.input_gcj02 = input;
+        self.output_gcj02 = output;
+        self
     }
 
     /// Input CRS coordinate → local plane metres.
@@ -657,7 +681,10 @@ impl Projector {
     /// # Ok::<(), linli::project::ProjectionError>(())
     /// ```
     pub fn to_plane(&self, x: f64, y: f64) -> Result<(f64, f64), ProjectionError> {
-        let (lon, lat) = self.input.to_lonlat(x, y)?;
+        let (mut lon, mut lat) = self.input.to_lonlat(x, y)?;
+        if self.input_gcj02 {
+            (lon, lat) = gcj02::gcj02_to_wgs84(lon, lat);
+        }
         Ok(self.plane.forward(lon, lat))
     }
 
@@ -671,7 +698,12 @@ impl Projector {
     /// # Ok::<(), linli::project::ProjectionError>(())
     /// ```
     pub fn to_lonlat(&self, x: f64, y: f64) -> (f64, f64) {
-        self.plane.inverse(x, y)
+        let (lon, lat) = self.plane.inverse(x, y);
+        if self.output_gcj02 {
+            gcj02::wgs84_to_gcj02(lon, lat)
+        } else {
+            (lon, lat)
+        }
     }
 
     /// The origin of the local plane, lon/lat in degrees.

@@ -91,6 +91,10 @@ impl ScenarioFiles {
 pub struct ReadOptions {
     /// Input CRS, e.g. `EPSG:4547` (the CLI's `--crs`).
     pub crs: Option<String>,
+    /// Input lon/lat are GCJ-02 (Chinese web maps), not WGS 84 (`--datum gcj02`).
+    pub input_gcj02: bool,
+    /// Write outputs in GCJ-02 for overlays on AMap/Tencent (`--output-datum gcj02`).
+    pub output_gcj02: bool,
 }
 
 /// What reading found, for the report.
@@ -246,7 +250,8 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
         hi = [0.0, 0.0];
     }
     let (olon, olat) = input.to_lonlat((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0)?;
-    let projector = Projector::new(&crs, olon, olat)?;
+    let projector =
+        Projector::new(&crs, olon, olat)?.with_gcj02(opts.input_gcj02, opts.output_gcj02);
     let f = |x: f64, y: f64| -> Result<Coord<f64>, String> {
         projector
             .to_plane(x, y)
