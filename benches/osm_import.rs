@@ -6,7 +6,11 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use linli::osm::{import, ImportOptions};
 use std::hint::black_box;
 
-const FILE: &str = "/work/shared/osm/helsinki-centre.osm.pbf";
+/// The extract, in ../shared/osm beside the checkout.
+const FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/osm/helsinki-centre.osm.pbf"
+);
 
 fn bench(c: &mut Criterion) {
     let Ok(bytes) = std::fs::read(FILE) else {

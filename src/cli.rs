@@ -199,7 +199,25 @@ enum Command {
         /// admin_level of the boundaries taken as communities.
         #[arg(long, default_value_t = 10)]
         admin_level: u8,
+        /// Extra facility mapping KEY=VALUE:KIND (repeatable), checked before the
+        /// built-in table, e.g. --facility amenity=pharmacy:clinic.
+        #[arg(long = "facility", value_parser = parse_facility)]
+        facility: Vec<(String, String, String)>,
     },
+}
+
+/// `KEY=VALUE:KIND` → (key, value, kind).
+fn parse_facility(s: &str) -> Result<(String, String, String), String> {
+    let (tag, kind) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("{s:?}: expected KEY=VALUE:KIND, e.g. amenity=pharmacy:clinic"))?;
+    let (k, v) = tag
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected KEY=VALUE:KIND, e.g. amenity=pharmacy:clinic"))?;
+    if k.is_empty() || v.is_empty() || kind.is_empty() {
+        return Err(format!("{s:?}: KEY, VALUE and KIND must not be empty"));
+    }
+    Ok((k.to_string(), v.to_string(), kind.to_string()))
 }
 
 /// Validated configuration of one run, derived from the arguments.
@@ -356,12 +374,14 @@ pub fn run() -> ExitCode {
             out,
             communities,
             admin_level,
+            facility,
         } => import_osm(
             &input,
             &out,
             &linli::osm::ImportOptions {
                 admin_level,
                 communities,
+                facility_map: facility,
             },
             quiet,
         ),

@@ -8,10 +8,11 @@ use osmpbf::{Element, ElementReader};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-const OSM: &str = "/work/shared/osm";
-
+/// The extracts live in ../shared/osm beside the checkout.
 fn extract(name: &str) -> Option<PathBuf> {
-    let p = Path::new(OSM).join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/osm")
+        .join(name);
     if p.is_file() {
         Some(p)
     } else {
@@ -194,4 +195,28 @@ fn bad_files_are_errors_naming_the_file() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Users extend the facility table: an extra KEY=VALUE → kind mapping adds
+/// facilities of that kind and keeps the built-in ones.
+#[test]
+fn users_extend_the_facility_table() {
+    let Some(path) = extract("beijing-wudaokou.osm.pbf") else {
+        return;
+    };
+    let base = import_file(&path, &ImportOptions::default()).unwrap();
+    let opts = ImportOptions {
+        facility_map: vec![("amenity".into(), "restaurant".into(), "canteen".into())],
+        ..ImportOptions::default()
+    };
+    let more = import_file(&path, &opts).unwrap();
+    let added = more.counts.facilities.get("canteen").copied().unwrap_or(0);
+    assert!(
+        added > 0,
+        "the extract has restaurants: {:?}",
+        more.counts.facilities
+    );
+    for (kind, n) in &base.counts.facilities {
+        assert_eq!(more.counts.facilities.get(kind), Some(n), "{kind}");
+    }
 }

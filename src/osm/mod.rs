@@ -27,6 +27,9 @@ pub struct ImportOptions {
     pub admin_level: u8,
     /// A communities layer to use when the extract has no admin boundaries.
     pub communities: Option<PathBuf>,
+    /// Users' additions to the facility table: `(key, value, kind)`, e.g.
+    /// `("amenity", "pharmacy", "clinic")`; checked before the built-in table.
+    pub facility_map: Vec<(String, String, String)>,
 }
 
 impl Default for ImportOptions {
@@ -34,6 +37,7 @@ impl Default for ImportOptions {
         ImportOptions {
             admin_level: 10,
             communities: None,
+            facility_map: Vec::new(),
         }
     }
 }
@@ -204,12 +208,12 @@ fn named(t: &Tags) -> Map<String, Value> {
 }
 
 /// Whether a closed element with these tags is wanted as an area.
-fn wants_area(t: &Tags, admin_level: &str) -> bool {
+fn wants_area(t: &Tags, admin_level: &str, map: &[(String, String, String)]) -> bool {
     tags::is_building(t)
         || tags::is_water_area(t)
         || tags::landmark_class(t).is_some()
         || tags::is_compound(t)
-        || tags::facility_kind(t).is_some()
+        || tags::facility_kind_with(t, map).is_some()
         || is_admin(t, admin_level)
 }
 
@@ -219,7 +223,7 @@ fn is_admin(t: &Tags, level: &str) -> bool {
 }
 
 /// The area layers an element with tags `t` goes to, for drop counts.
-fn area_layers(t: &Tags, admin_level: &str) -> Vec<&'static str> {
+fn area_layers(t: &Tags, admin_level: &str, map: &[(String, String, String)]) -> Vec<&'static str> {
     let mut v = Vec::new();
     if tags::is_building(t) {
         v.push("buildings");
@@ -233,7 +237,7 @@ fn area_layers(t: &Tags, admin_level: &str) -> Vec<&'static str> {
     if tags::is_compound(t) {
         v.push("compounds");
     }
-    if tags::facility_kind(t).is_some() {
+    if tags::facility_kind_with(t, map).is_some() {
         v.push("facilities");
     }
     if is_admin(t, admin_level) {
@@ -354,7 +358,7 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
     let level = opts.admin_level.to_string();
     let mut areas: Vec<(Key, &Tags, MultiPolygon<f64>)> = Vec::new();
     for w in &data.ways {
-        if w.tags.is_empty() || !wants_area(&w.tags, &level) {
+        if w.tags.is_empty() || !wants_area(&w.tags, &level, &opts.facility_map) {
             continue;
         }
         if w.tags.contains_key("highway") && w.tags.get("area").map(String::as_str) != Some("yes") {
@@ -363,7 +367,7 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         match way_polygon(&w.refs, &nodes) {
             Ok(p) => areas.push(((1, w.id, 0), &w.tags, MultiPolygon(vec![p]))),
             Err(e) => {
-                for layer in area_layers(&w.tags, &level) {
+                for layer in area_layers(&w.tags, &level, &opts.facility_map) {
                     // Open boundary ways are members of boundary relations.
                     if !(layer == "communities" && e == assemble::AreaDrop::NotClosed) {
                         drop(layer, e.key());
@@ -377,14 +381,14 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         let t = r.tags.get("type").map(String::as_str);
         let admin = is_admin(&r.tags, &level);
         if !(t == Some("multipolygon") || (t == Some("boundary") && admin))
-            || !wants_area(&r.tags, &level)
+            || !wants_area(&r.tags, &level, &opts.facility_map)
         {
             continue;
         }
         match relation_polygons(r, &ways_by_id, &nodes) {
             Ok(mp) => areas.push(((2, r.id, 0), &r.tags, mp)),
             Err(e) => {
-                for layer in area_layers(&r.tags, &level) {
+                for layer in area_layers(&r.tags, &level, &opts.facility_map) {
                     drop(layer, e.key());
                 }
             }
@@ -435,10 +439,10 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             p.insert("kind".into(), "urban".into());
             communities.push(*key, areal(mp.clone()), p);
         }
-        if let Some(kind) = tags::facility_kind(t) {
+        if let Some(kind) = tags::facility_kind_with(t, &opts.facility_map) {
             if let Some(pt) = mp.centroid() {
                 let mut p = named(t);
-                p.insert("kind".into(), kind.into());
+                p.insert("kind".into(), kind.clone().into());
                 facilities.push(*key, OutGeometry::Point(pt), p);
                 *c.facilities.entry(kind.to_string()).or_insert(0) += 1;
             }
@@ -446,7 +450,7 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
     }
     // Facilities mapped as nodes.
     for (id, t) in &data.tagged_nodes {
-        let Some(kind) = tags::facility_kind(t) else {
+        let Some(kind) = tags::facility_kind_with(t, &opts.facility_map) else {
             continue;
         };
         let Some(&pt) = nodes.get(id) else {
@@ -454,7 +458,7 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             continue;
         };
         let mut p = named(t);
-        p.insert("kind".into(), kind.into());
+        p.insert("kind".into(), kind.clone().into());
         facilities.push((0, *id, 0), OutGeometry::Point(Point(pt)), p);
         *c.facilities.entry(kind.to_string()).or_insert(0) += 1;
     }

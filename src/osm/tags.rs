@@ -296,6 +296,23 @@ pub fn parse_count(v: &str) -> Option<u32> {
     (1.0..1e6).contains(&x).then(|| x.round() as u32)
 }
 
+/// [`facility_kind`] with the user's additions (`(key, value, kind)`)
+/// checked first.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::facility_kind_with};
+/// let t: Tags = [("amenity".to_string(), "pharmacy".to_string())].into();
+/// let map = vec![("amenity".to_string(), "pharmacy".to_string(), "clinic".to_string())];
+/// assert_eq!(facility_kind_with(&t, &map).as_deref(), Some("clinic"));
+/// assert_eq!(facility_kind_with(&t, &[]), None);
+/// ```
+pub fn facility_kind_with(t: &Tags, map: &[(String, String, String)]) -> Option<String> {
+    map.iter()
+        .find(|(k, v, _)| get(t, k) == Some(v.as_str()))
+        .map(|(_, _, kind)| kind.clone())
+        .or_else(|| facility_kind(t).map(str::to_string))
+}
+
 /// The linli facility kind of an amenity/healthcare/social facility.
 ///
 /// ```
