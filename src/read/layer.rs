@@ -244,6 +244,30 @@ impl Converter<'_> {
     }
 }
 
+/// The centre of the bounding box of every finite position of `features`
+/// (input CRS), or `None` when there is none: where the local plane goes.
+///
+/// ```
+/// use linli::read::layer::{centre, parse_layer};
+/// let fc = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[120,30]}},
+///   {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[122,32]}}]}"#;
+/// assert_eq!(centre(&parse_layer("x", fc).unwrap()), Some((121.0, 31.0)));
+/// ```
+pub fn centre(features: &[RawFeature]) -> Option<(f64, f64)> {
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for f in features {
+        for_each_position(&f.geometry, &mut |p| {
+            let s = p.as_slice();
+            if s.len() >= 2 && s[0].is_finite() && s[1].is_finite() {
+                lo = [lo[0].min(s[0]), lo[1].min(s[1])];
+                hi = [hi[0].max(s[0]), hi[1].max(s[1])];
+            }
+        });
+    }
+    (lo[0] <= hi[0]).then(|| ((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0))
+}
+
 /// Calls `f` on every position of a geometry.
 pub fn for_each_position(g: &GeometryValue, f: &mut dyn FnMut(&Position)) {
     match g {

@@ -235,21 +235,8 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     } else {
         "buildings.geojson"
     };
-    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-    for f in &layers[origin_layer] {
-        layer::for_each_position(&f.geometry, &mut |p| {
-            let s = p.as_slice();
-            if s.len() >= 2 && s[0].is_finite() && s[1].is_finite() {
-                lo = [lo[0].min(s[0]), lo[1].min(s[1])];
-                hi = [hi[0].max(s[0]), hi[1].max(s[1])];
-            }
-        });
-    }
-    if lo[0] > hi[0] {
-        lo = [0.0, 0.0];
-        hi = [0.0, 0.0];
-    }
-    let (olon, olat) = input.to_lonlat((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0)?;
+    let (cx, cy) = layer::centre(&layers[origin_layer]).unwrap_or((0.0, 0.0));
+    let (olon, olat) = input.to_lonlat(cx, cy)?;
     let projector =
         Projector::new(&crs, olon, olat)?.with_gcj02(opts.input_gcj02, opts.output_gcj02);
     let f = |x: f64, y: f64| -> Result<Coord<f64>, String> {

@@ -69,23 +69,13 @@ pub fn read_units(
         None => Crs::LonLat,
     };
     let input = InputTransform::new(&crs)?;
-    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-    for f in &features {
-        super::layer::for_each_position(&f.geometry, &mut |p| {
-            let s = p.as_slice();
-            if s.len() >= 2 && s[0].is_finite() && s[1].is_finite() {
-                lo = [lo[0].min(s[0]), lo[1].min(s[1])];
-                hi = [hi[0].max(s[0]), hi[1].max(s[1])];
-            }
-        });
-    }
-    if lo[0] > hi[0] {
+    let Some((cx, cy)) = super::layer::centre(&features) else {
         return Err(Error::Input(vec![Problem::file(
             file,
             "has no coordinates",
         )]));
-    }
-    let (olon, olat) = input.to_lonlat((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0)?;
+    };
+    let (olon, olat) = input.to_lonlat(cx, cy)?;
     let projector = Projector::new(&crs, olon, olat)?;
     let f = |x: f64, y: f64| -> Result<Coord<f64>, String> {
         projector
