@@ -133,6 +133,26 @@ pub fn type_name(g: &GeometryValue) -> &'static str {
     }
 }
 
+/// The input-CRS → plane transform of `projector`, as a [`Converter`] wants it.
+///
+/// ```
+/// use linli::project::{Crs, Projector};
+/// let p = Projector::new(&Crs::LonLat, 120.9, 32.0).unwrap();
+/// let f = linli::read::layer::plane_fn(&p);
+/// let c = f(120.9, 32.0).unwrap();
+/// assert!(c.x.abs() < 1e-9 && c.y.abs() < 1e-9);
+/// ```
+pub fn plane_fn(
+    projector: &crate::project::Projector,
+) -> impl Fn(f64, f64) -> Result<Coord<f64>, String> + '_ {
+    move |x, y| {
+        projector
+            .to_plane(x, y)
+            .map(|(x, y)| Coord { x, y })
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// Converts positions with `f` (input CRS → metres); the error is a message.
 ///
 /// The transform is `Sync` so that layers convert their features in

@@ -239,12 +239,7 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     let (olon, olat) = input.to_lonlat(cx, cy)?;
     let projector =
         Projector::new(&crs, olon, olat)?.with_gcj02(opts.input_gcj02, opts.output_gcj02);
-    let f = |x: f64, y: f64| -> Result<Coord<f64>, String> {
-        projector
-            .to_plane(x, y)
-            .map(|(x, y)| Coord { x, y })
-            .map_err(|e| e.to_string())
-    };
+    let f = layer::plane_fn(&projector);
     let conv = Converter { f: &f };
 
     let mut scenario = Scenario::default();

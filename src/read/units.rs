@@ -4,7 +4,6 @@ use super::layer::{parse_layer, Converter};
 use crate::blocks::ready::ReadyUnit;
 use crate::error::{Error, Problem};
 use crate::project::{Crs, InputTransform, Projector};
-use geo::Coord;
 use serde_json::Value;
 
 /// Property names of a units layer.
@@ -77,12 +76,7 @@ pub fn read_units(
     };
     let (olon, olat) = input.to_lonlat(cx, cy)?;
     let projector = Projector::new(&crs, olon, olat)?;
-    let f = |x: f64, y: f64| -> Result<Coord<f64>, String> {
-        projector
-            .to_plane(x, y)
-            .map(|(x, y)| Coord { x, y })
-            .map_err(|e| e.to_string())
-    };
+    let f = super::layer::plane_fn(&projector);
     let conv = Converter { f: &f };
     let mut problems = Vec::new();
     let mut units = Vec::with_capacity(features.len());
