@@ -311,6 +311,14 @@ fn snap_vertices_to_segments(
             };
             if move_vertex {
                 if moved[v] {
+                    // Already placed on another line: a line it now lies
+                    // on is still split there, or the two would overlap
+                    // without sharing the vertex.
+                    let (p, q) = (coords[segs[si].0], coords[segs[si].1]);
+                    let (_, on) = project(coords[v], p, q);
+                    if dist(on, coords[v]) <= tol && dist(on, p) > tol && dist(on, q) > tol {
+                        splits[si].push(v);
+                    }
                     continue;
                 }
                 coords[v] = proj;
