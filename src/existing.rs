@@ -131,9 +131,9 @@ pub fn existing_grid(loaded: &Loaded) -> Result<Planned, Error> {
             let mut flags = Vec::new();
             let h = households as f64;
             let tf = f64::from(target);
-            if h > tf * (1.0 + t.tolerance) {
+            if h > tf * (1.0 + t.tolerance) + crate::audit::BAND_EPS {
                 flags.push("above_band".to_string());
-            } else if h < tf * (1.0 - t.tolerance) {
+            } else if h < tf * (1.0 - t.tolerance) - crate::audit::BAND_EPS {
                 flags.push("below_band".to_string());
             }
             if com.kind != CommunityKind::Rural

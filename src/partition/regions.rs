@@ -62,11 +62,13 @@ pub struct Params {
 }
 
 impl Params {
+    // Households are whole: the band's ends belong to it whatever the
+    // rounding of target × (1 ± tolerance).
     fn lo(&self) -> f64 {
-        self.target * (1.0 - self.tolerance)
+        self.target * (1.0 - self.tolerance) - crate::audit::BAND_EPS
     }
     fn hi(&self) -> f64 {
-        self.target * (1.0 + self.tolerance)
+        self.target * (1.0 + self.tolerance) + crate::audit::BAND_EPS
     }
 }
 
