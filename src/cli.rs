@@ -85,6 +85,40 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Audit the existing grid (the scenario's neighborhoods.geojson): band, gaps, overlaps, borders, cut buildings.
+    #[command(
+        after_help = "Examples:\n  linli audit district/ --out audit\n  linli audit district/ --out audit --crs EPSG:4549\n\nWrites audit.geojson (each neighborhood with its figures and flags), audit_gaps.geojson,\naudit_overlaps.geojson and audit_summary.json. Gaps and overlaps without households under\n[audit] sliver_m2 (5 m²) or thinner than sliver_width_m (0.5 m) are reported as slivers."
+    )]
+    Audit {
+        /// Scenario folder with a neighborhoods.geojson layer.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+    },
+    /// Redraw the existing grid with minimal change: keep compliant neighborhoods, re-partition the rest.
+    #[command(
+        after_help = "Examples:\n  linli redraw district/ --out redrawn\n  linli redraw district/ --out redrawn --compare-scratch\n\nWrites neighborhoods.geojson (the redrawn grid), partition_summary.json and\nredraw_summary.json: kept/adjusted/redrawn/new/removed neighborhoods, households moved,\nand the audit before and after side by side."
+    )]
+    Redraw {
+        /// Scenario folder with a neighborhoods.geojson layer.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Seed of the partition search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also partition from scratch and report the households that would move.
+        #[arg(long)]
+        compare_scratch: bool,
+    },
     /// Run the embedded demo scenario (Beijing Wudaokou, from OpenStreetMap) into ./out.
     #[command(after_help = "Example:\n  linli demo --out out")]
     Demo {
@@ -290,6 +324,40 @@ pub fn run() -> ExitCode {
                     quiet,
                 },
                 seed,
+            )
+        }),
+        Command::Audit { scenario, out, crs } => {
+            ScenarioFiles::from_dir(&scenario).and_then(|files| {
+                audit(&Run {
+                    files,
+                    opts: ReadOptions {
+                        crs,
+                        ..base.clone()
+                    },
+                    out,
+                    quiet,
+                })
+            })
+        }
+        Command::Redraw {
+            scenario,
+            out,
+            crs,
+            seed,
+            compare_scratch,
+        } => ScenarioFiles::from_dir(&scenario).and_then(|files| {
+            redraw(
+                &Run {
+                    files,
+                    opts: ReadOptions {
+                        crs,
+                        ..base.clone()
+                    },
+                    out,
+                    quiet,
+                },
+                seed,
+                compare_scratch,
             )
         }),
         Command::Blocks { scenario, out, crs } => {
@@ -547,6 +615,77 @@ fn staff(run: &Run, seed: u64) -> Result<(), Error> {
             );
         }
         for p in &r.written {
+            out!("wrote {}", p.display());
+        }
+    }
+    Ok(())
+}
+
+fn audit(run: &Run) -> Result<(), Error> {
+    let (_, a, written) = linli::pipeline::run_audit(&run.files, &run.opts, &run.out)?;
+    if !run.quiet {
+        for c in a.communities.iter().chain([&a.overall]) {
+            out!(
+                "{}: {} neighborhoods, {} compliant, {:.0}% within band, {} gaps ({} households), {} overlaps, {} multi-part, {} crossing a community border, {} buildings cut, {} slivers",
+                c.id,
+                c.neighborhoods,
+                c.compliant,
+                c.share_within_band * 100.0,
+                c.gaps,
+                c.households_in_gaps,
+                c.overlaps,
+                c.multi_part,
+                c.crossing_border,
+                c.cut_buildings,
+                c.slivers
+            );
+        }
+        for p in &written {
+            out!("wrote {}", p.display());
+        }
+    }
+    Ok(())
+}
+
+fn redraw(run: &Run, seed: u64, compare_scratch: bool) -> Result<(), Error> {
+    let (_, _, s, written) =
+        linli::pipeline::run_redraw(&run.files, &run.opts, seed, compare_scratch, &run.out)?;
+    if !run.quiet {
+        out!(
+            "{} neighborhoods → {}: {} kept, {} adjusted, {} redrawn, {} new, {} removed",
+            s.neighborhoods_before,
+            s.neighborhoods_after,
+            s.kept,
+            s.adjusted,
+            s.redrawn,
+            s.new,
+            s.removed.len()
+        );
+        out!(
+            "households moved: {} of {} ({} placed from gaps)",
+            s.households_matched.moved,
+            s.households_matched.households,
+            s.households_matched.placed
+        );
+        if let Some(f) = &s.from_scratch {
+            out!(
+                "a from-scratch partition would move {} ({:.1}% of that moved here)",
+                f.moved,
+                s.moved_ratio_to_scratch.unwrap_or(0.0) * 100.0
+            );
+        }
+        out!(
+            "compliant: {} of {} before, {} of {} after; gaps {} → {}, overlaps {} → {}",
+            s.before.compliant,
+            s.before.neighborhoods,
+            s.after.compliant,
+            s.after.neighborhoods,
+            s.before.gaps,
+            s.after.gaps,
+            s.before.overlaps,
+            s.after.overlaps
+        );
+        for p in &written {
             out!("wrote {}", p.display());
         }
     }

@@ -33,6 +33,8 @@ pub struct Config {
     pub walking: Walking,
     /// Social-worker standard.
     pub staffing: Staffing,
+    /// How an existing grid is audited and redrawn.
+    pub audit: AuditSettings,
 }
 
 impl Default for Config {
@@ -45,6 +47,7 @@ impl Default for Config {
             barriers: Barriers::default(),
             walking: Walking::default(),
             staffing: Staffing::default(),
+            audit: AuditSettings::default(),
         }
     }
 }
@@ -284,6 +287,38 @@ impl Default for Staffing {
     }
 }
 
+/// Audit of an existing grid: what counts as a digitizing sliver and how
+/// near a barrier a hand-drawn border must run to count as following it.
+///
+/// ```
+/// let cfg = linli::config::Config::from_toml_str("[audit]\nsliver_m2 = 10\n", "scenario.toml").unwrap();
+/// assert_eq!(cfg.audit.sliver_m2, 10.0);
+/// assert_eq!(cfg.audit.border_distance_m, 10.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditSettings {
+    /// Gaps and overlaps without households smaller than this (m²) are
+    /// digitizing slivers: reported apart and snapped away on redraw.
+    pub sliver_m2: f64,
+    /// Gaps and overlaps without households thinner than this on average
+    /// (2 × area / perimeter, metres) are slivers too, whatever their area.
+    pub sliver_width_m: f64,
+    /// A grid border within this distance (metres) of a road, river, rail
+    /// or landmark edge counts as running along it.
+    pub border_distance_m: f64,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        AuditSettings {
+            sliver_m2: 5.0,
+            sliver_width_m: 0.5,
+            border_distance_m: 10.0,
+        }
+    }
+}
+
 impl Config {
     /// Parses and validates a `scenario.toml`; `file` names it in errors.
     pub fn from_toml_str(text: &str, file: &str) -> Result<Config, Vec<Problem>> {
@@ -355,6 +390,16 @@ impl Config {
                     file,
                     format!("walking threshold for {kind} must be > 0"),
                 ));
+            }
+        }
+        let a = &self.audit;
+        for (name, v) in [
+            ("audit.sliver_m2", a.sliver_m2),
+            ("audit.sliver_width_m", a.sliver_width_m),
+            ("audit.border_distance_m", a.border_distance_m),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                p.push(Problem::file(file, format!("{name} is {v}, must be ≥ 0")));
             }
         }
         let st = &self.staffing;

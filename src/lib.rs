@@ -1,4 +1,5 @@
 //! linli (邻里): plans neighborhoods for community governance.
+pub mod audit;
 pub mod blocks;
 pub mod config;
 pub mod coverage;
@@ -13,5 +14,6 @@ pub mod pipeline;
 pub mod plan;
 pub mod project;
 pub mod read;
+pub mod redraw;
 pub mod staffing;
 pub mod write;

@@ -222,3 +222,95 @@ pub fn run_coverage(
     timings.push(("write_s".to_string(), t.elapsed().as_secs_f64()));
     Ok((loaded, cov, an, written, timings))
 }
+
+/// The scenario's existing grid, or an error saying it is missing.
+fn existing_grid_of(
+    loaded: &Loaded,
+    files: &ScenarioFiles,
+) -> Result<Vec<crate::model::Parcel>, Error> {
+    if loaded.scenario.existing_neighborhoods.is_empty() {
+        return Err(Error::Input(vec![crate::error::Problem::file(
+            format!("{}/neighborhoods.geojson", files.label),
+            "missing or empty: there is no existing grid to audit",
+        )
+        .with_hint(
+            "put the grid as neighborhoods.geojson (polygons with an id) in the scenario folder",
+        )]));
+    }
+    Ok(loaded.scenario.existing_neighborhoods.clone())
+}
+
+/// Audits the scenario's existing grid (`neighborhoods.geojson`) and writes
+/// audit.geojson, audit_gaps.geojson, audit_overlaps.geojson and
+/// audit_summary.json into `out`.
+pub fn run_audit(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    out: &Path,
+) -> Result<(Loaded, crate::audit::Audit, Vec<PathBuf>), Error> {
+    let loaded = load(files, opts)?;
+    let grid = existing_grid_of(&loaded, files)?;
+    let audit =
+        crate::audit::audit(&loaded.scenario, &grid, &loaded.config).map_err(Error::Input)?;
+    let written = crate::write::audit::write_audit(out, &loaded, &grid, &audit)?;
+    Ok((loaded, audit, written))
+}
+
+/// Redraws the scenario's existing grid with minimal change and writes the
+/// redrawn neighborhoods.geojson, partition_summary.json and
+/// redraw_summary.json (before/after audits side by side; with
+/// `compare_scratch`, the households a from-scratch partition would move).
+pub fn run_redraw(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    seed: u64,
+    compare_scratch: bool,
+    out: &Path,
+) -> Result<
+    (
+        Loaded,
+        crate::redraw::Redrawn,
+        crate::write::audit::RedrawSummary,
+        Vec<PathBuf>,
+    ),
+    Error,
+> {
+    let loaded = load(files, opts)?;
+    let grid = existing_grid_of(&loaded, files)?;
+    let (s, c) = (&loaded.scenario, &loaded.config);
+    let before = crate::audit::audit(s, &grid, c).map_err(Error::Input)?;
+    let redrawn = crate::redraw::redraw(s, &grid, c, seed).map_err(Error::Input)?;
+    let after_grid: Vec<crate::model::Parcel> = redrawn
+        .planned
+        .partition
+        .neighborhoods
+        .iter()
+        .zip(&redrawn.planned.shapes)
+        .map(|(n, d)| crate::model::Parcel {
+            id: n.id.clone(),
+            area: d.area.clone(),
+            households: None,
+        })
+        .collect();
+    let after = crate::audit::audit(s, &after_grid, c).map_err(Error::Input)?;
+    let moved = |planned: &Planned| {
+        let mut new = vec![None; s.buildings.len()];
+        for (bi, blk) in planned.blocks.blocks.iter().enumerate() {
+            for &i in &blk.buildings {
+                new[i] = Some(planned.partition.block_neighborhood[bi]);
+            }
+        }
+        crate::redraw::households_moved(&s.buildings, &redrawn.old_of_building, &new)
+    };
+    let matched = moved(&redrawn.planned);
+    let scratch = if compare_scratch {
+        Some(moved(&neighborhoods(&loaded, seed)?))
+    } else {
+        None
+    };
+    let summary = crate::write::audit::redraw_summary(
+        &loaded, &grid, &redrawn, &before, &after, matched, scratch,
+    );
+    let written = crate::write::audit::write_redraw(out, &loaded, &summary, &redrawn)?;
+    Ok((loaded, redrawn, summary, written))
+}

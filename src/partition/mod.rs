@@ -60,65 +60,7 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
             let members: Vec<usize> = (0..set.blocks.len())
                 .filter(|&b| set.blocks[b].community == ci)
                 .collect();
-            let mut local = vec![usize::MAX; set.blocks.len()];
-            for (i, &b) in members.iter().enumerate() {
-                local[b] = i;
-            }
-            let units: Vec<Unit> = members
-                .iter()
-                .map(|&b| {
-                    let blk = &set.blocks[b];
-                    let c = blk
-                        .polygon
-                        .centroid()
-                        .map(|p| (p.x(), p.y()))
-                        .unwrap_or((0.0, 0.0));
-                    Unit {
-                        households: blk.households,
-                        // The 3–10 rule counts homes, not sheds and shops.
-                        buildings: blk
-                            .buildings
-                            .iter()
-                            .filter(|&&i| scenario.buildings[i].households > 0)
-                            .count() as u32,
-                        centroid: c,
-                        compound: blk.compounds.first().copied(),
-                    }
-                })
-                .collect();
-            let mut links = Vec::new();
-            for &b in &members {
-                for e in set.adjacency.edges(BlockSet::node(b)) {
-                    let o = e.target().index();
-                    let o = if o == b { e.source().index() } else { o };
-                    if local[o] != usize::MAX && b < o {
-                        links.push(Link {
-                            a: local[b],
-                            b: local[o],
-                            shared_m: e.weight().shared_m,
-                            level: e.weight().barrier.level,
-                        });
-                    }
-                }
-            }
-            let kind = scenario.communities[ci].kind;
-            let target = t.for_kind(kind);
-            let mut compound_households = vec![0u64; scenario.compounds.len()];
-            for &b in &members {
-                if let Some(&c) = set.blocks[b].compounds.first() {
-                    compound_households[c] += set.blocks[b].households;
-                }
-            }
-            let params = Params {
-                target: f64::from(target),
-                tolerance: t.tolerance,
-                buildings: (kind != CommunityKind::Rural)
-                    .then_some((t.min_buildings, t.max_buildings)),
-                compound_households,
-                seed: seed ^ (ci as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93),
-                effort: 30,
-            };
-            let r = regionalize(&units, &links, &params);
+            let r = regionalize_blocks(set, scenario, config, ci, &members, seed);
             (ci, members, r)
         })
         .collect();
@@ -185,13 +127,13 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
             let mut flags = Vec::new();
             let tf = f64::from(target);
             let h = households as f64;
-            if h > tf * (1.0 + t.tolerance) {
+            if h > tf * (1.0 + t.tolerance) + crate::audit::BAND_EPS {
                 flags.push(if homes == 1 {
                     "single_building_above_band".to_string()
                 } else {
                     "above_band".to_string()
                 });
-            } else if h < tf * (1.0 - t.tolerance) {
+            } else if h < tf * (1.0 - t.tolerance) - crate::audit::BAND_EPS {
                 flags.push("below_band".to_string());
             }
             if regions.parts > 1 && Some(regions.part[r]) != main_part {
@@ -222,4 +164,105 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
         block_neighborhood,
         neighborhoods,
     }
+}
+
+/// Groups some blocks of community `ci` (`members`, indices into
+/// `set.blocks`) into regions with the partition's own rules: the units and
+/// links are the blocks and their shared borders, the band is the
+/// community kind's. Region `r` of `members[i]` is `result.region[i]`.
+pub fn regionalize_blocks(
+    set: &BlockSet,
+    scenario: &Scenario,
+    config: &Config,
+    ci: usize,
+    members: &[usize],
+    seed: u64,
+) -> regions::Regions {
+    let mut compound_households = vec![0u64; scenario.compounds.len()];
+    for &b in members {
+        if let Some(&c) = set.blocks[b].compounds.first() {
+            compound_households[c] += set.blocks[b].households;
+        }
+    }
+    regionalize_blocks_grouped(
+        set,
+        scenario,
+        config,
+        ci,
+        members,
+        seed,
+        |b| set.blocks[b].compounds.first().copied(),
+        compound_households,
+    )
+}
+
+/// [`regionalize_blocks`] keeping other groups of blocks together where the
+/// band allows (as it does compounds): `group(block)` names a block's group,
+/// `group_households[g]` is group `g`'s total. The redraw uses the old
+/// neighborhoods as groups, so re-cut areas keep their old borders where
+/// they can.
+#[allow(clippy::too_many_arguments)]
+pub fn regionalize_blocks_grouped(
+    set: &BlockSet,
+    scenario: &Scenario,
+    config: &Config,
+    ci: usize,
+    members: &[usize],
+    seed: u64,
+    group: impl Fn(usize) -> Option<usize>,
+    group_households: Vec<u64>,
+) -> regions::Regions {
+    let t = &config.targets;
+    let mut local = std::collections::HashMap::with_capacity(members.len());
+    for (i, &b) in members.iter().enumerate() {
+        local.insert(b, i);
+    }
+    let units: Vec<Unit> = members
+        .iter()
+        .map(|&b| {
+            let blk = &set.blocks[b];
+            let c = blk
+                .polygon
+                .centroid()
+                .map(|p| (p.x(), p.y()))
+                .unwrap_or((0.0, 0.0));
+            Unit {
+                households: blk.households,
+                // The 3–10 rule counts homes, not sheds and shops.
+                buildings: blk
+                    .buildings
+                    .iter()
+                    .filter(|&&i| scenario.buildings[i].households > 0)
+                    .count() as u32,
+                centroid: c,
+                compound: group(b),
+            }
+        })
+        .collect();
+    let mut links = Vec::new();
+    for &b in members {
+        for e in set.adjacency.edges(BlockSet::node(b)) {
+            let o = e.target().index();
+            let o = if o == b { e.source().index() } else { o };
+            if let (Some(&lo), true) = (local.get(&o), b < o) {
+                links.push(Link {
+                    a: local[&b],
+                    b: lo,
+                    shared_m: e.weight().shared_m,
+                    level: e.weight().barrier.level,
+                });
+            }
+        }
+    }
+    let kind = scenario.communities[ci].kind;
+    let target = t.for_kind(kind);
+    let params = Params {
+        target: f64::from(target),
+        tolerance: t.tolerance,
+        buildings: (kind != CommunityKind::Rural).then_some((t.min_buildings, t.max_buildings)),
+        compound_households: group_households,
+        seed: seed ^ (ci as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93),
+        effort: 30,
+    };
+    regionalize(&units, &links, &params)
 }

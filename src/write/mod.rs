@@ -4,6 +4,7 @@
 //! into place, so a reader never sees half a file and a failed run leaves the
 //! previous output intact.
 
+pub mod audit;
 pub mod blocks;
 pub mod geojson;
 pub mod neighborhoods;

@@ -1,0 +1,512 @@
+//! Audit of an existing neighborhood grid: what is wrong with the grid a
+//! district already has, neighborhood by neighborhood and per community.
+//!
+//! The grid is laid on the barrier network ([`grid::grid_blocks`]), so every
+//! figure comes from the same blocks and buildings as the partition: gaps and
+//! overlaps as exact pieces with their households, the part of each polygon
+//! in each community, buildings cut by a border ([`cut`]), and what the
+//! borders run along ([`border`]).
+
+pub mod border;
+pub mod cut;
+pub mod grid;
+
+use crate::config::Config;
+use crate::error::Problem;
+use crate::model::{CommunityKind, Parcel, Scenario};
+use crate::staffing::{assess, Status};
+use border::{BarrierIndex, BorderLengths};
+use cut::CutBuilding;
+use geo::{Area, Euclidean, Length};
+use grid::{GridBlocks, Piece};
+use serde::Serialize;
+
+/// Flags that make a neighborhood non-compliant (the building-count and
+/// cut-building flags are advice: the seeds' 3–10 rule is soft).
+pub const HARD_FLAGS: [&str; 7] = [
+    "above_band",
+    "below_band",
+    "multi_part",
+    "overlap",
+    "crosses_community_border",
+    "outside_community",
+    "empty",
+];
+
+/// Households are whole numbers; the band's ends (200 and 400 for 300 ±
+/// 1/3) are inside it whatever the floating-point rounding of 300 × 2/3.
+pub const BAND_EPS: f64 = 1e-6;
+
+/// The figures of one grid neighborhood as drawn.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridFigures {
+    /// Its id in the grid layer.
+    pub id: String,
+    /// The community holding most of its area (`None`: outside them all).
+    #[serde(skip)]
+    pub community: Option<usize>,
+    /// Area in each community it reaches (community index, m²).
+    #[serde(skip)]
+    pub community_areas: Vec<(usize, f64)>,
+    /// Area outside every community, m².
+    pub outside_m2: f64,
+    /// Area as drawn, m².
+    pub area_m2: f64,
+    /// Households of the buildings inside it.
+    pub households: u64,
+    /// Households the layer itself gives, when it does.
+    pub declared_households: Option<u64>,
+    /// Buildings inside it.
+    pub buildings: usize,
+    /// Buildings with households.
+    pub residential_buildings: usize,
+    /// Households estimated from footprints.
+    pub estimated_households: u64,
+    /// The target of its community's kind.
+    pub target: u32,
+    /// households / target − 1.
+    pub deviation: f64,
+    /// Polygon parts larger than a sliver.
+    pub parts: usize,
+    /// 4πA / P² of the polygon as drawn.
+    pub polsby_popper: f64,
+    /// What its border runs along.
+    pub border: BorderLengths,
+    /// Share of its border (community border excluded) along a barrier.
+    pub barrier_share: f64,
+    /// Other neighborhoods it overlaps (grid index, m²), slivers excluded.
+    #[serde(skip)]
+    pub overlaps: Vec<(usize, f64)>,
+    /// Buildings its border cuts.
+    pub cut_buildings: usize,
+    /// What is wrong (see [`HARD_FLAGS`]) or worth a look.
+    pub flags: Vec<String>,
+    /// No hard flag.
+    pub compliant: bool,
+}
+
+/// Audit figures of a community (or of everything, `id` = "all").
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CommunityAudit {
+    /// Community id, or "all".
+    pub id: String,
+    /// Street.
+    pub street: String,
+    /// Grid neighborhoods whose main community this is.
+    pub neighborhoods: usize,
+    /// Of those, compliant.
+    pub compliant: usize,
+    /// Of those, within the household band (single buildings above it
+    /// included: they cannot be split).
+    pub within_band: usize,
+    /// Share within the band.
+    pub share_within_band: f64,
+    /// Neighborhoods in more than one part.
+    pub multi_part: usize,
+    /// Neighborhoods reaching into another community or outside them all.
+    pub crossing_border: usize,
+    /// Households of the community's buildings.
+    pub households: u64,
+    /// Households in gaps (held by no neighborhood).
+    pub households_in_gaps: u64,
+    /// Households in overlaps (counted by two or more neighborhoods).
+    pub households_in_overlaps: u64,
+    /// Real gaps.
+    pub gaps: usize,
+    /// Their area, m².
+    pub gap_m2: f64,
+    /// Real overlaps.
+    pub overlaps: usize,
+    /// Their area, m².
+    pub overlap_m2: f64,
+    /// Gaps and overlaps that are digitizing slivers.
+    pub slivers: usize,
+    /// Buildings cut by a neighborhood border.
+    pub cut_buildings: usize,
+    /// Length-weighted share of borders along a barrier.
+    pub barrier_share: f64,
+    /// Mean Polsby-Popper.
+    pub mean_polsby_popper: f64,
+    /// Social workers (`None`: no data).
+    pub workers: Option<u32>,
+    /// Neighborhoods per worker.
+    pub neighborhoods_per_worker: Option<f64>,
+    /// Against the 2–3 standard.
+    pub staffing: Option<Status>,
+}
+
+/// An audit of a grid.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    /// The grid on the barrier network.
+    pub grid: GridBlocks,
+    /// One entry per grid polygon, in input order.
+    pub neighborhoods: Vec<GridFigures>,
+    /// Gaps inside communities.
+    pub gaps: Vec<Piece>,
+    /// Overlaps between neighborhoods.
+    pub overlaps: Vec<Piece>,
+    /// Buildings whose footprint a border cuts.
+    pub cut: Vec<CutBuilding>,
+    /// Per community, in input order.
+    pub communities: Vec<CommunityAudit>,
+    /// Over every community.
+    pub overall: CommunityAudit,
+}
+
+fn round(v: f64, d: i32) -> f64 {
+    let m = 10f64.powi(d);
+    (v * m).round() / m
+}
+
+/// Audits `grid` against the scenario's communities, buildings and barriers.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use linli::model::*;
+/// let sq = |x0: f64, x1: f64| MultiPolygon(vec![polygon![(x: x0, y: 0.0), (x: x1, y: 0.0), (x: x1, y: 100.0), (x: x0, y: 100.0)]]);
+/// let home = |x: f64| Building { id: format!("h{x}"), footprint: None, location: geo::point!(x: x, y: 50.0),
+///     households: 60, estimated: false, use_: "residential".into() };
+/// let s = Scenario {
+///     communities: vec![Community { id: "C".into(), name: "C".into(), street: "S".into(),
+///         kind: CommunityKind::Urban, social_workers: Some(1), area: sq(0.0, 100.0) }],
+///     buildings: (0..10).map(|i| home(5.0 + 10.0 * i as f64)).collect(),
+///     ..Default::default()
+/// };
+/// // A grid of one neighborhood that leaves the east 10 m uncovered.
+/// let grid = vec![Parcel { id: "N1".into(), area: sq(0.0, 90.0), households: None }];
+/// let a = linli::audit::audit(&s, &grid, &linli::config::Config::default()).unwrap();
+/// assert_eq!(a.neighborhoods[0].households, 540);
+/// assert_eq!(a.neighborhoods[0].flags, vec!["above_band"]);
+/// assert_eq!(a.gaps.len(), 1);
+/// assert_eq!(a.gaps[0].households, 60);
+/// ```
+pub fn audit(scenario: &Scenario, grid: &[Parcel], config: &Config) -> Result<Audit, Vec<Problem>> {
+    let b = &config.barriers;
+    let g = grid::grid_blocks(scenario, grid, &[], b.snap_tolerance_m, b.community)?;
+    Ok(audit_on(scenario, grid, config, g))
+}
+
+/// [`audit`] on a grid already laid on the network.
+pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBlocks) -> Audit {
+    let set = &g.set;
+    let st = &config.audit;
+    let t = &config.targets;
+    let (gaps, overlaps) = grid::gaps_and_overlaps(set, &g.holders, st);
+    let main = main_communities(&g, grid.len());
+    let cut = cut::cut_buildings(scenario, grid, &g, st.sliver_m2.max(0.5));
+    let index = BarrierIndex::new(
+        &scenario.barriers,
+        &scenario.communities,
+        st.border_distance_m,
+    );
+
+    // Per grid polygon: households, buildings and areas from its blocks.
+    let n = grid.len();
+    let mut hh = vec![0u64; n];
+    let mut est = vec![0u64; n];
+    let mut bld = vec![0usize; n];
+    let mut homes = vec![0usize; n];
+    let mut areas: Vec<std::collections::BTreeMap<usize, f64>> = vec![Default::default(); n];
+    for (bi, blk) in set.blocks.iter().enumerate() {
+        for &h in &g.holders[bi] {
+            hh[h] += blk.households;
+            est[h] += blk.estimated_households;
+            bld[h] += blk.buildings.len();
+            homes[h] += blk
+                .buildings
+                .iter()
+                .filter(|&&i| scenario.buildings[i].households > 0)
+                .count();
+            *areas[h].entry(blk.community).or_insert(0.0) += blk.area;
+        }
+    }
+    let mut overlap_with: Vec<std::collections::BTreeMap<usize, f64>> = vec![Default::default(); n];
+    for p in overlaps.iter().filter(|p| !p.sliver) {
+        for &a in &p.holders {
+            for &o in p.holders.iter().filter(|&&o| o != a) {
+                *overlap_with[a].entry(o).or_insert(0.0) += p.area_m2;
+            }
+        }
+    }
+    let mut cut_count = vec![0usize; n];
+    for c in &cut {
+        for &(h, _) in &c.shares {
+            cut_count[h] += 1;
+        }
+    }
+
+    let neighborhoods: Vec<GridFigures> = grid
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let area_m2 = p.area.unsigned_area();
+            let inside: f64 = areas[i].values().sum();
+            let outside_m2 = (area_m2 - inside).max(0.0);
+            let community = main[i];
+            let kind = community.map(|c| scenario.communities[c].kind);
+            let target = t.for_kind(kind.unwrap_or(CommunityKind::Urban));
+            let tf = f64::from(target);
+            let h = hh[i] as f64;
+            let mut flags = Vec::new();
+            if hh[i] == 0 && bld[i] == 0 && community.is_some() {
+                flags.push("empty".to_string());
+            } else if h > tf * (1.0 + t.tolerance) + BAND_EPS {
+                flags.push(if homes[i] == 1 {
+                    "single_building_above_band".to_string()
+                } else {
+                    "above_band".to_string()
+                });
+            } else if h < tf * (1.0 - t.tolerance) - BAND_EPS {
+                flags.push("below_band".to_string());
+            }
+            if kind.is_some_and(|k| k != CommunityKind::Rural) {
+                if (homes[i] as u32) < t.min_buildings {
+                    flags.push("few_buildings".to_string());
+                } else if (homes[i] as u32) > t.max_buildings {
+                    flags.push("many_buildings".to_string());
+                }
+            }
+            let parts = p
+                .area
+                .0
+                .iter()
+                .filter(|q| q.unsigned_area() >= st.sliver_m2)
+                .count();
+            if parts > 1 {
+                flags.push("multi_part".to_string());
+            }
+            let overlaps: Vec<(usize, f64)> =
+                overlap_with[i].iter().map(|(&o, &a)| (o, a)).collect();
+            if !overlaps.is_empty() {
+                flags.push("overlap".to_string());
+            }
+            if community.is_none() {
+                flags.push("outside_community".to_string());
+            } else {
+                if areas[i]
+                    .iter()
+                    .any(|(&c, &a)| Some(c) != community && a >= st.sliver_m2)
+                {
+                    flags.push("crosses_community_border".to_string());
+                }
+                if outside_m2 >= st.sliver_m2 && outside_m2 >= 1e-6 * area_m2 {
+                    flags.push("outside_community".to_string());
+                }
+            }
+            if cut_count[i] > 0 {
+                flags.push("cuts_buildings".to_string());
+            }
+            let mut border = BorderLengths::default();
+            let mut perimeter = 0.0;
+            for q in &p.area.0 {
+                for r in std::iter::once(q.exterior()).chain(q.interiors()) {
+                    border.add(&index.along(r));
+                    perimeter += Euclidean.length(r);
+                }
+            }
+            let pp = if perimeter > 0.0 {
+                4.0 * std::f64::consts::PI * area_m2 / (perimeter * perimeter)
+            } else {
+                0.0
+            };
+            let compliant = !flags.iter().any(|f| HARD_FLAGS.contains(&f.as_str()));
+            GridFigures {
+                id: p.id.clone(),
+                community,
+                community_areas: areas[i].iter().map(|(&c, &a)| (c, a)).collect(),
+                outside_m2: round(outside_m2, 2),
+                area_m2: round(area_m2, 2),
+                households: hh[i],
+                declared_households: p.households,
+                buildings: bld[i],
+                residential_buildings: homes[i],
+                estimated_households: est[i],
+                target,
+                deviation: round(h / tf - 1.0, 4),
+                parts,
+                polsby_popper: round(pp, 4),
+                barrier_share: round(border.barrier_share(), 4),
+                border,
+                overlaps,
+                cut_buildings: cut_count[i],
+                flags,
+                compliant,
+            }
+        })
+        .collect();
+
+    let communities: Vec<CommunityAudit> = (0..scenario.communities.len())
+        .map(|c| {
+            summarize(
+                scenario,
+                config,
+                &g,
+                &neighborhoods,
+                &gaps,
+                &overlaps,
+                &cut,
+                Some(c),
+            )
+        })
+        .collect();
+    let overall = summarize(
+        scenario,
+        config,
+        &g,
+        &neighborhoods,
+        &gaps,
+        &overlaps,
+        &cut,
+        None,
+    );
+    Audit {
+        grid: g,
+        neighborhoods,
+        gaps,
+        overlaps,
+        cut,
+        communities,
+        overall,
+    }
+}
+
+/// The community holding most of each grid polygon's area (`None` when it
+/// lies outside every community).
+pub fn main_communities(g: &GridBlocks, count: usize) -> Vec<Option<usize>> {
+    let mut areas: Vec<std::collections::BTreeMap<usize, f64>> = vec![Default::default(); count];
+    for (bi, blk) in g.set.blocks.iter().enumerate() {
+        for &h in &g.holders[bi] {
+            *areas[h].entry(blk.community).or_insert(0.0) += blk.area;
+        }
+    }
+    areas
+        .iter()
+        .map(|a| {
+            a.iter()
+                .max_by(|x, y| x.1.total_cmp(y.1).then(y.0.cmp(x.0)))
+                .map(|(&c, _)| c)
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summarize(
+    scenario: &Scenario,
+    config: &Config,
+    g: &GridBlocks,
+    figs: &[GridFigures],
+    gaps: &[Piece],
+    overlaps: &[Piece],
+    cut: &[CutBuilding],
+    community: Option<usize>,
+) -> CommunityAudit {
+    let of = |c: usize| community.is_none_or(|x| x == c);
+    let mine: Vec<&GridFigures> = figs
+        .iter()
+        .filter(|f| match community {
+            Some(c) => f.community == Some(c),
+            None => true,
+        })
+        .collect();
+    let n = mine.len();
+    let within = mine
+        .iter()
+        .filter(|f| {
+            !f.flags
+                .iter()
+                .any(|x| x == "above_band" || x == "below_band" || x == "empty")
+        })
+        .count();
+    let mut border = BorderLengths::default();
+    for f in &mine {
+        border.add(&f.border);
+    }
+    let households: u64 = g
+        .set
+        .blocks
+        .iter()
+        .filter(|b| of(b.community))
+        .map(|b| b.households)
+        .sum();
+    let real = |ps: &[Piece]| -> (usize, f64, u64) {
+        let r: Vec<&Piece> = ps.iter().filter(|p| !p.sliver && of(p.community)).collect();
+        (
+            r.len(),
+            round(r.iter().map(|p| p.area_m2).sum(), 2),
+            r.iter().map(|p| p.households).sum(),
+        )
+    };
+    let (gap_n, gap_m2, gap_h) = real(gaps);
+    let (ov_n, ov_m2, ov_h) = real(overlaps);
+    let slivers = gaps
+        .iter()
+        .chain(overlaps)
+        .filter(|p| p.sliver && of(p.community))
+        .count();
+    let cut_n = cut.iter().filter(|c| c.community.is_some_and(of)).count();
+    let (id, street, workers) = match community {
+        Some(c) => {
+            let com = &scenario.communities[c];
+            (com.id.clone(), com.street.clone(), com.social_workers)
+        }
+        None => {
+            let known: Vec<u32> = scenario
+                .communities
+                .iter()
+                .filter_map(|c| c.social_workers)
+                .collect();
+            let w = (known.len() == scenario.communities.len() && !known.is_empty())
+                .then(|| known.iter().sum());
+            ("all".to_string(), String::new(), w)
+        }
+    };
+    let staffing = match community {
+        Some(_) => Some(assess(n, workers, &config.staffing).0),
+        None => workers.map(|w| assess(n, Some(w), &config.staffing).0),
+    };
+    CommunityAudit {
+        id,
+        street,
+        neighborhoods: n,
+        compliant: mine.iter().filter(|f| f.compliant).count(),
+        within_band: within,
+        share_within_band: if n > 0 {
+            round(within as f64 / n as f64, 4)
+        } else {
+            0.0
+        },
+        multi_part: mine.iter().filter(|f| f.parts > 1).count(),
+        crossing_border: mine
+            .iter()
+            .filter(|f| {
+                f.flags
+                    .iter()
+                    .any(|x| x == "crosses_community_border" || x == "outside_community")
+            })
+            .count(),
+        households,
+        households_in_gaps: gap_h,
+        households_in_overlaps: ov_h,
+        gaps: gap_n,
+        gap_m2,
+        overlaps: ov_n,
+        overlap_m2: ov_m2,
+        slivers,
+        cut_buildings: cut_n,
+        barrier_share: round(border.barrier_share(), 4),
+        mean_polsby_popper: if n > 0 {
+            round(
+                mine.iter().map(|f| f.polsby_popper).sum::<f64>() / n as f64,
+                4,
+            )
+        } else {
+            0.0
+        },
+        workers,
+        neighborhoods_per_worker: workers
+            .filter(|&w| w > 0)
+            .map(|w| round(n as f64 / f64::from(w), 2)),
+        staffing,
+    }
+}

@@ -1,0 +1,640 @@
+//! Redraw an existing grid with minimal change: keep every compliant
+//! neighborhood, re-partition only what is wrong together with as few
+//! neighbours as needed, fill gaps and resolve overlaps along the network.
+//!
+//! The grid is laid on the barrier network ([`crate::audit::grid`]); slivers
+//! are snapped to a neighbour. A neighborhood is kept when its core (the
+//! blocks it alone holds in its main community, largest connected piece) is
+//! within the band. Everything else is free: a free piece too small for a
+//! neighborhood joins an adjacent one that stays in the band; a larger piece
+//! is partitioned on its own ([`crate::partition::regionalize_blocks`]), and
+//! when that cannot reach the band, the adjacent kept neighborhood sharing
+//! the most border (weak barriers first) is freed and joins it, and so on.
+//! New regions inherit the id of the old neighborhood they share the most
+//! households with (one-to-one); households moved count against that match.
+
+pub mod perturb;
+
+use crate::audit::grid::{components, gaps_and_overlaps, grid_blocks, owners, GridBlocks};
+use crate::audit::main_communities;
+use crate::config::Config;
+use crate::dissolve::dissolve;
+use crate::error::Problem;
+use crate::model::{CommunityKind, Parcel, Scenario};
+use crate::partition::{cells::cell_lines, regionalize_blocks_grouped, Neighborhood, Partition};
+use crate::pipeline::Planned;
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What happened to a neighborhood of the redrawn grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// The same blocks (slivers aside), same id: compliant, or as near as
+    /// the blocks allow (a whole community below the band).
+    Kept,
+    /// Compliant core kept, same id; a gap or overlap joined it, or a piece
+    /// outside its community or cut off from it left it.
+    Adjusted,
+    /// Re-partitioned; the id of the old neighborhood it shares the most
+    /// households with.
+    Redrawn,
+    /// Re-partitioned; no old neighborhood left to inherit from.
+    New,
+}
+
+/// Households moved between neighborhoods.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    /// Households in the communities.
+    pub households: u64,
+    /// Households now in a neighborhood other than the one(s) holding them.
+    pub moved: u64,
+    /// Households that were in no neighborhood (gaps) and now are.
+    pub placed: u64,
+}
+
+/// The redrawn grid.
+#[derive(Debug)]
+pub struct Redrawn {
+    /// Blocks (grid borders and cells included), partition and shapes.
+    pub planned: Planned,
+    /// For each neighborhood of `planned`, what happened to it.
+    pub change: Vec<Change>,
+    /// For each neighborhood of `planned`, the old grid polygon whose id it
+    /// carries.
+    pub origin: Vec<Option<usize>>,
+    /// Old grid polygons not in the redrawn grid.
+    pub removed: Vec<usize>,
+    /// Households moved, by the ids written.
+    pub moved: Moved,
+    /// The old grid polygons holding each building (by location).
+    pub old_of_building: Vec<Vec<usize>>,
+}
+
+struct Region {
+    community: usize,
+    blocks: Vec<usize>,
+    households: u64,
+    /// Old grid polygon it keeps (kept regions).
+    keeps: Option<usize>,
+    alive: bool,
+}
+
+const FREE: usize = usize::MAX;
+
+/// (regions outside the band, households moved): lower is better.
+type Score = (usize, u64);
+
+/// Searches per re-cut piece; the best (in band, fewest households moved)
+/// is kept.
+const TRIES: u64 = 6;
+
+/// Households a set of new groups moves away from the old neighborhoods
+/// holding its blocks, each group matched one-to-one with the old one it
+/// shares the most households with.
+fn moved_within(
+    set: &crate::blocks::BlockSet,
+    holders: &[Vec<usize>],
+    groups: &[Vec<usize>],
+) -> u64 {
+    let mut shared: BTreeMap<(usize, usize), u64> = BTreeMap::new();
+    for (k, gr) in groups.iter().enumerate() {
+        for &b in gr {
+            for &o in &holders[b] {
+                *shared.entry((k, o)).or_insert(0) += set.blocks[b].households;
+            }
+        }
+    }
+    let mut pairs: Vec<((usize, usize), u64)> = shared.into_iter().collect();
+    pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut matched: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut used = std::collections::BTreeSet::new();
+    for ((k, o), _) in pairs {
+        if !matched.contains_key(&k) && !used.contains(&o) {
+            matched.insert(k, o);
+            used.insert(o);
+        }
+    }
+    let mut moved = 0;
+    for (k, gr) in groups.iter().enumerate() {
+        for &b in gr {
+            let h = &holders[b];
+            if !h.is_empty() && !matched.get(&k).is_some_and(|o| h.contains(o)) {
+                moved += set.blocks[b].households;
+            }
+        }
+    }
+    moved
+}
+
+/// Redraws `grid` with minimal change (see the module documentation).
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use linli::model::*;
+/// let rect = |x0: f64, x1: f64| MultiPolygon(vec![polygon![(x: x0, y: 0.0), (x: x1, y: 0.0), (x: x1, y: 100.0), (x: x0, y: 100.0)]]);
+/// let road = |x| BarrierLine { line: vec![(x, -5.0), (x, 105.0)].into(), barrier: Barrier { level: 2, kind: BarrierKind::Road } };
+/// let home = |x: f64| Building { id: format!("h{x}"), footprint: None, location: geo::point!(x: x, y: 50.0),
+///     households: 110, estimated: false, use_: "residential".into() };
+/// // Six blocks of 110 households between roads; a grid of 330 and 220 + a gap.
+/// let s = Scenario {
+///     communities: vec![Community { id: "C".into(), name: "C".into(), street: "S".into(),
+///         kind: CommunityKind::Urban, social_workers: None, area: rect(0.0, 600.0) }],
+///     barriers: (1..6).map(|i| road(100.0 * i as f64)).collect(),
+///     buildings: (0..6).map(|i| home(50.0 + 100.0 * i as f64)).collect(),
+///     ..Default::default()
+/// };
+/// let grid = vec![Parcel { id: "A".into(), area: rect(0.0, 300.0), households: None },
+///                 Parcel { id: "B".into(), area: rect(300.0, 500.0), households: None }];
+/// let mut cfg = linli::config::Config::default();
+/// cfg.targets.min_buildings = 1;
+/// let r = linli::redraw::redraw(&s, &grid, &cfg, 1).unwrap();
+/// use linli::redraw::Change;
+/// assert_eq!(r.change, vec![Change::Kept, Change::Adjusted]); // the gap joins B
+/// assert_eq!(r.planned.partition.neighborhoods[1].households, 330);
+/// assert_eq!(r.moved.moved, 0);
+/// assert_eq!(r.moved.placed, 110);
+/// ```
+pub fn redraw(
+    scenario: &Scenario,
+    grid: &[Parcel],
+    config: &Config,
+    seed: u64,
+) -> Result<Redrawn, Vec<Problem>> {
+    let bc = &config.barriers;
+    let t = &config.targets;
+    let band = |c: usize| {
+        let tf = f64::from(t.for_kind(scenario.communities[c].kind));
+        (
+            tf * (1.0 - t.tolerance) - crate::audit::BAND_EPS,
+            tf * (1.0 + t.tolerance) + crate::audit::BAND_EPS,
+        )
+    };
+    // Blocks too large for any neighborhood are split into cells first.
+    let g0 = grid_blocks(scenario, grid, &[], bc.snap_tolerance_m, bc.community)?;
+    let cells = cell_lines(&g0.set.blocks, &scenario.buildings, |b| band(b.community).1);
+    let g: GridBlocks = if cells.is_empty() {
+        g0
+    } else {
+        grid_blocks(scenario, grid, &cells, bc.snap_tolerance_m, bc.community)?
+    };
+    let set = &g.set;
+    let nb = set.blocks.len();
+    let main = main_communities(&g, grid.len());
+    // A polygon holds blocks only in its main community; the rest is free.
+    let holders: Vec<Vec<usize>> = g
+        .holders
+        .iter()
+        .enumerate()
+        .map(|(bi, h)| {
+            h.iter()
+                .copied()
+                .filter(|&x| main[x] == Some(set.blocks[bi].community))
+                .collect()
+        })
+        .collect();
+    let (gaps, overlaps) = gaps_and_overlaps(set, &holders, &config.audit);
+    let owner = owners(set, &holders, &gaps, &overlaps);
+    let mut sliver = vec![false; nb];
+    for p in gaps.iter().chain(&overlaps).filter(|p| p.sliver) {
+        for &b in &p.blocks {
+            sliver[b] = true;
+        }
+    }
+    let homes = |blocks: &[usize]| -> usize {
+        blocks
+            .iter()
+            .flat_map(|&b| &set.blocks[b].buildings)
+            .filter(|&&i| scenario.buildings[i].households > 0)
+            .count()
+    };
+    let hh = |blocks: &[usize]| -> u64 { blocks.iter().map(|&b| set.blocks[b].households).sum() };
+    let in_band = |c: usize, blocks: &[usize]| {
+        let (lo, hi) = band(c);
+        let h = hh(blocks) as f64;
+        (lo <= h && h <= hi) || (h > hi && blocks.len() == 1) || (h > hi && homes(blocks) == 1)
+    };
+
+    let mut old_households = vec![0u64; grid.len()];
+    for (b, o) in owner.iter().enumerate() {
+        if let Some(o) = o {
+            old_households[*o] += set.blocks[b].households;
+        }
+    }
+    // Kept cores.
+    let mut assign = vec![FREE; nb];
+    let mut regions: Vec<Region> = Vec::new();
+    let owner_key: Vec<Option<usize>> = owner.clone();
+    let mut pieces_of: BTreeMap<usize, Vec<Vec<usize>>> = BTreeMap::new();
+    for piece in components(set, &owner_key) {
+        if let Some(o) = owner[piece[0]] {
+            pieces_of.entry(o).or_default().push(piece);
+        }
+    }
+    for (o, pieces) in pieces_of {
+        let Some(c) = main[o] else { continue };
+        let core = pieces
+            .into_iter()
+            .max_by(|a, b| {
+                let area = |p: &Vec<usize>| p.iter().map(|&x| set.blocks[x].area).sum::<f64>();
+                hh(a)
+                    .cmp(&hh(b))
+                    .then(area(a).total_cmp(&area(b)))
+                    .then(b[0].cmp(&a[0]))
+            })
+            .unwrap_or_default();
+        if core.is_empty() || !in_band(c, &core) || set.blocks[core[0]].community != c {
+            continue;
+        }
+        for &b in &core {
+            assign[b] = regions.len();
+        }
+        regions.push(Region {
+            community: c,
+            households: hh(&core),
+            blocks: core,
+            keeps: Some(o),
+            alive: true,
+        });
+    }
+
+    // Free pieces: fill, partition, or free a neighbour and try again.
+    let neighbours = |piece: &[usize], assign: &[usize]| -> BTreeMap<usize, f64> {
+        let mut out = BTreeMap::new();
+        for &b in piece {
+            for e in set.adjacency.edges(crate::blocks::BlockSet::node(b)) {
+                let o = if e.source().index() == b {
+                    e.target().index()
+                } else {
+                    e.source().index()
+                };
+                let r = assign[o];
+                if r != FREE && set.blocks[o].community == set.blocks[b].community {
+                    let w = e.weight();
+                    // Weak borders first: a river between them counts little.
+                    *out.entry(r).or_insert(0.0) += w.shared_m / (1.0 + f64::from(w.barrier.level));
+                }
+            }
+        }
+        out
+    };
+    loop {
+        let free_key: Vec<Option<()>> = assign.iter().map(|&a| (a == FREE).then_some(())).collect();
+        let pieces = components(set, &free_key);
+        if pieces.is_empty() {
+            break;
+        }
+        for piece in pieces {
+            let c = set.blocks[piece[0]].community;
+            let (lo, hi) = band(c);
+            let h = hh(&piece);
+            let near = neighbours(&piece, &assign);
+            if (h as f64) < lo {
+                // Too small on its own: join a neighbour that stays in the
+                // band, a former holder first, then the longest border.
+                let held: Vec<usize> = piece.iter().flat_map(|&b| g.holders[b].clone()).collect();
+                let best = near
+                    .iter()
+                    .filter(|(&r, _)| (regions[r].households + h) as f64 <= hi)
+                    .max_by(|a, b| {
+                        let former = |r: usize| regions[r].keeps.is_some_and(|o| held.contains(&o));
+                        // Nearest the target after joining, then the
+                        // longest (weak) border.
+                        let off = |r: usize| {
+                            let tf = f64::from(t.for_kind(scenario.communities[c].kind));
+                            ((regions[r].households + h) as f64 - tf).abs()
+                        };
+                        former(*a.0)
+                            .cmp(&former(*b.0))
+                            .then(off(*b.0).total_cmp(&off(*a.0)))
+                            .then(a.1.total_cmp(b.1))
+                            .then(b.0.cmp(a.0))
+                    })
+                    .map(|(&r, _)| r);
+                if let Some(r) = best {
+                    for &b in &piece {
+                        assign[b] = r;
+                    }
+                    regions[r].blocks.extend(&piece);
+                    regions[r].households += h;
+                    continue;
+                }
+            }
+            // A few searches (old neighborhoods that fit the band kept
+            // whole where they can); the one in the band moving the fewest
+            // households wins.
+            let mut best: Option<(Score, Vec<Vec<usize>>)> = None;
+            for k in 0..TRIES {
+                let rs = regionalize_blocks_grouped(
+                    set,
+                    scenario,
+                    config,
+                    c,
+                    &piece,
+                    seed ^ (piece[0] as u64) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                    |b| owner[b],
+                    old_households.clone(),
+                );
+                let groups: Vec<Vec<usize>> = (0..rs.count)
+                    .map(|k| {
+                        piece
+                            .iter()
+                            .zip(&rs.region)
+                            .filter(|&(_, &r)| r == k)
+                            .map(|(&b, _)| b)
+                            .collect()
+                    })
+                    .filter(|g: &Vec<usize>| !g.is_empty())
+                    .collect();
+                let bad = groups.iter().filter(|gr| !in_band(c, gr)).count();
+                let score = (bad, moved_within(set, &g.holders, &groups));
+                if best.as_ref().is_none_or(|(s, _)| score < *s) {
+                    best = Some((score, groups));
+                }
+                if score == (0, 0) {
+                    break;
+                }
+            }
+            let (_, groups) = best.expect("at least one try");
+            let ok = groups.iter().all(|gr| gr.is_empty() || in_band(c, gr));
+            let kept_near: Vec<(usize, f64)> = near
+                .iter()
+                .filter(|(&r, _)| regions[r].keeps.is_some())
+                .map(|(&r, &w)| (r, w))
+                .collect();
+            if ok || kept_near.is_empty() {
+                for gr in groups.into_iter().filter(|g| !g.is_empty()) {
+                    for &b in &gr {
+                        assign[b] = regions.len();
+                    }
+                    regions.push(Region {
+                        community: c,
+                        households: hh(&gr),
+                        blocks: gr,
+                        keeps: None,
+                        alive: true,
+                    });
+                }
+                continue;
+            }
+            // Free the kept neighbour sharing the most (weak) border.
+            let (r, _) = kept_near
+                .into_iter()
+                .max_by(|a, b| {
+                    a.1.total_cmp(&b.1)
+                        .then(regions[b.0].households.cmp(&regions[a.0].households))
+                        .then(b.0.cmp(&a.0))
+                })
+                .expect("not empty");
+            for &b in &regions[r].blocks {
+                assign[b] = FREE;
+            }
+            regions[r].alive = false;
+            regions[r].blocks.clear();
+            break;
+        }
+    }
+
+    // Ids: kept regions keep theirs; the others inherit one-to-one from the
+    // old neighborhoods they share the most households (then area) with.
+    let alive: Vec<usize> = (0..regions.len()).filter(|&r| regions[r].alive).collect();
+    let mut origin: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut used = vec![false; grid.len()];
+    for &r in &alive {
+        if let Some(o) = regions[r].keeps {
+            origin.insert(r, o);
+            used[o] = true;
+        }
+    }
+    let mut shared: BTreeMap<(usize, usize), (u64, f64)> = BTreeMap::new();
+    for &r in alive.iter().filter(|&&r| regions[r].keeps.is_none()) {
+        for &b in &regions[r].blocks {
+            for &o in &g.holders[b] {
+                if !used[o] {
+                    let e = shared.entry((r, o)).or_insert((0, 0.0));
+                    e.0 += set.blocks[b].households;
+                    e.1 += set.blocks[b].area;
+                }
+            }
+        }
+    }
+    let mut pairs: Vec<((usize, usize), (u64, f64))> = shared.into_iter().collect();
+    pairs.sort_by(|a, b| {
+        b.1 .0
+            .cmp(&a.1 .0)
+            .then(b.1 .1.total_cmp(&a.1 .1))
+            .then(a.0.cmp(&b.0))
+    });
+    for ((r, o), _) in pairs {
+        if !used[o] && !origin.contains_key(&r) {
+            used[o] = true;
+            origin.insert(r, o);
+        }
+    }
+
+    // Neighborhoods by community, kept and redrawn first, new last.
+    let taken: std::collections::BTreeSet<&str> = grid.iter().map(|p| p.id.as_str()).collect();
+    let mut order: Vec<usize> = alive.clone();
+    order.sort_by_key(|&r| {
+        (
+            regions[r].community,
+            origin.get(&r).map_or(usize::MAX, |&o| o),
+            regions[r].blocks.iter().min().copied(),
+        )
+    });
+    let mut new_count: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut block_neighborhood = vec![usize::MAX; nb];
+    let mut neighborhoods = Vec::new();
+    let mut change = Vec::new();
+    let mut origins = Vec::new();
+    for r in order {
+        let reg = &mut regions[r];
+        reg.blocks.sort_unstable();
+        let c = reg.community;
+        let com = &scenario.communities[c];
+        let id = match origin.get(&r) {
+            Some(&o) => grid[o].id.clone(),
+            None => loop {
+                let k = new_count.entry(c).or_insert(0);
+                *k += 1;
+                let id = format!("{}-new{:02}", com.id, k);
+                if !taken.contains(id.as_str()) {
+                    break id;
+                }
+            },
+        };
+        let same_as = |o: usize| {
+            let was: Vec<usize> = (0..nb)
+                .filter(|&b| g.holders[b].contains(&o) && !sliver[b])
+                .collect();
+            let now: Vec<usize> = reg.blocks.iter().copied().filter(|&b| !sliver[b]).collect();
+            was == now
+        };
+        let ch = match (reg.keeps, origin.get(&r)) {
+            (_, Some(&o)) if same_as(o) => Change::Kept,
+            (Some(_), _) => Change::Adjusted,
+            (None, Some(_)) => Change::Redrawn,
+            (None, None) => Change::New,
+        };
+        let idx = neighborhoods.len();
+        for &b in &reg.blocks {
+            block_neighborhood[b] = idx;
+        }
+        neighborhoods.push(neighborhood(
+            scenario,
+            config,
+            set,
+            id,
+            c,
+            reg.blocks.clone(),
+        ));
+        change.push(ch);
+        origins.push(origin.get(&r).copied());
+    }
+    let removed: Vec<usize> = (0..grid.len()).filter(|&o| !used[o]).collect();
+
+    let mut old_of_building = vec![Vec::new(); scenario.buildings.len()];
+    let mut moved = Moved::default();
+    for (bi, blk) in set.blocks.iter().enumerate() {
+        let now = origins[block_neighborhood[bi]];
+        for &i in &blk.buildings {
+            let h = u64::from(scenario.buildings[i].households);
+            old_of_building[i] = g.holders[bi].clone();
+            moved.households += h;
+            if g.holders[bi].is_empty() {
+                moved.placed += h;
+            } else if !now.is_some_and(|o| g.holders[bi].contains(&o)) {
+                moved.moved += h;
+            }
+        }
+    }
+
+    let count = neighborhoods.len();
+    let partition = Partition {
+        block_neighborhood,
+        neighborhoods,
+    };
+    let shapes = dissolve(&g.set, &partition.block_neighborhood, count);
+    Ok(Redrawn {
+        planned: Planned {
+            blocks: g.set,
+            partition,
+            shapes,
+        },
+        change,
+        origin: origins,
+        removed,
+        moved,
+        old_of_building,
+    })
+}
+
+/// A neighborhood of `blocks` with its figures and the partition's flags.
+fn neighborhood(
+    scenario: &Scenario,
+    config: &Config,
+    set: &crate::blocks::BlockSet,
+    id: String,
+    c: usize,
+    blocks: Vec<usize>,
+) -> Neighborhood {
+    let t = &config.targets;
+    let com = &scenario.communities[c];
+    let target = t.for_kind(com.kind);
+    let households: u64 = blocks.iter().map(|&b| set.blocks[b].households).sum();
+    let buildings = blocks.iter().map(|&b| set.blocks[b].buildings.len()).sum();
+    let homes = blocks
+        .iter()
+        .flat_map(|&b| &set.blocks[b].buildings)
+        .filter(|&&i| scenario.buildings[i].households > 0)
+        .count();
+    let mut flags = Vec::new();
+    let tf = f64::from(target);
+    let h = households as f64;
+    if h > tf * (1.0 + t.tolerance) {
+        flags.push(if homes == 1 {
+            "single_building_above_band".to_string()
+        } else {
+            "above_band".to_string()
+        });
+    } else if h < tf * (1.0 - t.tolerance) {
+        flags.push("below_band".to_string());
+    }
+    if com.kind != CommunityKind::Rural {
+        if (homes as u32) < t.min_buildings {
+            flags.push("few_buildings".to_string());
+        } else if (homes as u32) > t.max_buildings {
+            flags.push("many_buildings".to_string());
+        }
+    }
+    Neighborhood {
+        id,
+        community: c,
+        estimated_households: blocks
+            .iter()
+            .map(|&b| set.blocks[b].estimated_households)
+            .sum(),
+        blocks,
+        households,
+        buildings,
+        residential_buildings: homes,
+        target,
+        flags,
+    }
+}
+
+/// Households moved from an old grid to new labels, matching each new
+/// neighborhood one-to-one with the old one it shares the most households
+/// with (greedy, largest first): what a from-scratch partition is scored by.
+///
+/// `old[i]` are the old grid polygons holding building `i`, `new[i]` its new
+/// neighborhood (`None`: outside every community, not counted).
+///
+/// ```
+/// use linli::model::Building;
+/// let b = |h| Building { id: "b".into(), footprint: None, location: geo::point!(x: 0.0, y: 0.0),
+///     households: h, estimated: false, use_: "residential".into() };
+/// let buildings = vec![b(100), b(100), b(50)];
+/// let old = vec![vec![0], vec![0], vec![1]];
+/// let new = vec![Some(7), Some(8), Some(8)];
+/// let m = linli::redraw::households_moved(&buildings, &old, &new);
+/// assert_eq!((m.households, m.moved, m.placed), (250, 100, 0)); // 7↔0, 8↔1: one 100 moved
+/// ```
+pub fn households_moved(
+    buildings: &[crate::model::Building],
+    old: &[Vec<usize>],
+    new: &[Option<usize>],
+) -> Moved {
+    let mut shared: BTreeMap<(usize, usize), u64> = BTreeMap::new();
+    for (i, b) in buildings.iter().enumerate() {
+        if let Some(n) = new[i] {
+            for &o in &old[i] {
+                *shared.entry((n, o)).or_insert(0) += u64::from(b.households);
+            }
+        }
+    }
+    let mut pairs: Vec<((usize, usize), u64)> = shared.into_iter().collect();
+    pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut matched_new: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut used_old = std::collections::BTreeSet::new();
+    for ((n, o), _) in pairs {
+        if !matched_new.contains_key(&n) && !used_old.contains(&o) {
+            matched_new.insert(n, o);
+            used_old.insert(o);
+        }
+    }
+    let mut m = Moved::default();
+    for (i, b) in buildings.iter().enumerate() {
+        let Some(n) = new[i] else { continue };
+        let h = u64::from(b.households);
+        m.households += h;
+        if old[i].is_empty() {
+            m.placed += h;
+        } else if !matched_new.get(&n).is_some_and(|o| old[i].contains(o)) {
+            m.moved += h;
+        }
+    }
+    m
+}
