@@ -137,6 +137,18 @@ pub fn run_plan_with(
     written.extend(write::coverage::write_coverage(out, &loaded, &cov, &an)?);
     let coverage_summary: serde_json::Value = read_json(&out.join("coverage_summary.json"))?;
 
+    // The grid the district already has, audited against the same rules.
+    let audit = if loaded.scenario.existing_neighborhoods.is_empty() {
+        None
+    } else {
+        on_stage("auditing the existing grid");
+        let grid = &loaded.scenario.existing_neighborhoods;
+        let a =
+            crate::audit::audit(&loaded.scenario, grid, &loaded.config).map_err(Error::Input)?;
+        written.extend(write::audit::write_audit(out, &loaded, grid, &a)?);
+        Some(write::audit::audit_summary(&loaded, &a))
+    };
+
     on_stage("summary and report");
     let figs = write::neighborhoods::figures(&loaded, &planned);
     let partition_summary = write::neighborhoods::summarize(&loaded, &planned, &figs);
@@ -155,6 +167,7 @@ pub fn run_plan_with(
             "patches": staffing.patches.len(),
             "missing_data": staffing.missing_data,
         },
+        "audit": audit,
     });
     let summary_path = out.join("summary.json");
     write_json(&summary_path, &summary)?;
@@ -174,6 +187,30 @@ pub fn run_plan_with(
             (OutGeometry::Point(f.location), m)
         }),
     );
+    let audit_layers: Vec<MapLayer> = if audit.is_some() {
+        vec![
+            MapLayer {
+                name: "existing grid".into(),
+                class: "existing".into(),
+                geojson: layer("audit.geojson")?,
+                visible: false,
+            },
+            MapLayer {
+                name: "grid gaps".into(),
+                class: "audit_gap".into(),
+                geojson: layer("audit_gaps.geojson")?,
+                visible: false,
+            },
+            MapLayer {
+                name: "grid overlaps".into(),
+                class: "audit_overlap".into(),
+                geojson: layer("audit_overlaps.geojson")?,
+                visible: false,
+            },
+        ]
+    } else {
+        Vec::new()
+    };
     let mut warnings = loaded.report.warnings.clone();
     warnings.extend(planned.blocks.warnings.iter().cloned());
     let html = render(&ReportInput {
@@ -203,13 +240,16 @@ pub fn run_plan_with(
                 geojson: layer("worker_patches.geojson")?,
                 visible: false,
             },
-            MapLayer {
-                name: "facilities".into(),
-                class: "facility".into(),
-                geojson: facilities,
-                visible: true,
-            },
-        ],
+        ]
+        .into_iter()
+        .chain(audit_layers)
+        .chain([MapLayer {
+            name: "facilities".into(),
+            class: "facility".into(),
+            geojson: facilities,
+            visible: true,
+        }])
+        .collect(),
         neighborhoods: &figs,
         staffing: &staffing,
         coverage: shares_by_group(&an.communities),
@@ -217,6 +257,7 @@ pub fn run_plan_with(
         estimated_households: loaded.report.estimated_households,
         warnings,
         tolerance: loaded.config.targets.tolerance,
+        audit: audit.as_ref(),
     });
     let report_path = out.join("report.html");
     write_atomic(&report_path, html.as_bytes())?;

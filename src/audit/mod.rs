@@ -156,7 +156,8 @@ pub struct Audit {
 
 fn round(v: f64, d: i32) -> f64 {
     let m = 10f64.powi(d);
-    (v * m).round() / m
+    // + 0.0: an empty sum is −0.0, which reads oddly in a summary.
+    (v * m).round() / m + 0.0
 }
 
 /// Audits `grid` against the scenario's communities, buildings and barriers.

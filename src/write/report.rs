@@ -41,6 +41,54 @@ pub struct ReportInput<'a> {
     pub warnings: Vec<String>,
     /// Tolerance of the band (for "within band").
     pub tolerance: f64,
+    /// The audit of the scenario's existing grid, when it has one.
+    pub audit: Option<&'a super::audit::AuditSummary>,
+}
+
+fn audit_section(a: &super::audit::AuditSummary) -> String {
+    let mut h = String::from(
+        "<h3>Existing grid (audit)</h3><p>The grid the scenario already has (its neighborhoods.geojson), checked against the same rules; the planned neighborhoods above are drawn from scratch. <code>linli redraw</code> fixes it with minimal change.</p><table class=\"audit\"><tr><th>community</th><th>neighborhoods</th><th>compliant</th><th>within band</th><th>gaps (households)</th><th>overlaps (households)</th><th>multi-part</th><th>crossing border</th><th>buildings cut</th><th>slivers</th><th>barrier share</th><th>per worker</th><th>staffing</th></tr>",
+    );
+    for c in a.communities.iter().chain([&a.overall]) {
+        let staffing = c
+            .staffing
+            .and_then(|s| serde_json::to_value(s).ok())
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        h.push_str(&format!(
+            "<tr data-id=\"{}\"><td>{}</td><td class=\"n\">{}</td><td class=\"n compliant\">{}</td><td class=\"n\">{:.0}%</td><td class=\"n\">{} ({})</td><td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.0}%</td><td class=\"n\">{}</td><td class=\"{}\">{}</td></tr>",
+            esc(&c.id),
+            esc(&c.id),
+            c.neighborhoods,
+            c.compliant,
+            c.share_within_band * 100.0,
+            c.gaps,
+            c.households_in_gaps,
+            c.overlaps,
+            c.households_in_overlaps,
+            c.multi_part,
+            c.crossing_border,
+            c.cut_buildings,
+            c.slivers,
+            c.barrier_share * 100.0,
+            c.neighborhoods_per_worker.map_or("–".to_string(), |v| format!("{v:.2}")),
+            staffing,
+            staffing.replace('_', " "),
+        ));
+    }
+    h.push_str("</table>");
+    if !a.non_compliant.is_empty() {
+        h.push_str("<table class=\"audit_flags\"><tr><th>existing neighborhood</th><th>what is wrong</th></tr>");
+        for (id, flags) in &a.non_compliant {
+            h.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td></tr>",
+                esc(id),
+                esc(&flags.join(", "))
+            ));
+        }
+        h.push_str("</table>");
+    }
+    h
 }
 
 fn esc(s: &str) -> String {
@@ -204,6 +252,9 @@ pub fn render(input: &ReportInput) -> String {
         ));
     }
     tables.push_str("</table>");
+    if let Some(a) = input.audit {
+        tables.push_str(&audit_section(a));
+    }
     let mut notes = format!(
         "<p>{} households were estimated from footprint × levels.</p>",
         input.estimated_households
@@ -252,6 +303,9 @@ path.neighborhood:hover,path.neighborhood.pinned{stroke:#000;stroke-width:2.5}
 path.service_area{fill:#3b82f6;fill-opacity:.12;stroke:#3b82f6;stroke-width:.4}
 path.gap{fill:#111;fill-opacity:.28;stroke:#111;stroke-width:1.2;stroke-dasharray:3 2}
 path.patch{fill:none;stroke:#7c3aed;stroke-width:2;stroke-dasharray:4 3}
+path.existing{fill:none;stroke:#ea580c;stroke-width:1.6;stroke-dasharray:6 3}
+path.audit_gap{fill:#ea580c;fill-opacity:.45;stroke:#ea580c;stroke-width:1}
+path.audit_overlap{fill:#be123c;fill-opacity:.45;stroke:#be123c;stroke-width:1}
 circle.facility{fill:#111;stroke:#fff;stroke-width:1}
 table{border-collapse:collapse;margin:6px 0 14px;font-size:13px}
 td,th{border:1px solid #ddd;padding:3px 6px}td.n{text-align:right}
