@@ -207,6 +207,10 @@ enum Command {
         /// Facility kind of the new sites, e.g. clinic.
         #[arg(long, requires = "add")]
         kind: Option<String>,
+        /// Also write the covering problem solved (sites_model.json: weights,
+        /// candidates, what each covers) to check against an exact solver.
+        #[arg(long, requires = "add")]
+        sites_model: bool,
         /// Skip planning neighborhoods (no per-neighborhood coverage).
         #[arg(long)]
         no_neighborhoods: bool,
@@ -422,6 +426,7 @@ pub fn run() -> ExitCode {
             crs,
             add,
             kind,
+            sites_model,
             no_neighborhoods,
             no_service_areas,
             seed,
@@ -433,7 +438,7 @@ pub fn run() -> ExitCode {
                 ..base.clone()
             },
             add.zip(kind),
-            (!no_neighborhoods, !no_service_areas),
+            (!no_neighborhoods, !no_service_areas, sites_model),
             seed,
             quiet,
         ),
@@ -697,7 +702,7 @@ fn coverage(
     out: PathBuf,
     opts: ReadOptions,
     sites: Option<(usize, String)>,
-    (neighborhoods, service_areas): (bool, bool),
+    (neighborhoods, service_areas, sites_model): (bool, bool, bool),
     seed: u64,
     quiet: bool,
 ) -> Result<(), Error> {
@@ -716,8 +721,13 @@ fn coverage(
         candidates,
         no_service_areas: !service_areas,
     };
-    let (loaded, cov, an, written, timings) =
+    let (loaded, cov, an, mut written, timings) =
         linli::pipeline::run_coverage(&files, &opts, &req, &out)?;
+    if let (true, Some(s)) = (sites_model, &an.sites) {
+        let path = out.join("sites_model.json");
+        linli::write::write_json(&path, &s.model)?;
+        written.push(path);
+    }
     if !quiet {
         out!(
             "{} buildings, {} facilities; walking network {} nodes, {} edges ({:.2} s)",

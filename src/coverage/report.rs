@@ -94,6 +94,26 @@ pub struct Sites {
     pub select_s: f64,
     /// The sites.
     pub sites: Vec<Site>,
+    /// The covering problem solved (for checking against an exact solver;
+    /// not in the summary).
+    #[serde(skip)]
+    pub model: CoverModel,
+}
+
+/// A maximal covering problem as solved: pick `p` candidates maximizing the
+/// weight of demand points covered.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CoverModel {
+    /// Sites to pick.
+    pub p: usize,
+    /// Households of each demand point.
+    pub weights: Vec<u64>,
+    /// Candidate ids.
+    pub candidates: Vec<String>,
+    /// For each candidate, the demand points it covers.
+    pub covers: Vec<Vec<u32>>,
+    /// What linli's greedy + swaps covered.
+    pub covered: u64,
 }
 
 /// Everything reported.
@@ -409,13 +429,20 @@ fn recommend(
         candidates_from: from.to_string(),
         candidates: snaps.len(),
         candidates_left_out: left_out,
-        uncovered_households: weight.iter().sum(),
+        uncovered_households: weight.iter().sum::<u64>(),
         newly_covered_households: sel.covered,
         greedy_covered_households: sel.greedy_covered,
         swaps: sel.swaps,
         cover_sets_s,
         select_s,
         sites,
+        model: CoverModel {
+            p: req.count,
+            covered: sel.covered,
+            weights: weight,
+            candidates: ids,
+            covers,
+        },
     })
 }
 
