@@ -758,7 +758,7 @@ fn coverage(
                 s.select_s
             );
         }
-        let steps: Vec<String> = timings.iter().map(|(k, v)| format!("{k}={v:.3}")).collect();
+        let steps: Vec<String> = timings.iter().map(|(k, v)| format!("{k}={v:.4}")).collect();
         out!("  timings: {}", steps.join(" "));
         for w in loaded.report.warnings.iter().chain(&cov.warnings) {
             out!("warning: {w}");
