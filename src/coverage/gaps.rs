@@ -7,8 +7,6 @@
 
 use crate::model::Building;
 use geo::{Area, Buffer, ConvexHull, Coord, MultiPoint, MultiPolygon, Point};
-use rstar::primitives::GeomWithData;
-use rstar::RTree;
 
 /// A group of uncovered buildings.
 #[derive(Debug, Clone)]
@@ -45,21 +43,55 @@ fn find(parent: &mut [usize], mut v: usize) -> usize {
 /// assert_eq!((gaps[0].buildings.clone(), gaps[0].households), (vec![0, 1], 30));
 /// ```
 pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f64) -> Vec<Gap> {
-    let pts: Vec<GeomWithData<[f64; 2], usize>> = members
-        .iter()
-        .enumerate()
-        .map(|(k, &b)| {
-            let p = buildings[b].location;
-            GeomWithData::new([p.x(), p.y()], k)
-        })
-        .collect();
-    let tree = RTree::bulk_load(pts.clone());
+    // Single linkage on a grid of cells link/√2 wide: buildings sharing a
+    // cell are within the link of each other, and two cells up to two apart
+    // join as soon as one pair of their buildings is close enough; dense
+    // housing costs a cell, not every pair of neighbours.
+    let cell = (link_m / std::f64::consts::SQRT_2).max(1e-9);
+    let at = |k: usize| buildings[members[k]].location;
+    let mut cells: std::collections::BTreeMap<(i64, i64), Vec<usize>> = Default::default();
+    for k in 0..members.len() {
+        let p = at(k);
+        let key = ((p.x() / cell).floor() as i64, (p.y() / cell).floor() as i64);
+        cells.entry(key).or_default().push(k);
+    }
     let mut parent: Vec<usize> = (0..members.len()).collect();
-    for p in &pts {
-        for q in tree.locate_within_distance(*p.geom(), link_m * link_m) {
-            let (a, b) = (find(&mut parent, p.data), find(&mut parent, q.data));
-            if a != b {
-                parent[a.max(b)] = a.min(b);
+    let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (a, b) = (find(parent, a), find(parent, b));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    };
+    for ks in cells.values() {
+        for &k in &ks[1..] {
+            union(&mut parent, ks[0], k);
+        }
+    }
+    let l2 = link_m * link_m;
+    for (&(cx, cy), ks) in &cells {
+        for dx in -2i64..=2 {
+            for dy in -2i64..=2 {
+                // Each pair of cells once.
+                if (dx, dy) <= (0, 0) {
+                    continue;
+                }
+                let Some(os) = cells.get(&(cx + dx, cy + dy)) else {
+                    continue;
+                };
+                if find(&mut parent, ks[0]) == find(&mut parent, os[0]) {
+                    continue;
+                }
+                'pairs: for &a in ks {
+                    let p = at(a);
+                    for &b in os {
+                        let q = at(b);
+                        let (ddx, ddy) = (p.x() - q.x(), p.y() - q.y());
+                        if ddx * ddx + ddy * ddy <= l2 {
+                            union(&mut parent, a, b);
+                            break 'pairs;
+                        }
+                    }
+                }
             }
         }
     }
