@@ -444,6 +444,13 @@ pub fn redraw(
             regions[r].blocks.iter().min().copied(),
         )
     });
+    // Blocks each old polygon held (slivers aside), ascending.
+    let mut held: Vec<Vec<usize>> = vec![Vec::new(); grid.len()];
+    for b in (0..nb).filter(|&b| !sliver[b]) {
+        for &o in &g.holders[b] {
+            held[o].push(b);
+        }
+    }
     let mut new_count: BTreeMap<usize, usize> = BTreeMap::new();
     let mut block_neighborhood = vec![usize::MAX; nb];
     let mut neighborhoods = Vec::new();
@@ -466,11 +473,9 @@ pub fn redraw(
             },
         };
         let same_as = |o: usize| {
-            let was: Vec<usize> = (0..nb)
-                .filter(|&b| g.holders[b].contains(&o) && !sliver[b])
-                .collect();
+            let was: &Vec<usize> = &held[o];
             let now: Vec<usize> = reg.blocks.iter().copied().filter(|&b| !sliver[b]).collect();
-            was == now
+            *was == now
         };
         let ch = match (reg.keeps, origin.get(&r)) {
             (_, Some(&o)) if same_as(o) => Change::Kept,
