@@ -14,4 +14,5 @@ pub mod plan;
 pub mod project;
 pub mod read;
 pub mod staffing;
+pub mod synth;
 pub mod write;
