@@ -55,7 +55,10 @@ pub fn cell_lines(
             mp.voronoi_edges_with_params(params)
         }));
         let edges: Vec<Line<f64>> = match voronoi {
-            Ok(Ok(e)) => e,
+            // geo's clip lets some edges of near-regular point grids (planned
+            // compounds) run kilometres out of the block, where they would
+            // cut other blocks into slivers: clip them again.
+            Ok(Ok(e)) => clip_to(e, &b.polygon),
             // Collinear buildings: the perpendicular bisectors, clipped.
             _ => bisectors(&pts, &b.polygon),
         };
@@ -70,6 +73,29 @@ pub fn cell_lines(
         );
     }
     out
+}
+
+/// The parts of `edges` inside `poly` (edges wholly inside its bounding box
+/// and polygon are kept as they are).
+fn clip_to(edges: Vec<Line<f64>>, poly: &geo::Polygon<f64>) -> Vec<Line<f64>> {
+    use geo::{BooleanOps, BoundingRect, Contains};
+    let Some(r) = poly.bounding_rect() else {
+        return Vec::new();
+    };
+    let (mut inside, mut other) = (Vec::new(), Vec::new());
+    for l in edges {
+        if r.contains(&l.start) && r.contains(&l.end) && poly.contains(&l) {
+            inside.push(l);
+        } else {
+            other.push(vec![l.start, l.end].into());
+        }
+    }
+    if !other.is_empty() {
+        for ls in poly.clip(&geo::MultiLineString(other), false) {
+            inside.extend(ls.lines());
+        }
+    }
+    inside
 }
 
 /// Perpendicular bisectors of consecutive points, clipped to the polygon.
@@ -102,4 +128,60 @@ fn bisectors(pts: &[Coord<f64>], poly: &geo::Polygon<f64>) -> Vec<Line<f64>> {
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{point, polygon, Contains, Intersects};
+
+    /// A planned compound: buildings on a regular (slightly sheared) grid in
+    /// an L-shaped block. Every cell edge stays in the block.
+    #[test]
+    fn regular_grids_stay_in_their_block() {
+        let poly = polygon![(x: 0.0, y: 0.0), (x: 300.0, y: 0.0), (x: 300.0, y: 120.0),
+            (x: 120.0, y: 120.0), (x: 120.0, y: 300.0), (x: 0.0, y: 300.0)];
+        let mut buildings = Vec::new();
+        for i in 0..12 {
+            for j in 0..12 {
+                let (x, y) = (
+                    10.0 + 24.0 * i as f64 + 0.001 * j as f64,
+                    10.0 + 24.0 * j as f64,
+                );
+                if poly.contains(&point!(x: x, y: y)) {
+                    buildings.push(Building {
+                        id: format!("{i}-{j}"),
+                        footprint: None,
+                        location: point!(x: x, y: y),
+                        households: 3,
+                        estimated: false,
+                        use_: "residential".into(),
+                    });
+                }
+            }
+        }
+        let block = Block {
+            id: "b".into(),
+            community: 0,
+            polygon: poly.clone(),
+            area: 0.0,
+            buildings: (0..buildings.len()).collect(),
+            households: 3 * buildings.len() as u64,
+            estimated_households: 0,
+            compounds: vec![],
+        };
+        let lines = cell_lines(&[block], &buildings, |_| 10.0);
+        assert!(!lines.is_empty());
+        let grown = geo::Rect::new((-1e-6, -1e-6), (300.0 + 1e-6, 300.0 + 1e-6));
+        for l in &lines {
+            for c in &l.line.0 {
+                assert!(grown.intersects(c), "{c:?} is outside the block");
+                let p = geo::Point(*c);
+                assert!(
+                    !(c.x > 120.0 + 1e-6 && c.y > 120.0 + 1e-6),
+                    "{p:?} in the L's notch"
+                );
+            }
+        }
+    }
 }

@@ -114,7 +114,7 @@ pub fn place_facilities(
                 r.between(150, 600),
             );
         }
-        for _ in 0..(c.households / 1200) {
+        for _ in 0..(c.households + 600) / 1200 {
             push(
                 "kindergarten",
                 near(r.next_u64() as usize),

@@ -129,7 +129,7 @@ impl SynthParams {
             );
         }
         let c = self.community_count();
-        if self.households < 20 * c as u64 {
+        if c > 1 && self.households < 20 * c as u64 {
             return bad(
                 "--communities",
                 format!(
