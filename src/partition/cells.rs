@@ -26,53 +26,60 @@ use geo::{Coord, Line, MultiPoint, Point, Voronoi};
 pub fn cell_lines(
     blocks: &[Block],
     buildings: &[Building],
-    max_households: impl Fn(&Block) -> f64,
+    max_households: impl Fn(&Block) -> f64 + Sync,
 ) -> Vec<BarrierLine> {
     let barrier = Barrier {
         level: 0,
         kind: BarrierKind::Cell,
     };
-    let mut out = Vec::new();
-    for b in blocks {
-        if b.buildings.len() < 2 || (b.households as f64) <= max_households(b) {
-            continue;
-        }
-        let mut pts: Vec<Coord<f64>> = b
-            .buildings
-            .iter()
-            .map(|&i| buildings[i].location.0)
-            .collect();
-        pts.sort_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
-        pts.dedup();
-        if pts.len() < 2 {
-            continue;
-        }
-        let mp: MultiPoint<f64> = pts.iter().map(|&c| Point(c)).collect();
-        let params = VoronoiParams::new().clip(VoronoiClip::Polygon(&b.polygon));
-        // geo's Voronoi debug-asserts on some near-degenerate inputs; a
-        // planner's run must not stop there, so such blocks fall back too.
-        let voronoi = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            mp.voronoi_edges_with_params(params)
-        }));
-        let edges: Vec<Line<f64>> = match voronoi {
-            // geo's clip lets some edges of near-regular point grids (planned
-            // compounds) run kilometres out of the block, where they would
-            // cut other blocks into slivers: clip them again.
-            Ok(Ok(e)) => clip_to(e, &b.polygon),
-            // Collinear buildings: the perpendicular bisectors, clipped.
-            _ => bisectors(&pts, &b.polygon),
-        };
-        out.extend(
-            edges
-                .into_iter()
-                .filter(|l| l.start != l.end)
-                .map(|l| BarrierLine {
-                    line: vec![l.start, l.end].into(),
-                    barrier,
-                }),
-        );
-    }
-    out
+    // Blocks are independent: their cells are drawn in parallel and
+    // gathered in block order, so the lines are the same on any core count.
+    use rayon::prelude::*;
+    let per_block: Vec<Vec<BarrierLine>> = blocks
+        .par_iter()
+        .map(|b| {
+            let mut out = Vec::new();
+            if b.buildings.len() < 2 || (b.households as f64) <= max_households(b) {
+                return out;
+            }
+            let mut pts: Vec<Coord<f64>> = b
+                .buildings
+                .iter()
+                .map(|&i| buildings[i].location.0)
+                .collect();
+            pts.sort_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
+            pts.dedup();
+            if pts.len() < 2 {
+                return out;
+            }
+            let mp: MultiPoint<f64> = pts.iter().map(|&c| Point(c)).collect();
+            let params = VoronoiParams::new().clip(VoronoiClip::Polygon(&b.polygon));
+            // geo's Voronoi debug-asserts on some near-degenerate inputs; a
+            // planner's run must not stop there, so such blocks fall back too.
+            let voronoi = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                mp.voronoi_edges_with_params(params)
+            }));
+            let edges: Vec<Line<f64>> = match voronoi {
+                // geo's clip lets some edges of near-regular point grids (planned
+                // compounds) run kilometres out of the block, where they would
+                // cut other blocks into slivers: clip them again.
+                Ok(Ok(e)) => clip_to(e, &b.polygon),
+                // Collinear buildings: the perpendicular bisectors, clipped.
+                _ => bisectors(&pts, &b.polygon),
+            };
+            out.extend(
+                edges
+                    .into_iter()
+                    .filter(|l| l.start != l.end)
+                    .map(|l| BarrierLine {
+                        line: vec![l.start, l.end].into(),
+                        barrier,
+                    }),
+            );
+            out
+        })
+        .collect();
+    per_block.into_iter().flatten().collect()
 }
 
 /// The parts of `edges` inside `poly` (edges wholly inside its bounding box

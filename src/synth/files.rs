@@ -61,6 +61,7 @@ impl SynthCity {
                         OutGeometry::Polygon(b.footprint.clone()),
                         props(&[
                             ("id", json!(b.id)),
+                            ("community", json!(self.communities[b.community].id)),
                             ("households", json!(b.households)),
                             ("levels", json!(b.levels)),
                             ("use", json!(b.use_)),

@@ -328,6 +328,8 @@ pub struct SynthBuilding {
     pub levels: u64,
     /// residential, school or commercial.
     pub use_: String,
+    /// Index of the community it stands in.
+    pub community: usize,
 }
 
 /// A road way of the synthetic city.
@@ -565,6 +567,7 @@ pub fn generate(p: &SynthParams) -> Result<SynthCity, Error> {
                 households: b.households,
                 levels: b.levels,
                 use_: b.use_.to_string(),
+                community: b.community,
             }
         })
         .collect();
