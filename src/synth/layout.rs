@@ -43,19 +43,26 @@ pub struct Layout {
 }
 
 /// Widths (lattice units) of `n` grid bands: narrow at the centre, wide at
-/// the edge, scaled by `scale`.
+/// the edge, scaled by `scale`. Their mean is that of the continuous profile
+/// whatever `n`, so density does not change with the district's size.
 fn bands(n: usize, scale: f64, rng: &mut Rng) -> Vec<i64> {
     let half = (n as f64 - 1.0) / 2.0;
-    (0..n)
+    let profile = |t: f64| 350.0 + 750.0 * t.powf(1.6);
+    let raw: Vec<f64> = (0..n)
         .map(|i| {
             let t = if half > 0.0 {
                 ((i as f64 - half).abs() / half).min(1.0)
             } else {
                 0.0
             };
-            let m = scale * (350.0 + 750.0 * t.powf(1.6)) * rng.range(0.85, 1.15);
-            ((m / LATTICE_M).round() as i64).max(16)
+            profile(t) * rng.range(0.85, 1.15)
         })
+        .collect();
+    // Mean of the profile over t uniform in [0, 1]: 350 + 750 / 2.6.
+    let want = 350.0 + 750.0 / 2.6;
+    let norm = want * n as f64 / raw.iter().sum::<f64>().max(1.0);
+    raw.iter()
+        .map(|m| ((scale * m * norm / LATTICE_M).round() as i64).max(16))
         .collect()
 }
 
