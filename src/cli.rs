@@ -528,7 +528,7 @@ fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Error> {
     use std::io::IsTerminal;
     let t = std::time::Instant::now();
     // Seconds per stage: a stage ends when the next one starts.
-    let mut stages: Vec<(String, std::time::Instant)> = Vec::new();
+    let mut stages: Vec<(String, std::time::Instant, Option<f64>)> = Vec::new();
     // A spinner naming the stage, only for a person watching a terminal.
     let bar = (!run.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new_spinner();
@@ -536,12 +536,12 @@ fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Error> {
         b
     });
     let result = linli::plan::run_plan_with(&run.files, &run.opts, seed, &run.out, &mut |stage| {
-        stages.push((stage.to_string(), std::time::Instant::now()));
+        stages.push((stage.to_string(), std::time::Instant::now(), cpu_seconds()));
         if let Some(b) = &bar {
             b.set_message(stage.to_string());
         }
     });
-    let end = std::time::Instant::now();
+    let (end, end_cpu) = (std::time::Instant::now(), cpu_seconds());
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -582,18 +582,34 @@ fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Error> {
     if timings {
         // Printed even with --quiet: asking for timings is asking for output.
         let mut parts = Vec::new();
-        for (i, (name, at)) in stages.iter().enumerate() {
-            let until = stages.get(i + 1).map_or(end, |s| s.1);
-            parts.push(format!(
-                "{}={:.3}",
-                name.replace(' ', "_"),
-                (until - *at).as_secs_f64()
-            ));
+        let mut cpu = Vec::new();
+        for (i, (name, at, c0)) in stages.iter().enumerate() {
+            let (until, c1) = stages.get(i + 1).map_or((end, end_cpu), |s| (s.1, s.2));
+            let name = name.replace(' ', "_");
+            parts.push(format!("{name}={:.3}", (until - *at).as_secs_f64()));
+            if let (Some(a), Some(b)) = (c0, c1) {
+                cpu.push(format!("{name}={:.2}", b - a));
+            }
         }
         parts.push(format!("total={:.3}", (end - t).as_secs_f64()));
+        if !cpu.is_empty() {
+            out!("cpu seconds: {}", cpu.join(" "));
+        }
         out!("timings: {}", parts.join(" "));
     }
     Ok(())
+}
+
+/// CPU seconds (user + system) this process has used so far, from
+/// /proc/self/stat (Linux; `None` elsewhere). Wall time on a shared machine
+/// depends on what else runs; CPU time much less.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 fn synth(p: &linli::synth::SynthParams, out: &std::path::Path, quiet: bool) -> Result<(), Error> {
