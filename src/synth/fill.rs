@@ -24,9 +24,15 @@ pub enum Housing {
     Village,
 }
 
+/// (pitch x, pitch y, width, depth) in metres.
+type Geom = (f64, f64, f64, f64);
+
+/// A cell's index, housing type and building slots.
+type Homes = (usize, Housing, Vec<(f64, f64)>);
+
 impl Housing {
-    /// (pitch x, pitch y, width, depth) in metres, households range, levels range.
-    fn spec(self) -> ((f64, f64, f64, f64), (u64, u64), (u64, u64)) {
+    /// Slot geometry, households range, levels range.
+    fn spec(self) -> (Geom, (u64, u64), (u64, u64)) {
         match self {
             Housing::Tower => ((45.0, 45.0, 24.0, 18.0), (100, 240), (18, 33)),
             Housing::MidRise => ((60.0, 30.0, 45.0, 12.0), (24, 72), (6, 11)),
@@ -80,7 +86,7 @@ fn rect_m(c: &Cell) -> [f64; 4] {
 }
 
 /// Slot centres of size `(w, d)` at pitch `(px, py)` inside `r` inset by `inset`.
-fn slots(r: [f64; 4], inset: f64, (px, py, w, d): (f64, f64, f64, f64)) -> Vec<(f64, f64)> {
+fn slots(r: [f64; 4], inset: f64, (px, py, w, d): Geom) -> Vec<(f64, f64)> {
     let (x0, x1, y0, y1) = (r[0] + inset, r[1] - inset, r[2] + inset, r[3] - inset);
     if x1 - x0 < w || y1 - y0 < d {
         return Vec::new();
@@ -132,7 +138,7 @@ pub fn fill(
             None
         };
         // Roles, and the housing slots of residential cells.
-        let mut homes: Vec<(usize, Housing, Vec<(f64, f64)>)> = Vec::new();
+        let mut homes: Vec<Homes> = Vec::new();
         for (k, cell) in mine.iter().enumerate() {
             let rm = rect_m(cell);
             let roll = r.unit();

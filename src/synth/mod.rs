@@ -276,9 +276,7 @@ impl Warp {
             ((x1, y1), (x0, y1)),
             ((x0, y1), (x0, y0)),
         ] {
-            let n = (((b.0 - a.0) as f64).hypot(b.1 - a.1) / 50.0)
-                .ceil()
-                .max(1.0) as usize;
+            let n = ((b.0 - a.0).hypot(b.1 - a.1) / 50.0).ceil().max(1.0) as usize;
             for i in 0..n {
                 let t = i as f64 / n as f64;
                 pts.push(self.at(a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t));

@@ -260,7 +260,13 @@ pub fn plan_network(layout: &Layout, river: &River, rng: &Rng) -> Network {
         h.entry(y0).or_default().push((x0, x1));
         h.entry(y1).or_default().push((x0, x1));
     }
-    let class = |i: usize| if i % 2 == 0 { "primary" } else { "secondary" };
+    let class = |i: usize| {
+        if i.is_multiple_of(2) {
+            "primary"
+        } else {
+            "secondary"
+        }
+    };
     for (&x, iv) in &v {
         let i = layout.cols.iter().position(|&c| c == x).unwrap_or(0);
         for (a, b) in merge(iv.clone()) {
@@ -269,7 +275,7 @@ pub fn plan_network(layout: &Layout, river: &River, rng: &Rng) -> Network {
                 class: class(i),
                 name: format!("经{}路", i + 1),
                 // Every other north-south arterial bridges the river.
-                bridge: i % 2 == 0,
+                bridge: i.is_multiple_of(2),
             });
         }
     }
