@@ -220,3 +220,62 @@ fn a_synthetic_district_plans_with_exact_tiling() {
     );
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// With a single neighborhood office left, the plan lists the neighborhoods
+/// without one within 500 m exactly as a brute-force check does.
+#[test]
+fn neighborhoods_without_an_office_match_a_brute_force_check() {
+    let city = generate(&params(3)).unwrap();
+    let mut files = city.scenario_files("synth");
+    let fac = files.files["facilities.geojson"].clone();
+    let mut kept_one = false;
+    let lines: Vec<&str> = fac
+        .lines()
+        .filter(|l| {
+            if !l.contains("\"neighborhood_office\"") {
+                return true;
+            }
+            !std::mem::replace(&mut kept_one, true)
+        })
+        .collect();
+    let mut text = lines.join("\n");
+    text = text.replace(",\n]}", "\n]}");
+    // The last feature may have lost its follower: no trailing comma.
+    let text = text.replace("}},\n]}", "}}\n]}");
+    files.files.insert("facilities.geojson".into(), text + "\n");
+    let d = std::env::temp_dir().join(format!("linli-synth-office-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    let r = linli::plan::run_plan(&files, &ReadOptions::default(), 1, &d).unwrap();
+    let s = &r.loaded.scenario;
+    let nb = &r.planned.partition.neighborhoods;
+    // Neighborhoods without an office within 500 m: the summary agrees with
+    // a brute-force check of every neighborhood against every office.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap()).unwrap();
+    let listed: Vec<&str> = summary["coverage"]["neighborhoods_without_office"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let offices: Vec<geo::Point<f64>> = s
+        .facilities
+        .iter()
+        .filter(|f| f.kind == "neighborhood_office")
+        .map(|f| f.location)
+        .collect();
+    let brute: Vec<&str> = nb
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| {
+            let a = &r.planned.shapes[*k].area;
+            !offices
+                .iter()
+                .any(|o| a.intersects(o) || geo::Distance::distance(&geo::Euclidean, a, o) <= 500.0)
+        })
+        .map(|(_, n)| n.id.as_str())
+        .collect();
+    assert_eq!(listed, brute);
+    assert!(!brute.is_empty() && brute.len() < nb.len(), "{brute:?}");
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -1,8 +1,9 @@
 //! Service facilities and social workers, with deliberate gaps: every
 //! community gets a party-and-public service centre except about one in
 //! seventeen; neighborhood offices for about 46 % of the neighborhoods
-//! expected (Chongchuan: 493 for 1,074); clinics, elderly care and
-//! kindergartens, with no clinic at all in the south-east quarter; schools
+//! expected (Chongchuan: 493 for 1,074), none in one community in nine;
+//! clinics, elderly care and kindergartens, with no clinic at all in the
+//! south-east quarter; schools
 //! where the school campuses are; and staff counts around the 2–3
 //! neighborhoods-per-worker standard, some communities with no data.
 
@@ -97,7 +98,12 @@ pub fn place_facilities(
             );
         }
         let expected = c.households as f64 / target(c.kind);
-        let offices = (expected * 0.46).round() as usize;
+        // One community in nine has no neighborhood office at all.
+        let offices = if c.index % 9 == 8 {
+            0
+        } else {
+            (expected * 0.46).round() as usize
+        };
         for k in 0..offices {
             let at = near(k * homes.len() / offices.max(1) + homes.len() / (2 * offices.max(1)));
             push("neighborhood_office", at, r.between(15, 60));
