@@ -14,6 +14,16 @@ use super::LATTICE_M;
 use crate::model::CommunityKind;
 
 /// A facility: kind, position (pre-warp metres), floor area.
+///
+/// ```
+/// # use linli::synth::{layout::plan_layout, roads::plan_network, rng::Rng, River};
+/// let rng = Rng::new(1);
+/// let l = plan_layout(20_000, 9, 2, &rng);
+/// let net = plan_network(&l, &River::new(&l, &rng), &rng);
+/// let f = linli::synth::fill::fill(&l, &net.cells, &|_, _, _| false, &rng);
+/// let fs = linli::synth::facilities::place_facilities(&l, &f.buildings, &f.landmarks, &rng);
+/// assert!(fs.iter().all(|x| x.floor_area_m2 >= 15));
+/// ```
 #[derive(Debug, Clone)]
 pub struct FacilityPlan {
     /// Community index.

@@ -12,6 +12,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Longitude and latitude of the plane's origin: Chongchuan, Nantong.
+///
+/// ```
+/// assert_eq!(linli::synth::files::ORIGIN, (120.86, 32.01));
+/// ```
 pub const ORIGIN: (f64, f64) = (120.86, 32.01);
 
 fn props(pairs: &[(&str, Value)]) -> Map<String, Value> {

@@ -12,6 +12,11 @@ use super::LATTICE_M;
 use crate::model::CommunityKind;
 
 /// A density type of housing.
+///
+/// ```
+/// use linli::synth::fill::Housing;
+/// assert_ne!(Housing::Tower, Housing::Village);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Housing {
     /// High-rise tower, 100–240 households.
@@ -43,6 +48,15 @@ impl Housing {
 }
 
 /// A building to write: centre and size in pre-warp metres.
+///
+/// ```
+/// # use linli::synth::{layout::plan_layout, roads::plan_network, rng::Rng, River};
+/// let rng = Rng::new(1);
+/// let l = plan_layout(20_000, 9, 2, &rng);
+/// let net = plan_network(&l, &River::new(&l, &rng), &rng);
+/// let f = linli::synth::fill::fill(&l, &net.cells, &|_, _, _| false, &rng);
+/// assert!(f.buildings.iter().any(|b| b.households >= 100));
+/// ```
 #[derive(Debug, Clone)]
 pub struct BuildingPlan {
     /// Community index.
@@ -60,6 +74,15 @@ pub struct BuildingPlan {
 }
 
 /// A landmark or compound rectangle, metres.
+///
+/// ```
+/// # use linli::synth::{layout::plan_layout, roads::plan_network, rng::Rng, River};
+/// let rng = Rng::new(1);
+/// let l = plan_layout(20_000, 9, 2, &rng);
+/// let net = plan_network(&l, &River::new(&l, &rng), &rng);
+/// let f = linli::synth::fill::fill(&l, &net.cells, &|_, _, _| false, &rng);
+/// assert!(f.compounds.iter().all(|c| c.rect[0] < c.rect[1]));
+/// ```
 #[derive(Debug, Clone)]
 pub struct AreaPlan {
     /// Community index.
@@ -71,6 +94,15 @@ pub struct AreaPlan {
 }
 
 /// What the land holds.
+///
+/// ```
+/// # use linli::synth::{layout::plan_layout, roads::plan_network, rng::Rng, River};
+/// let rng = Rng::new(1);
+/// let l = plan_layout(20_000, 9, 2, &rng);
+/// let net = plan_network(&l, &River::new(&l, &rng), &rng);
+/// let f = linli::synth::fill::fill(&l, &net.cells, &|_, _, _| false, &rng);
+/// assert_eq!(f.buildings.iter().map(|b| b.households).sum::<u64>(), 20_000);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Filled {
     /// Buildings, community by community.

@@ -9,6 +9,12 @@ use super::LATTICE_M;
 use crate::model::CommunityKind;
 
 /// One community of the layout, in lattice units (see [`LATTICE_M`]).
+///
+/// ```
+/// # use linli::synth::{layout::plan_layout, rng::Rng};
+/// let l = plan_layout(20_000, 9, 2, &Rng::new(1));
+/// assert!(l.communities.iter().all(|c| c.rect[0] < c.rect[1] && c.rect[2] < c.rect[3]));
+/// ```
 #[derive(Debug, Clone)]
 pub struct CommunityPlan {
     /// Index in the layout.
@@ -30,6 +36,13 @@ pub struct CommunityPlan {
 }
 
 /// The district's communities and the grid lines between them.
+///
+/// ```
+/// # use linli::synth::{layout::plan_layout, rng::Rng};
+/// let l = plan_layout(20_000, 9, 2, &Rng::new(1));
+/// assert_eq!(l.cols.len(), 4); // 3 × 3 communities
+/// assert_eq!(l.streets, 2);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Layout {
     /// x of the community grid's column lines (lattice units), west to east.

@@ -29,15 +29,32 @@ use std::collections::{BTreeMap, HashMap};
 use std::f64::consts::TAU;
 
 /// Lattice step, metres: every street vertex lies on it.
+///
+/// ```
+/// assert_eq!(linli::synth::LATTICE_M, 10.0);
+/// ```
 pub const LATTICE_M: f64 = 10.0;
 
 /// A lattice point (units of [`LATTICE_M`]).
+///
+/// ```
+/// let p: linli::synth::Lp = (3, 4); // (30 m, 40 m)
+/// assert_eq!(p.0 as f64 * linli::synth::LATTICE_M, 30.0);
+/// ```
 pub type Lp = (i64, i64);
 
 /// Households of one community on average in Chongchuan (≈ 400,000 / 166).
+///
+/// ```
+/// assert_eq!((400_000.0 / linli::synth::HOUSEHOLDS_PER_COMMUNITY).round(), 166.0);
+/// ```
 pub const HOUSEHOLDS_PER_COMMUNITY: f64 = 2_410.0;
 
 /// Largest city generated, households (memory stays around a few GB).
+///
+/// ```
+/// assert!(linli::synth::SynthParams::new(linli::synth::MAX_HOUSEHOLDS + 1, 1).check().is_err());
+/// ```
 pub const MAX_HOUSEHOLDS: u64 = 20_000_000;
 
 /// What to generate.
@@ -163,6 +180,13 @@ impl SynthParams {
 }
 
 /// The river: a meandering band across the district, west to east.
+///
+/// ```
+/// # use linli::synth::{layout::plan_layout, rng::Rng, River};
+/// let l = plan_layout(10_000, 4, 1, &Rng::new(1));
+/// let r = River::new(&l, &Rng::new(1));
+/// assert!(r.within(50.0, r.centre(50.0) + 20.0, 0.0)); // 30 m half width
+/// ```
 #[derive(Debug, Clone)]
 pub struct River {
     y0: f64,
@@ -314,6 +338,11 @@ fn thin(pts: &[Lp], shared: &HashMap<Lp, u32>) -> Vec<Lp> {
 }
 
 /// A building of the synthetic city.
+///
+/// ```
+/// let city = linli::synth::generate(&linli::synth::SynthParams::new(3_000, 1)).unwrap();
+/// assert!(city.buildings.iter().all(|b| b.footprint.exterior().0.len() == 5));
+/// ```
 #[derive(Debug, Clone)]
 pub struct SynthBuilding {
     /// Id (`B000001` …).
@@ -331,6 +360,11 @@ pub struct SynthBuilding {
 }
 
 /// A road way of the synthetic city.
+///
+/// ```
+/// let city = linli::synth::generate(&linli::synth::SynthParams::new(3_000, 1)).unwrap();
+/// assert!(city.roads.iter().any(|r| r.class == "primary"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct SynthRoad {
     /// Id (`R00001` …).
@@ -346,6 +380,11 @@ pub struct SynthRoad {
 }
 
 /// A park or school campus.
+///
+/// ```
+/// let city = linli::synth::generate(&linli::synth::SynthParams::new(3_000, 1)).unwrap();
+/// assert!(city.landmarks.iter().all(|l| l.class == "park" || l.class == "school"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct SynthLandmark {
     /// Id.
@@ -357,6 +396,11 @@ pub struct SynthLandmark {
 }
 
 /// A service facility.
+///
+/// ```
+/// let city = linli::synth::generate(&linli::synth::SynthParams::new(3_000, 1)).unwrap();
+/// assert!(city.facilities.iter().any(|f| f.kind == "community_centre"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct SynthFacility {
     /// Id (`F00001` …).
@@ -370,6 +414,12 @@ pub struct SynthFacility {
 }
 
 /// Counts of what was generated, for tests and people.
+///
+/// ```
+/// let city = linli::synth::generate(&linli::synth::SynthParams::new(3_000, 1)).unwrap();
+/// assert_eq!(city.summary.households, 3_000);
+/// assert_eq!(city.summary.buildings, city.buildings.len());
+/// ```
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct SynthSummary {
     /// Households placed (equals the request).
@@ -409,6 +459,11 @@ pub struct SynthSummary {
 }
 
 /// A generated district on the metric plane, ready to write.
+///
+/// ```
+/// let city = linli::synth::generate(&linli::synth::SynthParams::new(3_000, 1)).unwrap();
+/// assert_eq!(city.communities.len(), city.summary.communities);
+/// ```
 #[derive(Debug, Clone)]
 pub struct SynthCity {
     /// Scenario name.

@@ -15,6 +15,14 @@ use crate::model::CommunityKind;
 use std::collections::BTreeMap;
 
 /// A road way: lattice points, OSM class, name, bridge flag.
+///
+/// ```
+/// # use linli::synth::{layout::plan_layout, roads::plan_network, rng::Rng, River};
+/// let rng = Rng::new(1);
+/// let l = plan_layout(20_000, 9, 2, &rng);
+/// let net = plan_network(&l, &River::new(&l, &rng), &rng);
+/// assert!(net.roads.iter().all(|r| r.pts.len() >= 2));
+/// ```
 #[derive(Debug, Clone)]
 pub struct RoadRun {
     /// Every lattice point along it.
@@ -29,6 +37,14 @@ pub struct RoadRun {
 
 /// A cell of the local grid: the land between four streets (some of which
 /// may be missing), where buildings go.
+///
+/// ```
+/// # use linli::synth::{layout::plan_layout, roads::plan_network, rng::Rng, River};
+/// let rng = Rng::new(1);
+/// let l = plan_layout(20_000, 9, 2, &rng);
+/// let net = plan_network(&l, &River::new(&l, &rng), &rng);
+/// assert!(net.cells.iter().all(|c| c.community < 9));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Cell {
     /// Community index.
@@ -38,6 +54,14 @@ pub struct Cell {
 }
 
 /// The network and the cells it leaves.
+///
+/// ```
+/// # use linli::synth::{layout::plan_layout, roads::plan_network, rng::Rng, River};
+/// let rng = Rng::new(1);
+/// let l = plan_layout(20_000, 9, 2, &rng);
+/// let net = plan_network(&l, &River::new(&l, &rng), &rng);
+/// assert!(!net.diagonals.is_empty());
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Network {
     /// Road ways.
