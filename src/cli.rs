@@ -67,6 +67,9 @@ enum Command {
         /// Seed of the partition search.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Print the seconds each stage took (the files stay the same).
+        #[arg(long)]
+        timings: bool,
     },
     /// Social workers per neighborhood against the 2–3 standard, and worker patches.
     #[command(
@@ -221,6 +224,27 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Generate a synthetic district (roads, river, rail, communities, buildings, facilities, staff) as a scenario folder.
+    #[command(
+        after_help = "Examples:\n  linli synth --households 400000 --seed 1 --out chongchuan/   a Chongchuan-sized district\n  linli synth --households 5000 --communities 6 --out small/ && linli plan small/ --out out\n\nThe same --households, --seed, --communities and --streets give byte-identical files.\nBy default one community per ~2,410 households and one street per ~10.4 communities\n(400,000 households: 166 communities in 16 streets, as Chongchuan). Writes the layers\nlinli plan reads, staff.csv, scenario.toml and synth_summary.json (what was generated)."
+    )]
+    Synth {
+        /// Households in the district.
+        #[arg(long)]
+        households: u64,
+        /// Seed: the same seed gives the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Scenario folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Communities (default: one per ~2,410 households).
+        #[arg(long)]
+        communities: Option<usize>,
+        /// Streets (街道) (default: one per ~10.4 communities).
+        #[arg(long)]
+        streets: Option<usize>,
+    },
     /// Import an OpenStreetMap extract (.osm.pbf) into a ready scenario folder.
     #[command(
         after_help = "Examples:\n  linli import-osm city.osm.pbf --out city/\n  linli import-osm city.osm.pbf --out city/ --communities communities.geojson\n  linli import-osm city.osm.pbf --out city/ --admin-level 8 && linli plan city/ --out out\n\nWrites roads, water, rail, landmarks, compounds, buildings, facilities and communities\n(.geojson), scenario.toml and import_summary.json (the counts printed here).\nCommunities: admin boundaries at --admin-level, else --communities, else the whole extent.\nData © OpenStreetMap contributors, ODbL 1.0: keep the attribution on what you derive."
@@ -297,8 +321,9 @@ pub fn run() -> ExitCode {
             out,
             crs,
             seed,
+            timings,
         } => ScenarioFiles::from_dir(&scenario).and_then(|files| {
-            plan(
+            plan_timed(
                 &Run {
                     files,
                     opts: ReadOptions {
@@ -309,8 +334,25 @@ pub fn run() -> ExitCode {
                     quiet,
                 },
                 seed,
+                timings,
             )
         }),
+        Command::Synth {
+            households,
+            seed,
+            out,
+            communities,
+            streets,
+        } => synth(
+            &linli::synth::SynthParams {
+                households,
+                seed,
+                communities,
+                streets,
+            },
+            &out,
+            quiet,
+        ),
         Command::Staff {
             scenario,
             out,
@@ -552,8 +594,14 @@ fn partition_units(
 }
 
 fn plan(run: &Run, seed: u64) -> Result<(), Error> {
+    plan_timed(run, seed, false)
+}
+
+fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Error> {
     use std::io::IsTerminal;
     let t = std::time::Instant::now();
+    // Seconds per stage: a stage ends when the next one starts.
+    let mut stages: Vec<(String, std::time::Instant, Option<f64>)> = Vec::new();
     // A spinner naming the stage, only for a person watching a terminal.
     let bar = (!run.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new_spinner();
@@ -561,10 +609,12 @@ fn plan(run: &Run, seed: u64) -> Result<(), Error> {
         b
     });
     let result = linli::plan::run_plan_with(&run.files, &run.opts, seed, &run.out, &mut |stage| {
+        stages.push((stage.to_string(), std::time::Instant::now(), cpu_seconds()));
         if let Some(b) = &bar {
             b.set_message(stage.to_string());
         }
     });
+    let (end, end_cpu) = (std::time::Instant::now(), cpu_seconds());
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -599,6 +649,82 @@ fn plan(run: &Run, seed: u64) -> Result<(), Error> {
             );
         }
         for p in &r.written {
+            out!("wrote {}", p.display());
+        }
+    }
+    if timings {
+        // Printed even with --quiet: asking for timings is asking for output.
+        let mut parts = Vec::new();
+        let mut cpu = Vec::new();
+        for (i, (name, at, c0)) in stages.iter().enumerate() {
+            let (until, c1) = stages.get(i + 1).map_or((end, end_cpu), |s| (s.1, s.2));
+            let name = name.replace(' ', "_");
+            parts.push(format!("{name}={:.3}", (until - *at).as_secs_f64()));
+            if let (Some(a), Some(b)) = (c0, c1) {
+                cpu.push(format!("{name}={:.2}", b - a));
+            }
+        }
+        parts.push(format!("total={:.3}", (end - t).as_secs_f64()));
+        if !cpu.is_empty() {
+            out!("cpu seconds: {}", cpu.join(" "));
+        }
+        out!("timings: {}", parts.join(" "));
+    }
+    Ok(())
+}
+
+/// CPU seconds (user + system) this process has used so far, from
+/// /proc/self/stat (Linux; `None` elsewhere). Wall time on a shared machine
+/// depends on what else runs; CPU time much less.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+fn synth(p: &linli::synth::SynthParams, out: &std::path::Path, quiet: bool) -> Result<(), Error> {
+    let t = std::time::Instant::now();
+    let city = linli::synth::generate(p)?;
+    let written = city.write(out)?;
+    if !quiet {
+        let s = &city.summary;
+        let kinds: Vec<String> = s
+            .communities_by_kind
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        out!(
+            "{} households in {} buildings ({} towers of 100+, {} schools/shops); {} communities ({}) in {} streets; {:.1} × {:.1} km ({:.2} s)",
+            s.households,
+            s.buildings,
+            s.towers,
+            s.zero_household_buildings,
+            s.communities,
+            kinds.join(", "),
+            s.streets,
+            s.extent_km.0,
+            s.extent_km.1,
+            t.elapsed().as_secs_f64()
+        );
+        let fac: Vec<String> = s
+            .facilities
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        out!(
+            "{} roads ({} bridges), {} parks, {} compounds; facilities: {}; {} social workers ({} communities without data)",
+            s.roads,
+            s.bridges,
+            s.parks,
+            s.compounds,
+            fac.join(", "),
+            s.social_workers,
+            s.communities_without_staff.len()
+        );
+        for p in written {
             out!("wrote {}", p.display());
         }
     }

@@ -16,4 +16,5 @@ pub mod project;
 pub mod read;
 pub mod redraw;
 pub mod staffing;
+pub mod synth;
 pub mod write;

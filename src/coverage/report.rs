@@ -274,20 +274,36 @@ pub fn analyse_with(
 }
 
 fn without_office(s: &Scenario, cov: &Coverage, nb: &Neighborhoods) -> Vec<String> {
-    let offices: Vec<Point<f64>> = s
+    use geo::BoundingRect;
+    use rstar::{RTree, AABB};
+    let offices: Vec<[f64; 2]> = s
         .facilities
         .iter()
         .enumerate()
         .filter(|(i, f)| f.kind == "neighborhood_office" && cov.facility_snaps[*i].is_some())
-        .map(|(_, f)| f.location)
+        .map(|(_, f)| [f.location.x(), f.location.y()])
         .collect();
+    // Only offices in the neighborhood's box grown by the reach can be near
+    // it: an R-tree keeps this linear in neighborhoods (it was
+    // neighborhoods × offices).
+    let tree = RTree::bulk_load(offices);
     nb.areas
         .iter()
         .enumerate()
         .filter(|(_, a)| {
-            !offices
-                .iter()
-                .any(|o| a.intersects(o) || Euclidean.distance(*a, o) <= OFFICE_REACH_M)
+            let near = |o: &[f64; 2]| {
+                let o = Point::new(o[0], o[1]);
+                a.intersects(&o) || Euclidean.distance(*a, &o) <= OFFICE_REACH_M
+            };
+            let Some(r) = a.bounding_rect() else {
+                return !tree.iter().any(near);
+            };
+            let d = OFFICE_REACH_M;
+            let bx = AABB::from_corners(
+                [r.min().x - d, r.min().y - d],
+                [r.max().x + d, r.max().y + d],
+            );
+            !tree.locate_in_envelope(&bx).any(near)
         })
         .map(|(i, _)| nb.ids[i].clone())
         .collect()
