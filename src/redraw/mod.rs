@@ -87,9 +87,36 @@ const FREE: usize = usize::MAX;
 /// (regions outside the band, households moved): lower is better.
 type Score = (usize, u64);
 
+/// Kept neighbours tried, most shared border first, when a piece cannot
+/// reach the band on its own.
+const NEIGHBOURS_TRIED: usize = 3;
+
 /// Searches per re-cut piece; the best (in band, fewest households moved)
 /// is kept.
 const TRIES: u64 = 6;
+
+/// Whether `blocks` form one connected piece of the adjacency graph.
+fn connected(set: &crate::blocks::BlockSet, blocks: &[usize]) -> bool {
+    let Some(&first) = blocks.first() else {
+        return true;
+    };
+    let inside: std::collections::BTreeSet<usize> = blocks.iter().copied().collect();
+    let mut seen = std::collections::BTreeSet::from([first]);
+    let mut stack = vec![first];
+    while let Some(b) = stack.pop() {
+        for e in set.adjacency.edges(crate::blocks::BlockSet::node(b)) {
+            let o = if e.source().index() == b {
+                e.target().index()
+            } else {
+                e.source().index()
+            };
+            if inside.contains(&o) && seen.insert(o) {
+                stack.push(o);
+            }
+        }
+    }
+    seen.len() == inside.len()
+}
 
 /// Households a set of new groups moves away from the old neighborhoods
 /// holding its blocks, each group matched one-to-one with the old one it
@@ -280,6 +307,62 @@ pub fn redraw(
         }
         out
     };
+    // A few searches of a piece (old neighborhoods that fit the band kept
+    // whole where they can); the one with the fewest regions outside the
+    // band, then moving the fewest households, wins.
+    let best_cut = |piece: &[usize]| -> (Score, Vec<Vec<usize>>) {
+        let c = set.blocks[piece[0]].community;
+        let mut best: Option<(Score, Vec<Vec<usize>>)> = None;
+        // The piece as drawn (when every block has one owner and each old
+        // neighborhood in it is one piece) competes too: towers too big to
+        // pair stay as they were rather than being re-cut for nothing.
+        let mut by_owner: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        if piece.iter().all(|&b| owner[b].is_some()) {
+            for &b in piece {
+                by_owner
+                    .entry(owner[b].unwrap_or(usize::MAX))
+                    .or_default()
+                    .push(b);
+            }
+            let groups: Vec<Vec<usize>> = by_owner.into_values().collect();
+            if groups.iter().all(|gr| connected(set, gr)) {
+                let bad = groups.iter().filter(|gr| !in_band(c, gr)).count();
+                best = Some(((bad, moved_within(set, &g.holders, &groups)), groups));
+            }
+        }
+        for k in 0..TRIES {
+            let rs = regionalize_blocks_grouped(
+                set,
+                scenario,
+                config,
+                c,
+                piece,
+                seed ^ (piece[0] as u64) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                |b| owner[b],
+                old_households.clone(),
+            );
+            let groups: Vec<Vec<usize>> = (0..rs.count)
+                .map(|k| {
+                    piece
+                        .iter()
+                        .zip(&rs.region)
+                        .filter(|&(_, &r)| r == k)
+                        .map(|(&b, _)| b)
+                        .collect()
+                })
+                .filter(|g: &Vec<usize>| !g.is_empty())
+                .collect();
+            let bad = groups.iter().filter(|gr| !in_band(c, gr)).count();
+            let score = (bad, moved_within(set, &g.holders, &groups));
+            if best.as_ref().is_none_or(|(s, _)| score < *s) {
+                best = Some((score, groups));
+            }
+            if score == (0, 0) {
+                break;
+            }
+        }
+        best.expect("at least one try")
+    };
     loop {
         let free_key: Vec<Option<()>> = assign.iter().map(|&a| (a == FREE).then_some(())).collect();
         let pieces = components(set, &free_key);
@@ -322,49 +405,35 @@ pub fn redraw(
                     continue;
                 }
             }
-            // A few searches (old neighborhoods that fit the band kept
-            // whole where they can); the one in the band moving the fewest
-            // households wins.
-            let mut best: Option<(Score, Vec<Vec<usize>>)> = None;
-            for k in 0..TRIES {
-                let rs = regionalize_blocks_grouped(
-                    set,
-                    scenario,
-                    config,
-                    c,
-                    &piece,
-                    seed ^ (piece[0] as u64) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                    |b| owner[b],
-                    old_households.clone(),
-                );
-                let groups: Vec<Vec<usize>> = (0..rs.count)
-                    .map(|k| {
-                        piece
-                            .iter()
-                            .zip(&rs.region)
-                            .filter(|&(_, &r)| r == k)
-                            .map(|(&b, _)| b)
-                            .collect()
-                    })
-                    .filter(|g: &Vec<usize>| !g.is_empty())
-                    .collect();
-                let bad = groups.iter().filter(|gr| !in_band(c, gr)).count();
-                let score = (bad, moved_within(set, &g.holders, &groups));
-                if best.as_ref().is_none_or(|(s, _)| score < *s) {
-                    best = Some((score, groups));
-                }
-                if score == (0, 0) {
-                    break;
-                }
-            }
-            let (_, groups) = best.expect("at least one try");
-            let ok = groups.iter().all(|gr| gr.is_empty() || in_band(c, gr));
+            let (score, groups) = best_cut(&piece);
             let kept_near: Vec<(usize, f64)> = near
                 .iter()
                 .filter(|(&r, _)| regions[r].keeps.is_some())
                 .map(|(&r, &w)| (r, w))
                 .collect();
-            if ok || kept_near.is_empty() {
+            // Out of the band: free a kept neighbour (the most shared weak
+            // border first) only when cutting the two together does better;
+            // a piece no neighbour helps (towers too big to pair, a small
+            // island) stays as it is rather than dragging sound ones in.
+            let mut helper = None;
+            if score.0 > 0 {
+                let mut order = kept_near.clone();
+                order.sort_by(|a, b| {
+                    b.1.total_cmp(&a.1)
+                        .then(regions[a.0].households.cmp(&regions[b.0].households))
+                        .then(a.0.cmp(&b.0))
+                });
+                for &(r, _) in order.iter().take(NEIGHBOURS_TRIED) {
+                    let mut union: Vec<usize> = piece.clone();
+                    union.extend(&regions[r].blocks);
+                    union.sort_unstable();
+                    if best_cut(&union).0 .0 < score.0 {
+                        helper = Some(r);
+                        break;
+                    }
+                }
+            }
+            let Some(r) = helper else {
                 for gr in groups.into_iter().filter(|g| !g.is_empty()) {
                     for &b in &gr {
                         assign[b] = regions.len();
@@ -378,16 +447,7 @@ pub fn redraw(
                     });
                 }
                 continue;
-            }
-            // Free the kept neighbour sharing the most (weak) border.
-            let (r, _) = kept_near
-                .into_iter()
-                .max_by(|a, b| {
-                    a.1.total_cmp(&b.1)
-                        .then(regions[b.0].households.cmp(&regions[a.0].households))
-                        .then(b.0.cmp(&a.0))
-                })
-                .expect("not empty");
+            };
             for &b in &regions[r].blocks {
                 assign[b] = FREE;
             }
