@@ -116,6 +116,16 @@ impl BarrierIndex {
     /// Lengths of `line` by what runs within the distance of each step: the
     /// nearest line, the stronger of two about as near (community border,
     /// water, rail, road, landmark in that order).
+    ///
+    /// ```
+    /// use linli::audit::border::BarrierIndex;
+    /// use linli::model::*;
+    /// let river = BarrierLine { line: vec![(0.0, 0.0), (100.0, 0.0)].into(),
+    ///     barrier: Barrier { level: 4, kind: BarrierKind::Water } };
+    /// let b = BarrierIndex::new(&[river], &[], 10.0).along(&vec![(10.0, -3.0), (90.0, -3.0)].into());
+    /// assert!((b.water_m - 80.0).abs() < 1e-9);
+    /// assert_eq!(b.barrier_share(), 1.0);
+    /// ```
     pub fn along(&self, line: &LineString<f64>) -> BorderLengths {
         let mut out = BorderLengths::default();
         let step = (self.distance / 2.0).max(0.5);

@@ -290,6 +290,23 @@ pub fn components<K: PartialEq>(set: &BlockSet, key: &[Option<K>]) -> Vec<Vec<us
 
 /// The gaps (blocks no holder holds) and overlaps (two or more holders) of
 /// a grid, as pieces with their shapes and figures.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use linli::model::*;
+/// let sq = |x0: f64, x1: f64| MultiPolygon(vec![polygon![(x: x0, y: 0.0), (x: x1, y: 0.0), (x: x1, y: 100.0), (x: x0, y: 100.0)]]);
+/// let s = Scenario { communities: vec![Community { id: "C".into(), name: "C".into(), street: "S".into(),
+///     kind: CommunityKind::Urban, social_workers: None, area: sq(0.0, 100.0) }], ..Default::default() };
+/// // A overlaps B between x = 40 and 60; nothing holds x > 90.
+/// let grid = vec![Parcel { id: "A".into(), area: sq(0.0, 60.0), households: None },
+///                 Parcel { id: "B".into(), area: sq(40.0, 90.0), households: None }];
+/// let g = linli::audit::grid::grid_blocks(&s, &grid, &[], 0.05, 5).unwrap();
+/// let settings = linli::config::AuditSettings::default();
+/// let (gaps, overlaps) = linli::audit::grid::gaps_and_overlaps(&g.set, &g.holders, &settings);
+/// assert_eq!((gaps.len(), overlaps.len()), (1, 1));
+/// assert!((overlaps[0].area_m2 - 2000.0).abs() < 1e-6);
+/// assert_eq!(overlaps[0].holders, vec![0, 1]);
+/// ```
 pub fn gaps_and_overlaps(
     set: &BlockSet,
     holders: &[Vec<usize>],

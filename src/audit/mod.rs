@@ -189,6 +189,18 @@ pub fn audit(scenario: &Scenario, grid: &[Parcel], config: &Config) -> Result<Au
 }
 
 /// [`audit`] on a grid already laid on the network.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use linli::model::*;
+/// let sq = |x0: f64, x1: f64| MultiPolygon(vec![polygon![(x: x0, y: 0.0), (x: x1, y: 0.0), (x: x1, y: 100.0), (x: x0, y: 100.0)]]);
+/// let s = Scenario { communities: vec![Community { id: "C".into(), name: "C".into(), street: "S".into(),
+///     kind: CommunityKind::Urban, social_workers: None, area: sq(0.0, 100.0) }], ..Default::default() };
+/// let grid = vec![Parcel { id: "N".into(), area: sq(0.0, 100.0), households: None }];
+/// let g = linli::audit::grid::grid_blocks(&s, &grid, &[], 0.05, 5).unwrap();
+/// let a = linli::audit::audit_on(&s, &grid, &linli::config::Config::default(), g);
+/// assert_eq!(a.neighborhoods[0].flags, vec!["empty", "few_buildings"]);
+/// ```
 pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBlocks) -> Audit {
     let set = &g.set;
     let st = &config.audit;
@@ -374,6 +386,19 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
 
 /// The community holding most of each grid polygon's area (`None` when it
 /// lies outside every community).
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use linli::model::*;
+/// let sq = |x0: f64, x1: f64| MultiPolygon(vec![polygon![(x: x0, y: 0.0), (x: x1, y: 0.0), (x: x1, y: 100.0), (x: x0, y: 100.0)]]);
+/// let s = Scenario { communities: vec![Community { id: "C".into(), name: "C".into(), street: "S".into(),
+///     kind: CommunityKind::Urban, social_workers: None, area: sq(0.0, 100.0) }], ..Default::default() };
+/// // Mostly inside C, a little outside; and wholly outside.
+/// let grid = vec![Parcel { id: "N".into(), area: sq(0.0, 110.0), households: None },
+///                 Parcel { id: "X".into(), area: sq(200.0, 300.0), households: None }];
+/// let g = linli::audit::grid::grid_blocks(&s, &grid, &[], 0.05, 5).unwrap();
+/// assert_eq!(linli::audit::main_communities(&g, 2), vec![Some(0), None]);
+/// ```
 pub fn main_communities(g: &GridBlocks, count: usize) -> Vec<Option<usize>> {
     let mut areas: Vec<std::collections::BTreeMap<usize, f64>> = vec![Default::default(); count];
     for (bi, blk) in g.set.blocks.iter().enumerate() {

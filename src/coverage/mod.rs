@@ -138,6 +138,17 @@ pub fn distances(
 /// [`distances`], also returning the seconds the shortest-path search
 /// itself took (what scipy's `dijkstra` does; the rest maps node distances
 /// to buildings).
+///
+/// ```
+/// use geo::Coord;
+/// use linli::coverage::{distances_timed, network::from_nodes, snap::Snapper, dijkstra::Search};
+/// let g = from_nodes(vec![Coord { x: 0.0, y: 0.0 }, Coord { x: 100.0, y: 0.0 }], vec![(0, 1)]);
+/// let sn = Snapper::new(&g);
+/// let src = sn.snap(&g, Coord { x: 0.0, y: 0.0 }).unwrap();
+/// let dst = sn.snap(&g, Coord { x: 30.0, y: 0.0 });
+/// let (d, secs) = distances_timed(&g, &mut Search::new(2), &[src], &[dst], 1000.0);
+/// assert!((d[0] - 30.0).abs() < 1e-9 && secs >= 0.0);
+/// ```
 pub fn distances_timed(
     g: &WalkGraph,
     search: &mut Search,

@@ -170,6 +170,24 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
 /// `set.blocks`) into regions with the partition's own rules: the units and
 /// links are the blocks and their shared borders, the band is the
 /// community kind's. Region `r` of `members[i]` is `result.region[i]`.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use linli::model::*;
+/// let area = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 600.0, y: 0.0), (x: 600.0, y: 100.0), (x: 0.0, y: 100.0)]]);
+/// let road = |x| BarrierLine { line: vec![(x, -5.0), (x, 105.0)].into(), barrier: Barrier { level: 2, kind: BarrierKind::Road } };
+/// let home = |x: f64| Building { id: format!("h{x}"), footprint: None, location: geo::point!(x: x, y: 50.0),
+///     households: 100, estimated: false, use_: "residential".into() };
+/// let s = Scenario { communities: vec![Community { id: "C".into(), name: "C".into(), street: "S".into(),
+///     kind: CommunityKind::Urban, social_workers: None, area }],
+///     barriers: (1..6).map(|i| road(100.0 * i as f64)).collect(),
+///     buildings: (0..6).map(|i| home(50.0 + 100.0 * i as f64)).collect(), ..Default::default() };
+/// let set = linli::blocks::build_blocks(&s, 0.05, 5).unwrap();
+/// let mut cfg = linli::config::Config::default();
+/// cfg.targets.min_buildings = 1;
+/// let r = linli::partition::regionalize_blocks(&set, &s, &cfg, 0, &[0, 1, 2, 3, 4, 5], 1);
+/// assert_eq!(r.count, 2); // 600 households: two of 300
+/// ```
 pub fn regionalize_blocks(
     set: &BlockSet,
     scenario: &Scenario,
@@ -201,6 +219,27 @@ pub fn regionalize_blocks(
 /// `group_households[g]` is group `g`'s total. The redraw uses the old
 /// neighborhoods as groups, so re-cut areas keep their old borders where
 /// they can.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use linli::model::*;
+/// let area = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 600.0, y: 0.0), (x: 600.0, y: 100.0), (x: 0.0, y: 100.0)]]);
+/// let road = |x| BarrierLine { line: vec![(x, -5.0), (x, 105.0)].into(), barrier: Barrier { level: 2, kind: BarrierKind::Road } };
+/// let home = |x: f64| Building { id: format!("h{x}"), footprint: None, location: geo::point!(x: x, y: 50.0),
+///     households: 100, estimated: false, use_: "residential".into() };
+/// let s = Scenario { communities: vec![Community { id: "C".into(), name: "C".into(), street: "S".into(),
+///     kind: CommunityKind::Urban, social_workers: None, area }],
+///     barriers: (1..6).map(|i| road(100.0 * i as f64)).collect(),
+///     buildings: (0..6).map(|i| home(50.0 + 100.0 * i as f64)).collect(), ..Default::default() };
+/// let set = linli::blocks::build_blocks(&s, 0.05, 5).unwrap();
+/// let mut cfg = linli::config::Config::default();
+/// cfg.targets.min_buildings = 1;
+/// /// // Blocks 0–2 were one old neighborhood: they stay together.
+/// let old = |b: usize| Some(b / 3);
+/// let r = linli::partition::regionalize_blocks_grouped(&set, &s, &cfg, 0, &[0, 1, 2, 3, 4, 5], 1, old, vec![300, 300]);
+/// assert_eq!(r.region[0], r.region[2]);
+/// assert_ne!(r.region[0], r.region[3]);
+/// ```
 #[allow(clippy::too_many_arguments)]
 pub fn regionalize_blocks_grouped(
     set: &BlockSet,
