@@ -66,18 +66,7 @@ fn spoiled(
         // Drawn for 340 ± 15%, some neighborhoods of towers still end above
         // 400: made as compliant as the blocks allow (a redraw) first, so
         // the spoiling below is the only thing wrong with the grid.
-        let grid: Vec<linli::model::Parcel> = good
-            .partition
-            .neighborhoods
-            .iter()
-            .zip(&good.shapes)
-            .map(|(n, d)| linli::model::Parcel {
-                id: n.id.clone(),
-                area: d.area.clone(),
-                households: None,
-            })
-            .collect();
-        good = linli::redraw::redraw(&loaded.scenario, &grid, &loaded.config, 7)
+        good = linli::redraw::redraw(&loaded.scenario, &good.grid(), &loaded.config, 7)
             .expect("redraw")
             .planned;
     }
@@ -146,19 +135,7 @@ fn case(city: &str, loaded: &mut Loaded, base: Base, per: usize, seed: u64) -> R
     let scratch = linli::pipeline::neighborhoods(loaded, 1).expect("partition");
     let scratch_moved =
         linli::redraw::households_moved(&s.buildings, &r.old_of_building, &labels(&scratch));
-    let after_grid: Vec<linli::model::Parcel> = r
-        .planned
-        .partition
-        .neighborhoods
-        .iter()
-        .zip(&r.planned.shapes)
-        .map(|(n, d)| linli::model::Parcel {
-            id: n.id.clone(),
-            area: d.area.clone(),
-            households: None,
-        })
-        .collect();
-    let after = linli::audit::audit(s, &after_grid, c).expect("audit");
+    let after = linli::audit::audit(s, &r.planned.grid(), c).expect("audit");
     Row {
         city: format!(
             "{city} ({}, each defect kind once per {per} neighborhoods)",

@@ -66,6 +66,32 @@ pub struct Planned {
     pub shapes: Vec<Dissolved>,
 }
 
+impl Planned {
+    /// The neighborhoods as a grid: their polygons with their ids, as a
+    /// district's own neighborhoods.geojson holds them (for audits, redraws
+    /// and comparisons).
+    ///
+    /// ```
+    /// let loaded = linli::pipeline::load(&linli::demo::files(), &Default::default()).unwrap();
+    /// let planned = linli::pipeline::neighborhoods(&loaded, 1).unwrap();
+    /// let grid = planned.grid();
+    /// assert_eq!(grid.len(), planned.partition.neighborhoods.len());
+    /// assert_eq!(grid[0].id, planned.partition.neighborhoods[0].id);
+    /// ```
+    pub fn grid(&self) -> Vec<crate::model::Parcel> {
+        self.partition
+            .neighborhoods
+            .iter()
+            .zip(&self.shapes)
+            .map(|(n, d)| crate::model::Parcel {
+                id: n.id.clone(),
+                area: d.area.clone(),
+                households: None,
+            })
+            .collect()
+    }
+}
+
 /// Partitions every community and dissolves the neighborhoods.
 pub fn neighborhoods(loaded: &Loaded, seed: u64) -> Result<Planned, Error> {
     neighborhoods_from(loaded, blocks(loaded)?, seed)
@@ -280,19 +306,7 @@ pub fn run_redraw(
     let (s, c) = (&loaded.scenario, &loaded.config);
     let before = crate::audit::audit(s, &grid, c).map_err(Error::Input)?;
     let redrawn = crate::redraw::redraw(s, &grid, c, seed).map_err(Error::Input)?;
-    let after_grid: Vec<crate::model::Parcel> = redrawn
-        .planned
-        .partition
-        .neighborhoods
-        .iter()
-        .zip(&redrawn.planned.shapes)
-        .map(|(n, d)| crate::model::Parcel {
-            id: n.id.clone(),
-            area: d.area.clone(),
-            households: None,
-        })
-        .collect();
-    let after = crate::audit::audit(s, &after_grid, c).map_err(Error::Input)?;
+    let after = crate::audit::audit(s, &redrawn.planned.grid(), c).map_err(Error::Input)?;
     let moved = |planned: &Planned| {
         let mut new = vec![None; s.buildings.len()];
         for (bi, blk) in planned.blocks.blocks.iter().enumerate() {

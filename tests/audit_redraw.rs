@@ -349,14 +349,7 @@ fn redraw_fixes_a_spoiled_grid_and_keeps_the_sound_part() {
     assert_eq!(r.moved.placed, 100);
     assert_eq!(r.moved.moved, 300);
     // The redrawn grid audits clean.
-    let after: Vec<Parcel> = r
-        .planned
-        .partition
-        .neighborhoods
-        .iter()
-        .zip(&r.planned.shapes)
-        .map(|(n, d)| cell(&n.id, d.area.clone()))
-        .collect();
+    let after: Vec<Parcel> = r.planned.grid();
     let a = audit(&s, &after, &config()).unwrap();
     assert_eq!(a.overall.compliant, 6);
     assert_eq!((a.overall.gaps, a.overall.overlaps), (0, 0));
@@ -379,14 +372,7 @@ fn an_above_band_neighborhood_is_split_and_a_small_one_absorbed() {
     let s = town();
     let r = redraw(&s, &g, &config(), 1).unwrap();
     assert_tiles(&s, &r);
-    let after: Vec<Parcel> = r
-        .planned
-        .partition
-        .neighborhoods
-        .iter()
-        .zip(&r.planned.shapes)
-        .map(|(n, d)| cell(&n.id, d.area.clone()))
-        .collect();
+    let after: Vec<Parcel> = r.planned.grid();
     let a = audit(&s, &after, &config()).unwrap();
     assert_eq!(a.overall.compliant, a.overall.neighborhoods);
     assert_eq!(r.removed.len(), 1);
@@ -418,8 +404,7 @@ proptest! {
         let (grid, _) = linli::redraw::perturb::perturb(&blocks, &part, &ids, d, seed);
         let r = redraw(&s, &grid, &cfg, 1).unwrap();
         assert_tiles(&s, &r);
-        let after: Vec<Parcel> = r.planned.partition.neighborhoods.iter().zip(&r.planned.shapes)
-            .map(|(n, d)| cell(&n.id, d.area.clone())).collect();
+        let after: Vec<Parcel> = r.planned.grid();
         let a = audit(&s, &after, &cfg).unwrap();
         prop_assert_eq!((a.overall.gaps, a.overall.overlaps, a.overall.multi_part), (0, 0, 0));
         prop_assert_eq!(a.overall.crossing_border, 0);

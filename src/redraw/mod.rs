@@ -95,6 +95,22 @@ const NEIGHBOURS_TRIED: usize = 3;
 /// is kept.
 const TRIES: u64 = 6;
 
+/// Matches new groups with old ones one-to-one, largest shared households
+/// first (ties: lowest new, then old index): `shared[(new, old)]` → new → old.
+fn match_one_to_one(shared: BTreeMap<(usize, usize), u64>) -> BTreeMap<usize, usize> {
+    let mut pairs: Vec<((usize, usize), u64)> = shared.into_iter().collect();
+    pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut matched: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut used = std::collections::BTreeSet::new();
+    for ((n, o), _) in pairs {
+        if !matched.contains_key(&n) && !used.contains(&o) {
+            matched.insert(n, o);
+            used.insert(o);
+        }
+    }
+    matched
+}
+
 /// Whether `blocks` form one connected piece of the adjacency graph.
 fn connected(set: &crate::blocks::BlockSet, blocks: &[usize]) -> bool {
     let Some(&first) = blocks.first() else {
@@ -134,16 +150,7 @@ fn moved_within(
             }
         }
     }
-    let mut pairs: Vec<((usize, usize), u64)> = shared.into_iter().collect();
-    pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut matched: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut used = std::collections::BTreeSet::new();
-    for ((k, o), _) in pairs {
-        if !matched.contains_key(&k) && !used.contains(&o) {
-            matched.insert(k, o);
-            used.insert(o);
-        }
-    }
+    let matched = match_one_to_one(shared);
     let mut moved = 0;
     for (k, gr) in groups.iter().enumerate() {
         for &b in gr {
@@ -680,16 +687,7 @@ pub fn households_moved(
             }
         }
     }
-    let mut pairs: Vec<((usize, usize), u64)> = shared.into_iter().collect();
-    pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut matched_new: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut used_old = std::collections::BTreeSet::new();
-    for ((n, o), _) in pairs {
-        if !matched_new.contains_key(&n) && !used_old.contains(&o) {
-            matched_new.insert(n, o);
-            used_old.insert(o);
-        }
-    }
+    let matched_new = match_one_to_one(shared);
     let mut m = Moved::default();
     for (i, b) in buildings.iter().enumerate() {
         let Some(n) = new[i] else { continue };
