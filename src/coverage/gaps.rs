@@ -6,7 +6,7 @@
 //! margin, so even a single building makes a visible area.
 
 use crate::model::Building;
-use geo::{Area, Buffer, ConvexHull, Coord, MultiPoint, MultiPolygon, Point};
+use geo::{ConvexHull, Coord, MultiPoint, MultiPolygon, Point};
 
 /// A group of uncovered buildings.
 #[derive(Debug, Clone)]
@@ -123,6 +123,13 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
     out
 }
 
+/// Sides of the polygon standing in for the margin's circle.
+const ROUND: usize = 24;
+
+/// The hull of the buildings widened by `margin`: the convex hull of the
+/// hull's corners, each ringed by a 24-gon (the exact widening of a convex
+/// shape by that polygon, far cheaper than a general buffer). A single
+/// building or a row of them makes a disc or a band.
 fn hull_area(buildings: &[Building], bs: &[usize], margin: f64) -> MultiPolygon<f64> {
     let mut coords: Vec<Point<f64>> = Vec::new();
     for &b in bs {
@@ -132,16 +139,20 @@ fn hull_area(buildings: &[Building], bs: &[usize], margin: f64) -> MultiPolygon<
         }
     }
     let hull = MultiPoint::new(coords).convex_hull();
-    if hull.unsigned_area() > 1.0 {
-        hull.buffer(margin)
-    } else if hull.exterior().0.len() > 1 && hull.exterior().0[0] != hull.exterior().0[1] {
-        // Collinear buildings: a band along the line.
-        hull.exterior().buffer(margin)
-    } else {
-        hull.exterior()
-            .0
-            .first()
-            .map(|c| Point(*c).buffer(margin))
-            .unwrap_or_else(|| MultiPolygon::new(Vec::new()))
+    let ring: Vec<(f64, f64)> = (0..ROUND)
+        .map(|k| {
+            let a = std::f64::consts::TAU * k as f64 / ROUND as f64;
+            (margin * a.cos(), margin * a.sin())
+        })
+        .collect();
+    let widened: Vec<Point<f64>> = hull
+        .exterior()
+        .0
+        .iter()
+        .flat_map(|c| ring.iter().map(move |(dx, dy)| Point::new(c.x + dx, c.y + dy)))
+        .collect();
+    if widened.is_empty() {
+        return MultiPolygon::new(Vec::new());
     }
+    MultiPolygon::new(vec![MultiPoint::new(widened).convex_hull()])
 }
