@@ -149,7 +149,10 @@ fn hull_area(buildings: &[Building], bs: &[usize], margin: f64) -> MultiPolygon<
         .exterior()
         .0
         .iter()
-        .flat_map(|c| ring.iter().map(move |(dx, dy)| Point::new(c.x + dx, c.y + dy)))
+        .flat_map(|c| {
+            ring.iter()
+                .map(move |(dx, dy)| Point::new(c.x + dx, c.y + dy))
+        })
         .collect();
     if widened.is_empty() {
         return MultiPolygon::new(Vec::new());
