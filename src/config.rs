@@ -97,6 +97,61 @@ impl Targets {
             CommunityKind::Resettlement => self.resettlement,
         }
     }
+
+    /// What a neighborhood's households say against the band of its
+    /// community's kind: `above_band` (`single_building_above_band` when one
+    /// home holds them all: nothing can split it), `below_band`, or nothing.
+    /// The band's ends belong to it (households are whole numbers).
+    ///
+    /// ```
+    /// use linli::{config::Targets, model::CommunityKind::Urban};
+    /// let t = Targets::default();
+    /// assert_eq!(t.band_flag(Urban, 200, 4), None);
+    /// assert_eq!(t.band_flag(Urban, 199, 4), Some("below_band"));
+    /// assert_eq!(t.band_flag(Urban, 900, 1), Some("single_building_above_band"));
+    /// ```
+    pub fn band_flag(
+        &self,
+        kind: CommunityKind,
+        households: u64,
+        homes: usize,
+    ) -> Option<&'static str> {
+        let tf = f64::from(self.for_kind(kind));
+        let h = households as f64;
+        if h > tf * (1.0 + self.tolerance) + crate::audit::BAND_EPS {
+            Some(if homes == 1 {
+                "single_building_above_band"
+            } else {
+                "above_band"
+            })
+        } else if h < tf * (1.0 - self.tolerance) - crate::audit::BAND_EPS {
+            Some("below_band")
+        } else {
+            None
+        }
+    }
+
+    /// What a neighborhood's homes say against the 3–10 buildings rule
+    /// (not applied in rural communities): `few_buildings`, `many_buildings`
+    /// or nothing.
+    ///
+    /// ```
+    /// use linli::{config::Targets, model::CommunityKind::*};
+    /// let t = Targets::default();
+    /// assert_eq!(t.buildings_flag(Urban, 2), Some("few_buildings"));
+    /// assert_eq!(t.buildings_flag(Rural, 2), None);
+    /// ```
+    pub fn buildings_flag(&self, kind: CommunityKind, homes: usize) -> Option<&'static str> {
+        if kind == CommunityKind::Rural {
+            None
+        } else if (homes as u32) < self.min_buildings {
+            Some("few_buildings")
+        } else if (homes as u32) > self.max_buildings {
+            Some("many_buildings")
+        } else {
+            None
+        }
+    }
 }
 
 /// Estimation of households from a footprint: `area × levels / unit_size_m2`.

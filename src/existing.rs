@@ -5,7 +5,6 @@
 use crate::blocks::build_blocks;
 use crate::dissolve::dissolve;
 use crate::error::Error;
-use crate::model::CommunityKind;
 use crate::partition::{Neighborhood, Partition};
 use crate::pipeline::Planned;
 use crate::read::Loaded;
@@ -128,26 +127,12 @@ pub fn existing_grid(loaded: &Loaded) -> Result<Planned, Error> {
                 .flat_map(|&b| &set.blocks[b].buildings)
                 .filter(|&&i| s.buildings[i].households > 0)
                 .count();
-            let mut flags = Vec::new();
-            let h = households as f64;
-            let tf = f64::from(target);
-            if h > tf * (1.0 + t.tolerance) + crate::audit::BAND_EPS {
-                flags.push("above_band".to_string());
-            } else if h < tf * (1.0 - t.tolerance) - crate::audit::BAND_EPS {
-                flags.push("below_band".to_string());
-            }
-            if com.kind != CommunityKind::Rural
-                && ((homes as u32) < t.min_buildings || (homes as u32) > t.max_buildings)
-            {
-                flags.push(
-                    if (homes as u32) < t.min_buildings {
-                        "few_buildings"
-                    } else {
-                        "many_buildings"
-                    }
-                    .to_string(),
-                );
-            }
+            let mut flags: Vec<String> = t
+                .band_flag(com.kind, households, homes)
+                .into_iter()
+                .chain(t.buildings_flag(com.kind, homes))
+                .map(String::from)
+                .collect();
             let id = match grid {
                 Some(g) => {
                     let base = s.existing_neighborhoods[g].id.clone();

@@ -187,69 +187,55 @@ pub fn run_plan_with(
             (OutGeometry::Point(f.location), m)
         }),
     );
-    let audit_layers: Vec<MapLayer> = if audit.is_some() {
-        vec![
-            MapLayer {
-                name: "existing grid".into(),
-                class: "existing".into(),
-                geojson: layer("audit.geojson")?,
-                visible: false,
-            },
-            MapLayer {
-                name: "grid gaps".into(),
-                class: "audit_gap".into(),
-                geojson: layer("audit_gaps.geojson")?,
-                visible: false,
-            },
-            MapLayer {
-                name: "grid overlaps".into(),
-                class: "audit_overlap".into(),
-                geojson: layer("audit_overlaps.geojson")?,
-                visible: false,
-            },
-        ]
-    } else {
-        Vec::new()
-    };
+    // (name, CSS class, file, shown when the page opens), bottom first.
+    let mut table = vec![
+        (
+            "neighborhoods",
+            "neighborhood",
+            "neighborhoods.geojson",
+            true,
+        ),
+        (
+            "service areas",
+            "service_area",
+            "service_areas.geojson",
+            false,
+        ),
+        ("coverage gaps", "gap", "gaps.geojson", true),
+        ("worker patches", "patch", "worker_patches.geojson", false),
+    ];
+    if audit.is_some() {
+        table.extend([
+            ("existing grid", "existing", "audit.geojson", false),
+            ("grid gaps", "audit_gap", "audit_gaps.geojson", false),
+            (
+                "grid overlaps",
+                "audit_overlap",
+                "audit_overlaps.geojson",
+                false,
+            ),
+        ]);
+    }
+    let mut layers = Vec::new();
+    for (name, class, file, visible) in table {
+        layers.push(MapLayer {
+            name: name.into(),
+            class: class.into(),
+            geojson: layer(file)?,
+            visible,
+        });
+    }
+    layers.push(MapLayer {
+        name: "facilities".into(),
+        class: "facility".into(),
+        geojson: facilities,
+        visible: true,
+    });
     let mut warnings = loaded.report.warnings.clone();
     warnings.extend(planned.blocks.warnings.iter().cloned());
     let html = render(&ReportInput {
         title: loaded.config.name.clone(),
-        layers: vec![
-            MapLayer {
-                name: "neighborhoods".into(),
-                class: "neighborhood".into(),
-                geojson: layer("neighborhoods.geojson")?,
-                visible: true,
-            },
-            MapLayer {
-                name: "service areas".into(),
-                class: "service_area".into(),
-                geojson: layer("service_areas.geojson")?,
-                visible: false,
-            },
-            MapLayer {
-                name: "coverage gaps".into(),
-                class: "gap".into(),
-                geojson: layer("gaps.geojson")?,
-                visible: true,
-            },
-            MapLayer {
-                name: "worker patches".into(),
-                class: "patch".into(),
-                geojson: layer("worker_patches.geojson")?,
-                visible: false,
-            },
-        ]
-        .into_iter()
-        .chain(audit_layers)
-        .chain([MapLayer {
-            name: "facilities".into(),
-            class: "facility".into(),
-            geojson: facilities,
-            visible: true,
-        }])
-        .collect(),
+        layers,
         neighborhoods: &figs,
         staffing: &staffing,
         coverage: shares_by_group(&an.communities),

@@ -264,21 +264,12 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
             let mut flags = Vec::new();
             if hh[i] == 0 && bld[i] == 0 && community.is_some() {
                 flags.push("empty".to_string());
-            } else if h > tf * (1.0 + t.tolerance) + BAND_EPS {
-                flags.push(if homes[i] == 1 {
-                    "single_building_above_band".to_string()
-                } else {
-                    "above_band".to_string()
-                });
-            } else if h < tf * (1.0 - t.tolerance) - BAND_EPS {
-                flags.push("below_band".to_string());
+            } else {
+                let k = kind.unwrap_or(CommunityKind::Urban);
+                flags.extend(t.band_flag(k, hh[i], homes[i]).map(String::from));
             }
-            if kind.is_some_and(|k| k != CommunityKind::Rural) {
-                if (homes[i] as u32) < t.min_buildings {
-                    flags.push("few_buildings".to_string());
-                } else if (homes[i] as u32) > t.max_buildings {
-                    flags.push("many_buildings".to_string());
-                }
+            if let Some(k) = kind {
+                flags.extend(t.buildings_flag(k, homes[i]).map(String::from));
             }
             let parts = p
                 .area
@@ -349,30 +340,22 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
         })
         .collect();
 
+    let summary = |c: Option<usize>| {
+        summarize(
+            scenario,
+            config,
+            &g,
+            &neighborhoods,
+            &gaps,
+            &overlaps,
+            &cut,
+            c,
+        )
+    };
     let communities: Vec<CommunityAudit> = (0..scenario.communities.len())
-        .map(|c| {
-            summarize(
-                scenario,
-                config,
-                &g,
-                &neighborhoods,
-                &gaps,
-                &overlaps,
-                &cut,
-                Some(c),
-            )
-        })
+        .map(|c| summary(Some(c)))
         .collect();
-    let overall = summarize(
-        scenario,
-        config,
-        &g,
-        &neighborhoods,
-        &gaps,
-        &overlaps,
-        &cut,
-        None,
-    );
+    let overall = summary(None);
     Audit {
         grid: g,
         neighborhoods,

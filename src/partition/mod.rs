@@ -124,29 +124,16 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
                 .iter()
                 .map(|&b| set.blocks[b].estimated_households)
                 .sum();
-            let mut flags = Vec::new();
-            let tf = f64::from(target);
-            let h = households as f64;
-            if h > tf * (1.0 + t.tolerance) + crate::audit::BAND_EPS {
-                flags.push(if homes == 1 {
-                    "single_building_above_band".to_string()
-                } else {
-                    "above_band".to_string()
-                });
-            } else if h < tf * (1.0 - t.tolerance) - crate::audit::BAND_EPS {
-                flags.push("below_band".to_string());
-            }
+            let mut flags: Vec<String> = t
+                .band_flag(com.kind, households, homes)
+                .map(String::from)
+                .into_iter()
+                .collect();
             if regions.parts > 1 && Some(regions.part[r]) != main_part {
                 // An island or a bank without a bridge: drawn on its own.
                 flags.push("separate_part".to_string());
             }
-            if com.kind != CommunityKind::Rural {
-                if (homes as u32) < t.min_buildings {
-                    flags.push("few_buildings".to_string());
-                } else if (homes as u32) > t.max_buildings {
-                    flags.push("many_buildings".to_string());
-                }
-            }
+            flags.extend(t.buildings_flag(com.kind, homes).map(String::from));
             neighborhoods.push(Neighborhood {
                 id: format!("{}-{:0width$}", com.id, rank + 1),
                 community: ci,

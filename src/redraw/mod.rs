@@ -20,7 +20,7 @@ use crate::audit::main_communities;
 use crate::config::Config;
 use crate::dissolve::dissolve;
 use crate::error::Problem;
-use crate::model::{CommunityKind, Parcel, Scenario};
+use crate::model::{Parcel, Scenario};
 use crate::partition::{cells::cell_lines, regionalize_blocks_grouped, Neighborhood, Partition};
 use crate::pipeline::Planned;
 use petgraph::visit::EdgeRef;
@@ -622,25 +622,12 @@ fn neighborhood(
         .flat_map(|&b| &set.blocks[b].buildings)
         .filter(|&&i| scenario.buildings[i].households > 0)
         .count();
-    let mut flags = Vec::new();
-    let tf = f64::from(target);
-    let h = households as f64;
-    if h > tf * (1.0 + t.tolerance) {
-        flags.push(if homes == 1 {
-            "single_building_above_band".to_string()
-        } else {
-            "above_band".to_string()
-        });
-    } else if h < tf * (1.0 - t.tolerance) {
-        flags.push("below_band".to_string());
-    }
-    if com.kind != CommunityKind::Rural {
-        if (homes as u32) < t.min_buildings {
-            flags.push("few_buildings".to_string());
-        } else if (homes as u32) > t.max_buildings {
-            flags.push("many_buildings".to_string());
-        }
-    }
+    let flags: Vec<String> = t
+        .band_flag(com.kind, households, homes)
+        .into_iter()
+        .chain(t.buildings_flag(com.kind, homes))
+        .map(String::from)
+        .collect();
     Neighborhood {
         id,
         community: c,
