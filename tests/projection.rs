@@ -508,8 +508,8 @@ proptest! {
 fn gcj02_datum_round_trips_through_the_projector() {
     use linli::project::{gcj02, Crs, Projector};
     let wgs = Projector::new(&Crs::LonLat, 116.33, 39.99).unwrap();
-    let from_gcj = wgs.with_gcj02(true, false);
-    let to_gcj = wgs.with_gcj02(false, true);
+    let from_gcj = wgs.clone().with_gcj02(true, false);
+    let to_gcj = wgs.clone().with_gcj02(false, true);
     for (lon, lat) in [(116.30, 39.98), (116.35, 40.01), (120.9, 32.0)] {
         let (gl, gt) = gcj02::wgs84_to_gcj02(lon, lat);
         // The shift is hundreds of metres in China.
@@ -523,5 +523,74 @@ fn gcj02_datum_round_trips_through_the_projector() {
         assert!((ol - gl).abs() < 1e-9 && (ot - gt).abs() < 1e-9);
         let moved = wgs.to_plane(gl, gt).unwrap();
         assert!((moved.0 - x0).hypot(moved.1 - y0) > 100.0);
+    }
+}
+
+/// The fitted conversions (`Projector::fitted_to`, used by the reader over
+/// the data's extent) stay within 0.1 µm (1e-12° for lon/lat) of the exact
+/// ones everywhere in the box, for lon/lat, UTM, Gauss-Krüger and GCJ-02
+/// input, from a block to a 60 km district; outside the box the exact
+/// conversion is used.
+#[test]
+fn fitted_conversions_match_the_exact_ones() {
+    use linli::project::{gcj02, Crs, Projector};
+    // (crs, origin lon/lat, extent half-width in degrees, gcj02 input)
+    let cases: [(&str, f64, f64, f64, bool); 6] = [
+        ("EPSG:4326", 116.33, 39.99, 0.005, false),
+        ("EPSG:4326", 120.9, 32.0, 0.3, false),
+        ("EPSG:4326", 116.33, 39.99, 0.1, true),
+        ("EPSG:32651", 121.45, 31.22, 0.07, false),
+        ("EPSG:4549", 120.9, 32.0, 0.3, false),
+        ("EPSG:32635", 24.94, 60.17, 0.1, false),
+    ];
+    for (code, lon, lat, half, gcj) in cases {
+        let crs: Crs = code.parse().unwrap();
+        let exact = Projector::new(&crs, lon, lat)
+            .unwrap()
+            .with_gcj02(gcj, false);
+        let input = exact.input();
+        // The extent in the input CRS.
+        let corner = |dl: f64, dt: f64| {
+            let (l, t) = if gcj {
+                gcj02::wgs84_to_gcj02(lon + dl, lat + dt)
+            } else {
+                (lon + dl, lat + dt)
+            };
+            input.from_lonlat(l, t).unwrap()
+        };
+        let cs = [
+            corner(-half, -half),
+            corner(half, -half),
+            corner(-half, half),
+            corner(half, half),
+        ];
+        let lo = [
+            cs.iter().map(|c| c.0).fold(f64::MAX, f64::min),
+            cs.iter().map(|c| c.1).fold(f64::MAX, f64::min),
+        ];
+        let hi = [
+            cs.iter().map(|c| c.0).fold(f64::MIN, f64::max),
+            cs.iter().map(|c| c.1).fold(f64::MIN, f64::max),
+        ];
+        let fast = exact.clone().fitted_to(lo, hi);
+        assert!(fast.is_fitted(), "{code} ±{half}°: no fit");
+        let mut worst = (0.0f64, 0.0f64);
+        for a in 0..=57 {
+            for b in 0..=57 {
+                let x = lo[0] + (hi[0] - lo[0]) * a as f64 / 57.0;
+                let y = lo[1] + (hi[1] - lo[1]) * b as f64 / 57.0;
+                let e = exact.to_plane(x, y).unwrap();
+                let f = fast.to_plane(x, y).unwrap();
+                worst.0 = worst.0.max((e.0 - f.0).abs()).max((e.1 - f.1).abs());
+                let el = exact.to_lonlat(e.0, e.1);
+                let fl = fast.to_lonlat(e.0, e.1);
+                worst.1 = worst.1.max((el.0 - fl.0).abs()).max((el.1 - fl.1).abs());
+            }
+        }
+        assert!(worst.0 <= 1e-7, "{code} ±{half}°: plane {:e} m", worst.0);
+        assert!(worst.1 <= 1e-12, "{code} ±{half}°: lon/lat {:e}°", worst.1);
+        // Far outside the box: the exact conversion, bit for bit.
+        let far = (lo[0] - (hi[0] - lo[0]), hi[1] + (hi[1] - lo[1]));
+        assert_eq!(exact.to_plane(far.0, far.1), fast.to_plane(far.0, far.1));
     }
 }

@@ -25,6 +25,7 @@
 //! ```
 
 mod epsg;
+pub mod fitted;
 pub mod gcj02;
 #[cfg(feature = "proj")]
 mod proj_engine;
@@ -612,7 +613,7 @@ fn out_of_range(def: &TmDef, x: f64, y: f64) -> ProjectionError {
 /// assert!((lon - 120.91).abs() < 1e-12 && (lat - 32.0).abs() < 1e-12);
 /// # Ok::<(), linli::project::ProjectionError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Projector {
     input: InputTransform,
     plane: LocalPlane,
@@ -620,7 +621,23 @@ pub struct Projector {
     input_gcj02: bool,
     /// Output lon/lat are converted to GCJ-02 (for AMap/Tencent overlays).
     output_gcj02: bool,
+    /// Fitted conversions over the data's extent (see [`Projector::fitted_to`]).
+    fitted: Option<std::sync::Arc<Fitted>>,
 }
+
+/// The conversions fitted over a scenario's extent, each only when it met
+/// its tolerance.
+#[derive(Debug, PartialEq)]
+struct Fitted {
+    to_plane: Option<fitted::ChebyshevMap>,
+    to_lonlat: Option<fitted::ChebyshevMap>,
+}
+
+/// How far a fitted conversion may stray from the exact one: 0.1 µm on the
+/// plane, and 1e-12° (about 0.1 µm) in lon/lat, five orders of magnitude
+/// below the 7-decimal (1 cm) output.
+const FIT_TOLERANCE_M: f64 = 1e-7;
+const FIT_TOLERANCE_DEG: f64 = 1e-12;
 
 impl Projector {
     /// Reads `crs` and centres the local plane on `origin_lon`, `origin_lat` (degrees).
@@ -651,6 +668,7 @@ impl Projector {
             plane: LocalPlane::new(origin_lon, origin_lat),
             input_gcj02: false,
             output_gcj02: false,
+            fitted: None,
         })
     }
 
@@ -668,7 +686,76 @@ impl Projector {
     pub fn with_gcj02(mut self, input: bool, output: bool) -> Self {
         self.input_gcj02 = input;
         self.output_gcj02 = output;
+        self.fitted = None;
         self
+    }
+
+    /// Fits both conversions over the input-CRS box `lo`–`hi` (the data's
+    /// extent) and the plane box it maps to, for speed: inside, positions
+    /// convert through [`fitted::ChebyshevMap`]s checked to stay within
+    /// 0.1 µm (1e-12° for lon/lat) of the exact conversion; outside, or
+    /// where no fit met that, the exact conversion is used.
+    ///
+    /// ```
+    /// use linli::project::{Crs, Projector};
+    /// let exact = Projector::new(&"EPSG:32651".parse()?, 121.45, 31.22)?;
+    /// let fast = exact.clone().fitted_to([340_000.0, 3_440_000.0], [360_000.0, 3_460_000.0]);
+    /// assert!(fast.is_fitted());
+    /// let (a, b) = (exact.to_plane(351_234.5, 3_452_345.6)?, fast.to_plane(351_234.5, 3_452_345.6)?);
+    /// assert!((a.0 - b.0).abs() < 1e-7 && (a.1 - b.1).abs() < 1e-7);
+    /// let (c, d) = (exact.to_lonlat(a.0, a.1), fast.to_lonlat(a.0, a.1));
+    /// assert!((c.0 - d.0).abs() < 1e-12 && (c.1 - d.1).abs() < 1e-12);
+    /// # Ok::<(), linli::project::ProjectionError>(())
+    /// ```
+    pub fn fitted_to(mut self, lo: [f64; 2], hi: [f64; 2]) -> Self {
+        self.fitted = None;
+        // A margin so that a single building or a straight road still has
+        // a box: 1e-4° or 10 m.
+        let pad = if self.input.is_lonlat() { 1e-4 } else { 10.0 };
+        let (lo, hi) = ([lo[0] - pad, lo[1] - pad], [hi[0] + pad, hi[1] + pad]);
+        let exact = self.clone();
+        let to_plane = |x: f64, y: f64| exact.to_plane(x, y).ok();
+        let fit_plane = fitted::ChebyshevMap::fit(lo, hi, [FIT_TOLERANCE_M; 2], &to_plane);
+        // The plane box: the input box's outline mapped, plus a margin for
+        // what outputs add around the data (buffers, hulls).
+        let mut plo = [f64::MAX; 2];
+        let mut phi = [f64::MIN; 2];
+        const STEPS: usize = 32;
+        for k in 0..=STEPS {
+            let a = k as f64 / STEPS as f64;
+            for (x, y) in [
+                (lo[0] + a * (hi[0] - lo[0]), lo[1]),
+                (lo[0] + a * (hi[0] - lo[0]), hi[1]),
+                (lo[0], lo[1] + a * (hi[1] - lo[1])),
+                (hi[0], lo[1] + a * (hi[1] - lo[1])),
+            ] {
+                if let Some((px, py)) = to_plane(x, y) {
+                    plo = [plo[0].min(px), plo[1].min(py)];
+                    phi = [phi[0].max(px), phi[1].max(py)];
+                }
+            }
+        }
+        let margin = 100.0 + 0.05 * (phi[0] - plo[0]).max(phi[1] - plo[1]);
+        let (plo, phi) = (
+            [plo[0] - margin, plo[1] - margin],
+            [phi[0] + margin, phi[1] + margin],
+        );
+        let to_lonlat = |x: f64, y: f64| Some(exact.to_lonlat_exact(x, y));
+        let fit_lonlat = fitted::ChebyshevMap::fit(plo, phi, [FIT_TOLERANCE_DEG; 2], &to_lonlat);
+        if fit_plane.is_some() || fit_lonlat.is_some() {
+            self.fitted = Some(std::sync::Arc::new(Fitted {
+                to_plane: fit_plane,
+                to_lonlat: fit_lonlat,
+            }));
+        }
+        self
+    }
+
+    /// Whether [`Projector::fitted_to`] found a fit for either conversion.
+    pub fn is_fitted(&self) -> bool {
+        self.fitted
+            .as_ref()
+            .is_some_and(|f| f.to_plane.is_some() || f.to_lonlat.is_some())
     }
 
     /// Input CRS coordinate → local plane metres.
@@ -681,6 +768,14 @@ impl Projector {
     /// # Ok::<(), linli::project::ProjectionError>(())
     /// ```
     pub fn to_plane(&self, x: f64, y: f64) -> Result<(f64, f64), ProjectionError> {
+        if let Some(p) = self
+            .fitted
+            .as_ref()
+            .and_then(|f| f.to_plane.as_ref())
+            .and_then(|m| m.eval(x, y))
+        {
+            return Ok(p);
+        }
         let (mut lon, mut lat) = self.input.to_lonlat(x, y)?;
         if self.input_gcj02 {
             (lon, lat) = gcj02::gcj02_to_wgs84(lon, lat);
@@ -698,6 +793,19 @@ impl Projector {
     /// # Ok::<(), linli::project::ProjectionError>(())
     /// ```
     pub fn to_lonlat(&self, x: f64, y: f64) -> (f64, f64) {
+        if let Some(p) = self
+            .fitted
+            .as_ref()
+            .and_then(|f| f.to_lonlat.as_ref())
+            .and_then(|m| m.eval(x, y))
+        {
+            return p;
+        }
+        self.to_lonlat_exact(x, y)
+    }
+
+    /// [`Projector::to_lonlat`] without the fit.
+    fn to_lonlat_exact(&self, x: f64, y: f64) -> (f64, f64) {
         let (lon, lat) = self.plane.inverse(x, y);
         if self.output_gcj02 {
             gcj02::wgs84_to_gcj02(lon, lat)

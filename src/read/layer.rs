@@ -2,7 +2,7 @@
 
 use crate::error::Problem;
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
-use geojson::{GeoJson, GeometryValue, JsonObject, Position};
+use geojson::{GeoJson, GeometryValue, Position};
 
 /// A feature of a layer, before projection.
 #[derive(Debug, Clone)]
@@ -14,7 +14,54 @@ pub struct RawFeature {
     /// The geometry (input CRS).
     pub geometry: GeometryValue,
     /// Properties (empty when absent).
-    pub properties: JsonObject,
+    pub properties: Properties,
+}
+
+/// A feature's properties, name → value in the order read; a repeated name
+/// replaces the earlier value, as in a JSON object. (A small list rather
+/// than a map: features carry a handful of properties, and a map's node per
+/// feature was most of the memory of a large layer.)
+///
+/// ```
+/// use linli::read::layer::Properties;
+/// let mut p = Properties::default();
+/// p.insert("households".into(), 12.into());
+/// p.insert("households".into(), 14.into());
+/// assert_eq!(p.get("households"), Some(&serde_json::json!(14)));
+/// assert_eq!(p.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Properties(Vec<(String, serde_json::Value)>);
+
+impl Properties {
+    /// The value of `name`, if present.
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// Sets `name` to `value`, replacing an earlier value.
+    pub fn insert(&mut self, name: String, value: serde_json::Value) {
+        match self.0.iter_mut().find(|(k, _)| *k == name) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((name, value)),
+        }
+    }
+
+    /// How many properties there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<geojson::JsonObject> for Properties {
+    fn from(o: geojson::JsonObject) -> Self {
+        Properties(o.into_iter().collect())
+    }
 }
 
 /// Parses a layer's text into features; `file` names it in errors.
@@ -22,6 +69,27 @@ pub struct RawFeature {
 /// Features without geometry are reported; everything else about geometry is
 /// checked when it is converted.
 pub fn parse_layer(file: &str, text: &str) -> Result<Vec<RawFeature>, Vec<Problem>> {
+    parse_layer_keeping(file, text, None)
+}
+
+/// [`parse_layer`] keeping only the properties named in `keep` (and `id`);
+/// `None` keeps them all.
+///
+/// ```
+/// let fc = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"households":3,"roof":"flat"},
+///    "geometry":{"type":"Point","coordinates":[120.5,31.25]}}]}"#;
+/// let fs = linli::read::layer::parse_layer_keeping("b.geojson", fc, Some(&["households"])).unwrap();
+/// assert!(fs[0].properties.get("roof").is_none());
+/// ```
+pub fn parse_layer_keeping(
+    file: &str,
+    text: &str,
+    keep: super::lean::Keep,
+) -> Result<Vec<RawFeature>, Vec<Problem>> {
+    if let Some(fs) = super::lean::parse_collection_keeping(text, keep) {
+        return Ok(fs);
+    }
     let gj: GeoJson = text
         .parse()
         .map_err(|e: geojson::Error| diagnose(file, text, e))?;
@@ -49,7 +117,7 @@ pub fn parse_layer(file: &str, text: &str) -> Result<Vec<RawFeature>, Vec<Proble
     let mut out = Vec::with_capacity(fc.features.len());
     let mut problems = Vec::new();
     for (index, f) in fc.features.into_iter().enumerate() {
-        let properties = f.properties.unwrap_or_default();
+        let properties: Properties = f.properties.unwrap_or_default().into();
         let id = match &f.id {
             Some(geojson::feature::Id::String(s)) => Some(s.clone()),
             Some(geojson::feature::Id::Number(n)) => Some(n.to_string()),
@@ -275,6 +343,19 @@ impl Converter<'_> {
 /// assert_eq!(centre(&parse_layer("x", fc).unwrap()), Some((121.0, 31.0)));
 /// ```
 pub fn centre(features: &[RawFeature]) -> Option<(f64, f64)> {
+    extent(features).map(|(lo, hi)| ((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0))
+}
+
+/// The bounding box (lower-left, upper-right) of every finite position of
+/// `features` (input CRS), or `None` when there is none.
+///
+/// ```
+/// use linli::read::layer::{extent, parse_layer};
+/// let fc = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[120,30],[122,29]]}}]}"#;
+/// assert_eq!(extent(&parse_layer("x", fc).unwrap()), Some(([120.0, 29.0], [122.0, 30.0])));
+/// ```
+pub fn extent(features: &[RawFeature]) -> Option<([f64; 2], [f64; 2])> {
     let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
     for f in features {
         for_each_position(&f.geometry, &mut |p| {
@@ -285,7 +366,7 @@ pub fn centre(features: &[RawFeature]) -> Option<(f64, f64)> {
             }
         });
     }
-    (lo[0] <= hi[0]).then(|| ((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0))
+    (lo[0] <= hi[0]).then_some((lo, hi))
 }
 
 /// Calls `f` on every position of a geometry.

@@ -6,6 +6,7 @@
 
 pub mod households;
 pub mod layer;
+pub mod lean;
 pub mod units;
 
 use crate::config::Config;
@@ -16,7 +17,7 @@ use geo::{
     Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Point, Polygon, Validation,
 };
 use geojson::GeometryValue;
-use layer::{parse_layer, type_name, Converter, RawFeature};
+use layer::{parse_layer_keeping, type_name, Converter, RawFeature};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -36,6 +37,17 @@ pub const LAYER_FILES: &[&str] = &[
     "staff.csv",
     "scenario.toml",
 ];
+
+/// The properties the reader looks at in the two large layers (every other
+/// layer keeps all of its properties). Keep in step with `read_buildings` and
+/// the roads' class in `read_scenario`.
+fn kept_properties(layer: &str) -> Option<&'static [&'static str]> {
+    match layer {
+        "buildings.geojson" => Some(&["use", "levels", "households"]),
+        "roads.geojson" => Some(&["class", "highway"]),
+        _ => None,
+    }
+}
 
 /// The raw texts of a scenario's files, from a folder or embedded.
 #[derive(Debug, Clone)]
@@ -159,7 +171,10 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
             .collect();
         present
             .into_par_iter()
-            .map(|(name, text)| (name, parse_layer(&files.path(name), text)))
+            .map(|(name, text)| {
+                let keep = kept_properties(name);
+                (name, parse_layer_keeping(&files.path(name), text, keep))
+            })
             .collect()
     };
     for (name, result) in parsed {
@@ -237,9 +252,21 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     };
     let (cx, cy) = layer::centre(&layers[origin_layer]).unwrap_or((0.0, 0.0));
     let (olon, olat) = input.to_lonlat(cx, cy)?;
-    let projector =
+    let mut projector =
         Projector::new(&crs, olon, olat)?.with_gcj02(opts.input_gcj02, opts.output_gcj02);
-    let f = layer::plane_fn(&projector);
+    // Every layer's extent: positions inside it convert through a fit of the
+    // exact conversion (0.1 µm), outputs near it back the same way.
+    let extents = layers.values().filter_map(|fs| layer::extent(fs));
+    if let Some((lo, hi)) = extents.reduce(|(a, b), (c, d)| {
+        (
+            [a[0].min(c[0]), a[1].min(c[1])],
+            [b[0].max(d[0]), b[1].max(d[1])],
+        )
+    }) {
+        projector = projector.fitted_to(lo, hi);
+    }
+    let exact_or_fitted = projector.clone();
+    let f = layer::plane_fn(&exact_or_fitted);
     let conv = Converter { f: &f };
 
     let mut scenario = Scenario::default();
@@ -394,22 +421,32 @@ impl Ctx<'_> {
         ));
     }
 
-    /// Reports duplicate ids in a layer.
+    /// Reports duplicate ids in a layer: each repeat names the feature that
+    /// last had its id before it.
     fn check_ids(&mut self, file: &str, fs: &[RawFeature]) {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for f in fs {
-            if let Some(id) = &f.id {
-                if let Some(first) = seen.insert(id.as_str(), f.index) {
-                    self.feature(file, f, format!("repeats the id of feature {first}"))
-                        .hint = Some("ids must be unique within a layer".into());
-                }
-            }
+        use rayon::prelude::*;
+        // Sorting beats hashing fifty thousand ids, and parallelises.
+        let mut ids: Vec<(&str, usize)> = fs
+            .iter()
+            .enumerate()
+            .filter_map(|(k, f)| f.id.as_deref().map(|id| (id, k)))
+            .collect();
+        ids.par_sort_unstable();
+        let mut repeats: Vec<(usize, usize)> = ids
+            .windows(2)
+            .filter(|w| w[0].0 == w[1].0)
+            .map(|w| (w[1].1, fs[w[0].1].index))
+            .collect();
+        repeats.sort_unstable();
+        for (k, first) in repeats {
+            self.feature(file, &fs[k], format!("repeats the id of feature {first}"))
+                .hint = Some("ids must be unique within a layer".into());
         }
     }
 }
 
-fn str_prop(props: &geojson::JsonObject, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|k| match props.get(*k) {
+fn str_prop(props: &layer::Properties, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match props.get(k) {
         Some(Value::String(s)) => Some(s.trim().to_string()),
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
@@ -417,7 +454,7 @@ fn str_prop(props: &geojson::JsonObject, keys: &[&str]) -> Option<String> {
 }
 
 /// A non-negative finite number property: Ok(None) when absent or null.
-fn num_prop(props: &geojson::JsonObject, key: &str) -> Result<Option<f64>, String> {
+fn num_prop(props: &layer::Properties, key: &str) -> Result<Option<f64>, String> {
     match props.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => {
@@ -567,79 +604,87 @@ fn read_buildings(
 ) -> Vec<Building> {
     const FILE: &str = "buildings.geojson";
     ctx.check_ids(FILE, fs);
-    let mut out = Vec::with_capacity(fs.len());
-    // Geometries convert in parallel; problems are reported in input order.
-    let geoms: Vec<BuildingGeom> = {
+    // Buildings are read in parallel; problems are reported in input order.
+    let read: Vec<BuildingRead> = {
         use rayon::prelude::*;
         fs.par_iter()
             .with_min_len(256)
-            .map(|f| building_geom(conv, &f.geometry))
+            .map(|f| read_building(f, conv, config))
             .collect()
     };
-    for (f, g) in fs.iter().zip(geoms) {
-        let (footprint, location) = match g {
-            BuildingGeom::Ok(footprint, location) => (footprint, location),
-            BuildingGeom::Problem(e) => {
-                ctx.feature(FILE, f, e);
-                continue;
-            }
-            BuildingGeom::Invalid(e) => {
-                ctx.feature(FILE, f, e).hint =
-                    Some("fix it in a GIS (e.g. QGIS \"Fix geometries\") and try again".into());
-                continue;
-            }
-            BuildingGeom::WrongType => {
-                ctx.wrong_type(FILE, f, "Polygon, MultiPolygon or Point");
-                continue;
-            }
-        };
-        let use_ = str_prop(&f.properties, &["use"])
-            .unwrap_or_else(|| "residential".into())
-            .to_lowercase();
-        let levels = match num_prop(&f.properties, "levels") {
-            Ok(v) => v,
-            Err(e) => {
-                ctx.feature(FILE, f, e);
-                continue;
-            }
-        };
-        let (households, estimated) = match num_prop(&f.properties, "households") {
-            Ok(Some(h)) => (h.round() as u32, false),
-            Ok(None) => {
-                match households::estimate(footprint.as_ref(), levels, &use_, &config.households) {
-                    Some(h) => (h, true),
-                    None => {
-                        ctx.feature(
-                            FILE,
-                            f,
-                            "has no households and no footprint to estimate them from",
-                        )
-                        .hint = Some("add a households property to point buildings".into());
-                        continue;
-                    }
+    let mut out = Vec::with_capacity(fs.len());
+    for (f, r) in fs.iter().zip(read) {
+        match r {
+            BuildingRead::Ok(b) => {
+                if b.estimated {
+                    report.estimated_buildings += 1;
+                    report.estimated_households += u64::from(b.households);
                 }
+                out.push(b);
             }
-            Err(e) => {
-                ctx.feature(FILE, f, e).hint = Some(
-                    "households must be a non-negative number, or absent to estimate it".into(),
-                );
-                continue;
+            BuildingRead::Problem(e, hint) => {
+                ctx.feature(FILE, f, e).hint = hint.map(str::to_owned)
             }
-        };
-        if estimated {
-            report.estimated_buildings += 1;
-            report.estimated_households += u64::from(households);
+            BuildingRead::WrongType => ctx.wrong_type(FILE, f, "Polygon, MultiPolygon or Point"),
         }
-        out.push(Building {
-            id: f.id.clone().unwrap_or_else(|| format!("b{}", f.index)),
-            footprint,
-            location,
-            households,
-            estimated,
-            use_,
-        });
     }
     out
+}
+
+/// One building read, or what is wrong with it (and a hint).
+enum BuildingRead {
+    Ok(Building),
+    Problem(String, Option<&'static str>),
+    WrongType,
+}
+
+fn read_building(f: &RawFeature, conv: &Converter, config: &Config) -> BuildingRead {
+    let (footprint, location) = match building_geom(conv, &f.geometry) {
+        BuildingGeom::Ok(footprint, location) => (footprint, location),
+        BuildingGeom::Problem(e) => return BuildingRead::Problem(e, None),
+        BuildingGeom::Invalid(e) => {
+            return BuildingRead::Problem(
+                e,
+                Some("fix it in a GIS (e.g. QGIS \"Fix geometries\") and try again"),
+            )
+        }
+        BuildingGeom::WrongType => return BuildingRead::WrongType,
+    };
+    let use_ = str_prop(&f.properties, &["use"])
+        .unwrap_or_else(|| "residential".into())
+        .to_lowercase();
+    let levels = match num_prop(&f.properties, "levels") {
+        Ok(v) => v,
+        Err(e) => return BuildingRead::Problem(e, None),
+    };
+    let (households, estimated) = match num_prop(&f.properties, "households") {
+        Ok(Some(h)) => (h.round() as u32, false),
+        Ok(None) => {
+            match households::estimate(footprint.as_ref(), levels, &use_, &config.households) {
+                Some(h) => (h, true),
+                None => {
+                    return BuildingRead::Problem(
+                        "has no households and no footprint to estimate them from".into(),
+                        Some("add a households property to point buildings"),
+                    )
+                }
+            }
+        }
+        Err(e) => {
+            return BuildingRead::Problem(
+                e,
+                Some("households must be a non-negative number, or absent to estimate it"),
+            )
+        }
+    };
+    BuildingRead::Ok(Building {
+        id: f.id.clone().unwrap_or_else(|| format!("b{}", f.index)),
+        footprint,
+        location,
+        households,
+        estimated,
+        use_,
+    })
 }
 
 fn read_lines(
@@ -648,7 +693,7 @@ fn read_lines(
     layers: &BTreeMap<&str, Vec<RawFeature>>,
     conv: &Converter,
     out: &mut Vec<BarrierLine>,
-    barrier: impl Fn(&geojson::JsonObject) -> Barrier,
+    barrier: impl Fn(&layer::Properties) -> Barrier,
 ) {
     let Some(fs) = layers.get(file) else {
         return;
@@ -693,7 +738,7 @@ fn read_converted_lines(
     fs: &[RawFeature],
     lines: &[LineConv],
     out: &mut Vec<BarrierLine>,
-    barrier: impl Fn(&geojson::JsonObject) -> Barrier,
+    barrier: impl Fn(&layer::Properties) -> Barrier,
 ) {
     for (f, c) in fs.iter().zip(lines) {
         match c {

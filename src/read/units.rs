@@ -68,15 +68,17 @@ pub fn read_units(
         None => Crs::LonLat,
     };
     let input = InputTransform::new(&crs)?;
-    let Some((cx, cy)) = super::layer::centre(&features) else {
+    let Some((lo, hi)) = super::layer::extent(&features) else {
         return Err(Error::Input(vec![Problem::file(
             file,
             "has no coordinates",
         )]));
     };
+    let (cx, cy) = ((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0);
     let (olon, olat) = input.to_lonlat(cx, cy)?;
-    let projector = Projector::new(&crs, olon, olat)?;
-    let f = super::layer::plane_fn(&projector);
+    let projector = Projector::new(&crs, olon, olat)?.fitted_to(lo, hi);
+    let exact_or_fitted = projector.clone();
+    let f = super::layer::plane_fn(&exact_or_fitted);
     let conv = Converter { f: &f };
     let mut problems = Vec::new();
     let mut units = Vec::with_capacity(features.len());

@@ -1,0 +1,561 @@
+//! A lean reader for well-formed GeoJSON FeatureCollections.
+//!
+//! The geojson crate deserializes every Feature and Geometry through serde's
+//! `flatten` (to keep foreign members), which buffers each object in full
+//! before converting it: on a 14 MB buildings layer that is most of the read.
+//! This reader walks the same JSON once into the same types, ignoring foreign
+//! members. It accepts nothing the geojson crate rejects: on anything it does
+//! not recognise it gives up (`None`) and the caller parses with the geojson
+//! crate, which names the problem.
+
+use super::layer::{Properties, RawFeature};
+use geojson::{GeometryValue, Position};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Parses a FeatureCollection; `None` when the text is not one the lean path
+/// is sure about (the geojson crate then decides and explains).
+///
+/// ```
+/// let fc = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","id":7,"properties":{"households":3},
+///    "geometry":{"type":"Point","coordinates":[120.5,31.25]}}]}"#;
+/// let fs = linli::read::lean::parse_collection(fc).unwrap();
+/// assert_eq!(fs[0].id.as_deref(), Some("7"));
+/// assert!(linli::read::lean::parse_collection(r#"{"type":"Point","coordinates":[1,2]}"#).is_none());
+/// ```
+pub fn parse_collection(text: &str) -> Option<Vec<RawFeature>> {
+    parse_collection_keeping(text, None)
+}
+
+/// [`parse_collection`] keeping only the properties named in `keep` (and
+/// `id`); `None` keeps them all. A buildings layer's dozens of attributes a
+/// planner's GIS export carries cost allocations the reader never looks at.
+///
+/// ```
+/// let fc = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"id":"b1","households":3,"roof":"flat"},
+///    "geometry":{"type":"Point","coordinates":[120.5,31.25]}}]}"#;
+/// let fs = linli::read::lean::parse_collection_keeping(fc, Some(&["households"])).unwrap();
+/// assert_eq!(fs[0].properties.len(), 2);
+/// assert_eq!(fs[0].id.as_deref(), Some("b1"));
+/// ```
+pub fn parse_collection_keeping(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let fs = de.deserialize_map(CollectionVisitor { keep }).ok()?;
+    de.end().ok()?;
+    Some(fs)
+}
+
+/// The property names to keep; `None` keeps every property.
+pub type Keep<'k> = Option<&'k [&'k str]>;
+
+struct CollectionVisitor<'k> {
+    keep: Keep<'k>,
+}
+
+impl<'de> Visitor<'de> for CollectionVisitor<'_> {
+    type Value = Vec<RawFeature>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a FeatureCollection")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut is_collection = false;
+        let mut features = None;
+        while let Some(key) = map.next_key::<Name>()? {
+            match key {
+                Name::Type => {
+                    is_collection = map.next_value::<Name>()? == Name::FeatureCollection;
+                    if !is_collection {
+                        return Err(de::Error::custom("not a FeatureCollection"));
+                    }
+                }
+                Name::Features => {
+                    features = Some(map.next_value_seed(FeaturesSeed { keep: self.keep })?)
+                }
+                Name::Bbox => {
+                    map.next_value::<Option<Vec<f64>>>()?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        match (is_collection, features) {
+            (true, Some(fs)) => Ok(fs),
+            _ => Err(de::Error::custom("not a FeatureCollection")),
+        }
+    }
+}
+
+/// An object key or a `type` value, matched without allocating.
+#[derive(PartialEq)]
+enum Name {
+    Type,
+    Id,
+    Properties,
+    Geometry,
+    Features,
+    Coordinates,
+    Geometries,
+    Bbox,
+    FeatureCollection,
+    Feature,
+    Point,
+    MultiPoint,
+    LineString,
+    MultiLineString,
+    Polygon,
+    MultiPolygon,
+    GeometryCollection,
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(NameVisitor)
+    }
+}
+
+struct NameVisitor;
+
+impl<'de> Visitor<'de> for NameVisitor {
+    type Value = Name;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Name, E> {
+        Ok(match v {
+            "type" => Name::Type,
+            "id" => Name::Id,
+            "properties" => Name::Properties,
+            "geometry" => Name::Geometry,
+            "features" => Name::Features,
+            "coordinates" => Name::Coordinates,
+            "geometries" => Name::Geometries,
+            "bbox" => Name::Bbox,
+            "FeatureCollection" => Name::FeatureCollection,
+            "Feature" => Name::Feature,
+            "Point" => Name::Point,
+            "MultiPoint" => Name::MultiPoint,
+            "LineString" => Name::LineString,
+            "MultiLineString" => Name::MultiLineString,
+            "Polygon" => Name::Polygon,
+            "MultiPolygon" => Name::MultiPolygon,
+            "GeometryCollection" => Name::GeometryCollection,
+            _ => Name::Other,
+        })
+    }
+}
+
+struct FeaturesSeed<'k> {
+    keep: Keep<'k>,
+}
+
+impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_> {
+    type Value = Vec<RawFeature>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeaturesSeed<'_> {
+    type Value = Vec<RawFeature>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of Features")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(f) = seq.next_element_seed(FeatureSeed {
+            index: out.len(),
+            keep: self.keep,
+        })? {
+            out.push(f);
+        }
+        Ok(out)
+    }
+}
+
+struct FeatureSeed<'k> {
+    index: usize,
+    keep: Keep<'k>,
+}
+
+impl<'de> DeserializeSeed<'de> for FeatureSeed<'_> {
+    type Value = RawFeature;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeatureSeed<'_> {
+    type Value = RawFeature;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Feature")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut typed = false;
+        let mut id: Option<serde_json::Value> = None;
+        let mut properties: Option<Properties> = None;
+        let mut geometry: Option<Option<GeometryValue>> = None;
+        while let Some(key) = map.next_key::<Name>()? {
+            match key {
+                Name::Type => {
+                    if map.next_value::<Name>()? != Name::Feature {
+                        return Err(de::Error::custom("not a Feature"));
+                    }
+                    typed = true;
+                }
+                Name::Id => id = map.next_value()?,
+                Name::Properties => {
+                    properties = map.next_value_seed(PropertiesSeed { keep: self.keep })?
+                }
+                Name::Geometry => geometry = Some(map.next_value_seed(OptionalGeometry)?),
+                Name::Bbox => {
+                    map.next_value::<Option<Vec<f64>>>()?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !typed {
+            return Err(de::Error::custom("a Feature needs a type"));
+        }
+        let properties = properties.unwrap_or_default();
+        let id = match id {
+            Some(serde_json::Value::String(s)) => Some(s),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            Some(serde_json::Value::Null) | None => match properties.get("id") {
+                Some(serde_json::Value::String(s)) => Some(s.clone()),
+                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            },
+            Some(_) => return Err(de::Error::custom("id must be a string or a number")),
+        };
+        Ok(RawFeature {
+            index: self.index,
+            id,
+            // A missing or null geometry is reported by the caller.
+            geometry: match geometry.flatten() {
+                Some(g) => g,
+                None => return Err(de::Error::custom("no geometry")),
+            },
+            properties,
+        })
+    }
+}
+
+/// `null` or the properties named in `keep` and `id` (all when `keep` is
+/// `None`).
+struct PropertiesSeed<'k> {
+    keep: Keep<'k>,
+}
+
+impl<'de> DeserializeSeed<'de> for PropertiesSeed<'_> {
+    type Value = Option<Properties>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PropertiesSeed<'_> {
+    type Value = Option<Properties>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Properties::default();
+        while let Some(PropertyName(key)) = map.next_key()? {
+            if self
+                .keep
+                .is_none_or(|keep| key == "id" || keep.contains(&key.as_ref()))
+            {
+                let v: serde_json::Value = map.next_value()?;
+                out.insert(key.into_owned(), v);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+/// A property name, borrowed from the text unless it has escapes.
+struct PropertyName<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for PropertyName<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PropertyName<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(PropertyName(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(PropertyName(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// `null` or a Geometry.
+struct OptionalGeometry;
+
+impl<'de> DeserializeSeed<'de> for OptionalGeometry {
+    type Value = Option<GeometryValue>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptionalGeometry {
+    type Value = Option<GeometryValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Geometry or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(GeometryVisitor).map(Some)
+    }
+}
+
+struct GeometryVisitor;
+
+impl<'de> serde::Deserialize<'de> for Lean<GeometryValue> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(GeometryVisitor).map(Lean)
+    }
+}
+
+/// A value read by this module's visitors.
+struct Lean<T>(T);
+
+impl<'de> Visitor<'de> for GeometryVisitor {
+    type Value = GeometryValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Geometry")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut kind: Option<Name> = None;
+        let mut coords: Option<Coords> = None;
+        let mut geometries: Option<Vec<Lean<GeometryValue>>> = None;
+        while let Some(key) = map.next_key::<Name>()? {
+            match key {
+                Name::Type => kind = Some(map.next_value()?),
+                Name::Coordinates => coords = Some(map.next_value()?),
+                Name::Geometries => geometries = Some(map.next_value()?),
+                Name::Bbox => {
+                    map.next_value::<Option<Vec<f64>>>()?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let kind = kind.ok_or_else(|| de::Error::custom("a Geometry needs a type"))?;
+        let bad = || de::Error::custom("coordinates do not fit the geometry type");
+        use Coords::*;
+        Ok(match (kind, coords, geometries) {
+            (Name::Point, Some(Zero(p)), None) if p.len() >= 2 => {
+                GeometryValue::Point { coordinates: p }
+            }
+            (Name::LineString, Some(One(c)), None) => GeometryValue::LineString { coordinates: c },
+            (Name::MultiPoint, Some(One(c)), None) => GeometryValue::MultiPoint { coordinates: c },
+            (Name::Polygon, Some(Two(c)), None) => GeometryValue::Polygon { coordinates: c },
+            (Name::MultiLineString, Some(Two(c)), None) => {
+                GeometryValue::MultiLineString { coordinates: c }
+            }
+            (Name::MultiPolygon, Some(Three(c)), None) => {
+                GeometryValue::MultiPolygon { coordinates: c }
+            }
+            (Name::GeometryCollection, None, Some(gs)) => GeometryValue::GeometryCollection {
+                geometries: gs
+                    .into_iter()
+                    .map(|g| geojson::Geometry::new(g.0))
+                    .collect(),
+            },
+            // Empty coordinate arrays and everything else: the geojson crate
+            // decides.
+            _ => return Err(bad()),
+        })
+    }
+}
+
+/// Coordinates nested 0–3 deep (a position, a line, rings, polygons).
+enum Coords {
+    Zero(Position),
+    One(Vec<Position>),
+    Two(Vec<Vec<Position>>),
+    Three(Vec<Vec<Vec<Position>>>),
+}
+
+impl<'de> serde::Deserialize<'de> for Coords {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(CoordsVisitor)
+    }
+}
+
+/// A number or a nested array, as the first element of an array tells which.
+enum Element {
+    Number(f64),
+    Nested(Coords),
+}
+
+impl<'de> serde::Deserialize<'de> for Element {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ElementVisitor)
+    }
+}
+
+struct ElementVisitor;
+
+impl<'de> Visitor<'de> for ElementVisitor {
+    type Value = Element;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number or an array")
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Element, E> {
+        Ok(Element::Number(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Element, E> {
+        Ok(Element::Number(v as f64))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Element, E> {
+        Ok(Element::Number(v as f64))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Element, A::Error> {
+        CoordsVisitor.visit_seq(seq).map(Element::Nested)
+    }
+}
+
+struct CoordsVisitor;
+
+impl<'de> Visitor<'de> for CoordsVisitor {
+    type Value = Coords;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("coordinates")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Coords, A::Error> {
+        Ok(match seq.next_element::<Element>()? {
+            // An empty array: the geojson crate decides what it means.
+            None => return Err(de::Error::custom("empty coordinates")),
+            Some(Element::Number(x)) => {
+                // Two numbers stay inline in the Position; a third (z) or
+                // more go to the heap as the geojson crate does.
+                match seq.next_element::<f64>()? {
+                    None => Coords::Zero(Position::from(vec![x])),
+                    Some(y) => match seq.next_element::<f64>()? {
+                        None => Coords::Zero(Position::from([x, y])),
+                        Some(z) => {
+                            let mut v = vec![x, y, z];
+                            while let Some(w) = seq.next_element::<f64>()? {
+                                v.push(w);
+                            }
+                            Coords::Zero(Position::from(v))
+                        }
+                    },
+                }
+            }
+            Some(Element::Nested(Coords::Zero(first))) => {
+                let mut v = vec![first];
+                while let Some(Lean(p)) = seq.next_element::<Lean<Position>>()? {
+                    v.push(p);
+                }
+                Coords::One(v)
+            }
+            Some(Element::Nested(Coords::One(first))) => {
+                let mut v = vec![first];
+                while let Some(Lean(l)) = seq.next_element::<Lean<Vec<Position>>>()? {
+                    v.push(l);
+                }
+                Coords::Two(v)
+            }
+            Some(Element::Nested(Coords::Two(first))) => {
+                let mut v = vec![first];
+                while let Some(Lean(r)) = seq.next_element::<Lean<Vec<Vec<Position>>>>()? {
+                    v.push(r);
+                }
+                Coords::Three(v)
+            }
+            Some(Element::Nested(Coords::Three(_))) => {
+                return Err(de::Error::custom("coordinates nested too deep"))
+            }
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Lean<Position> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Coords::deserialize(d)? {
+            Coords::Zero(p) => Ok(Lean(p)),
+            _ => Err(de::Error::custom("expected a position")),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Lean<Vec<Position>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Coords::deserialize(d)? {
+            Coords::One(v) => Ok(Lean(v)),
+            _ => Err(de::Error::custom("expected a line or ring")),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Lean<Vec<Vec<Position>>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Coords::deserialize(d)? {
+            Coords::Two(v) => Ok(Lean(v)),
+            _ => Err(de::Error::custom("expected a polygon")),
+        }
+    }
+}
