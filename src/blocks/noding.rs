@@ -9,11 +9,11 @@
 //! 3. crossings and collinear overlaps are split, repeatedly, until no two
 //!    edges cross; coincident edges merge and keep the strongest barrier.
 
+use super::index::CellMap;
 use crate::model::{Barrier, BarrierLine};
 use geo::{line_intersection::line_intersection, Coord, Line, LineIntersection};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
-use std::collections::{BTreeMap, HashMap};
 
 /// A straight edge between two vertices of a [`NodedNetwork`], `a < b`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,14 +41,14 @@ pub struct NodedNetwork {
 /// Finds, for a point, an existing vertex within the tolerance.
 struct VertexGrid {
     cell: f64,
-    cells: HashMap<(i64, i64), Vec<usize>>,
+    cells: CellMap<Vec<usize>>,
 }
 
 impl VertexGrid {
     fn new(tol: f64) -> Self {
         VertexGrid {
             cell: tol.max(1e-3),
-            cells: HashMap::new(),
+            cells: CellMap::default(),
         }
     }
 
@@ -203,19 +203,24 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
     compact(coords, segs, unresolved)
 }
 
-/// Keeps one segment per vertex pair (strongest barrier), drops zero-length ones.
+/// Keeps one segment per vertex pair (strongest barrier), drops zero-length
+/// ones; sorted by vertex pair.
 fn dedupe(segs: Vec<Seg>) -> Vec<Seg> {
-    let mut map: BTreeMap<(usize, usize), Barrier> = BTreeMap::new();
-    for (a, b, bar) in segs {
-        if a == b {
-            continue;
+    let mut v: Vec<Seg> = segs
+        .into_iter()
+        .filter(|&(a, b, _)| a != b)
+        .map(|(a, b, bar)| (a.min(b), a.max(b), bar))
+        .collect();
+    // The strongest barrier of a pair sorts last; keep it.
+    v.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.cmp(&y.2)));
+    let mut out: Vec<Seg> = Vec::with_capacity(v.len());
+    for s in v {
+        match out.last_mut() {
+            Some(last) if (last.0, last.1) == (s.0, s.1) => *last = s,
+            _ => out.push(s),
         }
-        let k = (a.min(b), a.max(b));
-        map.entry(k)
-            .and_modify(|e| *e = (*e).max(bar))
-            .or_insert(bar);
     }
-    map.into_iter().map(|((a, b), bar)| (a, b, bar)).collect()
+    out
 }
 
 fn seg_tree(
@@ -276,10 +281,35 @@ fn snap_vertices_to_segments(
             fixed[v] |= protected(bar);
         }
     }
+    // Which vertices can be near a segment at all, in parallel on the
+    // positions before any moves. A vertex moves at most `tol`, and only in
+    // its own turn, so a segment within `tol` of a vertex in the pass below
+    // is within `2 tol` here: the pass can skip every other vertex.
+    let near: Vec<bool> = {
+        use rayon::prelude::*;
+        let coords = &*coords;
+        (0..coords.len())
+            .into_par_iter()
+            .with_min_len(1024)
+            .map(|v| {
+                used[v] && {
+                    let c = coords[v];
+                    tree.locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
+                        .any(|item| {
+                            let (a, b, _) = segs[item.data];
+                            a != v && b != v && {
+                                let (_, proj) = project(c, coords[a], coords[b]);
+                                dist(proj, c) <= 2.0 * tol
+                            }
+                        })
+                }
+            })
+            .collect()
+    };
     let mut splits: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
     let mut moved = vec![false; coords.len()];
     for v in 0..coords.len() {
-        if !used[v] {
+        if !near[v] {
             continue;
         }
         let c = coords[v];
@@ -402,14 +432,48 @@ fn find_crossings(
     };
     pairs.sort_unstable();
     pairs.dedup();
+    // The intersections in parallel (they only read positions); they are
+    // resolved below in pair order, as vertices are added.
+    let found: Vec<(usize, usize, LineIntersection<f64>)> = {
+        use rayon::prelude::*;
+        let coords = &*coords;
+        pairs
+            .par_iter()
+            .with_min_len(2048)
+            .filter_map(|&(i, j)| {
+                let (a1, b1, _) = segs[i];
+                let (a2, b2, _) = segs[j];
+                // Segments meeting at a shared vertex and not collinear
+                // touch only there, which changes nothing: most pairs, as
+                // every junction pairs up its edges.
+                let shared = [
+                    (a1, b1, a2, b2),
+                    (a1, b1, b2, a2),
+                    (b1, a1, a2, b2),
+                    (b1, a1, b2, a2),
+                ]
+                .into_iter()
+                .find(|&(s, _, t, _)| s == t);
+                if let Some((s, p, _, q)) = shared {
+                    use geo::kernels::{Kernel, Orientation, RobustKernel};
+                    if RobustKernel::orient2d(coords[s], coords[p], coords[q])
+                        != Orientation::Collinear
+                    {
+                        return None;
+                    }
+                }
+                let l1 = Line::new(coords[a1], coords[b1]);
+                let l2 = Line::new(coords[a2], coords[b2]);
+                line_intersection(l1, l2).map(|x| (i, j, x))
+            })
+            .collect()
+    };
     let mut splits: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
     let mut count = 0;
-    for (i, j) in pairs {
+    for (i, j, x) in found {
         let (a1, b1, _) = segs[i];
         let (a2, b2, _) = segs[j];
-        let l1 = Line::new(coords[a1], coords[b1]);
-        let l2 = Line::new(coords[a2], coords[b2]);
-        match line_intersection(l1, l2) {
+        match Some(x) {
             None => {}
             Some(LineIntersection::SinglePoint { intersection, .. }) => {
                 // Reuse an end vertex when the crossing is (within tol) at it,
