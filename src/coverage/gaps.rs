@@ -49,11 +49,21 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
     // housing costs a cell, not every pair of neighbours.
     let cell = (link_m / std::f64::consts::SQRT_2).max(1e-9);
     let at = |k: usize| buildings[members[k]].location;
-    let mut cells: std::collections::BTreeMap<(i64, i64), Vec<usize>> = Default::default();
+    // Each cell's buildings and their bounding box.
+    let mut cells: crate::blocks::index::CellMap<(Vec<usize>, [f64; 4])> = Default::default();
     for k in 0..members.len() {
         let p = at(k);
         let key = ((p.x() / cell).floor() as i64, (p.y() / cell).floor() as i64);
-        cells.entry(key).or_default().push(k);
+        let (ks, b) = cells
+            .entry(key)
+            .or_insert_with(|| (Vec::new(), [f64::MAX, f64::MAX, f64::MIN, f64::MIN]));
+        ks.push(k);
+        *b = [
+            b[0].min(p.x()),
+            b[1].min(p.y()),
+            b[2].max(p.x()),
+            b[3].max(p.y()),
+        ];
     }
     let mut parent: Vec<usize> = (0..members.len()).collect();
     let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
@@ -62,27 +72,44 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
             parent[a.max(b)] = a.min(b);
         }
     };
-    for ks in cells.values() {
+    for (ks, _) in cells.values() {
         for &k in &ks[1..] {
             union(&mut parent, ks[0], k);
         }
     }
     let l2 = link_m * link_m;
-    for (&(cx, cy), ks) in &cells {
+    // Squared distance from a point to a box (0 inside).
+    let to_box = |x: f64, y: f64, b: &[f64; 4]| {
+        let dx = (b[0] - x).max(x - b[2]).max(0.0);
+        let dy = (b[1] - y).max(y - b[3]).max(0.0);
+        dx * dx + dy * dy
+    };
+    // The groups are the same whatever order the cells come in (union-find
+    // roots are the smallest member), so the map's order does not matter.
+    for (&(cx, cy), (ks, kb)) in &cells {
         for dx in -2i64..=2 {
             for dy in -2i64..=2 {
                 // Each pair of cells once.
                 if (dx, dy) <= (0, 0) {
                     continue;
                 }
-                let Some(os) = cells.get(&(cx + dx, cy + dy)) else {
+                let Some((os, ob)) = cells.get(&(cx + dx, cy + dy)) else {
                     continue;
                 };
+                // Boxes farther apart than the link: no pair can join.
+                let gx = (ob[0] - kb[2]).max(kb[0] - ob[2]).max(0.0);
+                let gy = (ob[1] - kb[3]).max(kb[1] - ob[3]).max(0.0);
+                if gx * gx + gy * gy > l2 {
+                    continue;
+                }
                 if find(&mut parent, ks[0]) == find(&mut parent, os[0]) {
                     continue;
                 }
                 'pairs: for &a in ks {
                     let p = at(a);
+                    if to_box(p.x(), p.y(), ob) > l2 {
+                        continue;
+                    }
                     for &b in os {
                         let q = at(b);
                         let (ddx, ddy) = (p.x() - q.x(), p.y() - q.y());

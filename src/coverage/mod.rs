@@ -368,25 +368,32 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
 
     // Buildings.
     let mut buildings_left_out = Vec::new();
+    // Snaps in parallel; the left-out list is made in building order.
+    let snapped: Vec<Option<Snap>> = {
+        use rayon::prelude::*;
+        s.buildings
+            .par_iter()
+            .with_min_len(1024)
+            .map(|b| snapper.snap(&graph, b.location.0))
+            .collect()
+    };
     let building_snaps: Vec<Option<Snap>> = s
         .buildings
         .iter()
+        .zip(snapped)
         .enumerate()
-        .map(|(i, b)| {
-            let sn = snapper.snap(&graph, b.location.0);
-            match sn {
-                Some(sn) if sn.leg <= limit => Some(sn),
-                _ => {
-                    buildings_left_out.push(LeftOut {
-                        index: i,
-                        id: b.id.clone(),
-                        reason: "too_far_from_road".into(),
-                        distance_m: sn.map(|x| round_cm(x.leg)),
-                        kind: None,
-                        households: Some(b.households),
-                    });
-                    None
-                }
+        .map(|(i, (b, sn))| match sn {
+            Some(sn) if sn.leg <= limit => Some(sn),
+            _ => {
+                buildings_left_out.push(LeftOut {
+                    index: i,
+                    id: b.id.clone(),
+                    reason: "too_far_from_road".into(),
+                    distance_m: sn.map(|x| round_cm(x.leg)),
+                    kind: None,
+                    households: Some(b.households),
+                });
+                None
             }
         })
         .collect();
@@ -656,51 +663,64 @@ pub fn shares(
     group: &[Option<usize>],
     ids: &[String],
 ) -> Vec<GroupCoverage> {
-    let mut out: Vec<GroupCoverage> = ids
-        .iter()
-        .map(|id| GroupCoverage {
-            id: id.clone(),
-            by_kind: kinds
-                .iter()
-                .map(|k| (k.kind.clone(), Share::default()))
-                .collect(),
-            ..Default::default()
-        })
-        .collect();
+    // Tallies by index (households, covered) per group and kind, then the
+    // named shares: a map lookup per building and kind was most of the time.
+    let nk = kinds.len();
+    #[derive(Clone, Copy, Default)]
+    struct Tally {
+        households: u64,
+        left_out: u64,
+        all_covered: u64,
+    }
+    let mut tally = vec![Tally::default(); ids.len()];
+    let mut per_kind = vec![0u64; ids.len() * nk];
     for (b, g) in group.iter().enumerate() {
         let Some(g) = *g else { continue };
         let hh = u64::from(households[b]);
-        let o = &mut out[g];
+        let t = &mut tally[g];
         if !on_network[b] {
-            o.households_left_out += hh;
+            t.left_out += hh;
             continue;
         }
-        o.households += hh;
-        o.all_kinds.households += hh;
+        t.households += hh;
         let mut all = true;
-        for k in kinds {
-            let sh = o.by_kind.get_mut(&k.kind).expect("every kind inserted");
-            sh.households += hh;
-            if k.covers(b) {
-                sh.covered += hh;
+        for (k, kc) in kinds.iter().enumerate() {
+            if kc.covers(b) {
+                per_kind[g * nk + k] += hh;
             } else {
                 all = false;
             }
         }
         if all {
-            o.all_kinds.covered += hh;
+            t.all_covered += hh;
         }
     }
-    for o in out.iter_mut() {
-        for sh in o.by_kind.values_mut().chain([&mut o.all_kinds]) {
-            sh.share = if sh.households == 0 {
-                1.0
-            } else {
-                sh.covered as f64 / sh.households as f64
-            };
-        }
-    }
-    out
+    let share = |households: u64, covered: u64| Share {
+        households,
+        covered,
+        share: if households == 0 {
+            1.0
+        } else {
+            covered as f64 / households as f64
+        },
+    };
+    ids.iter()
+        .enumerate()
+        .map(|(g, id)| {
+            let t = tally[g];
+            GroupCoverage {
+                id: id.clone(),
+                households: t.households,
+                households_left_out: t.left_out,
+                by_kind: kinds
+                    .iter()
+                    .enumerate()
+                    .map(|(k, kc)| (kc.kind.clone(), share(t.households, per_kind[g * nk + k])))
+                    .collect(),
+                all_kinds: share(t.households, t.all_covered),
+            }
+        })
+        .collect()
 }
 
 /// The community holding each point (first in input order), by bounding-box
