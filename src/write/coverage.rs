@@ -292,14 +292,7 @@ fn buildings_text(loaded: &Loaded, cov: &Coverage) -> String {
 /// A lon or lat as the GeoJSON writer prints it: rounded to 7 decimals,
 /// trailing zeros dropped, no negative zero.
 fn coord(t: &mut String, v: f64) {
-    let v = (v * 1e7).round() / 1e7;
-    let mut buf = String::with_capacity(24);
-    let _ = write!(buf, "{v:.7}");
-    let mut u = buf.as_str();
-    if u.contains('.') {
-        u = u.trim_end_matches('0').trim_end_matches('.');
-    }
-    t.push_str(if u == "-0" { "0" } else { u });
+    super::geojson::push_coordinate(t, (v * 1e7).round() / 1e7);
 }
 
 /// [`feature_collection`] of `features`, the same bytes, drawn in parallel

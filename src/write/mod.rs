@@ -37,7 +37,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        // No fsync: the rename already makes the file appear whole or not at
+        // all, which is the guarantee; forcing it to disk first (against a
+        // power cut) took longer than computing a city's coverage.
+        drop(f);
         std::fs::rename(&tmp, path)
     })();
     if let Err(e) = result {
