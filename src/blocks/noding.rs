@@ -9,11 +9,9 @@
 //! 3. crossings and collinear overlaps are split, repeatedly, until no two
 //!    edges cross; coincident edges merge and keep the strongest barrier.
 
-use super::index::CellMap;
+use super::index::{BoxGrid, CellMap};
 use crate::model::{Barrier, BarrierLine};
 use geo::{line_intersection::line_intersection, Coord, Line, LineIntersection};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
 
 /// A straight edge between two vertices of a [`NodedNetwork`], `a < b`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,9 +168,18 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
     segs = dedupe(segs);
 
     // 2. Join line ends (and other vertices) lying within tol of a segment.
+    let mut padded: Option<SegTree> = None;
     if tol > 0.0 {
-        let splits = snap_vertices_to_segments(&mut coords, &mut grid, &segs, tol);
-        segs = dedupe(apply_splits(&segs, &splits, &coords));
+        let tree = seg_tree(&segs, &coords, tol);
+        let splits = snap_vertices_to_segments(&mut coords, &mut grid, &segs, tol, &tree);
+        if splits.iter().all(Vec::is_empty) {
+            // Nothing joined: the segments are unchanged, and their boxes
+            // padded by tol still hold them (a vertex moves less than tol),
+            // so the crossing search can use this tree.
+            padded = Some(tree);
+        } else {
+            segs = dedupe(apply_splits(&segs, &splits, &coords));
+        }
     }
 
     // 3. Split crossings until none are left.
@@ -181,7 +188,11 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
     let mut unresolved = 0;
     let mut fresh: Option<Vec<bool>> = None;
     for round in 0..12 {
-        let (splits, count) = find_crossings(&mut coords, &mut grid, &segs, tol, fresh.as_deref());
+        let tree = padded
+            .take()
+            .unwrap_or_else(|| seg_tree(&segs, &coords, 0.0));
+        let (splits, count) =
+            find_crossings(&mut coords, &mut grid, &segs, tol, fresh.as_deref(), &tree);
         if count == 0 {
             unresolved = 0;
             break;
@@ -196,7 +207,9 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
                 .collect(),
         );
         if round == 11 {
-            unresolved = find_crossings(&mut coords, &mut grid, &segs, tol, fresh.as_deref()).1;
+            let tree = seg_tree(&segs, &coords, 0.0);
+            unresolved =
+                find_crossings(&mut coords, &mut grid, &segs, tol, fresh.as_deref(), &tree).1;
         }
     }
 
@@ -223,26 +236,23 @@ fn dedupe(segs: Vec<Seg>) -> Vec<Seg> {
     out
 }
 
-fn seg_tree(
-    segs: &[Seg],
-    coords: &[Coord<f64>],
-    pad: f64,
-) -> RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> {
-    let items = segs
-        .iter()
-        .enumerate()
-        .map(|(i, &(a, b, _))| {
-            let (p, q) = (coords[a], coords[b]);
-            GeomWithData::new(
-                Rectangle::from_corners(
-                    [p.x.min(q.x) - pad, p.y.min(q.y) - pad],
-                    [p.x.max(q.x) + pad, p.y.max(q.y) + pad],
-                ),
-                i,
-            )
-        })
-        .collect();
-    RTree::bulk_load(items)
+/// Segment boxes (padded by `pad`) on a grid; box `i` is segment `i`.
+type SegTree = BoxGrid;
+
+fn seg_tree(segs: &[Seg], coords: &[Coord<f64>], pad: f64) -> SegTree {
+    BoxGrid::new(
+        segs.iter()
+            .map(|&(a, b, _)| {
+                let (p, q) = (coords[a], coords[b]);
+                [
+                    p.x.min(q.x) - pad,
+                    p.y.min(q.y) - pad,
+                    p.x.max(q.x) + pad,
+                    p.y.max(q.y) + pad,
+                ]
+            })
+            .collect(),
+    )
 }
 
 /// Parameter of the projection of `c` on segment `p→q`, and the projected point.
@@ -268,8 +278,8 @@ fn snap_vertices_to_segments(
     grid: &mut VertexGrid,
     segs: &[Seg],
     tol: f64,
+    tree: &SegTree,
 ) -> Vec<Vec<usize>> {
-    let tree = seg_tree(segs, coords, tol);
     // A vertex's strength: its strongest incident segment.
     let mut level = vec![0u8; coords.len()];
     let mut used = vec![false; coords.len()];
@@ -294,14 +304,13 @@ fn snap_vertices_to_segments(
             .map(|v| {
                 used[v] && {
                     let c = coords[v];
-                    tree.locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
-                        .any(|item| {
-                            let (a, b, _) = segs[item.data];
-                            a != v && b != v && {
-                                let (_, proj) = project(c, coords[a], coords[b]);
-                                dist(proj, c) <= 2.0 * tol
-                            }
-                        })
+                    tree.at_point(c.x, c.y).any(|si| {
+                        let (a, b, _) = segs[si];
+                        a != v && b != v && {
+                            let (_, proj) = project(c, coords[a], coords[b]);
+                            dist(proj, c) <= 2.0 * tol
+                        }
+                    })
                 }
             })
             .collect()
@@ -313,10 +322,8 @@ fn snap_vertices_to_segments(
             continue;
         }
         let c = coords[v];
-        let env = AABB::from_point([c.x, c.y]);
         let mut hits: Vec<(f64, usize, Coord<f64>)> = Vec::new();
-        for item in tree.locate_in_envelope_intersecting(&env) {
-            let si = item.data;
+        for si in tree.at_point(c.x, c.y) {
             let (a, b, _) = segs[si];
             if a == v || b == v {
                 continue;
@@ -402,14 +409,10 @@ fn find_crossings(
     segs: &[Seg],
     tol: f64,
     fresh: Option<&[bool]>,
+    tree: &SegTree,
 ) -> (Vec<Vec<usize>>, usize) {
-    let tree = seg_tree(segs, coords, 0.0);
     let mut pairs: Vec<(usize, usize)> = match fresh {
-        None => tree
-            .intersection_candidates_with_other_tree(&tree)
-            .filter(|(x, y)| x.data < y.data)
-            .map(|(x, y)| (x.data, y.data))
-            .collect(),
+        None => tree.pairs(),
         // Only pairs with a new segment: query the tree with each of them.
         Some(fresh) => {
             let mut p = Vec::new();
@@ -418,10 +421,8 @@ fn find_crossings(
                     continue;
                 }
                 let (c, d) = (coords[a], coords[b]);
-                let env =
-                    AABB::from_corners([c.x.min(d.x), c.y.min(d.y)], [c.x.max(d.x), c.y.max(d.y)]);
-                for item in tree.locate_in_envelope_intersecting(&env) {
-                    let j = item.data;
+                let env = [c.x.min(d.x), c.y.min(d.y), c.x.max(d.x), c.y.max(d.y)];
+                for j in tree.meeting(env) {
                     if j != i && !(fresh[j] && j < i) {
                         p.push((i.min(j), i.max(j)));
                     }
