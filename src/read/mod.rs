@@ -68,13 +68,23 @@ impl ScenarioFiles {
             )
             .with_hint("a scenario is a folder holding communities.geojson, buildings.geojson, roads.geojson, …")]));
         }
+        // Read in parallel: a large city's layers are a hundred megabytes.
+        use rayon::prelude::*;
+        let read: Vec<Option<Result<(String, String), Error>>> = LAYER_FILES
+            .par_iter()
+            .map(|name| {
+                let p = dir.join(name);
+                p.exists().then(|| {
+                    std::fs::read_to_string(&p)
+                        .map(|text| (name.to_string(), text))
+                        .map_err(|e| Error::io(&p, e))
+                })
+            })
+            .collect();
         let mut files = BTreeMap::new();
-        for name in LAYER_FILES {
-            let p = dir.join(name);
-            if p.exists() {
-                let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-                files.insert(name.to_string(), text);
-            }
+        for r in read.into_iter().flatten() {
+            let (name, text) = r?;
+            files.insert(name, text);
         }
         Ok(ScenarioFiles {
             label: dir.display().to_string(),

@@ -343,13 +343,38 @@ pub fn write_coverage(
     cov: &Coverage,
     an: &Analysis,
 ) -> Result<Vec<PathBuf>, Error> {
+    let mut written = Vec::new();
+
+    // coverage.geojson is the large file: it is written while the others
+    // are drawn.
+    let path = out.join("coverage.geojson");
+    let text = buildings_text(loaded, cov);
+    let (buildings, rest) = rayon::join(
+        || write_atomic(&path, text.as_bytes()),
+        || write_areas_gaps_sites(out, loaded, an),
+    );
+    buildings?;
+    written.push(path);
+    written.extend(rest?);
+
+    // Timings are left out so that the same input gives the same bytes; the
+    // command line prints them.
+    let path = out.join("coverage_summary.json");
+    write_json(&path, &summary(loaded, cov, an))?;
+    written.push(path);
+    Ok(written)
+}
+
+/// Writes service_areas.geojson, gaps.geojson and sites.geojson (when sites
+/// were asked for); returns the paths written.
+fn write_areas_gaps_sites(
+    out: &Path,
+    loaded: &Loaded,
+    an: &Analysis,
+) -> Result<Vec<PathBuf>, Error> {
     let s = &loaded.scenario;
     let p = &loaded.projector;
     let mut written = Vec::new();
-
-    let path = out.join("coverage.geojson");
-    write_atomic(&path, buildings_text(loaded, cov).as_bytes())?;
-    written.push(path);
 
     let areas = an.service_areas.iter().map(|a| {
         let f = &s.facilities[a.facility];
@@ -402,11 +427,5 @@ pub fn write_coverage(
         write_atomic(&path, feature_collection(p, feats).as_bytes())?;
         written.push(path);
     }
-
-    // Timings are left out so that the same input gives the same bytes; the
-    // command line prints them.
-    let path = out.join("coverage_summary.json");
-    write_json(&path, &summary(loaded, cov, an))?;
-    written.push(path);
     Ok(written)
 }
