@@ -5,7 +5,7 @@ use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
 use geojson::{GeoJson, GeometryValue, Position};
 
 /// A feature of a layer, before projection.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RawFeature {
     /// Position in the FeatureCollection.
     pub index: usize,
@@ -30,8 +30,16 @@ pub struct RawFeature {
 /// assert_eq!(p.get("households"), Some(&serde_json::json!(14)));
 /// assert_eq!(p.len(), 1);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Properties(Vec<(String, serde_json::Value)>);
+
+/// The same names with the same values, in any order (as JSON objects
+/// compare).
+impl PartialEq for Properties {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.0.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
 
 impl Properties {
     /// The value of `name`, if present.
@@ -87,9 +95,22 @@ pub fn parse_layer_keeping(
     text: &str,
     keep: super::lean::Keep,
 ) -> Result<Vec<RawFeature>, Vec<Problem>> {
-    if let Some(fs) = super::lean::parse_collection_keeping(text, keep) {
-        return Ok(fs);
+    match super::lean::parse_collection_keeping(text, keep) {
+        Some(fs) => Ok(fs),
+        None => parse_layer_geojson(file, text),
     }
+}
+
+/// [`parse_layer`] through the geojson crate alone: the reference the lean
+/// reader is tested against, and the path that explains bad input.
+///
+/// ```
+/// let fc = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[1.5,2]}}]}"#;
+/// assert_eq!(linli::read::layer::parse_layer_geojson("x", fc).unwrap(),
+///            linli::read::layer::parse_layer("x", fc).unwrap());
+/// ```
+pub fn parse_layer_geojson(file: &str, text: &str) -> Result<Vec<RawFeature>, Vec<Problem>> {
     let gj: GeoJson = text
         .parse()
         .map_err(|e: geojson::Error| diagnose(file, text, e))?;

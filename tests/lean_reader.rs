@@ -1,0 +1,164 @@
+//! The lean GeoJSON reader (`linli::read::lean`) reads exactly what the
+//! geojson crate reads: the same features, ids, geometries and properties on
+//! every valid layer, and nothing the geojson crate rejects.
+
+use linli::read::layer::{parse_layer, parse_layer_geojson};
+use linli::read::lean::parse_collection;
+use proptest::prelude::*;
+
+fn same(text: &str) {
+    let lean = parse_collection(text).expect("the lean reader reads it");
+    let reference = parse_layer_geojson("x", text).expect("the geojson crate reads it");
+    assert_eq!(lean, reference, "{text}");
+}
+
+#[test]
+fn demo_layers_read_the_same() {
+    for text in [
+        include_str!("../data/demo/buildings.geojson"),
+        include_str!("../data/demo/communities.geojson"),
+        include_str!("../data/demo/compounds.geojson"),
+        include_str!("../data/demo/facilities.geojson"),
+        include_str!("../data/demo/landmarks.geojson"),
+        include_str!("../data/demo/roads.geojson"),
+        include_str!("../data/demo/water.geojson"),
+    ] {
+        same(text);
+    }
+}
+
+#[test]
+fn every_geometry_type_and_member_reads_the_same() {
+    same(
+        r#"{"features":[
+        {"geometry":{"coordinates":[[[0,0],[10,0],[10,10],[0,0]],[[1,1],[2,1],[2,2],[1,1]]],"type":"Polygon","bbox":[0,0,10,10]},
+         "type":"Feature","id":7,"properties":{"households":12.5,"name":"a \"b\"","x":null,"l":[1,2],"o":{"k":1}}},
+        {"type":"Feature","id":"s-1","properties":null,"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[5,5],[6,5],[6,6],[5,5]]]]}},
+        {"type":"Feature","properties":{"id":3},"geometry":{"type":"LineString","coordinates":[[0,0,5],[1,1,6],[2,2]]}},
+        {"type":"Feature","id":1.5,"properties":{"house\u0068olds":4},"geometry":{"type":"MultiLineString","coordinates":[[[0,0],[1,1]],[[2,2],[3,3]]]}},
+        {"type":"Feature","properties":{},"geometry":{"type":"MultiPoint","coordinates":[[0,0],[1,1]]},"foreign":{"a":[1,{"b":2}]}},
+        {"type":"Feature","properties":{"id":"p"},"geometry":{"type":"Point","coordinates":[120.5,-31.25]}},
+        {"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","geometries":[
+            {"type":"Point","coordinates":[1,2]},{"type":"LineString","coordinates":[[0,0],[1,0]]}]}}
+        ],"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4326"}},"bbox":[0,0,1,1]}"#,
+    );
+    // Pretty-printed, with every kind of whitespace.
+    same("{ \"type\" : \"FeatureCollection\" ,\n\t\"features\" : [\r\n { \"type\": \"Feature\", \"properties\": { \"a\": 1 },\n \"geometry\": { \"type\": \"Point\", \"coordinates\": [ 1.0 , 2e0 ] } } ] }\n");
+    // An empty collection.
+    same(r#"{"type":"FeatureCollection","features":[]}"#);
+}
+
+#[test]
+fn what_the_lean_reader_declines_is_read_or_explained_as_before() {
+    for text in [
+        // Not a FeatureCollection.
+        r#"{"type":"Feature","properties":{},"geometry":null}"#,
+        r#"{"type":"Point","coordinates":[1,2]}"#,
+        // A feature without geometry, or with empty coordinates.
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":null}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[]}}]}"#,
+        // Coordinates that do not fit the type; a short point.
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[0,0],[1,1]]}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1]}}]}"#,
+        // A bad id, no type, broken JSON.
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":[1],"properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature""#,
+    ] {
+        assert!(parse_collection(text).is_none(), "{text}");
+        let (a, b) = (parse_layer("x", text), parse_layer_geojson("x", text));
+        match (a, b) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b),
+            (Err(a), Err(b)) => assert_eq!(
+                a.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                b.iter().map(ToString::to_string).collect::<Vec<_>>()
+            ),
+            (a, b) => panic!("{text}: {a:?} vs {b:?}"),
+        }
+    }
+}
+
+/// A random feature as JSON text.
+fn feature() -> impl Strategy<Value = String> {
+    let pos = (-180.0f64..180.0, -90.0f64..90.0).prop_map(|(x, y)| format!("[{x},{y}]"));
+    let line = prop::collection::vec(pos.clone(), 2..6).prop_map(|v| format!("[{}]", v.join(",")));
+    let ring = prop::collection::vec(pos.clone(), 3..6).prop_map(|v| {
+        let first = v[0].clone();
+        format!("[{},{first}]", v.join(","))
+    });
+    let polygon = prop::collection::vec(ring, 1..3).prop_map(|v| format!("[{}]", v.join(",")));
+    let geometry = prop_oneof![
+        pos.clone()
+            .prop_map(|c| format!(r#"{{"type":"Point","coordinates":{c}}}"#)),
+        line.clone()
+            .prop_map(|c| format!(r#"{{"type":"LineString","coordinates":{c}}}"#)),
+        polygon
+            .clone()
+            .prop_map(|c| format!(r#"{{"coordinates":{c},"type":"Polygon"}}"#)),
+        prop::collection::vec(polygon, 1..3).prop_map(|v| format!(
+            r#"{{"type":"MultiPolygon","coordinates":[{}]}}"#,
+            v.join(",")
+        )),
+        prop::collection::vec(line, 1..3).prop_map(|v| format!(
+            r#"{{"type":"MultiLineString","coordinates":[{}]}}"#,
+            v.join(",")
+        )),
+    ];
+    let value = prop_oneof![
+        (0u32..1000).prop_map(|v| v.to_string()),
+        (-1e6f64..1e6).prop_map(|v| v.to_string()),
+        "[a-z ]{0,8}".prop_map(|s| format!("{s:?}")),
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("[1,\"x\"]".to_string()),
+    ];
+    let props = prop::collection::vec(
+        ("(id|households|use|levels|kind|name|[a-z]{1,5})", value),
+        0..5,
+    )
+    .prop_map(|kv| {
+        let body: Vec<String> = kv.iter().map(|(k, v)| format!("{k:?}:{v}")).collect();
+        format!("{{{}}}", body.join(","))
+    });
+    let id = prop_oneof![
+        Just(String::new()),
+        (0u32..100).prop_map(|v| format!(r#""id":{v},"#)),
+        "[a-z0-9]{1,4}".prop_map(|s| format!(r#""id":{s:?},"#)),
+    ];
+    (geometry, props, id, any::<bool>()).prop_map(|(g, p, id, geometry_first)| {
+        if geometry_first {
+            format!(r#"{{"geometry":{g},{id}"properties":{p},"type":"Feature"}}"#)
+        } else {
+            format!(r#"{{"type":"Feature",{id}"properties":{p},"geometry":{g}}}"#)
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Random layers read the same; and any mangling of them is either read
+    /// the same by both readers or declined by the lean one.
+    #[test]
+    fn random_layers_read_the_same(
+        features in prop::collection::vec(feature(), 0..12),
+        pretty in any::<bool>(),
+        cut in any::<prop::sample::Index>(),
+        junk in "[\\[\\]{},:\"a0-9 ]{0,3}",
+    ) {
+        let sep = if pretty { ",\n" } else { "," };
+        let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(sep));
+        same(&text);
+        // Mangled: a few characters replaced somewhere.
+        let at = cut.index(text.len());
+        if text.is_char_boundary(at) {
+            let end = (at + junk.len()).min(text.len());
+            if text.is_char_boundary(end) {
+                let mangled = format!("{}{junk}{}", &text[..at], &text[end..]);
+                if let Some(lean) = parse_collection(&mangled) {
+                    prop_assert_eq!(Ok(lean), parse_layer_geojson("x", &mangled).map_err(|p| p.len()));
+                }
+            }
+        }
+    }
+}
