@@ -893,6 +893,10 @@ fn coverage(
             out!("wrote {}", p.display());
         }
     }
+    // The process ends here: handing millions of small objects back to the
+    // allocator one by one would only delay the exit (45 ms on a
+    // 300,000-building city).
+    std::mem::forget((files, loaded, cov, an));
     Ok(())
 }
 

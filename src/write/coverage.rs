@@ -3,7 +3,7 @@
 //! (when sites were asked for) and coverage_summary.json.
 
 use super::geojson::{feature_collection, OutGeometry};
-use super::{write_atomic, write_json};
+use super::{write_atomic, write_atomic_with, write_json};
 use crate::config::Threshold;
 use crate::coverage::report::{Analysis, Sites};
 use crate::coverage::{round_cm, ComponentReport, Coverage, GroupCoverage, LeftOut};
@@ -196,8 +196,13 @@ enum Prop {
 
 /// The text of coverage.geojson: the same bytes as
 /// [`feature_collection`] over [`building_props`], written straight into
-/// the string (no map per building) and in parallel chunks.
-fn buildings_text(loaded: &Loaded, cov: &Coverage) -> String {
+/// text (no map per building), formatted in parallel chunks and streamed to
+/// `w` a batch at a time (the whole text of a large city is never held).
+fn write_buildings(
+    w: &mut dyn std::io::Write,
+    loaded: &Loaded,
+    cov: &Coverage,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     let s = &loaded.scenario;
     let p = &loaded.projector;
@@ -262,10 +267,7 @@ fn buildings_text(loaded: &Loaded, cov: &Coverage) -> String {
     };
     let n = s.buildings.len();
     const CHUNK: usize = 2048;
-    let mut text = String::with_capacity(n * 300 + 64);
-    text.push_str("{\"type\":\"FeatureCollection\",\"features\":[\n");
-    // A few chunks at a time, so the pieces never hold a second copy of the
-    // whole text.
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     let nchunks = n.div_ceil(CHUNK);
     for batch in (0..nchunks).step_by(16) {
         let parts: Vec<String> = (batch..(batch + 16).min(nchunks))
@@ -282,11 +284,10 @@ fn buildings_text(loaded: &Loaded, cov: &Coverage) -> String {
             })
             .collect();
         for part in &parts {
-            text.push_str(part);
+            w.write_all(part.as_bytes())?;
         }
     }
-    text.push_str("\n]}\n");
-    text
+    w.write_all(b"\n]}\n")
 }
 
 /// A lon or lat as the GeoJSON writer prints it: rounded to 7 decimals,
@@ -348,9 +349,8 @@ pub fn write_coverage(
     // coverage.geojson is the large file: it is written while the others
     // are drawn.
     let path = out.join("coverage.geojson");
-    let text = buildings_text(loaded, cov);
     let (buildings, rest) = rayon::join(
-        || write_atomic(&path, text.as_bytes()),
+        || write_atomic_with(&path, |w| write_buildings(w, loaded, cov)),
         || write_areas_gaps_sites(out, loaded, an),
     );
     buildings?;

@@ -24,6 +24,28 @@ use std::path::Path;
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    // No fsync: the rename already makes the file appear whole or not at
+    // all, which is the guarantee; forcing it to disk first (against a power
+    // cut) took longer than computing a city's coverage.
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes `path` atomically by streaming: `fill` writes the contents into a
+/// temp file in the same folder, which is renamed into place once `fill`
+/// succeeds (and removed otherwise). For the large layers, whose text need
+/// never be held whole.
+///
+/// ```
+/// use std::io::Write;
+/// let dir = std::env::temp_dir().join(format!("linli-doc-w-{}", std::process::id()));
+/// linli::write::write_atomic_with(&dir.join("a.txt"), |w| w.write_all(b"hi")).unwrap();
+/// assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"hi");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -36,10 +58,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        // No fsync: the rename already makes the file appear whole or not at
-        // all, which is the guarantee; forcing it to disk first (against a
-        // power cut) took longer than computing a city's coverage.
+        fill(&mut f)?;
         drop(f);
         std::fs::rename(&tmp, path)
     })();
