@@ -233,18 +233,38 @@ pub fn run_coverage(
         }),
         None => None,
     };
-    let an = analyse_with(
-        &loaded.scenario,
-        w,
-        &cov,
-        nb.as_ref(),
-        sites.as_ref(),
-        !req.no_service_areas,
-    )
-    .map_err(Error::Input)?;
+    // coverage.geojson needs only the distances: it is written (under a
+    // temp name, put in place only if the analysis succeeds) meanwhile.
+    let out_existed = out.exists();
+    let (an, buildings) = rayon::join(
+        || {
+            analyse_with(
+                &loaded.scenario,
+                w,
+                &cov,
+                nb.as_ref(),
+                sites.as_ref(),
+                !req.no_service_areas,
+            )
+        },
+        || crate::write::coverage::pending_buildings(out, &loaded, &cov),
+    );
+    let an = match an {
+        Ok(an) => an,
+        Err(problems) => {
+            // The temp file is gone with `buildings`; a folder made for it
+            // goes too (only if empty).
+            drop(buildings);
+            if !out_existed {
+                let _ = std::fs::remove_dir(out);
+            }
+            return Err(Error::Input(problems));
+        }
+    };
+    let buildings = buildings?;
     timings.extend(an.timings.iter().cloned());
     let t = Instant::now();
-    let written = crate::write::coverage::write_coverage(out, &loaded, &cov, &an)?;
+    let written = crate::write::coverage::write_coverage_with(out, &loaded, &cov, &an, buildings)?;
     timings.push(("write_s".to_string(), t.elapsed().as_secs_f64()));
     Ok((loaded, cov, an, written, timings))
 }

@@ -315,6 +315,35 @@ fn demo_end_to_end_and_deterministic() {
     let _ = std::fs::remove_dir_all(&base);
 }
 
+/// coverage.geojson is written while the analysis runs, but a failing
+/// analysis (an unknown kind for new sites) leaves nothing behind: no file,
+/// no temp file, no folder made for them.
+#[test]
+fn a_failed_analysis_writes_nothing() {
+    let base = std::env::temp_dir().join(format!("linli-coverage-fail-{}", std::process::id()));
+    let req = CoverageRequest {
+        neighborhoods: false,
+        seed: 1,
+        sites: Some((2, "no_such_kind".into())),
+        candidates: None,
+        no_service_areas: true,
+    };
+    let r = linli::pipeline::run_coverage(&linli::demo::files(), &Default::default(), &req, &base);
+    let Err(linli::error::Error::Input(problems)) = r else {
+        panic!("an unknown kind is an input error");
+    };
+    assert!(problems[0].to_string().contains("no_such_kind"));
+    assert!(!base.exists(), "{} was left behind", base.display());
+    // Into a folder that exists: it stays, empty.
+    std::fs::create_dir_all(&base).unwrap();
+    assert!(
+        linli::pipeline::run_coverage(&linli::demo::files(), &Default::default(), &req, &base)
+            .is_err()
+    );
+    assert_eq!(std::fs::read_dir(&base).unwrap().count(), 0);
+    let _ = std::fs::remove_dir_all(&base);
+}
+
 /// GDAL (GEOS) reads the demo's service areas and gaps as valid polygons
 /// once written as lon/lat; skipped when ogrinfo is not installed.
 #[test]

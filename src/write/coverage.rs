@@ -3,7 +3,7 @@
 //! (when sites were asked for) and coverage_summary.json.
 
 use super::geojson::{feature_collection, OutGeometry};
-use super::{write_atomic, write_atomic_with, write_json};
+use super::{write_atomic, write_json, write_pending, PendingFile};
 use crate::config::Threshold;
 use crate::coverage::report::{Analysis, Sites};
 use crate::coverage::{round_cm, ComponentReport, Coverage, GroupCoverage, LeftOut};
@@ -344,19 +344,52 @@ pub fn write_coverage(
     cov: &Coverage,
     an: &Analysis,
 ) -> Result<Vec<PathBuf>, Error> {
-    let mut written = Vec::new();
-
     // coverage.geojson is the large file: it is written while the others
     // are drawn.
-    let path = out.join("coverage.geojson");
     let (buildings, rest) = rayon::join(
-        || write_atomic_with(&path, |w| write_buildings(w, loaded, cov)),
+        || pending_buildings(out, loaded, cov),
         || write_areas_gaps_sites(out, loaded, an),
     );
-    buildings?;
-    written.push(path);
-    written.extend(rest?);
+    finish(out, loaded, cov, an, buildings?, rest?)
+}
 
+/// coverage.geojson (buildings with their distances), written under a temp
+/// name: it needs only the distances, so it can be written while the rest
+/// is analysed, and put in place by [`write_coverage_with`] once that
+/// succeeded.
+pub fn pending_buildings(
+    out: &Path,
+    loaded: &Loaded,
+    cov: &Coverage,
+) -> Result<PendingFile, Error> {
+    write_pending(&out.join("coverage.geojson"), |w| {
+        write_buildings(w, loaded, cov)
+    })
+}
+
+/// [`write_coverage`] with coverage.geojson already written by
+/// [`pending_buildings`].
+pub fn write_coverage_with(
+    out: &Path,
+    loaded: &Loaded,
+    cov: &Coverage,
+    an: &Analysis,
+    buildings: PendingFile,
+) -> Result<Vec<PathBuf>, Error> {
+    let rest = write_areas_gaps_sites(out, loaded, an)?;
+    finish(out, loaded, cov, an, buildings, rest)
+}
+
+fn finish(
+    out: &Path,
+    loaded: &Loaded,
+    cov: &Coverage,
+    an: &Analysis,
+    buildings: PendingFile,
+    rest: Vec<PathBuf>,
+) -> Result<Vec<PathBuf>, Error> {
+    let mut written = vec![buildings.commit()?];
+    written.extend(rest);
     // Timings are left out so that the same input gives the same bytes; the
     // command line prints them.
     let path = out.join("coverage_summary.json");

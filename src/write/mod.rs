@@ -13,7 +13,7 @@ pub mod staffing;
 
 use crate::error::Error;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically (temp file in the same folder + rename).
 ///
@@ -46,6 +46,55 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
+    write_pending(path, fill)?.commit().map(|_| ())
+}
+
+/// A file written under a temp name beside its place, put there by
+/// [`PendingFile::commit`]; dropped uncommitted, the temp file is removed.
+/// Lets a large file be written while other work may still fail.
+///
+/// ```
+/// use std::io::Write;
+/// let dir = std::env::temp_dir().join(format!("linli-doc-p-{}", std::process::id()));
+/// let p = linli::write::write_pending(&dir.join("a.txt"), |w| w.write_all(b"hi")).unwrap();
+/// assert!(!dir.join("a.txt").exists());
+/// drop(p); // not committed: nothing is left behind
+/// assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+/// let p = linli::write::write_pending(&dir.join("a.txt"), |w| w.write_all(b"hi")).unwrap();
+/// p.commit().unwrap();
+/// assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"hi");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+#[derive(Debug)]
+pub struct PendingFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl PendingFile {
+    /// Renames the file into place; returns its path.
+    pub fn commit(mut self) -> Result<PathBuf, Error> {
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
+        self.committed = true;
+        Ok(self.path.clone())
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes `path`'s contents with `fill` under a temp name beside it; see
+/// [`PendingFile`].
+pub fn write_pending(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<PendingFile, Error> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -55,18 +104,15 @@ pub fn write_atomic_with(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        fill(&mut f)?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
+    let pending = PendingFile {
+        tmp: dir.join(format!(".{name}.tmp{}", std::process::id())),
+        path: path.to_path_buf(),
+        committed: false,
+    };
+    // On failure `pending` is dropped, which removes the temp file.
+    let mut f = std::fs::File::create(&pending.tmp).map_err(|e| Error::io(path, e))?;
+    fill(&mut f).map_err(|e| Error::io(path, e))?;
+    Ok(pending)
 }
 
 /// Writes a value as pretty JSON, atomically.
