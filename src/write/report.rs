@@ -268,19 +268,30 @@ pub fn render(input: &ReportInput) -> String {
     for w in &input.warnings {
         notes.push_str(&format!("<p class=\"warning\">{}</p>", esc(w)));
     }
-    let layers_js: Vec<Value> = input
-        .layers
-        .iter()
-        .map(|l| {
-            serde_json::json!({
-                "name": l.name, "class": l.class, "visible": l.visible,
-                "data": serde_json::from_str::<Value>(&l.geojson).unwrap_or(Value::Null),
-            })
-        })
-        .collect();
-    let data = serde_json::to_string(&layers_js)
-        .unwrap_or_else(|_| "[]".into())
-        .replace("</", "<\\/");
+    // The layers' GeoJSON goes in as written (linli's own files, valid
+    // JSON): parsing tens of megabytes into a value tree only to print it
+    // again was most of this stage on a district.
+    let mut data = String::with_capacity(input.layers.iter().map(|l| l.geojson.len() + 96).sum());
+    data.push('[');
+    for (i, l) in input.layers.iter().enumerate() {
+        if i > 0 {
+            data.push(',');
+        }
+        let text = l.geojson.trim();
+        let geojson = if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+            text
+        } else {
+            "null"
+        };
+        data.push_str(&format!(
+            "{{\"class\":{},\"data\":{geojson},\"name\":{},\"visible\":{}}}",
+            Value::from(l.class.as_str()),
+            Value::from(l.name.as_str()),
+            l.visible
+        ));
+    }
+    data.push(']');
+    let data = data.replace("</", "<\\/");
     TEMPLATE
         .replace("{{TITLE}}", &esc(&input.title))
         .replace("{{TABLES}}", &tables)
