@@ -101,21 +101,30 @@ pub struct BoxGrid {
 }
 
 impl BoxGrid {
-    /// Indexes `boxes` (finite, `min <= max`).
+    /// Indexes `boxes` (finite, `min <= max`) on cells about the mean box
+    /// size.
     pub fn new(boxes: Vec<[f64; 4]>) -> Self {
+        let mean = boxes
+            .iter()
+            .map(|b| (b[2] - b[0]).max(b[3] - b[1]))
+            .sum::<f64>()
+            / boxes.len().max(1) as f64;
+        Self::with_cell(boxes, mean)
+    }
+
+    /// Indexes `boxes` on cells of side `cell`, widened as needed to keep at
+    /// most ~4 cells per box over the extent.
+    pub fn with_cell(boxes: Vec<[f64; 4]>, cell: f64) -> Self {
         if boxes.is_empty() {
             return BoxGrid::default();
         }
         let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-        let mut total = 0.0;
         for b in &boxes {
             lo = [lo[0].min(b[0]), lo[1].min(b[1])];
             hi = [hi[0].max(b[2]), hi[1].max(b[3])];
-            total += (b[2] - b[0]).max(b[3] - b[1]);
         }
-        // Cells about the mean box size, at most ~4 per box over the extent.
         let (w, h) = (hi[0] - lo[0], hi[1] - lo[1]);
-        let mut cell = (total / boxes.len() as f64).max(1e-6);
+        let mut cell = cell.max(1e-6);
         let cap = 4.0 * boxes.len() as f64 + 16.0;
         while (w / cell + 1.0) * (h / cell + 1.0) > cap {
             cell *= 1.5;
@@ -182,7 +191,35 @@ impl BoxGrid {
         )
     }
 
-    fn cell_items(&self, c: i64, r: i64) -> &[u32] {
+    /// Whether no box is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.boxes.is_empty()
+    }
+
+    /// Columns and rows of the grid.
+    pub fn size(&self) -> (i64, i64) {
+        (self.nx, self.ny)
+    }
+
+    /// The lower-left corner of cell `(c, r)` (which may lie outside the
+    /// grid).
+    pub fn corner(&self, c: i64, r: i64) -> [f64; 2] {
+        [
+            self.x0 + c as f64 * self.cell,
+            self.y0 + r as f64 * self.cell,
+        ]
+    }
+
+    /// The cell holding a point: column and row, unclamped.
+    pub fn cell_of(&self, x: f64, y: f64) -> (f64, f64) {
+        (
+            ((x - self.x0) / self.cell).floor(),
+            ((y - self.y0) / self.cell).floor(),
+        )
+    }
+
+    /// The boxes meeting cell `(c, r)` (inside the grid), ascending.
+    pub fn cell_items(&self, c: i64, r: i64) -> &[u32] {
         let k = (r * self.nx + c) as usize;
         &self.items[self.start[k] as usize..self.start[k + 1] as usize]
     }

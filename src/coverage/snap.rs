@@ -6,6 +6,7 @@
 //! walk and is added to every distance.
 
 use super::network::WalkGraph;
+use crate::blocks::index::BoxGrid;
 use geo::Coord;
 use rstar::primitives::Line;
 
@@ -47,18 +48,8 @@ impl Snap {
 pub struct Snapper {
     /// Each edge as `[ax, ay, bx, by]`.
     segs: Vec<[f64; 4]>,
-    /// Lower-left corner of the grid.
-    x0: f64,
-    y0: f64,
-    /// Cell side, metres.
-    cell: f64,
-    /// Columns and rows.
-    nx: i64,
-    ny: i64,
-    /// `start[c]..start[c + 1]` indexes `items` for cell `c` (row-major).
-    start: Vec<u32>,
-    /// Edge indices per cell, ascending.
-    items: Vec<u32>,
+    /// The edges' boxes on a grid.
+    grid: BoxGrid,
 }
 
 impl Snapper {
@@ -83,77 +74,30 @@ impl Snapper {
         if segs.is_empty() {
             return Snapper::default();
         }
-        let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-        let mut total = 0.0;
-        for s in &segs {
-            lo = [lo[0].min(s[0]).min(s[2]), lo[1].min(s[1]).min(s[3])];
-            hi = [hi[0].max(s[0]).max(s[2]), hi[1].max(s[1]).max(s[3])];
-            total += (s[2] - s[0]).abs() + (s[3] - s[1]).abs();
-        }
+        let mean = segs
+            .iter()
+            .map(|s| (s[2] - s[0]).abs() + (s[3] - s[1]).abs())
+            .sum::<f64>()
+            / segs.len() as f64;
         // Cells half the mean edge extent (buildings stand a street's width
         // from the nearest edge, so a query scans a few cells holding a few
-        // edges each; twice the extent scanned five times as many edges), at
-        // most ~4 cells per edge over the extent (a cap for sparse inputs).
-        let (w, h) = (hi[0] - lo[0], hi[1] - lo[1]);
-        let mean = total / segs.len() as f64;
-        let mut cell = (0.5 * mean).max(1.0);
-        let cap = 4.0 * segs.len() as f64 + 16.0;
-        while (w / cell + 1.0) * (h / cell + 1.0) > cap {
-            cell *= 1.5;
-        }
-        let nx = (w / cell).floor() as i64 + 1;
-        let ny = (h / cell).floor() as i64 + 1;
-        let (x0, y0) = (lo[0], lo[1]);
-        let col = |x: f64| (((x - x0) / cell).floor() as i64).clamp(0, nx - 1);
-        let row = |y: f64| (((y - y0) / cell).floor() as i64).clamp(0, ny - 1);
-        // A box widened by a millimetre, so rounding never leaves an edge
-        // out of a cell it touches.
-        let span = |s: &[f64; 4]| {
-            (
-                col(s[0].min(s[2]) - 1e-3),
-                col(s[0].max(s[2]) + 1e-3),
-                row(s[1].min(s[3]) - 1e-3),
-                row(s[1].max(s[3]) + 1e-3),
-            )
-        };
-        let ncells = (nx * ny) as usize;
-        let mut count = vec![0u32; ncells + 1];
-        for s in &segs {
-            let (c0, c1, r0, r1) = span(s);
-            for r in r0..=r1 {
-                for c in c0..=c1 {
-                    count[(r * nx + c) as usize] += 1;
-                }
-            }
-        }
-        let mut start = Vec::with_capacity(ncells + 1);
-        let mut acc = 0u32;
-        for &n in &count[..ncells] {
-            start.push(acc);
-            acc += n;
-        }
-        start.push(acc);
-        let mut fill = start.clone();
-        let mut items = vec![0u32; acc as usize];
-        for (i, s) in segs.iter().enumerate() {
-            let (c0, c1, r0, r1) = span(s);
-            for r in r0..=r1 {
-                for c in c0..=c1 {
-                    let k = (r * nx + c) as usize;
-                    items[fill[k] as usize] = i as u32;
-                    fill[k] += 1;
-                }
-            }
-        }
+        // edges each; twice the extent scanned five times as many edges).
+        // Boxes are widened by a millimetre, so rounding never leaves an
+        // edge out of a cell it touches.
+        let boxes = segs
+            .iter()
+            .map(|s| {
+                [
+                    s[0].min(s[2]) - 1e-3,
+                    s[1].min(s[3]) - 1e-3,
+                    s[0].max(s[2]) + 1e-3,
+                    s[1].max(s[3]) + 1e-3,
+                ]
+            })
+            .collect();
         Snapper {
+            grid: BoxGrid::with_cell(boxes, (0.5 * mean).max(1.0)),
             segs,
-            x0,
-            y0,
-            cell,
-            nx,
-            ny,
-            start,
-            items,
         }
     }
 
@@ -161,20 +105,19 @@ impl Snapper {
     /// `Line::distance_2` computes it), ties to the lowest edge index.
     fn nearest(&self, p: [f64; 2]) -> Option<u32> {
         use rstar::PointDistance;
-        if self.segs.is_empty() {
+        if self.grid.is_empty() {
             return None;
         }
-        let fx = ((p[0] - self.x0) / self.cell).floor();
-        let fy = ((p[1] - self.y0) / self.cell).floor();
+        let (nx, ny) = self.grid.size();
+        let (fx, fy) = self.grid.cell_of(p[0], p[1]);
         // Far outside the grid the cell numbers are clamped: the rings then
         // start at the grid's border, and the bound below stays a lower bound
         // because it is measured from the point itself.
-        let big = (self.nx + self.ny + 2) as f64;
+        let big = (nx + ny + 2) as f64;
         let (cx, cy) = (fx.clamp(-big, big) as i64, fy.clamp(-big, big) as i64);
         let mut best: Option<(f64, u32)> = None;
         let visit = |c: i64, r: i64, best: &mut Option<(f64, u32)>| {
-            let k = (r * self.nx + c) as usize;
-            for &i in &self.items[self.start[k] as usize..self.start[k + 1] as usize] {
+            for &i in self.grid.cell_items(c, r) {
                 let s = &self.segs[i as usize];
                 let d2 = Line::new([s[0], s[1]], [s[2], s[3]]).distance_2(&p);
                 let better = match *best {
@@ -186,22 +129,22 @@ impl Snapper {
                 }
             }
         };
-        let max_ring = (cx.max(self.nx - 1 - cx))
+        let max_ring = (cx.max(nx - 1 - cx))
             .max(cx.min(0).abs())
-            .max(cy.max(self.ny - 1 - cy))
+            .max(cy.max(ny - 1 - cy))
             .max(cy.min(0).abs());
         for ring in 0..=max_ring {
             // The cells at Chebyshev distance `ring` from (cx, cy), clipped.
             let (r0, r1) = (cy - ring, cy + ring);
             let (c0, c1) = (cx - ring, cx + ring);
-            for r in r0.max(0)..=r1.min(self.ny - 1) {
+            for r in r0.max(0)..=r1.min(ny - 1) {
                 if r == r0 || r == r1 {
-                    for c in c0.max(0)..=c1.min(self.nx - 1) {
+                    for c in c0.max(0)..=c1.min(nx - 1) {
                         visit(c, r, &mut best);
                     }
                 } else {
                     for c in [c0, c1] {
-                        if c >= 0 && c < self.nx {
+                        if c >= 0 && c < nx {
                             visit(c, r, &mut best);
                         }
                     }
@@ -210,14 +153,8 @@ impl Snapper {
             if let Some((bd, _)) = best {
                 // Every edge not seen yet lies outside the square of cells
                 // scanned so far, at least this far from the point.
-                let (sx0, sy0) = (
-                    self.x0 + (cx - ring) as f64 * self.cell,
-                    self.y0 + (cy - ring) as f64 * self.cell,
-                );
-                let (sx1, sy1) = (
-                    self.x0 + (cx + ring + 1) as f64 * self.cell,
-                    self.y0 + (cy + ring + 1) as f64 * self.cell,
-                );
+                let [sx0, sy0] = self.grid.corner(cx - ring, cy - ring);
+                let [sx1, sy1] = self.grid.corner(cx + ring + 1, cy + ring + 1);
                 let gap = (p[0] - sx0).min(sx1 - p[0]).min(p[1] - sy0).min(sy1 - p[1]) - 1e-3;
                 if gap > 0.0 && bd < gap * gap {
                     break;
