@@ -49,21 +49,47 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
     // housing costs a cell, not every pair of neighbours.
     let cell = (link_m / std::f64::consts::SQRT_2).max(1e-9);
     let at = |k: usize| buildings[members[k]].location;
-    // Each cell's buildings and their bounding box.
-    let mut cells: crate::blocks::index::CellMap<(Vec<usize>, [f64; 4])> = Default::default();
-    for k in 0..members.len() {
-        let p = at(k);
-        let key = ((p.x() / cell).floor() as i64, (p.y() / cell).floor() as i64);
-        let (ks, b) = cells
-            .entry(key)
-            .or_insert_with(|| (Vec::new(), [f64::MAX, f64::MAX, f64::MIN, f64::MIN]));
-        ks.push(k);
-        *b = [
-            b[0].min(p.x()),
-            b[1].min(p.y()),
-            b[2].max(p.x()),
-            b[3].max(p.y()),
-        ];
+    // The members sorted by cell, row by row: each cell is a run of them,
+    // and the cells a row or two up are found by cursors that only move
+    // forward (no hashing, no list per cell).
+    let mut keyed: Vec<(i64, i64, u32)> = (0..members.len())
+        .map(|k| {
+            let p = at(k);
+            let (c, r) = ((p.x() / cell).floor() as i64, (p.y() / cell).floor() as i64);
+            (r, c, k as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    struct Cell {
+        row: i64,
+        col: i64,
+        /// `keyed[start..end]` are its members.
+        start: usize,
+        end: usize,
+        bbox: [f64; 4],
+    }
+    let mut cells: Vec<Cell> = Vec::new();
+    for (i, &(r, c, k)) in keyed.iter().enumerate() {
+        let p = at(k as usize);
+        match cells.last_mut() {
+            Some(last) if (last.row, last.col) == (r, c) => {
+                last.end = i + 1;
+                let b = &mut last.bbox;
+                *b = [
+                    b[0].min(p.x()),
+                    b[1].min(p.y()),
+                    b[2].max(p.x()),
+                    b[3].max(p.y()),
+                ];
+            }
+            _ => cells.push(Cell {
+                row: r,
+                col: c,
+                start: i,
+                end: i + 1,
+                bbox: [p.x(), p.y(), p.x(), p.y()],
+            }),
+        }
     }
     let mut parent: Vec<usize> = (0..members.len()).collect();
     let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
@@ -72,9 +98,10 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
             parent[a.max(b)] = a.min(b);
         }
     };
-    for (ks, _) in cells.values() {
-        for &k in &ks[1..] {
-            union(&mut parent, ks[0], k);
+    let member = |i: usize| keyed[i].2 as usize;
+    for c in &cells {
+        for i in c.start + 1..c.end {
+            union(&mut parent, member(c.start), member(i));
         }
     }
     let l2 = link_m * link_m;
@@ -84,37 +111,44 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
         let dy = (b[1] - y).max(y - b[3]).max(0.0);
         dx * dx + dy * dy
     };
-    // The groups are the same whatever order the cells come in (union-find
-    // roots are the smallest member), so the map's order does not matter.
-    for (&(cx, cy), (ks, kb)) in &cells {
-        for dx in -2i64..=2 {
-            for dy in -2i64..=2 {
-                // Each pair of cells once.
-                if (dx, dy) <= (0, 0) {
-                    continue;
-                }
-                let Some((os, ob)) = cells.get(&(cx + dx, cy + dy)) else {
-                    continue;
-                };
+    // Each pair of cells up to two apart once: the cell itself looks at the
+    // two cells to its right and at five cells in each of the two rows
+    // above. The groups are the same whatever order pairs are joined in
+    // (union-find roots are the smallest member).
+    let mut cursor = [0usize; 3];
+    for ci in 0..cells.len() {
+        let (row, col) = (cells[ci].row, cells[ci].col);
+        for dy in 0..=2i64 {
+            // The first cell at or after (row + dy, first column).
+            let first = (row + dy, if dy == 0 { col + 1 } else { col - 2 });
+            let cur = &mut cursor[dy as usize];
+            while *cur < cells.len() && (cells[*cur].row, cells[*cur].col) < first {
+                *cur += 1;
+            }
+            let mut oi = *cur;
+            while oi < cells.len() && cells[oi].row == row + dy && cells[oi].col <= col + 2 {
+                let (kc, oc) = (&cells[ci], &cells[oi]);
+                oi += 1;
+                let (kb, ob) = (&kc.bbox, &oc.bbox);
                 // Boxes farther apart than the link: no pair can join.
                 let gx = (ob[0] - kb[2]).max(kb[0] - ob[2]).max(0.0);
                 let gy = (ob[1] - kb[3]).max(kb[1] - ob[3]).max(0.0);
                 if gx * gx + gy * gy > l2 {
                     continue;
                 }
-                if find(&mut parent, ks[0]) == find(&mut parent, os[0]) {
+                if find(&mut parent, member(kc.start)) == find(&mut parent, member(oc.start)) {
                     continue;
                 }
-                'pairs: for &a in ks {
-                    let p = at(a);
+                'pairs: for a in kc.start..kc.end {
+                    let p = at(member(a));
                     if to_box(p.x(), p.y(), ob) > l2 {
                         continue;
                     }
-                    for &b in os {
-                        let q = at(b);
+                    for b in oc.start..oc.end {
+                        let q = at(member(b));
                         let (ddx, ddy) = (p.x() - q.x(), p.y() - q.y());
                         if ddx * ddx + ddy * ddy <= l2 {
-                            union(&mut parent, a, b);
+                            union(&mut parent, member(a), member(b));
                             break 'pairs;
                         }
                     }
@@ -122,13 +156,16 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
             }
         }
     }
-    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for (k, &m) in members.iter().enumerate() {
-        let r = find(&mut parent, k);
-        groups.entry(r).or_default().push(m);
-    }
+    // The groups: members sorted by their root.
+    let mut by_root: Vec<(usize, usize)> = (0..members.len())
+        .map(|k| (find(&mut parent, k), members[k]))
+        .collect();
+    by_root.sort_unstable();
+    let groups: Vec<Vec<usize>> = by_root
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|g| g.iter().map(|&(_, m)| m).collect())
+        .collect();
     use rayon::prelude::*;
-    let groups: Vec<Vec<usize>> = groups.into_values().collect();
     let mut out: Vec<Gap> = groups
         .into_par_iter()
         .map(|mut bs| {
@@ -166,23 +203,146 @@ fn hull_area(buildings: &[Building], bs: &[usize], margin: f64) -> MultiPolygon<
         }
     }
     let hull = MultiPoint::new(coords).convex_hull();
-    let ring: Vec<(f64, f64)> = (0..ROUND)
+    let ring: Vec<Coord<f64>> = (0..ROUND)
         .map(|k| {
             let a = std::f64::consts::TAU * k as f64 / ROUND as f64;
-            (margin * a.cos(), margin * a.sin())
+            Coord {
+                x: margin * a.cos(),
+                y: margin * a.sin(),
+            }
         })
         .collect();
-    let widened: Vec<Point<f64>> = hull
-        .exterior()
-        .0
-        .iter()
-        .flat_map(|c| {
-            ring.iter()
-                .map(move |(dx, dy)| Point::new(c.x + dx, c.y + dy))
-        })
-        .collect();
+    let widened = minkowski_candidates(&hull.exterior().0, &ring);
     if widened.is_empty() {
         return MultiPolygon::new(Vec::new());
     }
     MultiPolygon::new(vec![MultiPoint::new(widened).convex_hull()])
+}
+
+/// Among the sums `h + r` of a convex ring's corners and a convex
+/// polygon's offsets (both counter-clockwise), the ones that can be corners
+/// of their convex hull: the sums met walking both outlines in order of edge
+/// direction (the Minkowski sum), plus both neighbours wherever two edges are
+/// within a micrometre of parallel, so rounding can never leave a corner
+/// out. Their hull is the hull of all the sums, from about a quarter of the
+/// points.
+fn minkowski_candidates(hull: &[Coord<f64>], ring: &[Coord<f64>]) -> Vec<Point<f64>> {
+    let mut h: Vec<Coord<f64>> = hull.to_vec();
+    h.dedup();
+    if h.len() > 1 && h[0] == h[h.len() - 1] {
+        h.pop();
+    }
+    if h.is_empty() || ring.is_empty() {
+        return Vec::new();
+    }
+    let sum = |a: Coord<f64>, b: Coord<f64>| Point::new(a.x + b.x, a.y + b.y);
+    if h.len() == 1 || ring.len() == 1 {
+        return h
+            .iter()
+            .flat_map(|&a| ring.iter().map(move |&b| sum(a, b)))
+            .collect();
+    }
+    // Each outline from its lowest corner (then leftmost), so both walks
+    // start at the same edge direction.
+    let lowest = |v: &[Coord<f64>]| {
+        (0..v.len())
+            .min_by(|&a, &b| v[a].y.total_cmp(&v[b].y).then(v[a].x.total_cmp(&v[b].x)))
+            .unwrap_or(0)
+    };
+    let (hs, rs) = (lowest(&h), lowest(ring));
+    let (n, m) = (h.len(), ring.len());
+    let p = |i: usize| h[(hs + i) % n];
+    let q = |j: usize| ring[(rs + j) % m];
+    let mut out = Vec::with_capacity(n + m + 8);
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        out.push(sum(p(i), q(j)));
+        if i == n {
+            j += 1;
+        } else if j == m {
+            i += 1;
+        } else {
+            let (e, f) = (p(i + 1) - p(i), q(j + 1) - q(j));
+            let cross = e.x * f.y - e.y * f.x;
+            let longer = e.x.hypot(e.y).max(f.x.hypot(f.y));
+            if cross.abs() <= 1e-6 * longer {
+                // Nearly parallel: both ways round are kept.
+                out.push(sum(p(i + 1), q(j)));
+                out.push(sum(p(i), q(j + 1)));
+            }
+            if cross >= 0.0 {
+                i += 1;
+            }
+            if cross <= 0.0 {
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sums(hull: &[Coord<f64>], ring: &[Coord<f64>]) -> Vec<Point<f64>> {
+        hull.iter()
+            .flat_map(|&a| ring.iter().map(move |&b| Point::new(a.x + b.x, a.y + b.y)))
+            .collect()
+    }
+
+    proptest! {
+        // The candidates' hull is the hull of every sum, to the bit: the
+        // same corners in the same order.
+        #[test]
+        fn candidates_make_the_same_hull(
+            pts in prop::collection::vec((300_000.0..300_400.0f64, 3_400_000.0..3_400_400.0f64), 1..40),
+            axis in any::<bool>(),
+            margin in 0.5..40.0f64,
+        ) {
+            // Axis-aligned boxes too: their edges run parallel to the ring's.
+            let pts: Vec<Point<f64>> = if axis {
+                pts.iter().flat_map(|&(x, y)| [Point::new(x, y), Point::new(x + 10.0, y), Point::new(x, y + 5.0)]).collect()
+            } else {
+                pts.iter().map(|&(x, y)| Point::new(x, y)).collect()
+            };
+            let hull = MultiPoint::new(pts).convex_hull();
+            for n in [4usize, 24] {
+                let ring: Vec<Coord<f64>> = (0..n)
+                    .map(|k| {
+                        let a = std::f64::consts::TAU * k as f64 / n as f64;
+                        Coord { x: margin * a.cos(), y: margin * a.sin() }
+                    })
+                    .collect();
+                let all = MultiPoint::new(sums(&hull.exterior().0, &ring)).convex_hull();
+                let some = MultiPoint::new(minkowski_candidates(&hull.exterior().0, &ring)).convex_hull();
+                prop_assert_eq!(all, some);
+            }
+        }
+    }
+
+    #[test]
+    fn a_point_and_a_segment_widen_to_a_disc_and_a_band() {
+        let ring: Vec<Coord<f64>> = (0..ROUND)
+            .map(|k| {
+                let a = std::f64::consts::TAU * k as f64 / ROUND as f64;
+                Coord {
+                    x: a.cos(),
+                    y: a.sin(),
+                }
+            })
+            .collect();
+        let p = [Coord { x: 5.0, y: 5.0 }, Coord { x: 5.0, y: 5.0 }];
+        assert_eq!(minkowski_candidates(&p, &ring).len(), ROUND);
+        let seg = [
+            Coord { x: 0.0, y: 0.0 },
+            Coord { x: 10.0, y: 0.0 },
+            Coord { x: 0.0, y: 0.0 },
+        ];
+        let band = MultiPoint::new(minkowski_candidates(&seg, &ring)).convex_hull();
+        let all = MultiPoint::new(sums(&seg, &ring)).convex_hull();
+        assert_eq!(band, all);
+        assert!(minkowski_candidates(&[], &ring).is_empty());
+    }
 }

@@ -368,14 +368,22 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
 
     // Buildings.
     let mut buildings_left_out = Vec::new();
-    // Snaps in parallel; the left-out list is made in building order.
+    // Snaps in parallel, in Z order (neighbours after each other find the
+    // same edges in cache); the left-out list is made in building order.
     let snapped: Vec<Option<Snap>> = {
         use rayon::prelude::*;
-        s.buildings
+        let locations: Vec<Coord<f64>> = s.buildings.iter().map(|b| b.location.0).collect();
+        let order = crate::blocks::index::spatial_order(&locations, snapper.cell());
+        let in_order: Vec<Option<Snap>> = order
             .par_iter()
             .with_min_len(1024)
-            .map(|b| snapper.snap(&graph, b.location.0))
-            .collect()
+            .map(|&i| snapper.snap(&graph, locations[i as usize]))
+            .collect();
+        let mut snapped = vec![None; locations.len()];
+        for (&i, sn) in order.iter().zip(in_order) {
+            snapped[i as usize] = sn;
+        }
+        snapped
     };
     let building_snaps: Vec<Option<Snap>> = s
         .buildings
@@ -734,16 +742,28 @@ pub fn shares(
 /// ```
 pub fn locate(areas: &[MultiPolygon<f64>], points: &[Coord<f64>]) -> Vec<Option<usize>> {
     use geo::BoundingRect;
-    let tree = crate::blocks::index::box_tree(areas.iter().map(|a| a.bounding_rect()));
+    // A grid of the areas' boxes: one cell lookup per point, where a tree
+    // walk cost most of the shares' time on a city of 300,000 buildings.
+    // Empty areas (no box) hold no point.
+    let (ids, boxes): (Vec<usize>, Vec<[f64; 4]>) = areas
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let r = a.bounding_rect()?;
+            let b = [r.min().x, r.min().y, r.max().x, r.max().y];
+            b.iter().all(|v| v.is_finite()).then_some((i, b))
+        })
+        .unzip();
+    let grid = crate::blocks::index::BoxGrid::new(boxes);
     use rayon::prelude::*;
     points
         .par_iter()
         .with_min_len(1024)
         .map(|p| {
-            tree.locate_all_at_point(&[p.x, p.y])
-                .map(|g| g.data)
-                .filter(|&i| areas[i].intersects(p))
-                .min()
+            // Ascending, so the first area holding the point.
+            grid.at_point(p.x, p.y)
+                .map(|k| ids[k])
+                .find(|&i| areas[i].intersects(p))
         })
         .collect()
 }

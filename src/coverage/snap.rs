@@ -101,6 +101,18 @@ impl Snapper {
         }
     }
 
+    /// The width of the index's cells, metres (0 when empty).
+    ///
+    /// ```
+    /// use geo::Coord;
+    /// use linli::coverage::{network::from_nodes, snap::Snapper};
+    /// let g = from_nodes(vec![Coord { x: 0.0, y: 0.0 }, Coord { x: 100.0, y: 0.0 }], vec![(0, 1)]);
+    /// assert_eq!(Snapper::new(&g).cell(), 50.0);
+    /// ```
+    pub fn cell(&self) -> f64 {
+        self.grid.cell()
+    }
+
     /// The nearest edge to `p`: the smallest squared distance (as rstar's
     /// `Line::distance_2` computes it), ties to the lowest edge index.
     fn nearest(&self, p: [f64; 2]) -> Option<u32> {
