@@ -162,3 +162,101 @@ proptest! {
         }
     }
 }
+
+/// A valid layer of `features`, with `sep` between them and members after
+/// the array too.
+fn layer(features: &[String], sep: &str) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","name":"x","features":[{}],"bbox":[0,0,1,1],"crs":{{"type":"name","properties":{{"name":"EPSG:4326"}}}}}}"#,
+        features.join(sep)
+    )
+}
+
+/// Property values that look like the place between two features.
+fn tricky_feature() -> impl Strategy<Value = String> {
+    let text = prop_oneof![
+        Just(r#""},{""#),
+        Just(r#""}, {\"type\":\"Feature\",\"properties\":{},\"geometry\":null}, {""#),
+        Just(r#""]}, {""#),
+        Just(r#"[{"a":1},{"b":2}]"#),
+        Just(r#"{"o":{"p":1},"q":{"r":2}}"#),
+    ];
+    (text, 0u32..500).prop_map(|(t, h)| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"trick":{t},"households":{h}}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Parsed in pieces, a layer gives the features of the whole parse or
+    /// nothing (and then the whole parse decides); cuts inside strings and
+    /// nested objects never give different features.
+    #[test]
+    fn layers_parsed_in_pieces_are_parsed_whole(
+        plain in prop::collection::vec(feature(), 1..40),
+        tricky in prop::collection::vec(tricky_feature(), 0..6),
+        pretty in any::<bool>(),
+        cut in any::<prop::sample::Index>(),
+        junk in "[\\[\\]{},:\"a0-9 ]{0,3}",
+    ) {
+        use linli::read::lean::parse_whole;
+        use linli::read::pieces::parse_in_pieces;
+        let mut features = plain.clone();
+        for (k, t) in tricky.iter().enumerate() {
+            features.insert((k * 7) % (features.len() + 1), t.clone());
+        }
+        let sep = if pretty { ",\n  " } else { "," };
+        for text in [layer(&plain, sep), layer(&features, sep)] {
+            let whole = parse_whole(&text, None);
+            prop_assert!(whole.is_some());
+            if let Some(p) = parse_in_pieces(&text, None) {
+                prop_assert_eq!(Some(p), whole);
+            }
+            // Mangled: still the whole parse's features, or nothing.
+            let at = cut.index(text.len());
+            let end = (at + junk.len()).min(text.len());
+            let mangled = format!("{}{junk}{}", &text[..at], &text[end..]);
+            if let Some(p) = parse_in_pieces(&mangled, None) {
+                prop_assert_eq!(Some(p), parse_whole(&mangled, None));
+            }
+        }
+        // Plain features (no tricky strings) are always cut where the pieces
+        // meet, so the pieces are used.
+        let text = layer(&plain, sep);
+        prop_assert!(parse_in_pieces(&text, None).is_some());
+    }
+}
+
+#[test]
+fn a_second_features_array_is_left_to_the_geojson_crate() {
+    let f = r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}"#;
+    let text =
+        format!(r#"{{"type":"FeatureCollection","features":[{f},{f},{f}],"features":[{f}]}}"#);
+    assert!(linli::read::lean::parse_whole(&text, None).is_none());
+    assert!(linli::read::pieces::parse_in_pieces(&text, None).is_none());
+}
+
+#[test]
+fn a_large_layer_is_read_in_pieces_as_the_geojson_crate_reads_it() {
+    // Over 2 MiB, so parse_collection takes the pieces.
+    let features: Vec<String> = (0..12_000)
+        .map(|i| {
+            format!(
+                r#"{{"type":"Feature","id":{i},"properties":{{"households":{},"name":"b{i}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x2},{y}],[{x2},{y2}],[{x},{y}]]]}}}}"#,
+                i % 97,
+                x = 120.0 + i as f64 * 1e-4,
+                y = 31.0 + (i % 50) as f64 * 1e-4,
+                x2 = 120.00005 + i as f64 * 1e-4,
+                y2 = 31.00005 + (i % 50) as f64 * 1e-4,
+            )
+        })
+        .collect();
+    let text = layer(&features, ",\n");
+    assert!(text.len() > linli::read::pieces::PIECES_FROM_BYTES);
+    let pieces = linli::read::pieces::parse_in_pieces(&text, None).expect("cut and read");
+    assert_eq!(pieces.len(), 12_000);
+    same(&text);
+}

@@ -41,6 +41,22 @@ pub fn parse_collection(text: &str) -> Option<Vec<RawFeature>> {
 /// assert_eq!(fs[0].id.as_deref(), Some("b1"));
 /// ```
 pub fn parse_collection_keeping(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
+    if text.len() >= super::pieces::PIECES_FROM_BYTES && rayon::current_num_threads() > 1 {
+        if let Some(fs) = super::pieces::parse_in_pieces(text, keep) {
+            return Some(fs);
+        }
+    }
+    parse_whole(text, keep)
+}
+
+/// [`parse_collection_keeping`] in one pass on one core (the reference the
+/// parse in pieces is checked against).
+///
+/// ```
+/// let fc = r#"{"type":"FeatureCollection","features":[]}"#;
+/// assert_eq!(linli::read::lean::parse_whole(fc, None), Some(vec![]));
+/// ```
+pub fn parse_whole(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
     let mut de = serde_json::Deserializer::from_str(text);
     let fs = de.deserialize_map(CollectionVisitor { keep }).ok()?;
     de.end().ok()?;
@@ -48,13 +64,13 @@ pub fn parse_collection_keeping(text: &str, keep: Keep) -> Option<Vec<RawFeature
 }
 
 /// The property names to keep; `None` keeps every property.
-pub type Keep<'k> = Option<&'k [&'k str]>;
+pub type Keep = Option<&'static [&'static str]>;
 
-struct CollectionVisitor<'k> {
-    keep: Keep<'k>,
+struct CollectionVisitor {
+    keep: Keep,
 }
 
-impl<'de> Visitor<'de> for CollectionVisitor<'_> {
+impl<'de> Visitor<'de> for CollectionVisitor {
     type Value = Vec<RawFeature>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -73,6 +89,10 @@ impl<'de> Visitor<'de> for CollectionVisitor<'_> {
                     }
                 }
                 Name::Features => {
+                    // A repeated features array: the geojson crate decides.
+                    if features.is_some() {
+                        return Err(de::Error::custom("features twice"));
+                    }
                     features = Some(map.next_value_seed(FeaturesSeed { keep: self.keep })?)
                 }
                 Name::Bbox => {
@@ -92,7 +112,7 @@ impl<'de> Visitor<'de> for CollectionVisitor<'_> {
 
 /// An object key or a `type` value, matched without allocating.
 #[derive(PartialEq)]
-enum Name {
+pub(super) enum Name {
     Type,
     Id,
     Properties,
@@ -152,11 +172,11 @@ impl<'de> Visitor<'de> for NameVisitor {
     }
 }
 
-struct FeaturesSeed<'k> {
-    keep: Keep<'k>,
+struct FeaturesSeed {
+    keep: Keep,
 }
 
-impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_> {
+impl<'de> DeserializeSeed<'de> for FeaturesSeed {
     type Value = Vec<RawFeature>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -164,7 +184,7 @@ impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for FeaturesSeed<'_> {
+impl<'de> Visitor<'de> for FeaturesSeed {
     type Value = Vec<RawFeature>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -183,12 +203,12 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_> {
     }
 }
 
-struct FeatureSeed<'k> {
-    index: usize,
-    keep: Keep<'k>,
+pub(super) struct FeatureSeed {
+    pub(super) index: usize,
+    pub(super) keep: Keep,
 }
 
-impl<'de> DeserializeSeed<'de> for FeatureSeed<'_> {
+impl<'de> DeserializeSeed<'de> for FeatureSeed {
     type Value = RawFeature;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -196,7 +216,7 @@ impl<'de> DeserializeSeed<'de> for FeatureSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for FeatureSeed<'_> {
+impl<'de> Visitor<'de> for FeatureSeed {
     type Value = RawFeature;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -258,11 +278,11 @@ impl<'de> Visitor<'de> for FeatureSeed<'_> {
 
 /// `null` or the properties named in `keep` and `id` (all when `keep` is
 /// `None`).
-struct PropertiesSeed<'k> {
-    keep: Keep<'k>,
+struct PropertiesSeed {
+    keep: Keep,
 }
 
-impl<'de> DeserializeSeed<'de> for PropertiesSeed<'_> {
+impl<'de> DeserializeSeed<'de> for PropertiesSeed {
     type Value = Option<Properties>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -270,7 +290,7 @@ impl<'de> DeserializeSeed<'de> for PropertiesSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for PropertiesSeed<'_> {
+impl<'de> Visitor<'de> for PropertiesSeed {
     type Value = Option<Properties>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {

@@ -7,6 +7,7 @@
 pub mod households;
 pub mod layer;
 pub mod lean;
+pub mod pieces;
 pub mod units;
 
 use crate::config::Config;
