@@ -377,16 +377,33 @@ pub fn centre(features: &[RawFeature]) -> Option<(f64, f64)> {
 /// assert_eq!(extent(&parse_layer("x", fc).unwrap()), Some(([120.0, 29.0], [122.0, 30.0])));
 /// ```
 pub fn extent(features: &[RawFeature]) -> Option<([f64; 2], [f64; 2])> {
-    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-    for f in features {
-        for_each_position(&f.geometry, &mut |p| {
-            let s = p.as_slice();
-            if s.len() >= 2 && s[0].is_finite() && s[1].is_finite() {
-                lo = [lo[0].min(s[0]), lo[1].min(s[1])];
-                hi = [hi[0].max(s[0]), hi[1].max(s[1])];
-            }
-        });
-    }
+    use rayon::prelude::*;
+    // In parallel: a large layer has millions of positions.
+    let (lo, hi) = features
+        .par_iter()
+        .with_min_len(4096)
+        .fold(
+            || ([f64::MAX; 2], [f64::MIN; 2]),
+            |(mut lo, mut hi), f| {
+                for_each_position(&f.geometry, &mut |p| {
+                    let s = p.as_slice();
+                    if s.len() >= 2 && s[0].is_finite() && s[1].is_finite() {
+                        lo = [lo[0].min(s[0]), lo[1].min(s[1])];
+                        hi = [hi[0].max(s[0]), hi[1].max(s[1])];
+                    }
+                });
+                (lo, hi)
+            },
+        )
+        .reduce(
+            || ([f64::MAX; 2], [f64::MIN; 2]),
+            |(a, b), (c, d)| {
+                (
+                    [a[0].min(c[0]), a[1].min(c[1])],
+                    [b[0].max(d[0]), b[1].max(d[1])],
+                )
+            },
+        );
     (lo[0] <= hi[0]).then_some((lo, hi))
 }
 

@@ -396,12 +396,24 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     if !problems.is_empty() {
         return Err(Error::Input(problems));
     }
+    // The parsed layers are millions of small allocations: they are handed
+    // back on another thread while the caller goes on (60 ms on a city of
+    // 300,000 buildings).
+    drop_aside(layers);
     Ok(Loaded {
         scenario,
         config,
         projector,
         report,
     })
+}
+
+/// Drops `v` on a thread of its own (here, if none can be started: the
+/// closure holding it is dropped then).
+fn drop_aside<T: Send + 'static>(v: T) {
+    let _ = std::thread::Builder::new()
+        .name("linli-drop".into())
+        .spawn(move || drop(v));
 }
 
 struct Ctx<'a> {
