@@ -3,6 +3,7 @@
 use crate::error::Problem;
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
 use geojson::{GeoJson, GeometryValue, Position};
+use std::borrow::Cow;
 
 /// A feature of a layer, before projection.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +32,7 @@ pub struct RawFeature {
 /// assert_eq!(p.len(), 1);
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct Properties(Vec<(String, serde_json::Value)>);
+pub struct Properties(Vec<(Cow<'static, str>, serde_json::Value)>);
 
 /// The same names with the same values, in any order (as JSON objects
 /// compare).
@@ -47,8 +48,10 @@ impl Properties {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
-    /// Sets `name` to `value`, replacing an earlier value.
-    pub fn insert(&mut self, name: String, value: serde_json::Value) {
+    /// Sets `name` to `value`, replacing an earlier value. A `&'static str`
+    /// name (a name the reader looks for) is kept without a copy.
+    pub fn insert(&mut self, name: impl Into<Cow<'static, str>>, value: serde_json::Value) {
+        let name = name.into();
         match self.0.iter_mut().find(|(k, _)| *k == name) {
             Some(slot) => slot.1 = value,
             None => self.0.push((name, value)),
@@ -68,7 +71,7 @@ impl Properties {
 
 impl From<geojson::JsonObject> for Properties {
     fn from(o: geojson::JsonObject) -> Self {
-        Properties(o.into_iter().collect())
+        Properties(o.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect())
     }
 }
 

@@ -312,14 +312,24 @@ impl<'de> Visitor<'de> for PropertiesSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = Properties::default();
         while let Some(PropertyName(key)) = map.next_key()? {
-            if self
-                .keep
-                .is_none_or(|keep| key == "id" || keep.contains(&key.as_ref()))
-            {
-                let v: serde_json::Value = map.next_value()?;
-                out.insert(key.into_owned(), v);
-            } else {
-                map.next_value::<IgnoredAny>()?;
+            match self.keep {
+                None => {
+                    let v: serde_json::Value = map.next_value()?;
+                    out.insert(key.into_owned(), v);
+                }
+                // A kept name is stored as the keep list's own text.
+                Some(keep) => match std::iter::once(&"id")
+                    .chain(keep)
+                    .find(|k| **k == key.as_ref())
+                {
+                    Some(name) => {
+                        let v: serde_json::Value = map.next_value()?;
+                        out.insert(*name, v);
+                    }
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                },
             }
         }
         Ok(Some(out))

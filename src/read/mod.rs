@@ -552,9 +552,8 @@ fn building_geom(conv: &Converter, g: &GeometryValue) -> BuildingGeom {
                 };
                 // The largest part stands for the footprint.
                 let main =
-                    mp.0.iter()
-                        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
-                        .cloned();
+                    mp.0.into_iter()
+                        .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()));
                 BuildingGeom::Ok(main, c)
             }
             Some(Err(e)) => BuildingGeom::Problem(e),
@@ -673,9 +672,12 @@ fn read_building(f: &RawFeature, conv: &Converter, config: &Config) -> BuildingR
         }
         BuildingGeom::WrongType => return BuildingRead::WrongType,
     };
-    let use_ = str_prop(&f.properties, &["use"])
-        .unwrap_or_else(|| "residential".into())
-        .to_lowercase();
+    let use_ = match f.properties.get("use") {
+        None => "residential".to_string(),
+        Some(_) => str_prop(&f.properties, &["use"])
+            .unwrap_or_else(|| "residential".into())
+            .to_lowercase(),
+    };
     let levels = match num_prop(&f.properties, "levels") {
         Ok(v) => v,
         Err(e) => return BuildingRead::Problem(e, None),
