@@ -350,7 +350,12 @@ pub fn write_coverage(
         || pending_buildings(out, loaded, cov),
         || write_areas_gaps_sites(out, loaded, an),
     );
-    finish(out, loaded, cov, an, buildings?, rest?)
+    let mut written = vec![buildings?.commit()?];
+    written.extend(rest?);
+    let path = out.join("coverage_summary.json");
+    write_json(&path, &summary(loaded, cov, an))?;
+    written.push(path);
+    Ok(written)
 }
 
 /// coverage.geojson (buildings with their distances), written under a temp
@@ -376,25 +381,23 @@ pub fn write_coverage_with(
     an: &Analysis,
     buildings: PendingFile,
 ) -> Result<Vec<PathBuf>, Error> {
-    let rest = write_areas_gaps_sites(out, loaded, an)?;
-    finish(out, loaded, cov, an, buildings, rest)
-}
-
-fn finish(
-    out: &Path,
-    loaded: &Loaded,
-    cov: &Coverage,
-    an: &Analysis,
-    buildings: PendingFile,
-    rest: Vec<PathBuf>,
-) -> Result<Vec<PathBuf>, Error> {
-    let mut written = vec![buildings.commit()?];
-    written.extend(rest);
-    // Timings are left out so that the same input gives the same bytes; the
-    // command line prints them.
-    let path = out.join("coverage_summary.json");
-    write_json(&path, &summary(loaded, cov, an))?;
-    written.push(path);
+    // Putting coverage.geojson in place can take tens of milliseconds (ext4
+    // writes out a file renamed over another and frees the old one's
+    // blocks): it is done while the other files are written.
+    let (buildings, rest) = rayon::join(
+        || buildings.commit(),
+        || -> Result<Vec<PathBuf>, Error> {
+            let mut rest = write_areas_gaps_sites(out, loaded, an)?;
+            // Timings are left out so that the same input gives the same
+            // bytes; the command line prints them.
+            let path = out.join("coverage_summary.json");
+            write_json(&path, &summary(loaded, cov, an))?;
+            rest.push(path);
+            Ok(rest)
+        },
+    );
+    let mut written = vec![buildings?];
+    written.extend(rest?);
     Ok(written)
 }
 
