@@ -37,46 +37,61 @@ pub struct NodedNetwork {
 }
 
 /// Finds, for a point, an existing vertex within the tolerance.
+///
+/// Cells are four tolerances wide, so the square of `within` around a point
+/// meets one cell, seldom two or four (with cells one tolerance wide it was
+/// nine lookups); each cell keeps the head of a list threaded through
+/// `entries` rather than a list of its own. A vertex that moves is put in
+/// again where it went; its old entry stays, as it did in a list per cell
+/// (distances are always measured to where it is).
 struct VertexGrid {
     cell: f64,
-    cells: CellMap<Vec<usize>>,
+    /// The last entry put in each cell.
+    heads: CellMap<u32>,
+    /// Each entry: a vertex, and the entry put in the same cell before it
+    /// (`u32::MAX` for none).
+    entries: Vec<(u32, u32)>,
 }
 
 impl VertexGrid {
     fn new(tol: f64) -> Self {
         VertexGrid {
-            cell: tol.max(1e-3),
-            cells: CellMap::default(),
+            cell: 4.0 * tol.max(1e-3),
+            heads: CellMap::default(),
+            entries: Vec::new(),
         }
     }
 
-    fn key(&self, c: Coord<f64>) -> (i64, i64) {
+    fn key(&self, x: f64, y: f64) -> (i64, i64) {
         (
-            (c.x / self.cell).floor() as i64,
-            (c.y / self.cell).floor() as i64,
+            (x / self.cell).floor() as i64,
+            (y / self.cell).floor() as i64,
         )
     }
 
     /// The nearest vertex within `within` (≤ the grid's tolerance), lowest
     /// index on ties.
     fn find_within(&self, c: Coord<f64>, coords: &[Coord<f64>], within: f64) -> Option<usize> {
-        let (kx, ky) = self.key(c);
+        let (x0, y0) = self.key(c.x - within, c.y - within);
+        let (x1, y1) = self.key(c.x + within, c.y + within);
         let mut best: Option<(f64, usize)> = None;
-        for dx in -1..=1 {
-            for dy in -1..=1 {
-                if let Some(ids) = self.cells.get(&(kx + dx, ky + dy)) {
-                    for &id in ids {
-                        let d = dist(coords[id], c);
-                        if d <= within {
-                            let better = match best {
-                                None => true,
-                                Some((bd, bid)) => d < bd || (d == bd && id < bid),
-                            };
-                            if better {
-                                best = Some((d, id));
-                            }
+        for kx in x0..=x1 {
+            for ky in y0..=y1 {
+                let mut at = self.heads.get(&(kx, ky)).copied().unwrap_or(u32::MAX);
+                while at != u32::MAX {
+                    let (id, next) = self.entries[at as usize];
+                    let id = id as usize;
+                    let d = dist(coords[id], c);
+                    if d <= within {
+                        let better = match best {
+                            None => true,
+                            Some((bd, bid)) => d < bd || (d == bd && id < bid),
+                        };
+                        if better {
+                            best = Some((d, id));
                         }
                     }
+                    at = next;
                 }
             }
         }
@@ -84,8 +99,11 @@ impl VertexGrid {
     }
 
     fn insert(&mut self, c: Coord<f64>, id: usize) {
-        let k = self.key(c);
-        self.cells.entry(k).or_default().push(id);
+        let k = self.key(c.x, c.y);
+        let entry = self.entries.len() as u32;
+        let head = self.heads.entry(k).or_insert(u32::MAX);
+        self.entries.push((id as u32, *head));
+        *head = entry;
     }
 }
 
