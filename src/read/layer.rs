@@ -26,8 +26,8 @@ pub struct RawFeature {
 /// ```
 /// use linli::read::layer::Properties;
 /// let mut p = Properties::default();
-/// p.insert("households".into(), 12.into());
-/// p.insert("households".into(), 14.into());
+/// p.insert("households", 12.into());
+/// p.insert("households".to_string(), 14.into());
 /// assert_eq!(p.get("households"), Some(&serde_json::json!(14)));
 /// assert_eq!(p.len(), 1);
 /// ```
