@@ -166,12 +166,13 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
         .map(|g| g.iter().map(|&(_, m)| m).collect())
         .collect();
     use rayon::prelude::*;
+    let ring = round(margin_m);
     let mut out: Vec<Gap> = groups
         .into_par_iter()
         .map(|mut bs| {
             bs.sort_unstable();
             let households = bs.iter().map(|&b| u64::from(buildings[b].households)).sum();
-            let area = hull_area(buildings, &bs, margin_m);
+            let area = hull_area(buildings, &bs, &ring);
             Gap {
                 buildings: bs,
                 households,
@@ -194,7 +195,7 @@ const ROUND: usize = 24;
 /// hull's corners, each ringed by a 24-gon (the exact widening of a convex
 /// shape by that polygon, far cheaper than a general buffer). A single
 /// building or a row of them makes a disc or a band.
-fn hull_area(buildings: &[Building], bs: &[usize], margin: f64) -> MultiPolygon<f64> {
+fn hull_area(buildings: &[Building], bs: &[usize], ring: &[Coord<f64>]) -> MultiPolygon<f64> {
     let mut coords: Vec<Point<f64>> = Vec::new();
     for &b in bs {
         match &buildings[b].footprint {
@@ -203,7 +204,17 @@ fn hull_area(buildings: &[Building], bs: &[usize], margin: f64) -> MultiPolygon<
         }
     }
     let hull = MultiPoint::new(coords).convex_hull();
-    let ring: Vec<Coord<f64>> = (0..ROUND)
+    let widened = minkowski_candidates(&hull.exterior().0, ring);
+    if widened.is_empty() {
+        return MultiPolygon::new(Vec::new());
+    }
+    MultiPolygon::new(vec![MultiPoint::new(widened).convex_hull()])
+}
+
+/// The 24-gon standing in for a circle of radius `margin`, counter-clockwise
+/// from angle 0 (made once per call of [`gaps`], not per gap).
+fn round(margin: f64) -> Vec<Coord<f64>> {
+    (0..ROUND)
         .map(|k| {
             let a = std::f64::consts::TAU * k as f64 / ROUND as f64;
             Coord {
@@ -211,12 +222,7 @@ fn hull_area(buildings: &[Building], bs: &[usize], margin: f64) -> MultiPolygon<
                 y: margin * a.sin(),
             }
         })
-        .collect();
-    let widened = minkowski_candidates(&hull.exterior().0, &ring);
-    if widened.is_empty() {
-        return MultiPolygon::new(Vec::new());
-    }
-    MultiPolygon::new(vec![MultiPoint::new(widened).convex_hull()])
+        .collect()
 }
 
 /// Among the sums `h + r` of a convex ring's corners and a convex
