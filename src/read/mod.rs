@@ -323,14 +323,28 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     );
     // The walking network keeps every road line with its class; conversion
     // problems were reported by read_lines above.
-    for (f, c) in road_fs.iter().zip(road_lines.iter_mut()) {
-        if let Some((true, Ok(ls))) = c.take() {
-            let class = str_prop(&f.properties, &["class", "highway"]).unwrap_or_default();
-            scenario.walkways.extend(ls.into_iter().map(|line| Walkway {
-                line,
-                class: class.clone(),
-            }));
-        }
+    {
+        use rayon::prelude::*;
+        scenario.walkways = road_fs
+            .par_iter()
+            .zip(road_lines.par_iter_mut())
+            .with_min_len(1024)
+            .flat_map_iter(|(f, c)| {
+                let ls = match c.take() {
+                    Some((true, Ok(ls))) => ls,
+                    _ => Vec::new(),
+                };
+                let class = if ls.is_empty() {
+                    String::new()
+                } else {
+                    str_prop(&f.properties, &["class", "highway"]).unwrap_or_default()
+                };
+                ls.into_iter().map(move |line| Walkway {
+                    line,
+                    class: class.clone(),
+                })
+            })
+            .collect();
     }
     read_lines(
         &mut ctx,
@@ -722,7 +736,7 @@ fn read_lines(
     layers: &BTreeMap<&str, Vec<RawFeature>>,
     conv: &Converter,
     out: &mut Vec<BarrierLine>,
-    barrier: impl Fn(&layer::Properties) -> Barrier,
+    barrier: impl Fn(&layer::Properties) -> Barrier + Sync,
 ) {
     let Some(fs) = layers.get(file) else {
         return;
@@ -767,8 +781,28 @@ fn read_converted_lines(
     fs: &[RawFeature],
     lines: &[LineConv],
     out: &mut Vec<BarrierLine>,
-    barrier: impl Fn(&layer::Properties) -> Barrier,
+    barrier: impl Fn(&layer::Properties) -> Barrier + Sync,
 ) {
+    // The lines in parallel (a city has a hundred thousand roads), in input
+    // order; then the problems, in input order.
+    use rayon::prelude::*;
+    let made: Vec<BarrierLine> = fs
+        .par_iter()
+        .zip(lines)
+        .with_min_len(1024)
+        .flat_map_iter(|(f, c)| {
+            let ls: &[LineString<f64>] = match c {
+                Some((_, Ok(ls))) => ls,
+                _ => &[],
+            };
+            let bar = (!ls.is_empty()).then(|| barrier(&f.properties));
+            ls.iter().map(move |line| BarrierLine {
+                line: line.clone(),
+                barrier: bar.expect("made for a feature with lines"),
+            })
+        })
+        .collect();
+    out.extend(made);
     for (f, c) in fs.iter().zip(lines) {
         match c {
             None => ctx.wrong_type(
@@ -776,13 +810,7 @@ fn read_converted_lines(
                 f,
                 "LineString, MultiLineString, Polygon or MultiPolygon",
             ),
-            Some((_, Ok(ls))) => {
-                let bar = barrier(&f.properties);
-                out.extend(ls.iter().map(|line| BarrierLine {
-                    line: line.clone(),
-                    barrier: bar,
-                }));
-            }
+            Some((_, Ok(_))) => {}
             Some((_, Err(e))) => {
                 ctx.feature(file, f, e.clone());
             }
