@@ -73,7 +73,6 @@ pub struct ComponentInfo {
 /// ```
 pub fn build(walkways: &[Walkway], excluded: &[String], tolerance: f64) -> WalkGraph {
     let excluded: Vec<String> = excluded.iter().map(|c| c.trim().to_lowercase()).collect();
-    let mut lines = Vec::with_capacity(walkways.len());
     let mut lines_excluded = BTreeMap::new();
     // Every walkable line is the same kind of "barrier" to the noder: no line
     // may move another, they only meet.
@@ -81,17 +80,34 @@ pub fn build(walkways: &[Walkway], excluded: &[String], tolerance: f64) -> WalkG
         level: 1,
         kind: BarrierKind::Road,
     };
-    for w in walkways {
-        let class = w.class.trim().to_lowercase();
-        if excluded.contains(&class) {
-            *lines_excluded.entry(class).or_insert(0) += 1;
-            continue;
+    // Whether a class is excluded; an ASCII class (nearly all) is compared
+    // without making its lowercase copy.
+    let is_excluded = |class: &str| {
+        let class = class.trim();
+        if class.is_ascii() {
+            excluded.iter().any(|e| e.eq_ignore_ascii_case(class))
+        } else {
+            excluded.contains(&class.to_lowercase())
         }
-        lines.push(BarrierLine {
+    };
+    for w in walkways {
+        if is_excluded(&w.class) {
+            *lines_excluded
+                .entry(w.class.trim().to_lowercase())
+                .or_insert(0) += 1;
+        }
+    }
+    // The lines copied in parallel, in order.
+    use rayon::prelude::*;
+    let lines: Vec<BarrierLine> = walkways
+        .par_iter()
+        .with_min_len(1024)
+        .filter(|w| !is_excluded(&w.class))
+        .map(|w| BarrierLine {
             line: w.line.clone(),
             barrier: road,
-        });
-    }
+        })
+        .collect();
     let net = node(&lines, tolerance);
     from_segments(
         net.vertices,
