@@ -786,19 +786,22 @@ fn read_converted_lines(
     // The lines in parallel (a city has a hundred thousand roads), in input
     // order; then the problems, in input order.
     use rayon::prelude::*;
+    let barrier = &barrier;
     let made: Vec<BarrierLine> = fs
         .par_iter()
         .zip(lines)
         .with_min_len(1024)
         .flat_map_iter(|(f, c)| {
-            let ls: &[LineString<f64>] = match c {
-                Some((_, Ok(ls))) => ls,
-                _ => &[],
+            let ls = match c {
+                Some((_, Ok(ls))) => Some(ls),
+                _ => None,
             };
-            let bar = (!ls.is_empty()).then(|| barrier(&f.properties));
-            ls.iter().map(move |line| BarrierLine {
-                line: line.clone(),
-                barrier: bar.expect("made for a feature with lines"),
+            ls.into_iter().flat_map(move |ls| {
+                let bar = barrier(&f.properties);
+                ls.iter().map(move |line| BarrierLine {
+                    line: line.clone(),
+                    barrier: bar,
+                })
             })
         })
         .collect();

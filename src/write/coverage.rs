@@ -348,13 +348,10 @@ pub fn write_coverage(
     // are drawn.
     let (buildings, rest) = rayon::join(
         || pending_buildings(out, loaded, cov),
-        || write_areas_gaps_sites(out, loaded, an),
+        || write_the_rest(out, loaded, cov, an),
     );
     let mut written = vec![buildings?.commit()?];
     written.extend(rest?);
-    let path = out.join("coverage_summary.json");
-    write_json(&path, &summary(loaded, cov, an))?;
-    written.push(path);
     Ok(written)
 }
 
@@ -386,18 +383,27 @@ pub fn write_coverage_with(
     // blocks): it is done while the other files are written.
     let (buildings, rest) = rayon::join(
         || buildings.commit(),
-        || -> Result<Vec<PathBuf>, Error> {
-            let mut rest = write_areas_gaps_sites(out, loaded, an)?;
-            // Timings are left out so that the same input gives the same
-            // bytes; the command line prints them.
-            let path = out.join("coverage_summary.json");
-            write_json(&path, &summary(loaded, cov, an))?;
-            rest.push(path);
-            Ok(rest)
-        },
+        || write_the_rest(out, loaded, cov, an),
     );
     let mut written = vec![buildings?];
     written.extend(rest?);
+    Ok(written)
+}
+
+/// Everything but coverage.geojson: service areas, gaps, sites and
+/// coverage_summary.json; returns the paths written.
+fn write_the_rest(
+    out: &Path,
+    loaded: &Loaded,
+    cov: &Coverage,
+    an: &Analysis,
+) -> Result<Vec<PathBuf>, Error> {
+    let mut written = write_areas_gaps_sites(out, loaded, an)?;
+    // Timings are left out so that the same input gives the same bytes; the
+    // command line prints them.
+    let path = out.join("coverage_summary.json");
+    write_json(&path, &summary(loaded, cov, an))?;
+    written.push(path);
     Ok(written)
 }
 
