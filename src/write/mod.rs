@@ -75,10 +75,36 @@ pub struct PendingFile {
 impl PendingFile {
     /// Renames the file into place; returns its path.
     pub fn commit(mut self) -> Result<PathBuf, Error> {
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
-        self.committed = true;
+        if swap_names(&self.tmp, &self.path) {
+            // The previous file now has the temp name.
+            self.committed = true;
+            let _ = std::fs::remove_file(&self.tmp);
+        } else {
+            std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
+            self.committed = true;
+        }
         Ok(self.path.clone())
     }
+}
+
+/// Swaps two existing files' names in one step (Linux `RENAME_EXCHANGE`);
+/// false when either is missing or the file system cannot.
+///
+/// Why not a plain rename: ext4 writes a file renamed over another out to
+/// disk before the rename returns (`auto_da_alloc`), 20 ms for 89 MB here.
+/// A swap is as atomic for readers and leaves the writeback to the kernel.
+#[cfg(target_os = "linux")]
+fn swap_names(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    // Only over a plain file: a directory or a symlink in the way is left to
+    // rename, which refuses or replaces it as before.
+    let plain = std::fs::symlink_metadata(b).is_ok_and(|m| m.file_type().is_file());
+    plain && renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap_names(_: &Path, _: &Path) -> bool {
+    false
 }
 
 impl Drop for PendingFile {
