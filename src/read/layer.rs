@@ -273,10 +273,10 @@ impl Converter<'_> {
 
     /// A line with at least two distinct positions.
     pub fn line(&self, ps: &[Position]) -> Result<LineString<f64>, String> {
-        let cs = ps
-            .iter()
-            .map(|p| self.pos(p))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut cs = Vec::with_capacity(ps.len());
+        for p in ps {
+            cs.push(self.pos(p)?);
+        }
         if cs.len() < 2 {
             return Err(format!(
                 "a line has {} position(s), needs at least 2",
@@ -291,7 +291,11 @@ impl Converter<'_> {
         if rings.is_empty() {
             return Err("a polygon has no rings".into());
         }
-        let mut out = Vec::with_capacity(rings.len());
+        // Exactly sized: a city's footprints are most of what is read, and
+        // a grown ring or an empty holes list kept with spare room is memory
+        // the kernel must hand out and zero.
+        let mut exterior = LineString(Vec::new());
+        let mut holes = Vec::with_capacity(rings.len() - 1);
         for (k, r) in rings.iter().enumerate() {
             let which = if k == 0 {
                 "the exterior ring".to_string()
@@ -311,15 +315,18 @@ impl Converter<'_> {
             }
             // The ring is closed on identical positions: its last point is
             // its first, converted once.
-            let mut cs = r[..r.len() - 1]
-                .iter()
-                .map(|p| self.pos(p))
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut cs = Vec::with_capacity(r.len());
+            for p in &r[..r.len() - 1] {
+                cs.push(self.pos(p)?);
+            }
             cs.push(cs[0]);
-            out.push(LineString(cs));
+            if k == 0 {
+                exterior = LineString(cs);
+            } else {
+                holes.push(LineString(cs));
+            }
         }
-        let ext = out.remove(0);
-        Ok(Polygon::new(ext, out))
+        Ok(Polygon::new(exterior, holes))
     }
 
     /// Polygon or MultiPolygon as a MultiPolygon; `None` for other types.

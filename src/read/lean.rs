@@ -536,7 +536,10 @@ impl<'de> Visitor<'de> for CoordsVisitor {
                 }
             }
             Some(Element::Nested(Coords::Zero(first))) => {
-                let mut v = vec![first];
+                // Room for a closed quadrilateral, the usual footprint, in
+                // one allocation (a 1-element start grows twice).
+                let mut v = Vec::with_capacity(5);
+                v.push(first);
                 while let Some(Lean(p)) = seq.next_element::<Lean<Position>>()? {
                     v.push(p);
                 }

@@ -13,7 +13,6 @@ use geo::Area;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// A kind's figures in the summary.
@@ -225,66 +224,83 @@ fn write_buildings(
         .into_iter()
         .map(|(k, p)| (serde_json::to_string(&k).expect("strings serialize"), p))
         .collect();
-    let json = |t: &mut String, v: &Value| {
-        t.push_str(&serde_json::to_string(v).expect("JSON values serialize"));
+    // Numbers and ids are formatted as serde_json formats them, straight
+    // into the chunk's bytes: no `Value` or `String` per number.
+    use serde_json::ser::{CompactFormatter, Formatter};
+    let number = |t: &mut Vec<u8>, v: f64| {
+        if v.is_finite() {
+            let _ = CompactFormatter.write_f64(t, v);
+        } else {
+            t.extend_from_slice(b"null");
+        }
     };
-    let feature = |t: &mut String, i: usize| {
+    let feature = |t: &mut Vec<u8>, scratch: &mut String, i: usize| {
         let b = &s.buildings[i];
-        t.push_str("{\"type\":\"Feature\",\"properties\":");
+        t.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":");
         match (&cov.building_snaps[i], direct) {
             (Some(sn), true) => {
-                t.push('{');
+                t.push(b'{');
                 for (n, (key, prop)) in keys.iter().enumerate() {
                     if n > 0 {
-                        t.push(',');
+                        t.push(b',');
                     }
-                    t.push_str(key);
-                    t.push(':');
+                    t.extend_from_slice(key.as_bytes());
+                    t.push(b':');
                     match *prop {
-                        Prop::Id => json(t, &Value::String(b.id.clone())),
-                        Prop::Households => {
-                            let _ = write!(t, "{}", b.households);
+                        Prop::Id => {
+                            let _ = serde_json::to_writer(&mut *t, &b.id);
                         }
-                        Prop::Snap => json(t, &num(sn.leg)),
-                        Prop::Metres(k) => json(t, &num(cov.kinds[k].metres[i])),
-                        Prop::Minutes(k) => json(t, &minutes(cov, cov.kinds[k].metres[i])),
+                        Prop::Households => {
+                            let _ = CompactFormatter.write_u32(t, b.households);
+                        }
+                        Prop::Snap => number(t, round_cm(sn.leg)),
+                        Prop::Metres(k) => number(t, round_cm(cov.kinds[k].metres[i])),
+                        Prop::Minutes(k) => {
+                            let d = cov.kinds[k].metres[i];
+                            number(t, (d / cov.metres_per_minute * 10.0).round() / 10.0)
+                        }
                         Prop::AllCovered => {
                             let all = cov.kinds.iter().all(|k| k.covers(i));
-                            t.push_str(if all { "true" } else { "false" });
+                            t.extend_from_slice(if all { b"true" } else { b"false" });
                         }
                     }
                 }
-                t.push('}');
+                t.push(b'}');
             }
-            _ => json(t, &Value::Object(building_props(cov, i, b))),
+            _ => {
+                let _ = serde_json::to_writer(&mut *t, &building_props(cov, i, b));
+            }
         }
-        t.push_str(",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+        t.extend_from_slice(b",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
         let (lon, lat) = p.to_lonlat(b.location.x(), b.location.y());
-        coord(t, lon);
-        t.push(',');
-        coord(t, lat);
-        t.push_str("]}}");
+        scratch.clear();
+        coord(scratch, lon);
+        scratch.push(',');
+        coord(scratch, lat);
+        t.extend_from_slice(scratch.as_bytes());
+        t.extend_from_slice(b"]}}");
     };
     let n = s.buildings.len();
     const CHUNK: usize = 2048;
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     let nchunks = n.div_ceil(CHUNK);
     for batch in (0..nchunks).step_by(16) {
-        let parts: Vec<String> = (batch..(batch + 16).min(nchunks))
+        let parts: Vec<Vec<u8>> = (batch..(batch + 16).min(nchunks))
             .into_par_iter()
             .map(|c| {
-                let mut t = String::with_capacity(CHUNK * 300);
+                let mut t = Vec::with_capacity(CHUNK * 300);
+                let mut scratch = String::new();
                 for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
                     if i > 0 {
-                        t.push_str(",\n");
+                        t.extend_from_slice(b",\n");
                     }
-                    feature(&mut t, i);
+                    feature(&mut t, &mut scratch, i);
                 }
                 t
             })
             .collect();
         for part in &parts {
-            w.write_all(part.as_bytes())?;
+            w.write_all(part)?;
         }
     }
     w.write_all(b"\n]}\n")
@@ -378,9 +394,9 @@ pub fn write_coverage_with(
     an: &Analysis,
     buildings: PendingFile,
 ) -> Result<Vec<PathBuf>, Error> {
-    // Putting coverage.geojson in place can take tens of milliseconds (ext4
-    // writes out a file renamed over another and frees the old one's
-    // blocks): it is done while the other files are written.
+    // Putting coverage.geojson in place frees the last run's file, some
+    // milliseconds for a large city: it is done while the other files are
+    // written.
     let (buildings, rest) = rayon::join(
         || buildings.commit(),
         || write_the_rest(out, loaded, cov, an),
@@ -470,4 +486,66 @@ fn write_areas_gaps_sites(
         written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// coverage.geojson as the general writer makes it: a map per building.
+    fn through_maps(loaded: &Loaded, cov: &Coverage) -> Vec<u8> {
+        let feats = loaded
+            .scenario
+            .buildings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (OutGeometry::Point(b.location), building_props(cov, i, b)));
+        feature_collection(&loaded.projector, feats).into_bytes()
+    }
+
+    fn direct(loaded: &Loaded, cov: &Coverage) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_buildings(&mut out, loaded, cov).unwrap();
+        out
+    }
+
+    #[test]
+    fn buildings_written_directly_are_the_maps_bytes() {
+        let mut loaded = crate::pipeline::load(&crate::demo::files(), &Default::default()).unwrap();
+        let w = loaded.config.walking.clone();
+        let mut cov = crate::coverage::compute(&loaded.scenario, &w, 0.05).unwrap();
+        assert_eq!(direct(&loaded, &cov), through_maps(&loaded, &cov));
+
+        // Ids that need escaping, distances that are not finite, negative
+        // zero, long fractions, a building left off the network.
+        let n = loaded.scenario.buildings.len();
+        assert!(n > 8);
+        loaded.scenario.buildings[0].id = "a \"quoted\"\\id\n".into();
+        loaded.scenario.buildings[1].id = "楼 7 🏠\u{1}".into();
+        loaded.scenario.buildings[2].households = u32::MAX;
+        let odd = [
+            f64::INFINITY,
+            f64::NAN,
+            -0.0,
+            0.004999,
+            1e-300,
+            123456789.125,
+            f64::NEG_INFINITY,
+        ];
+        for (k, kind) in cov.kinds.iter_mut().enumerate() {
+            for (j, v) in odd.iter().enumerate() {
+                kind.metres[(j + k) % n] = *v;
+            }
+        }
+        cov.building_snaps[3] = None;
+        if let Some(sn) = cov.building_snaps[4].as_mut() {
+            sn.leg = 1e-9;
+        }
+        assert_eq!(direct(&loaded, &cov), through_maps(&loaded, &cov));
+
+        // A kind whose keys collide with another property: every building
+        // goes through the map, with the same result.
+        cov.kinds[0].kind = "snap".into();
+        assert_eq!(direct(&loaded, &cov), through_maps(&loaded, &cov));
+    }
 }
