@@ -191,7 +191,7 @@ pub fn run_coverage(
     ),
     Error,
 > {
-    use crate::coverage::report::{analyse_with, read_candidates, Neighborhoods, SiteRequest};
+    use crate::coverage::report::{analyse_prepared, read_candidates, Neighborhoods, SiteRequest};
     use std::time::Instant;
     let mut timings = Vec::new();
     let t = Instant::now();
@@ -210,9 +210,13 @@ pub fn run_coverage(
     timings.push(("neighborhoods_s".to_string(), t.elapsed().as_secs_f64()));
     let t = Instant::now();
     let w = &loaded.config.walking;
-    let cov =
-        crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m)
-            .map_err(Error::Input)?;
+    // What the analysis needs of the scenario alone is made meanwhile: the
+    // network is built on one core for much of its time.
+    let (cov, prepared) = rayon::join(
+        || crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m),
+        || crate::coverage::report::prepare(&loaded.scenario, w),
+    );
+    let cov = cov.map_err(Error::Input)?;
     timings.push(("distances_s".to_string(), t.elapsed().as_secs_f64()));
     timings.extend(cov.timings.iter().cloned());
     let sites = match &req.sites {
@@ -238,13 +242,14 @@ pub fn run_coverage(
     let out_existed = out.exists();
     let (an, buildings) = rayon::join(
         || {
-            analyse_with(
+            analyse_prepared(
                 &loaded.scenario,
                 w,
                 &cov,
                 nb.as_ref(),
                 sites.as_ref(),
                 !req.no_service_areas,
+                &prepared,
             )
         },
         || crate::write::coverage::pending_buildings(out, &loaded, &cov),

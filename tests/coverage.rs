@@ -372,3 +372,44 @@ fn demo_polygons_are_gdal_valid() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn prepared_analysis_is_the_plain_one() {
+    use linli::coverage::report::{analyse_prepared, analyse_with, prepare, Prepared};
+    let loaded = linli::pipeline::load(&linli::demo::files(), &Default::default()).unwrap();
+    let (s, w) = (&loaded.scenario, &loaded.config.walking);
+    let cov = compute(s, w, 0.05).unwrap();
+    let text = |an: &linli::coverage::report::Analysis| {
+        let gaps: Vec<(String, Vec<usize>, u64, String)> = an
+            .gaps
+            .iter()
+            .map(|(k, g)| {
+                (
+                    k.clone(),
+                    g.buildings.clone(),
+                    g.households,
+                    format!("{:?}", g.area),
+                )
+            })
+            .collect();
+        format!(
+            "{}\n{:?}",
+            serde_json::to_string(&linli::write::coverage::summary(&loaded, &cov, an)).unwrap(),
+            gaps
+        )
+    };
+    let plain = text(&analyse_with(s, w, &cov, None, None, false).unwrap());
+    let prepared = prepare(s, w);
+    assert_eq!(prepared.community.len(), s.buildings.len());
+    assert!(prepared.community.iter().all(Option::is_some));
+    let with = analyse_prepared(s, w, &cov, None, None, false, &prepared).unwrap();
+    assert_eq!(text(&with), plain);
+    assert!(!with.gaps.is_empty());
+    // Prepared for another scenario: made again, not misread.
+    let stale = Prepared {
+        community: vec![Some(0)],
+        gap_order: vec![7],
+    };
+    let again = analyse_prepared(s, w, &cov, None, None, false, &stale).unwrap();
+    assert_eq!(text(&again), plain);
+}

@@ -23,6 +23,10 @@ pub struct Gap {
 /// the rows and columns span fits one (a third of the time of comparing
 /// triples).
 fn sort_by_cell(keyed: &mut [(i64, i64, u32)]) {
+    // Members given in cell order (see [`cell_order`]) need no sort.
+    if keyed.is_sorted() {
+        return;
+    }
     let (mut r0, mut r1, mut c0, mut c1) = (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
     for &(r, c, _) in keyed.iter() {
         (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
@@ -56,6 +60,47 @@ fn sort_by_cell(keyed: &mut [(i64, i64, u32)]) {
     }
 }
 
+/// `(row, column, k)` of each `members[k]` on the gap grid (cells link/√2
+/// wide).
+fn keyed_by_cell(buildings: &[Building], members: &[usize], link_m: f64) -> Vec<(i64, i64, u32)> {
+    let cell = (link_m / std::f64::consts::SQRT_2).max(1e-9);
+    members
+        .iter()
+        .enumerate()
+        .map(|(k, &m)| {
+            let p = buildings[m].location;
+            let (c, r) = ((p.x() / cell).floor() as i64, (p.y() / cell).floor() as i64);
+            (r, c, k as u32)
+        })
+        .collect()
+}
+
+/// `members` in the order [`gaps`] visits them (by grid cell, row by row,
+/// then as given). Any subset of the result, in the same order, is one
+/// [`gaps`] need not sort; the gaps are the same in any order.
+///
+/// ```
+/// use geo::Point;
+/// use linli::model::Building;
+/// let b = |x: f64, y: f64| Building { id: String::new(), footprint: None, location: Point::new(x, y),
+///     households: 1, estimated: false, use_: "residential".into() };
+/// let bs = vec![b(500.0, 0.0), b(0.0, 500.0), b(0.0, 0.0)];
+/// assert_eq!(linli::coverage::gaps::cell_order(&bs, 0..3, 100.0), vec![2, 0, 1]);
+/// ```
+pub fn cell_order(
+    buildings: &[Building],
+    members: impl IntoIterator<Item = usize>,
+    link_m: f64,
+) -> Vec<usize> {
+    let members: Vec<usize> = members.into_iter().collect();
+    let mut keyed = keyed_by_cell(buildings, &members, link_m);
+    sort_by_cell(&mut keyed);
+    keyed
+        .into_iter()
+        .map(|(_, _, k)| members[k as usize])
+        .collect()
+}
+
 fn find(parent: &mut [usize], mut v: usize) -> usize {
     while parent[v] != v {
         parent[v] = parent[parent[v]];
@@ -84,18 +129,11 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
     // cell are within the link of each other, and two cells up to two apart
     // join as soon as one pair of their buildings is close enough; dense
     // housing costs a cell, not every pair of neighbours.
-    let cell = (link_m / std::f64::consts::SQRT_2).max(1e-9);
     let at = |k: usize| buildings[members[k]].location;
     // The members sorted by cell, row by row: each cell is a run of them,
     // and the cells a row or two up are found by cursors that only move
     // forward (no hashing, no list per cell).
-    let mut keyed: Vec<(i64, i64, u32)> = (0..members.len())
-        .map(|k| {
-            let p = at(k);
-            let (c, r) = ((p.x() / cell).floor() as i64, (p.y() / cell).floor() as i64);
-            (r, c, k as u32)
-        })
-        .collect();
+    let mut keyed = keyed_by_cell(buildings, members, link_m);
     sort_by_cell(&mut keyed);
     struct Cell {
         row: i64,
@@ -382,6 +420,71 @@ mod tests {
             expected.sort_unstable();
             sort_by_cell(&mut v);
             prop_assert_eq!(v, expected);
+        }
+    }
+
+    fn area_bits(g: &Gap) -> Vec<(u64, u64)> {
+        g.area
+            .0
+            .iter()
+            .flat_map(|p| {
+                p.exterior()
+                    .0
+                    .iter()
+                    .map(|c| (c.x.to_bits(), c.y.to_bits()))
+            })
+            .collect()
+    }
+
+    proptest! {
+        // The gaps do not depend on the order of the members: given as they
+        // come, shuffled, or as a subset of the cell order (which the search
+        // then need not sort), the same gaps, to the bit.
+        #[test]
+        fn gaps_are_the_same_in_any_member_order(
+            pts in prop::collection::vec((0.0..600.0f64, 0.0..600.0f64, 0u32..40, any::<bool>()), 1..120),
+            keep in prop::collection::vec(any::<bool>(), 120),
+            seed in any::<u64>(),
+            link in 5.0..120.0f64,
+        ) {
+            let buildings: Vec<Building> = pts
+                .iter()
+                .enumerate()
+                .map(|(i, &(x, y, hh, fp))| Building {
+                    id: format!("b{i}"),
+                    footprint: fp.then(|| geo::Rect::new((x - 4.0, y - 3.0), (x + 4.0, y + 3.0)).to_polygon()),
+                    location: Point::new(x, y),
+                    households: hh,
+                    estimated: false,
+                    use_: "residential".into(),
+                })
+                .collect();
+            let members: Vec<usize> = (0..buildings.len()).filter(|&i| keep[i]).collect();
+            let reference = gaps(&buildings, &members, link, 0.25 * link);
+            let same = |other: Vec<Gap>| -> Result<(), TestCaseError> {
+                prop_assert_eq!(other.len(), reference.len());
+                for (a, b) in other.iter().zip(&reference) {
+                    prop_assert_eq!(&a.buildings, &b.buildings);
+                    prop_assert_eq!(a.households, b.households);
+                    prop_assert_eq!(area_bits(a), area_bits(b));
+                }
+                Ok(())
+            };
+            // Shuffled (a small LCG keeps the case reproducible).
+            let mut shuffled = members.clone();
+            let mut s = seed | 1;
+            for i in (1..shuffled.len()).rev() {
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                shuffled.swap(i, (s >> 33) as usize % (i + 1));
+            }
+            same(gaps(&buildings, &shuffled, link, 0.25 * link))?;
+            // A subset of the cell order of all buildings: already sorted.
+            let order = cell_order(&buildings, 0..buildings.len(), link);
+            let subset: Vec<usize> = order.into_iter().filter(|&i| keep[i]).collect();
+            let mut keyed = keyed_by_cell(&buildings, &subset, link);
+            prop_assert!(keyed.is_sorted());
+            sort_by_cell(&mut keyed);
+            same(gaps(&buildings, &subset, link, 0.25 * link))?;
         }
     }
 

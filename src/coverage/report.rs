@@ -3,7 +3,7 @@
 //! service areas, gap areas and recommended sites.
 
 use super::dijkstra::Search;
-use super::gaps::{gaps, Gap};
+use super::gaps::{cell_order, gaps, Gap};
 use super::sites::{cover_sets, max_cover};
 use super::snap::Snap;
 use super::{locate, shares, Coverage, GroupCoverage};
@@ -193,6 +193,75 @@ pub fn analyse_with(
     sites: Option<&SiteRequest>,
     with_areas: bool,
 ) -> Result<Analysis, Vec<Problem>> {
+    analyse_prepared(s, w, cov, nb, sites, with_areas, &prepare(s, w))
+}
+
+/// What the analysis needs of the scenario alone, not of the distances:
+/// made by [`prepare`], which can run while the distances are computed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The community holding each building (first in input order).
+    pub community: Vec<Option<usize>>,
+    /// The buildings with households, in the order of the gap grid's cells
+    /// (every kind's gaps are found among them).
+    pub gap_order: Vec<usize>,
+}
+
+/// Locates the buildings in their communities and orders them for the gap
+/// search.
+///
+/// ```
+/// use geo::Point;
+/// use linli::model::{Building, Scenario};
+/// let b = |x: f64, hh| Building { id: format!("{x}"), footprint: None, location: Point::new(x, 0.0),
+///     households: hh, estimated: false, use_: "residential".into() };
+/// let s = Scenario { buildings: vec![b(900.0, 5), b(0.0, 0), b(10.0, 3)], ..Default::default() };
+/// let p = linli::coverage::report::prepare(&s, &linli::config::Walking::default());
+/// assert_eq!(p.community, vec![None, None, None]); // no communities
+/// assert_eq!(p.gap_order, vec![2, 0]); // west to east; no households, no gap
+/// ```
+pub fn prepare(s: &Scenario, w: &Walking) -> Prepared {
+    let locs: Vec<Coord<f64>> = s.buildings.iter().map(|b| b.location.0).collect();
+    let areas: Vec<MultiPolygon<f64>> = s.communities.iter().map(|c| c.area.clone()).collect();
+    let (community, gap_order) = rayon::join(
+        || locate(&areas, &locs),
+        || {
+            let with_households = (0..s.buildings.len()).filter(|&b| s.buildings[b].households > 0);
+            cell_order(&s.buildings, with_households, gap_link_m(w))
+        },
+    );
+    Prepared {
+        community,
+        gap_order,
+    }
+}
+
+/// Buildings closer than this are in the same gap.
+fn gap_link_m(w: &Walking) -> f64 {
+    2.0 * w.service_area_width_m
+}
+
+/// [`analyse_with`] with the scenario's part [`prepare`]d (for the same
+/// scenario and walking settings).
+pub fn analyse_prepared(
+    s: &Scenario,
+    w: &Walking,
+    cov: &Coverage,
+    nb: Option<&Neighborhoods>,
+    sites: Option<&SiteRequest>,
+    with_areas: bool,
+    prepared: &Prepared,
+) -> Result<Analysis, Vec<Problem>> {
+    // Prepared for another scenario: made again rather than misread.
+    let again;
+    let prepared = if prepared.community.len() == s.buildings.len()
+        && prepared.gap_order.iter().all(|&b| b < s.buildings.len())
+    {
+        prepared
+    } else {
+        again = prepare(s, w);
+        &again
+    };
     let mut timings = Vec::new();
     let t = Instant::now();
     let hh: Vec<u32> = s.buildings.iter().map(|b| b.households).collect();
@@ -201,11 +270,9 @@ pub fn analyse_with(
     let overall = shares(&cov.kinds, &hh, &on, &all, &["all".to_string()])
         .pop()
         .unwrap_or_default();
-    let locs: Vec<Coord<f64>> = s.buildings.iter().map(|b| b.location.0).collect();
-    let areas: Vec<MultiPolygon<f64>> = s.communities.iter().map(|c| c.area.clone()).collect();
-    let comm = locate(&areas, &locs);
+    let comm = &prepared.community;
     let comm_ids: Vec<String> = s.communities.iter().map(|c| c.id.clone()).collect();
-    let communities = shares(&cov.kinds, &hh, &on, &comm, &comm_ids);
+    let communities = shares(&cov.kinds, &hh, &on, comm, &comm_ids);
     let mut street_ids: Vec<String> = s.communities.iter().map(|c| c.street.clone()).collect();
     street_ids.sort();
     street_ids.dedup();
@@ -234,7 +301,7 @@ pub fn analyse_with(
     timings.push(("service_areas_s".to_string(), t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
-    let link = 2.0 * w.service_area_width_m;
+    let link = gap_link_m(w);
     let margin = 0.5 * w.service_area_width_m;
     let mut all_gaps = Vec::new();
     let per_kind: Vec<Vec<Gap>> = {
@@ -242,8 +309,12 @@ pub fn analyse_with(
         cov.kinds
             .par_iter()
             .map(|k| {
-                let members: Vec<usize> = (0..s.buildings.len())
-                    .filter(|&b| on[b] && hh[b] > 0 && !k.covers(b))
+                // In cell order already: the gap search need not sort.
+                let members: Vec<usize> = prepared
+                    .gap_order
+                    .iter()
+                    .copied()
+                    .filter(|&b| on[b] && !k.covers(b))
                     .collect();
                 gaps(&s.buildings, &members, link, margin)
             })
