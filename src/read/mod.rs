@@ -291,7 +291,7 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     }
     scenario.buildings = read_buildings(
         &mut ctx,
-        &layers["buildings.geojson"],
+        layers.remove("buildings.geojson").unwrap_or_default(),
         &conv,
         &config,
         &mut report,
@@ -447,11 +447,22 @@ impl Ctx<'_> {
         self.problems.last_mut().expect("just pushed")
     }
 
+    /// [`Ctx::feature`] by the feature's index and id.
+    fn feature_at(&mut self, file: &str, (index, id): At, what: impl Into<String>) -> &mut Problem {
+        self.problems
+            .push(Problem::feature(self.files.path(file), index, id, what));
+        self.problems.last_mut().expect("just pushed")
+    }
+
     fn wrong_type(&mut self, file: &str, f: &RawFeature, expected: &str) {
-        let found = type_name(&f.geometry);
-        self.feature(
+        let at = (f.index, f.id.clone());
+        self.wrong_type_at(file, at, type_name(&f.geometry), expected);
+    }
+
+    fn wrong_type_at(&mut self, file: &str, at: At, found: &str, expected: &str) {
+        self.feature_at(
             file,
-            f,
+            at,
             format!("is a {found}; this layer takes {expected}"),
         )
         .hint = Some(format!(
@@ -637,23 +648,26 @@ fn community_id(f: &RawFeature) -> String {
 
 fn read_buildings(
     ctx: &mut Ctx,
-    fs: &[RawFeature],
+    fs: Vec<RawFeature>,
     conv: &Converter,
     config: &Config,
     report: &mut ReadReport,
 ) -> Vec<Building> {
     const FILE: &str = "buildings.geojson";
-    ctx.check_ids(FILE, fs);
+    ctx.check_ids(FILE, &fs);
     // Buildings are read in parallel; problems are reported in input order.
+    // Each feature is used up as it is read: its id moves into the
+    // building, and the rest is freed while the memory is warm, for the
+    // buildings to reuse.
     let read: Vec<BuildingRead> = {
         use rayon::prelude::*;
-        fs.par_iter()
+        fs.into_par_iter()
             .with_min_len(256)
             .map(|f| read_building(f, conv, config))
             .collect()
     };
-    let mut out = Vec::with_capacity(fs.len());
-    for (f, r) in fs.iter().zip(read) {
+    let mut out = Vec::with_capacity(read.len());
+    for r in read {
         match r {
             BuildingRead::Ok(b) => {
                 if b.estimated {
@@ -662,33 +676,44 @@ fn read_buildings(
                 }
                 out.push(b);
             }
-            BuildingRead::Problem(e, hint) => {
-                ctx.feature(FILE, f, e).hint = hint.map(str::to_owned)
+            BuildingRead::Problem(at, e, hint) => {
+                ctx.feature_at(FILE, at, e).hint = hint.map(str::to_owned)
             }
-            BuildingRead::WrongType => ctx.wrong_type(FILE, f, "Polygon, MultiPolygon or Point"),
+            BuildingRead::WrongType(at, found) => {
+                ctx.wrong_type_at(FILE, at, found, "Polygon, MultiPolygon or Point")
+            }
         }
     }
     out
 }
 
+/// A feature's place in its layer, for messages: index and id.
+type At = (usize, Option<String>);
+
 /// One building read, or what is wrong with it (and a hint).
 enum BuildingRead {
     Ok(Building),
-    Problem(String, Option<&'static str>),
-    WrongType,
+    Problem(At, String, Option<&'static str>),
+    /// The geometry type found.
+    WrongType(At, &'static str),
 }
 
-fn read_building(f: &RawFeature, conv: &Converter, config: &Config) -> BuildingRead {
+fn read_building(f: RawFeature, conv: &Converter, config: &Config) -> BuildingRead {
+    let at = |f: RawFeature| (f.index, f.id);
     let (footprint, location) = match building_geom(conv, &f.geometry) {
         BuildingGeom::Ok(footprint, location) => (footprint, location),
-        BuildingGeom::Problem(e) => return BuildingRead::Problem(e, None),
+        BuildingGeom::Problem(e) => return BuildingRead::Problem(at(f), e, None),
         BuildingGeom::Invalid(e) => {
             return BuildingRead::Problem(
+                at(f),
                 e,
                 Some("fix it in a GIS (e.g. QGIS \"Fix geometries\") and try again"),
             )
         }
-        BuildingGeom::WrongType => return BuildingRead::WrongType,
+        BuildingGeom::WrongType => {
+            let found = type_name(&f.geometry);
+            return BuildingRead::WrongType(at(f), found);
+        }
     };
     let use_ = match f.properties.get("use") {
         None => "residential".to_string(),
@@ -698,7 +723,7 @@ fn read_building(f: &RawFeature, conv: &Converter, config: &Config) -> BuildingR
     };
     let levels = match num_prop(&f.properties, "levels") {
         Ok(v) => v,
-        Err(e) => return BuildingRead::Problem(e, None),
+        Err(e) => return BuildingRead::Problem(at(f), e, None),
     };
     let (households, estimated) = match num_prop(&f.properties, "households") {
         Ok(Some(h)) => (h.round() as u32, false),
@@ -707,6 +732,7 @@ fn read_building(f: &RawFeature, conv: &Converter, config: &Config) -> BuildingR
                 Some(h) => (h, true),
                 None => {
                     return BuildingRead::Problem(
+                        at(f),
                         "has no households and no footprint to estimate them from".into(),
                         Some("add a households property to point buildings"),
                     )
@@ -715,13 +741,15 @@ fn read_building(f: &RawFeature, conv: &Converter, config: &Config) -> BuildingR
         }
         Err(e) => {
             return BuildingRead::Problem(
+                at(f),
                 e,
                 Some("households must be a non-negative number, or absent to estimate it"),
             )
         }
     };
+    let index = f.index;
     BuildingRead::Ok(Building {
-        id: f.id.clone().unwrap_or_else(|| format!("b{}", f.index)),
+        id: f.id.unwrap_or_else(|| format!("b{index}")),
         footprint,
         location,
         households,
