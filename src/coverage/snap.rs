@@ -128,7 +128,20 @@ impl Snapper {
         let big = (nx + ny + 2) as f64;
         let (cx, cy) = (fx.clamp(-big, big) as i64, fy.clamp(-big, big) as i64);
         let mut best: Option<(f64, u32)> = None;
+        let cell = self.grid.cell();
         let visit = |c: i64, r: i64, best: &mut Option<(f64, u32)>| {
+            if let Some((bd, _)) = *best {
+                // A cell farther than the best edge holds no nearer point of
+                // any edge (an edge's nearest point lies in a cell it is
+                // listed in); a millimetre of slack covers rounding.
+                let [x0, y0] = self.grid.corner(c, r);
+                let dx = (x0 - p[0]).max(p[0] - (x0 + cell)).max(0.0);
+                let dy = (y0 - p[1]).max(p[1] - (y0 + cell)).max(0.0);
+                let (dx, dy) = ((dx - 1e-3).max(0.0), (dy - 1e-3).max(0.0));
+                if dx * dx + dy * dy > bd {
+                    return;
+                }
+            }
             for &i in self.grid.cell_items(c, r) {
                 let s = &self.segs[i as usize];
                 let d2 = Line::new([s[0], s[1]], [s[2], s[3]]).distance_2(&p);
@@ -208,4 +221,54 @@ fn project(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
         return 0.0;
     }
     (((p.x - a.x) * d.x + (p.y - a.y) * d.y) / len2).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::network::from_nodes;
+    use proptest::prelude::*;
+
+    /// Every edge tried: the smallest squared distance, ties to the lowest
+    /// edge index.
+    fn brute(g: &WalkGraph, p: Coord<f64>) -> Option<u32> {
+        use rstar::PointDistance;
+        let mut best: Option<(f64, u32)> = None;
+        for (i, e) in g.edges.iter().enumerate() {
+            let (a, b) = (g.nodes[e.a as usize], g.nodes[e.b as usize]);
+            let d2 = Line::new([a.x, a.y], [b.x, b.y]).distance_2(&[p.x, p.y]);
+            if best.is_none_or(|(bd, _)| d2 < bd) {
+                best = Some((d2, i as u32));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    proptest! {
+        // The grid search finds the brute force's edge: short and long
+        // edges, edges on a lattice (ties), points inside and far outside.
+        #[test]
+        fn nearest_edge_is_the_brute_forces(
+            nodes in prop::collection::vec((0i32..40, 0i32..40), 2..60),
+            pairs in prop::collection::vec((0usize..60, 0usize..60), 1..80),
+            points in prop::collection::vec((-100.0..500.0f64, -100.0..500.0f64), 1..40),
+            scale in prop::sample::select(vec![1.0, 10.0, 37.5]),
+        ) {
+            let ns: Vec<Coord<f64>> = nodes
+                .iter()
+                .map(|&(x, y)| Coord { x: f64::from(x) * scale, y: f64::from(y) * scale })
+                .collect();
+            let segs: Vec<(u32, u32)> = pairs
+                .iter()
+                .map(|&(a, b)| ((a % ns.len()) as u32, (b % ns.len()) as u32))
+                .collect();
+            let g = from_nodes(ns, segs);
+            let sn = Snapper::new(&g);
+            for &(x, y) in &points {
+                let p = Coord { x: x * scale / 10.0, y: y * scale / 10.0 };
+                let got = sn.snap(&g, p).map(|s| s.edge);
+                prop_assert_eq!(got, brute(&g, p), "at {:?}", p);
+            }
+        }
+    }
 }

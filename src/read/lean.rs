@@ -255,10 +255,10 @@ impl<'de> Visitor<'de> for FeatureSeed {
         let properties = properties.unwrap_or_default();
         let id = match id {
             Some(serde_json::Value::String(s)) => Some(s),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            Some(serde_json::Value::Number(n)) => Some(number_text(&n)),
             Some(serde_json::Value::Null) | None => match properties.get("id") {
                 Some(serde_json::Value::String(s)) => Some(s.clone()),
-                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                Some(serde_json::Value::Number(n)) => Some(number_text(n)),
                 _ => None,
             },
             Some(_) => return Err(de::Error::custom("id must be a string or a number")),
@@ -273,6 +273,27 @@ impl<'de> Visitor<'de> for FeatureSeed {
             },
             properties,
         })
+    }
+}
+
+/// A number as `Number::to_string` writes it; a whole number (every id a
+/// layer numbers its features with) without the formatting machinery.
+fn number_text(n: &serde_json::Number) -> String {
+    match n.as_u64() {
+        Some(mut v) => {
+            let mut digits = [0u8; 20];
+            let mut k = digits.len();
+            loop {
+                k -= 1;
+                digits[k] = b'0' + (v % 10) as u8;
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            }
+            String::from_utf8_lossy(&digits[k..]).into_owned() // digits: never lossy
+        }
+        None => n.to_string(),
     }
 }
 
@@ -589,6 +610,33 @@ impl<'de> serde::Deserialize<'de> for Lean<Vec<Vec<Position>>> {
         match Coords::deserialize(d)? {
             Coords::Two(v) => Ok(Lean(v)),
             _ => Err(de::Error::custom("expected a polygon")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_text;
+
+    #[test]
+    fn whole_numbers_read_as_to_string_writes_them() {
+        for text in [
+            "0",
+            "7",
+            "10",
+            "99",
+            "100",
+            "123456789",
+            "18446744073709551615",
+            "-1",
+            "-0",
+            "2.5",
+            "1e3",
+            "1E400",
+        ] {
+            if let Ok(n) = serde_json::from_str::<serde_json::Number>(text) {
+                assert_eq!(number_text(&n), n.to_string(), "{text}");
+            }
         }
     }
 }

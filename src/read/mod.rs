@@ -307,7 +307,7 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
         &road_lines,
         &mut scenario.barriers,
         |props| {
-            let class = str_prop(props, &["class", "highway"]).unwrap_or_default();
+            let class = prop_text(props, &["class", "highway"]).unwrap_or_default();
             if class == "rail" || class == "railway" {
                 Barrier {
                     level: b.rail,
@@ -334,14 +334,20 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
                     Some((true, Ok(ls))) => ls,
                     _ => Vec::new(),
                 };
-                let class = if ls.is_empty() {
+                let mut class = if ls.is_empty() {
                     String::new()
                 } else {
                     str_prop(&f.properties, &["class", "highway"]).unwrap_or_default()
                 };
-                ls.into_iter().map(move |line| Walkway {
+                // The last piece (nearly always the only one) takes the class.
+                let last = ls.len().saturating_sub(1);
+                ls.into_iter().enumerate().map(move |(k, line)| Walkway {
                     line,
-                    class: class.clone(),
+                    class: if k == last {
+                        std::mem::take(&mut class)
+                    } else {
+                        class.clone()
+                    },
                 })
             })
             .collect();
@@ -495,9 +501,15 @@ impl Ctx<'_> {
 }
 
 fn str_prop(props: &layer::Properties, keys: &[&str]) -> Option<String> {
+    prop_text(props, keys).map(std::borrow::Cow::into_owned)
+}
+
+/// [`str_prop`] borrowed from the properties where it can be (a string).
+fn prop_text<'a>(props: &'a layer::Properties, keys: &[&str]) -> Option<std::borrow::Cow<'a, str>> {
+    use std::borrow::Cow;
     keys.iter().find_map(|k| match props.get(k) {
-        Some(Value::String(s)) => Some(s.trim().to_string()),
-        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s)) => Some(Cow::Borrowed(s.trim())),
+        Some(Value::Number(n)) => Some(Cow::Owned(n.to_string())),
         _ => None,
     })
 }

@@ -77,19 +77,40 @@ pub fn push_coordinate(s: &mut String, v: f64) {
         return;
     }
     let n = scaled as i64;
-    if n < 0 {
-        s.push('-');
-    }
+    // The digits by hand, right to left: the formatting machinery was most
+    // of the time of writing a coordinate.
+    let mut buf = [0u8; 32];
+    let mut k = buf.len();
     let m = n.unsigned_abs();
-    let (int, mut frac) = (m / 10_000_000, m % 10_000_000);
-    let _ = write!(s, "{int}");
+    let (mut int, mut frac) = (m / 10_000_000, m % 10_000_000);
     if frac != 0 {
         let mut width = 7;
         while frac % 10 == 0 {
             frac /= 10;
             width -= 1;
         }
-        let _ = write!(s, ".{frac:0width$}");
+        for _ in 0..width {
+            k -= 1;
+            buf[k] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        k -= 1;
+        buf[k] = b'.';
+    }
+    loop {
+        k -= 1;
+        buf[k] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        k -= 1;
+        buf[k] = b'-';
+    }
+    if let Ok(text) = std::str::from_utf8(&buf[k..]) {
+        s.push_str(text); // always: digits, a point and a sign
     }
 }
 
@@ -208,4 +229,66 @@ pub fn fmt_num(v: f64, decimals: usize) -> String {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_coordinate;
+    use proptest::prelude::*;
+
+    /// What `push_coordinate` must print: `{:.7}`, trailing zeros and a
+    /// bare point dropped, no negative zero.
+    fn reference(v: f64) -> String {
+        let mut t = format!("{v:.7}");
+        if t.contains('.') {
+            t = t.trim_end_matches('0').trim_end_matches('.').to_string();
+        }
+        if t == "-0" {
+            "0".into()
+        } else {
+            t
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn digits_by_hand_are_the_formatted_ones(
+            whole in -1_000_000_000i64..1_000_000_000,
+            frac in 0u32..10_000_000,
+            small in -1e-6..1e-6f64,
+        ) {
+            // Rounded to 7 decimals, as callers pass them.
+            let v = ((whole as f64 + frac as f64 / 1e7) * 1e7).round() / 1e7;
+            for x in [v, -v, small, (small * 1e7).round() / 1e7, v / 1e3] {
+                let x = (x * 1e7).round() / 1e7;
+                let mut s = String::new();
+                push_coordinate(&mut s, x);
+                prop_assert_eq!(s, reference(x));
+            }
+        }
+    }
+
+    #[test]
+    fn edges() {
+        for v in [
+            0.0f64,
+            -0.0,
+            1.0,
+            -1.0,
+            0.1,
+            -0.1,
+            1e-7,
+            -1e-7,
+            9e8,
+            123.456,
+            180.0,
+            -180.0,
+            899_999_999.999_999_9,
+        ] {
+            let v = (v * 1e7).round() / 1e7;
+            let mut s = String::new();
+            push_coordinate(&mut s, v);
+            assert_eq!(s, reference(v), "{v}");
+        }
+    }
 }
