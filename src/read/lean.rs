@@ -589,10 +589,39 @@ impl<'de> Visitor<'de> for CoordsVisitor {
 
 impl<'de> serde::Deserialize<'de> for Lean<Position> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Coords::deserialize(d)? {
-            Coords::Zero(p) => Ok(Lean(p)),
-            _ => Err(de::Error::custom("expected a position")),
-        }
+        d.deserialize_seq(PositionVisitor).map(Lean)
+    }
+}
+
+/// A position where one is expected (after the first of a line or ring):
+/// its numbers read as numbers, without first asking whether they are
+/// arrays. Anything else is not a position, as [`CoordsVisitor`] finds.
+struct PositionVisitor;
+
+impl<'de> Visitor<'de> for PositionVisitor {
+    type Value = Position;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a position")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Position, A::Error> {
+        let Some(x) = seq.next_element::<f64>()? else {
+            return Err(de::Error::custom("empty coordinates"));
+        };
+        Ok(match seq.next_element::<f64>()? {
+            None => Position::from(vec![x]),
+            Some(y) => match seq.next_element::<f64>()? {
+                None => Position::from([x, y]),
+                Some(z) => {
+                    let mut v = vec![x, y, z];
+                    while let Some(w) = seq.next_element::<f64>()? {
+                        v.push(w);
+                    }
+                    Position::from(v)
+                }
+            },
+        })
     }
 }
 
@@ -617,6 +646,35 @@ impl<'de> serde::Deserialize<'de> for Lean<Vec<Vec<Position>>> {
 #[cfg(test)]
 mod tests {
     use super::number_text;
+
+    #[test]
+    fn odd_positions_read_as_the_geojson_crate_reads_them() {
+        let line = |coords: &str| {
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"LineString","coordinates":{coords}}}}}]}}"#
+            )
+        };
+        for coords in [
+            "[[1,2],[3,4]]",
+            "[[1,2],[3,4,5]]",
+            "[[1,2,3,4],[3,4]]",
+            "[[1,2],[3]]",
+            "[[1,2],[]]",
+            "[[1,2],[[3,4]]]",
+            "[[1,2],[\"3\",4]]",
+            "[[1,2],[3,null]]",
+            "[[1,2],3]",
+            "[[-0,2],[1e400,-0.0]]",
+            "[[1,2],[18446744073709551615,-9223372036854775808]]",
+        ] {
+            let text = line(coords);
+            let crate_read = super::super::layer::parse_layer_geojson("x", &text);
+            // `None`: the geojson crate decides, as the reader does then.
+            if let Some(fs) = super::parse_collection(&text) {
+                assert_eq!(Ok(fs), crate_read, "{coords}");
+            }
+        }
+    }
 
     #[test]
     fn whole_numbers_read_as_to_string_writes_them() {
