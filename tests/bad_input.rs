@@ -686,7 +686,7 @@ impl Log {
 fn with_file(base: &ScenarioFiles, name: &str, text: Option<String>) -> ScenarioFiles {
     let mut f = base.clone();
     match text {
-        Some(t) => f.files.insert(name.to_string(), t),
+        Some(t) => f.files.insert(name.to_string(), t.into()),
         None => f.files.remove(name),
     };
     f
@@ -1435,4 +1435,28 @@ fn cli_reports_a_building_outside_and_keeps_it_out() {
         summary["households_in_blocks"].as_u64().unwrap() + 25,
         summary["households_read"].as_u64().unwrap()
     );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named_with_a_hint() {
+    let dir = std::env::temp_dir().join(format!("linli-not-utf8-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // Latin-1 "é" in a property: valid JSON bytes otherwise.
+    let mut bytes =
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"caf"#
+            .to_vec();
+    bytes.push(0xe9);
+    bytes.extend_from_slice(br#""},"geometry":{"type":"Point","coordinates":[120.5,31.2]}}]}"#);
+    std::fs::write(dir.join("buildings.geojson"), &bytes).unwrap();
+    std::fs::write(
+        dir.join("roads.geojson"),
+        r#"{"type":"FeatureCollection","features":[]}"#,
+    )
+    .unwrap();
+    let err = ScenarioFiles::from_dir(&dir).unwrap_err().to_string();
+    assert!(err.contains("buildings.geojson"), "{err}");
+    assert!(err.contains("is not UTF-8 text (byte 83 is not)"), "{err}");
+    assert!(err.contains("save the file as UTF-8"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -242,7 +242,9 @@ fn neighborhoods_without_an_office_match_a_brute_force_check() {
     text = text.replace(",\n]}", "\n]}");
     // The last feature may have lost its follower: no trailing comma.
     let text = text.replace("}},\n]}", "}}\n]}");
-    files.files.insert("facilities.geojson".into(), text + "\n");
+    files
+        .files
+        .insert("facilities.geojson".into(), (text + "\n").into());
     let d = std::env::temp_dir().join(format!("linli-synth-office-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     let r = linli::plan::run_plan(&files, &ReadOptions::default(), 1, &d).unwrap();

@@ -113,7 +113,11 @@ impl Imported {
     pub fn scenario_files(&self, label: &str) -> crate::read::ScenarioFiles {
         crate::read::ScenarioFiles {
             label: label.to_string(),
-            files: self.files.clone(),
+            files: self
+                .files
+                .iter()
+                .map(|(n, t)| (n.clone(), t.clone().into()))
+                .collect(),
         }
     }
 

@@ -43,6 +43,16 @@ impl PartialEq for Properties {
 }
 
 impl Properties {
+    /// No properties yet, with room for `n` without growing.
+    ///
+    /// ```
+    /// let p = linli::read::layer::Properties::with_capacity(2);
+    /// assert!(p.is_empty());
+    /// ```
+    pub fn with_capacity(n: usize) -> Self {
+        Properties(Vec::with_capacity(n))
+    }
+
     /// The value of `name`, if present.
     pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)

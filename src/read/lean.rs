@@ -331,7 +331,13 @@ impl<'de> Visitor<'de> for PropertiesSeed {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = Properties::default();
+        // A kept few are usually two (an id and one more: households, a
+        // road's class): room for them, not the four a first push makes,
+        // is tens of megabytes less for a city's buildings.
+        let mut out = match self.keep {
+            Some(_) => Properties::with_capacity(2),
+            None => Properties::default(),
+        };
         while let Some(PropertyName(key)) = map.next_key()? {
             match self.keep {
                 None => {

@@ -8,6 +8,7 @@ pub mod households;
 pub mod layer;
 pub mod lean;
 pub mod pieces;
+pub mod text;
 pub mod units;
 pub mod validity;
 
@@ -56,8 +57,9 @@ fn kept_properties(layer: &str) -> Option<&'static [&'static str]> {
 pub struct ScenarioFiles {
     /// Prefix for file names in messages (the folder).
     pub label: String,
-    /// File name → contents, for the files present.
-    pub files: BTreeMap<String, String>,
+    /// File name → contents, for the files present (large files read from
+    /// a folder are mapped, see [`text::Text`]).
+    pub files: BTreeMap<String, text::Text>,
 }
 
 impl ScenarioFiles {
@@ -72,14 +74,18 @@ impl ScenarioFiles {
         }
         // Read in parallel: a large city's layers are a hundred megabytes.
         use rayon::prelude::*;
-        let read: Vec<Option<Result<(String, String), Error>>> = LAYER_FILES
+        let read: Vec<Option<Result<(String, text::Text), Error>>> = LAYER_FILES
             .par_iter()
             .map(|name| {
                 let p = dir.join(name);
-                p.exists().then(|| {
-                    std::fs::read_to_string(&p)
-                        .map(|text| (name.to_string(), text))
-                        .map_err(|e| Error::io(&p, e))
+                p.exists().then(|| match text::Text::read(&p) {
+                    Ok(text) => Ok((name.to_string(), text)),
+                    Err(text::TextError::Io(e)) => Err(Error::io(&p, e)),
+                    Err(text::TextError::NotUtf8(at)) => Err(Error::Input(vec![Problem::file(
+                        p.display().to_string(),
+                        format!("is not UTF-8 text (byte {at} is not)"),
+                    )
+                    .with_hint("GeoJSON is UTF-8 (RFC 7946); save the file as UTF-8, e.g. with ogr2ogr or QGIS")])),
                 })
             })
             .collect();
@@ -100,7 +106,7 @@ impl ScenarioFiles {
             label: label.to_string(),
             files: files
                 .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .map(|(n, t)| (n.to_string(), text::Text::from(*t)))
                 .collect(),
         }
     }
@@ -176,7 +182,7 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     type Parsed<'a> = (&'a str, Result<Vec<RawFeature>, Vec<Problem>>);
     let parsed: Vec<Parsed> = {
         use rayon::prelude::*;
-        let present: Vec<(&str, &String)> = LAYER_FILES
+        let present: Vec<(&str, &text::Text)> = LAYER_FILES
             .iter()
             .filter(|n| n.ends_with(".geojson"))
             .filter_map(|n| files.files.get(*n).map(|t| (*n, t)))

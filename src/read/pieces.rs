@@ -50,7 +50,16 @@ pub fn parse_in_pieces(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
     use rayon::prelude::*;
     let pieces: Vec<Option<(Vec<RawFeature>, usize)>> = (0..cuts.len())
         .into_par_iter()
-        .map(|k| parse_piece(text, cuts[k], cuts.get(k + 1).copied(), keep))
+        .map(|k| {
+            // The first piece's list is made large enough for the whole
+            // layer, so that the others are appended to it in place.
+            let end = cuts.get(k + 1).copied();
+            let room_for = match k {
+                0 => text.len() - cuts[0],
+                _ => end.unwrap_or(text.len()) - cuts[k],
+            };
+            parse_piece(text, cuts[k], end, keep, room_for)
+        })
         .collect();
     let mut total = 0;
     let mut end = 0;
@@ -63,8 +72,10 @@ pub fn parse_in_pieces(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
     // a FeatureCollection with no features (and no second array).
     let skeleton = format!("{}{}", &text[..first], &text[end..]);
     if super::lean::parse_whole(&skeleton, keep)?.is_empty() {
-        let mut out = Vec::with_capacity(total);
-        for (piece, _) in pieces.into_iter().flatten() {
+        let mut pieces = pieces.into_iter().flatten();
+        let (mut out, _) = pieces.next()?;
+        out.reserve_exact(total - out.len());
+        for (piece, _) in pieces {
             let base = out.len();
             out.extend(piece.into_iter().map(|mut f| {
                 f.index += base;
@@ -145,6 +156,7 @@ fn parse_piece(
     start: usize,
     end: Option<usize>,
     keep: Keep,
+    room_for: usize,
 ) -> Option<(Vec<RawFeature>, usize)> {
     KEEP.with(|k| k.set(keep));
     let b = text.as_bytes();
@@ -160,6 +172,13 @@ fn parse_piece(
         let mut stream =
             serde_json::Deserializer::from_str(&text[pos..]).into_iter::<PieceFeature>();
         let PieceFeature(mut f) = stream.next()?.ok()?;
+        if out.is_empty() {
+            // Room for features like the first over `room_for` bytes, and
+            // half as many again: a list that doubles copies itself, and
+            // room never written costs no memory.
+            let first = stream.byte_offset().max(1);
+            out.reserve(room_for / first * 3 / 2 + 16);
+        }
         f.index = out.len();
         out.push(f);
         pos = skip_ws(pos + stream.byte_offset());

@@ -193,7 +193,11 @@ impl SynthCity {
     pub fn scenario_files(&self, label: &str) -> crate::read::ScenarioFiles {
         crate::read::ScenarioFiles {
             label: label.to_string(),
-            files: self.files(),
+            files: self
+                .files()
+                .into_iter()
+                .map(|(n, t)| (n, t.into()))
+                .collect(),
         }
     }
 
