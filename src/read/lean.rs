@@ -545,23 +545,7 @@ impl<'de> Visitor<'de> for CoordsVisitor {
         Ok(match seq.next_element::<Element>()? {
             // An empty array: the geojson crate decides what it means.
             None => return Err(de::Error::custom("empty coordinates")),
-            Some(Element::Number(x)) => {
-                // Two numbers stay inline in the Position; a third (z) or
-                // more go to the heap as the geojson crate does.
-                match seq.next_element::<f64>()? {
-                    None => Coords::Zero(Position::from(vec![x])),
-                    Some(y) => match seq.next_element::<f64>()? {
-                        None => Coords::Zero(Position::from([x, y])),
-                        Some(z) => {
-                            let mut v = vec![x, y, z];
-                            while let Some(w) = seq.next_element::<f64>()? {
-                                v.push(w);
-                            }
-                            Coords::Zero(Position::from(v))
-                        }
-                    },
-                }
-            }
+            Some(Element::Number(x)) => Coords::Zero(position_after(x, &mut seq)?),
             Some(Element::Nested(Coords::Zero(first))) => {
                 // Room for a closed quadrilateral, the usual footprint, in
                 // one allocation (a 1-element start grows twice).
@@ -615,20 +599,27 @@ impl<'de> Visitor<'de> for PositionVisitor {
         let Some(x) = seq.next_element::<f64>()? else {
             return Err(de::Error::custom("empty coordinates"));
         };
-        Ok(match seq.next_element::<f64>()? {
-            None => Position::from(vec![x]),
-            Some(y) => match seq.next_element::<f64>()? {
-                None => Position::from([x, y]),
-                Some(z) => {
-                    let mut v = vec![x, y, z];
-                    while let Some(w) = seq.next_element::<f64>()? {
-                        v.push(w);
-                    }
-                    Position::from(v)
-                }
-            },
-        })
+        position_after(x, &mut seq)
     }
+}
+
+/// The position whose first number `x` was read: the rest of its numbers.
+/// Two numbers stay inline in the Position; a third (z) or more go to the
+/// heap as the geojson crate does.
+fn position_after<'de, A: SeqAccess<'de>>(x: f64, seq: &mut A) -> Result<Position, A::Error> {
+    Ok(match seq.next_element::<f64>()? {
+        None => Position::from(vec![x]),
+        Some(y) => match seq.next_element::<f64>()? {
+            None => Position::from([x, y]),
+            Some(z) => {
+                let mut v = vec![x, y, z];
+                while let Some(w) = seq.next_element::<f64>()? {
+                    v.push(w);
+                }
+                Position::from(v)
+            }
+        },
+    })
 }
 
 impl<'de> serde::Deserialize<'de> for Lean<Vec<Position>> {

@@ -450,13 +450,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn feature(&mut self, file: &str, f: &RawFeature, what: impl Into<String>) -> &mut Problem {
-        self.problems.push(Problem::feature(
-            self.files.path(file),
-            f.index,
-            f.id.clone(),
-            what,
-        ));
-        self.problems.last_mut().expect("just pushed")
+        self.feature_at(file, (f.index, f.id.clone()), what)
     }
 
     /// [`Ctx::feature`] by the feature's index and id.
