@@ -1,6 +1,9 @@
 //! The demo scenario end to end through the blocks stage: exact tiling,
 //! conservation, valid RFC 7946 output, determinism, and GDAL readability.
 
+mod common;
+
+use common::written;
 use geo::{Area, BooleanOps, Validation};
 use linli::read::ReadOptions;
 use std::path::PathBuf;
@@ -126,11 +129,19 @@ fn blocks_output_is_rfc7946_and_deterministic() {
             for c in r {
                 let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
                 assert!((116.0..117.0).contains(&lon) && (39.0..41.0).contains(&lat));
-                let decimals = c[0].to_string().split('.').nth(1).map_or(0, str::len);
-                assert!(decimals <= 7);
             }
         }
     }
+    // As written, in lon/lat: the blocks tile each community exactly.
+    let mut problems = Vec::new();
+    let blocks = written::read_layer(&a.join("blocks.geojson"), &mut problems);
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let communities = written::read_layer(&demo.join("communities.geojson"), &mut problems);
+    problems.extend(written::tiling(&blocks, "community", &communities, "id", 1e-9));
+    assert!(problems.is_empty(), "{problems:#?}");
+    // The check can fail: without one block, its community is not tiled.
+    let short: Vec<_> = blocks.into_iter().skip(1).collect();
+    assert_eq!(written::tiling(&short, "community", &communities, "id", 1e-9).len(), 1);
     for f in fc.features {
         let g: geo::Geometry<f64> = f.geometry.unwrap().try_into().unwrap();
         assert!(

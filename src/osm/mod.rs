@@ -11,7 +11,7 @@ pub mod tags;
 
 use crate::error::{Error, Problem};
 use crate::project::{Crs, Projector};
-use crate::write::geojson::{feature_collection, OutGeometry};
+use crate::write::geojson::{scenario_layer, OutGeometry};
 use crate::write::{write_atomic, write_json};
 use assemble::{relation_polygons, way_polygon, way_runs, NodeIndex};
 use geo::{Area, BoundingRect, Centroid, Contains, Coord, MultiPolygon, Point, Rect};
@@ -179,7 +179,7 @@ impl Layer {
     fn text(mut self, projector: &Projector) -> String {
         self.0.sort_by_key(|(k, _, _)| *k);
         // id first, then the other properties in a fixed order.
-        feature_collection(
+        scenario_layer(
             projector,
             self.0.into_iter().map(|(_, g, p)| {
                 let mut out = Map::new();

@@ -27,6 +27,7 @@
 mod epsg;
 pub mod fitted;
 pub mod gcj02;
+pub mod pins;
 #[cfg(feature = "proj")]
 mod proj_engine;
 mod tmerc;
@@ -623,6 +624,9 @@ pub struct Projector {
     output_gcj02: bool,
     /// Fitted conversions over the data's extent (see [`Projector::fitted_to`]).
     fitted: Option<std::sync::Arc<Fitted>>,
+    /// Community borders as given (see [`pins`]); `None` where the input is
+    /// not the output's lon/lat.
+    pins: Option<std::sync::Arc<pins::Pins>>,
 }
 
 /// The conversions fitted over a scenario's extent, each only when it met
@@ -669,6 +673,7 @@ impl Projector {
             input_gcj02: false,
             output_gcj02: false,
             fitted: None,
+            pins: None,
         })
     }
 
@@ -687,6 +692,7 @@ impl Projector {
         self.input_gcj02 = input;
         self.output_gcj02 = output;
         self.fitted = None;
+        self.pins = None;
         self
     }
 
@@ -802,6 +808,49 @@ impl Projector {
             return p;
         }
         self.to_lonlat_exact(x, y)
+    }
+
+    /// Whether outputs are in the input's own coordinates (lon/lat, same
+    /// datum): then community borders can be written exactly as given.
+    ///
+    /// ```
+    /// use linli::project::{Crs, Projector};
+    /// assert!(Projector::new(&Crs::LonLat, 120.9, 32.0)?.writes_input_coordinates());
+    /// assert!(!Projector::new(&Crs::Epsg(4549), 120.9, 32.0)?.writes_input_coordinates());
+    /// # Ok::<(), linli::project::ProjectionError>(())
+    /// ```
+    pub fn writes_input_coordinates(&self) -> bool {
+        self.input.is_lonlat() && self.input_gcj02 == self.output_gcj02
+    }
+
+    /// Writes the community borders of `pins` as given (only when
+    /// [`Projector::writes_input_coordinates`]; otherwise they are ignored).
+    pub fn with_pins(mut self, pins: pins::Pins) -> Self {
+        self.pins = (self.writes_input_coordinates() && !pins.is_empty())
+            .then(|| std::sync::Arc::new(pins));
+        self
+    }
+
+    /// Local plane metres → lon/lat for a vertex of a polygon that tiles
+    /// communities: on a community border, the border as given (see
+    /// [`pins`]); elsewhere [`Projector::to_lonlat`].
+    ///
+    /// ```
+    /// use geo::Coord;
+    /// use linli::project::{pins::Pins, Crs, Projector};
+    /// let p = Projector::new(&Crs::LonLat, 120.9, 32.0)?;
+    /// let (x, y) = p.to_plane(120.9123456789, 32.01)?;
+    /// let mut pins = Pins::default();
+    /// pins.add_ring(&[((120.9123456789, 32.01), Coord { x, y })]);
+    /// let p = p.with_pins(pins);
+    /// assert_eq!(p.border_lonlat(x, y), (120.9123456789, 32.01));
+    /// # Ok::<(), linli::project::ProjectionError>(())
+    /// ```
+    pub fn border_lonlat(&self, x: f64, y: f64) -> (f64, f64) {
+        self.pins
+            .as_ref()
+            .and_then(|p| p.input_of(geo::Coord { x, y }))
+            .unwrap_or_else(|| self.to_lonlat(x, y))
     }
 
     /// [`Projector::to_lonlat`] without the fit.

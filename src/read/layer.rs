@@ -1,6 +1,7 @@
 //! One GeoJSON layer: parse, check structure, convert geometries.
 
 use crate::error::Problem;
+use crate::project::pins::{densify_ring, Pins, BORDER_SAGITTA_M};
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
 use geojson::{GeoJson, GeometryValue, Position};
 use std::borrow::Cow;
@@ -255,6 +256,27 @@ pub fn plane_fn(
     }
 }
 
+/// Checks ring `k` of a polygon (0: the exterior): closed, 4 positions at least.
+fn check_ring(k: usize, r: &[Position]) -> Result<(), String> {
+    let which = if k == 0 {
+        "the exterior ring".to_string()
+    } else {
+        format!("hole {k}")
+    };
+    if r.len() < 4 {
+        return Err(format!(
+            "{which} has {} position(s); a ring needs at least 4",
+            r.len()
+        ));
+    }
+    if r.first().map(Position::as_slice) != r.last().map(Position::as_slice) {
+        return Err(format!(
+            "{which} is not closed (its first and last positions differ)"
+        ));
+    }
+    Ok(())
+}
+
 /// Converts positions with `f` (input CRS → metres); the error is a message.
 ///
 /// The transform is `Sync` so that layers convert their features in
@@ -307,22 +329,7 @@ impl Converter<'_> {
         let mut exterior = LineString(Vec::new());
         let mut holes = Vec::with_capacity(rings.len() - 1);
         for (k, r) in rings.iter().enumerate() {
-            let which = if k == 0 {
-                "the exterior ring".to_string()
-            } else {
-                format!("hole {k}")
-            };
-            if r.len() < 4 {
-                return Err(format!(
-                    "{which} has {} position(s); a ring needs at least 4",
-                    r.len()
-                ));
-            }
-            if r.first().map(Position::as_slice) != r.last().map(Position::as_slice) {
-                return Err(format!(
-                    "{which} is not closed (its first and last positions differ)"
-                ));
-            }
+            check_ring(k, r)?;
             // The ring is closed on identical positions: its last point is
             // its first, converted once.
             let mut cs = Vec::with_capacity(r.len());
@@ -337,6 +344,62 @@ impl Converter<'_> {
             }
         }
         Ok(Polygon::new(exterior, holes))
+    }
+
+    /// A community polygon: each ring densified in input coordinates so
+    /// that its plane chords follow the input edges within
+    /// [`BORDER_SAGITTA_M`], and its vertices recorded in `pins` with the
+    /// input positions they come from (see [`crate::project::pins`]).
+    pub fn border_polygon(
+        &self,
+        rings: &[Vec<Position>],
+        pins: &mut Option<&mut Pins>,
+    ) -> Result<Polygon<f64>, String> {
+        if rings.is_empty() {
+            return Err("a polygon has no rings".into());
+        }
+        let to_plane = |x: f64, y: f64| (self.f)(x, y).ok().map(|c| (c.x, c.y));
+        let mut out = Vec::with_capacity(rings.len());
+        for (k, r) in rings.iter().enumerate() {
+            check_ring(k, r)?;
+            let mut input = Vec::with_capacity(r.len());
+            for p in r {
+                let s = p.as_slice();
+                self.pos(p)?; // the same checks and messages as other layers
+                input.push((s[0], s[1]));
+            }
+            let dense = densify_ring(&input, &to_plane, BORDER_SAGITTA_M)
+                .ok_or_else(|| "a position between two vertices does not convert".to_string())?;
+            if let Some(pins) = pins.as_deref_mut() {
+                pins.add_ring(&dense);
+            }
+            out.push(LineString(dense.into_iter().map(|(_, c)| c).collect()));
+        }
+        let exterior = out.remove(0);
+        Ok(Polygon::new(exterior, out))
+    }
+
+    /// [`Converter::areal`] for community borders: see
+    /// [`Converter::border_polygon`].
+    pub fn border_areal(
+        &self,
+        g: &GeometryValue,
+        mut pins: Option<&mut Pins>,
+    ) -> Option<Result<MultiPolygon<f64>, String>> {
+        match g {
+            GeometryValue::Polygon { coordinates } => Some(
+                self.border_polygon(coordinates, &mut pins)
+                    .map(|p| MultiPolygon(vec![p])),
+            ),
+            GeometryValue::MultiPolygon { coordinates } => Some(
+                coordinates
+                    .iter()
+                    .map(|p| self.border_polygon(p, &mut pins))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(MultiPolygon),
+            ),
+            _ => None,
+        }
     }
 
     /// Polygon or MultiPolygon as a MultiPolygon; `None` for other types.

@@ -292,9 +292,11 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
         files,
         problems: &mut problems,
     };
+    let mut pins = crate::project::pins::Pins::default();
     if let Some(fs) = layers.get("communities.geojson") {
-        scenario.communities = read_communities(&mut ctx, fs, &conv);
+        scenario.communities = read_communities(&mut ctx, fs, &conv, &mut pins);
     }
+    projector = projector.with_pins(pins);
     scenario.buildings = read_buildings(
         &mut ctx,
         layers.remove("buildings.geojson").unwrap_or_default(),
@@ -603,12 +605,19 @@ fn building_geom(conv: &Converter, g: &GeometryValue) -> BuildingGeom {
     }
 }
 
-fn read_communities(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Community> {
+/// Communities, their borders densified and pinned (see
+/// [`crate::project::pins`]).
+fn read_communities(
+    ctx: &mut Ctx,
+    fs: &[RawFeature],
+    conv: &Converter,
+    pins: &mut crate::project::pins::Pins,
+) -> Vec<Community> {
     const FILE: &str = "communities.geojson";
     ctx.check_ids(FILE, fs);
     let mut out = Vec::new();
     for f in fs {
-        let area = match conv.areal(&f.geometry) {
+        let area = match conv.border_areal(&f.geometry, Some(pins)) {
             Some(Ok(a)) => a,
             Some(Err(e)) => {
                 ctx.feature(FILE, f, e);

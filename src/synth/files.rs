@@ -5,7 +5,7 @@
 use super::SynthCity;
 use crate::error::Error;
 use crate::project::{Crs, Projector};
-use crate::write::geojson::{feature_collection, OutGeometry};
+use crate::write::geojson::{scenario_layer, OutGeometry};
 use crate::write::write_atomic;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -41,7 +41,7 @@ impl SynthCity {
         let mut f = BTreeMap::new();
         f.insert(
             "communities.geojson".into(),
-            feature_collection(
+            scenario_layer(
                 &p,
                 self.communities.iter().map(|c| {
                     (
@@ -58,7 +58,7 @@ impl SynthCity {
         );
         f.insert(
             "buildings.geojson".into(),
-            feature_collection(
+            scenario_layer(
                 &p,
                 self.buildings.iter().map(|b| {
                     (
@@ -76,7 +76,7 @@ impl SynthCity {
         );
         f.insert(
             "roads.geojson".into(),
-            feature_collection(
+            scenario_layer(
                 &p,
                 self.roads.iter().map(|r| {
                     (
@@ -93,7 +93,7 @@ impl SynthCity {
         );
         f.insert(
             "water.geojson".into(),
-            feature_collection(
+            scenario_layer(
                 &p,
                 self.water.iter().enumerate().map(|(i, w)| {
                     (
@@ -109,7 +109,7 @@ impl SynthCity {
         );
         f.insert(
             "rail.geojson".into(),
-            feature_collection(
+            scenario_layer(
                 &p,
                 self.rail.iter().enumerate().map(|(i, l)| {
                     (
@@ -124,7 +124,7 @@ impl SynthCity {
         );
         f.insert(
             "landmarks.geojson".into(),
-            feature_collection(
+            scenario_layer(
                 &p,
                 self.landmarks.iter().map(|l| {
                     (
@@ -136,7 +136,7 @@ impl SynthCity {
         );
         f.insert(
             "compounds.geojson".into(),
-            feature_collection(
+            scenario_layer(
                 &p,
                 self.compounds.iter().map(|c| {
                     (
@@ -148,7 +148,7 @@ impl SynthCity {
         );
         f.insert(
             "facilities.geojson".into(),
-            feature_collection(
+            scenario_layer(
                 &p,
                 self.facilities.iter().map(|x| {
                     (

@@ -1,5 +1,13 @@
-//! RFC 7946 GeoJSON from metric geometries: lon/lat with 7 decimals,
-//! exterior rings counter-clockwise, holes clockwise, deterministic bytes.
+//! RFC 7946 GeoJSON from metric geometries: lon/lat, exterior rings
+//! counter-clockwise, holes clockwise, deterministic bytes.
+//!
+//! Points and lines are written with 7 decimals (1 cm). Polygons are written
+//! with every digit of their lon/lat (the shortest text that reads back as
+//! the same number), and their community-border vertices as the input gives
+//! them ([`Projector::border_lonlat`]): rounding would move shared vertices
+//! off the borders they lie on and could fold thin rings over themselves,
+//! and planners' tools check that neighborhoods tile their community
+//! exactly and are valid.
 
 use crate::project::Projector;
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
@@ -35,6 +43,43 @@ pub fn feature_collection(
     projector: &Projector,
     features: impl IntoIterator<Item = (OutGeometry, Map<String, Value>)>,
 ) -> String {
+    collection(projector, features, Polygons::Exact)
+}
+
+/// [`feature_collection`] for a scenario layer that linli writes for a
+/// planner to edit (an OSM import, a generated district): every position
+/// with 7 decimals, as such layers usually come.
+///
+/// ```
+/// use geo::polygon;
+/// use linli::project::{Crs, Projector};
+/// use linli::write::geojson::{scenario_layer, OutGeometry};
+/// let proj = Projector::new(&Crs::LonLat, 120.9, 32.0).unwrap();
+/// let square = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)];
+/// let text = scenario_layer(&proj, vec![(OutGeometry::Polygon(square), Default::default())]);
+/// assert!(text.contains("[120.9001058,32]"));
+/// ```
+pub fn scenario_layer(
+    projector: &Projector,
+    features: impl IntoIterator<Item = (OutGeometry, Map<String, Value>)>,
+) -> String {
+    collection(projector, features, Polygons::Rounded)
+}
+
+/// How polygon positions are written.
+#[derive(Clone, Copy, PartialEq)]
+enum Polygons {
+    /// Every digit, community borders as given.
+    Exact,
+    /// 7 decimals.
+    Rounded,
+}
+
+fn collection(
+    projector: &Projector,
+    features: impl IntoIterator<Item = (OutGeometry, Map<String, Value>)>,
+    polygons: Polygons,
+) -> String {
     let mut s = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
     let mut first = true;
     for (g, props) in features {
@@ -45,7 +90,7 @@ pub fn feature_collection(
         s.push_str("{\"type\":\"Feature\",\"properties\":");
         s.push_str(&serde_json::to_string(&Value::Object(props)).expect("JSON values serialize"));
         s.push_str(",\"geometry\":");
-        geometry(&mut s, projector, &g);
+        geometry(&mut s, projector, &g, polygons);
         s.push('}');
     }
     s.push_str("\n]}\n");
@@ -135,11 +180,38 @@ fn position(s: &mut String, (x, y): (f64, f64)) {
     s.push(']');
 }
 
-/// A ring in lon/lat, rounded, without repeated points, oriented as asked.
-fn ring(p: &Projector, ls: &LineString<f64>, ccw: bool) -> Vec<(f64, f64)> {
+/// A coordinate with every digit: the shortest decimal text that reads back
+/// as the same `f64` (no exponent, no negative zero).
+///
+/// ```
+/// let mut s = String::new();
+/// for v in [121.48958741234567, -0.0, 31.0, 1e-9] {
+///     linli::write::geojson::push_exact(&mut s, v);
+///     s.push(' ');
+/// }
+/// assert_eq!(s, "121.48958741234567 0 31 0.000000001 ");
+/// ```
+pub fn push_exact(s: &mut String, v: f64) {
+    // `Display` of f64 is the shortest round-trip text; + 0.0 drops the sign of zero.
+    let _ = write!(s, "{}", v + 0.0);
+}
+
+fn exact_position(s: &mut String, (x, y): (f64, f64)) {
+    s.push('[');
+    push_exact(s, x);
+    s.push(',');
+    push_exact(s, y);
+    s.push(']');
+}
+
+/// A polygon ring in lon/lat, without repeated points, oriented as asked.
+fn ring(p: &Projector, ls: &LineString<f64>, ccw: bool, polygons: Polygons) -> Vec<(f64, f64)> {
     let mut pts: Vec<(f64, f64)> = Vec::with_capacity(ls.0.len());
     for c in &ls.0 {
-        let q = lonlat(p, *c);
+        let q = match polygons {
+            Polygons::Exact => p.border_lonlat(c.x, c.y),
+            Polygons::Rounded => lonlat(p, *c),
+        };
         if pts.last() != Some(&q) {
             pts.push(q);
         }
@@ -161,7 +233,7 @@ fn ring(p: &Projector, ls: &LineString<f64>, ccw: bool) -> Vec<(f64, f64)> {
     pts
 }
 
-fn polygon(s: &mut String, p: &Projector, poly: &Polygon<f64>) {
+fn polygon(s: &mut String, p: &Projector, poly: &Polygon<f64>, polygons: Polygons) {
     s.push('[');
     for (k, r) in std::iter::once(poly.exterior())
         .chain(poly.interiors())
@@ -171,18 +243,21 @@ fn polygon(s: &mut String, p: &Projector, poly: &Polygon<f64>) {
             s.push(',');
         }
         s.push('[');
-        for (i, q) in ring(p, r, k == 0).into_iter().enumerate() {
+        for (i, q) in ring(p, r, k == 0, polygons).into_iter().enumerate() {
             if i > 0 {
                 s.push(',');
             }
-            position(s, q);
+            match polygons {
+                Polygons::Exact => exact_position(s, q),
+                Polygons::Rounded => position(s, q),
+            }
         }
         s.push(']');
     }
     s.push(']');
 }
 
-fn geometry(s: &mut String, p: &Projector, g: &OutGeometry) {
+fn geometry(s: &mut String, p: &Projector, g: &OutGeometry, polygons: Polygons) {
     match g {
         OutGeometry::Point(pt) => {
             s.push_str("{\"type\":\"Point\",\"coordinates\":");
@@ -200,7 +275,7 @@ fn geometry(s: &mut String, p: &Projector, g: &OutGeometry) {
         }
         OutGeometry::Polygon(poly) => {
             s.push_str("{\"type\":\"Polygon\",\"coordinates\":");
-            polygon(s, p, poly);
+            polygon(s, p, poly, polygons);
         }
         OutGeometry::MultiPolygon(mp) => {
             s.push_str("{\"type\":\"MultiPolygon\",\"coordinates\":[");
@@ -208,7 +283,7 @@ fn geometry(s: &mut String, p: &Projector, g: &OutGeometry) {
                 if i > 0 {
                     s.push(',');
                 }
-                polygon(s, p, poly);
+                polygon(s, p, poly, polygons);
             }
             s.push(']');
         }
