@@ -2,7 +2,7 @@
 //! as a [`Partition`]: its polygons become the blocks' groups, so staffing
 //! and coverage can run on the grid a district already has.
 
-use crate::blocks::build_blocks;
+use crate::blocks::build_blocks_as_drawn;
 use crate::dissolve::dissolve;
 use crate::error::Error;
 use crate::partition::{Neighborhood, Partition};
@@ -33,7 +33,8 @@ pub fn existing_grid(loaded: &Loaded) -> Result<Planned, Error> {
         })
         .collect();
     let b = &loaded.config.barriers;
-    let set = build_blocks(&with_grid, b.snap_tolerance_m, b.community).map_err(Error::Input)?;
+    let set = build_blocks_as_drawn(&with_grid, &[], b.snap_tolerance_m, b.community)
+        .map_err(Error::Input)?;
     let t = &loaded.config.targets;
 
     // (grid polygon or none, community) → neighborhood.

@@ -137,11 +137,20 @@ fn blocks_output_is_rfc7946_and_deterministic() {
     let blocks = written::read_layer(&a.join("blocks.geojson"), &mut problems);
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
     let communities = written::read_layer(&demo.join("communities.geojson"), &mut problems);
-    problems.extend(written::tiling(&blocks, "community", &communities, "id", 1e-9));
+    problems.extend(written::tiling(
+        &blocks,
+        "community",
+        &communities,
+        "id",
+        1e-9,
+    ));
     assert!(problems.is_empty(), "{problems:#?}");
     // The check can fail: without one block, its community is not tiled.
     let short: Vec<_> = blocks.into_iter().skip(1).collect();
-    assert_eq!(written::tiling(&short, "community", &communities, "id", 1e-9).len(), 1);
+    assert_eq!(
+        written::tiling(&short, "community", &communities, "id", 1e-9).len(),
+        1
+    );
     for f in fc.features {
         let g: geo::Geometry<f64> = f.geometry.unwrap().try_into().unwrap();
         assert!(

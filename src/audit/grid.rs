@@ -6,7 +6,7 @@
 //! the parts of a polygon in each community come out exactly, with the
 //! households of the buildings on them.
 
-use crate::blocks::{build_blocks_with, BlockSet};
+use crate::blocks::{build_blocks_as_drawn, BlockSet};
 use crate::config::AuditSettings;
 use crate::dissolve::dissolve;
 use crate::error::Problem;
@@ -64,7 +64,7 @@ pub fn grid_blocks(
     };
     // The network without the grid first: the grid is snapped onto its
     // noded vertices and edges.
-    let base = build_blocks_with(&s, extra, snap_tolerance, community_level)?;
+    let base = build_blocks_as_drawn(&s, extra, snap_tolerance, community_level)?;
     let snap = Snapper::new(&base.network, snap_tolerance.max(0.02));
     let mut lines: Vec<BarrierLine> = grid
         .iter()
@@ -77,7 +77,7 @@ pub fn grid_blocks(
         })
         .collect();
     lines.extend(extra.iter().cloned());
-    let set = build_blocks_with(&s, &lines, snap_tolerance, community_level)?;
+    let set = build_blocks_as_drawn(&s, &lines, snap_tolerance, community_level)?;
     let tree = crate::blocks::index::box_tree(grid.iter().map(|g| g.area.bounding_rect()));
     let holders = set
         .blocks

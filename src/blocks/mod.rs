@@ -7,6 +7,8 @@
 //! adjacency graph labelled with the shared length and strongest barrier.
 
 pub mod assign;
+pub mod faces;
+pub mod footprints;
 pub mod index;
 pub mod noding;
 pub mod polygonize;
@@ -61,6 +63,9 @@ pub struct BlockSet {
     pub adjacency: UnGraph<usize, Adjacency>,
     /// Buildings inside no community: counted and reported, kept out of results.
     pub outside_buildings: Vec<usize>,
+    /// Buildings a road, river, railway or landmark edge runs through, with
+    /// the strongest such barrier: each went whole to one side.
+    pub crossed_buildings: Vec<(usize, Barrier)>,
     /// Crossings noding could not resolve (0 on sane input).
     pub unresolved_crossings: usize,
     /// Non-fatal findings for the report.
@@ -135,6 +140,99 @@ pub fn build_blocks_with(
     snap_tolerance: f64,
     community_level: u8,
 ) -> Result<BlockSet, Vec<Problem>> {
+    build(scenario, extra, snap_tolerance, community_level, true)
+}
+
+/// [`build_blocks_with`] for a grid as drawn (audits, a district's own
+/// grid): every face is a block, slivers and buildings cut by a line
+/// included, so that the grid's own gaps, overlaps and cut buildings can
+/// be measured.
+pub fn build_blocks_as_drawn(
+    scenario: &Scenario,
+    extra: &[BarrierLine],
+    snap_tolerance: f64,
+    community_level: u8,
+) -> Result<BlockSet, Vec<Problem>> {
+    build(scenario, extra, snap_tolerance, community_level, false)
+}
+
+fn build(
+    scenario: &Scenario,
+    extra: &[BarrierLine],
+    snap_tolerance: f64,
+    community_level: u8,
+    tidy: bool,
+) -> Result<BlockSet, Vec<Problem>> {
+    // Buildings a line runs through (parcel rings aside: parcels are units
+    // as given): their outlines join the network, and the pieces inside go
+    // whole to one side (faces::groups).
+    let crossed = if tidy {
+        let mut through = network_lines(&Scenario::default(), extra, community_level);
+        through.extend(scenario.barriers.iter().cloned());
+        footprints::crossed(&scenario.buildings, &through, snap_tolerance)
+    } else {
+        Vec::new()
+    };
+    let which: Vec<usize> = crossed.iter().map(|&(i, _)| i).collect();
+    let mut lines = network_lines(scenario, extra, community_level);
+    lines.extend(footprints::outlines(&scenario.buildings, &which));
+    let net = noding::node(&lines, snap_tolerance);
+    let faces = polygonize::polygonize(&net);
+    let faces::FacePlaces {
+        community: face_community,
+        probes,
+    } = faces::communities(scenario, &net, &faces)?;
+    let outlines: Vec<Polygon<f64>> = which
+        .iter()
+        .filter_map(|&i| scenario.buildings[i].footprint.clone())
+        .collect();
+    let grouping = faces::Grouping {
+        community: &face_community,
+        probes: &probes,
+        crossed: &outlines,
+        slivers: tidy,
+    };
+    let group = faces::groups(scenario, &net, &faces, &grouping);
+    let (mut blocks, face_block, per_community) =
+        make_blocks(scenario, &faces, &face_community, &probes, &group);
+    let adjacency = adjacency_graph(&net, &faces, &face_block, blocks.len());
+    if blocks.len() < face_community.iter().flatten().count() {
+        merge_block_polygons(&net, &faces, &face_block, &mut blocks);
+    }
+    let outside = assign::assign_buildings(&mut blocks, &scenario.buildings);
+    if !scenario.parcels.is_empty() {
+        parcel_households(scenario, &mut blocks);
+    }
+    assign::assign_compounds(&mut blocks, &scenario.compounds);
+    let crossed_buildings: Vec<(usize, Barrier)> = crossed
+        .into_iter()
+        .filter(|(_, b)| b.kind != BarrierKind::Cell)
+        .collect();
+    let warnings = warnings(scenario, &outside, &net, &per_community, &crossed_buildings);
+    let edge_blocks = faces
+        .edge_faces
+        .iter()
+        .map(|sides| sides.map(|f| f.map(|f| face_block[f]).filter(|&b| b != usize::MAX)))
+        .collect();
+    Ok(BlockSet {
+        blocks,
+        adjacency,
+        outside_buildings: outside,
+        crossed_buildings,
+        unresolved_crossings: net.unresolved_crossings,
+        warnings,
+        network: net,
+        edge_blocks,
+    })
+}
+
+/// The lines of the network: community borders, `extra`, parcel rings, and
+/// the barriers near some community.
+fn network_lines(
+    scenario: &Scenario,
+    extra: &[BarrierLine],
+    community_level: u8,
+) -> Vec<BarrierLine> {
     let mut lines = community_borders(scenario, community_level);
     lines.extend(extra.iter().cloned());
     // Ready-made blocks: their rings join the network (as non-barriers, so
@@ -154,14 +252,11 @@ pub fn build_blocks_with(
         }
     }
     // Lines far from every community only cost time.
-    let community_boxes: Vec<geo::Rect<f64>> = scenario
-        .communities
-        .iter()
-        .filter_map(|c| c.area.bounding_rect())
-        .collect();
     let box_tree: RTree<Rectangle<[f64; 2]>> = RTree::bulk_load(
-        community_boxes
+        scenario
+            .communities
             .iter()
+            .filter_map(|c| c.area.bounding_rect())
             .map(|r| Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]))
             .collect(),
     );
@@ -177,54 +272,19 @@ pub fn build_blocks_with(
             }
         }
     }
-    let net = noding::node(&lines, snap_tolerance);
-    let faces = polygonize::polygonize(&net);
+    lines
+}
 
-    // Which community each face lies in.
-    let community_tree =
-        index::box_tree(scenario.communities.iter().map(|c| c.area.bounding_rect()));
-    let mut problems = Vec::new();
-    let mut face_community: Vec<Option<usize>> = vec![None; faces.faces.len()];
-    // Interior points are costly (geo relates candidates): compute once.
-    let probes: Vec<Option<Point<f64>>> = faces
-        .faces
-        .iter()
-        .map(|f| f.polygon.interior_point())
-        .collect();
-    let mut reported = std::collections::BTreeSet::new();
-    for (fi, face) in faces.faces.iter().enumerate() {
-        let Some(p) = probes[fi] else {
-            continue;
-        };
-        let mut inside: Vec<usize> = community_tree
-            .locate_all_at_point(&[p.x(), p.y()])
-            .map(|g| g.data)
-            .filter(|&c| scenario.communities[c].area.intersects(&p))
-            .collect();
-        inside.sort_unstable();
-        if inside.len() > 1 && reported.insert((inside[0], inside[1])) {
-            let (a, b) = (
-                &scenario.communities[inside[0]],
-                &scenario.communities[inside[1]],
-            );
-            problems.push(
-                Problem::file(
-                    "communities.geojson",
-                    format!(
-                        "communities {:?} and {:?} overlap (an overlap of {:.1} m² at least)",
-                        a.id, b.id, face.area
-                    ),
-                )
-                .with_hint("neighborhoods must tile communities; fix the shared border"),
-            );
-        }
-        face_community[fi] = inside.first().copied();
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-
-    // Blocks in community order, then north-west first.
+/// One block per group of faces inside a community, in community order and
+/// north-west first within one; the block of each face (`usize::MAX`:
+/// none) and the number of blocks per community.
+fn make_blocks(
+    scenario: &Scenario,
+    faces: &polygonize::Faces,
+    face_community: &[Option<usize>],
+    probes: &[Option<Point<f64>>],
+    group: &[usize],
+) -> (Vec<Block>, Vec<usize>, Vec<usize>) {
     let mut order: Vec<(usize, f64, f64, usize)> = face_community
         .iter()
         .enumerate()
@@ -241,11 +301,9 @@ pub fn build_blocks_with(
             .then(a.2.total_cmp(&b.2))
             .then(a.3.cmp(&b.3))
     });
-    // Faces of one parcel that touch along an edge form one block.
-    let group = parcel_groups(scenario, &faces, &face_community, &probes);
     let mut face_block = vec![usize::MAX; faces.faces.len()];
     let mut blocks: Vec<Block> = Vec::with_capacity(order.len());
-    let mut group_block: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut group_block: BTreeMap<usize, usize> = BTreeMap::new();
     let mut per_community = vec![0usize; scenario.communities.len()];
     for &(c, _, _, fi) in &order {
         if let Some(&b) = group_block.get(&group[fi]) {
@@ -268,8 +326,16 @@ pub fn build_blocks_with(
             compounds: Vec::new(),
         });
     }
+    (blocks, face_block, per_community)
+}
 
-    // Adjacency from the edges with a block on each side.
+/// Adjacency from the edges with a different block on each side.
+fn adjacency_graph(
+    net: &noding::NodedNetwork,
+    faces: &polygonize::Faces,
+    face_block: &[usize],
+    count: usize,
+) -> UnGraph<usize, Adjacency> {
     let mut shared: BTreeMap<(usize, usize), Adjacency> = BTreeMap::new();
     for (e, sides) in faces.edge_faces.iter().enumerate() {
         let (Some(l), Some(r)) = (sides[0], sides[1]) else {
@@ -294,33 +360,43 @@ pub fn build_blocks_with(
                 weakest: edge.barrier,
             });
     }
-    let mut adjacency = UnGraph::with_capacity(blocks.len(), shared.len());
-    for i in 0..blocks.len() {
+    let mut adjacency = UnGraph::with_capacity(count, shared.len());
+    for i in 0..count {
         adjacency.add_node(i);
     }
     for ((a, b), adj) in shared {
         adjacency.add_edge(NodeIndex::new(a), NodeIndex::new(b), adj);
     }
+    adjacency
+}
 
-    if blocks.len() < order.len() {
-        merge_block_polygons(&net, &faces, &face_block, &mut blocks);
-    }
-    let outside = assign::assign_buildings(&mut blocks, &scenario.buildings);
-    if !scenario.parcels.is_empty() {
-        parcel_households(scenario, &mut blocks);
-    }
-    assign::assign_compounds(&mut blocks, &scenario.compounds);
+/// What a planner should know about the blocks.
+fn warnings(
+    scenario: &Scenario,
+    outside: &[usize],
+    net: &noding::NodedNetwork,
+    per_community: &[usize],
+    crossed: &[(usize, Barrier)],
+) -> Vec<String> {
     let mut warnings = Vec::new();
+    let first = |v: &mut dyn Iterator<Item = usize>| {
+        v.take(5)
+            .map(|i| scenario.buildings[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if !outside.is_empty() {
         warnings.push(format!(
             "{} building(s) lie outside every community and are left out of the results (first: {})",
             outside.len(),
-            outside
-                .iter()
-                .take(5)
-                .map(|&i| scenario.buildings[i].id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            first(&mut outside.iter().copied())
+        ));
+    }
+    if !crossed.is_empty() {
+        warnings.push(format!(
+            "{} building(s) have a road, river, railway or landmark edge drawn through them; each went whole to one side (first: {})",
+            crossed.len(),
+            first(&mut crossed.iter().map(|c| c.0))
         ));
     }
     if net.unresolved_crossings > 0 {
@@ -337,68 +413,7 @@ pub fn build_blocks_with(
             ));
         }
     }
-    let edge_blocks = faces
-        .edge_faces
-        .iter()
-        .map(|sides| sides.map(|f| f.map(|f| face_block[f]).filter(|&b| b != usize::MAX)))
-        .collect();
-    Ok(BlockSet {
-        blocks,
-        adjacency,
-        outside_buildings: outside,
-        unresolved_crossings: net.unresolved_crossings,
-        warnings,
-        network: net,
-        edge_blocks,
-    })
-}
-
-/// The group of each face: faces of one parcel joined along shared edges
-/// share a group; every other face is a group of its own.
-fn parcel_groups(
-    scenario: &Scenario,
-    faces: &polygonize::Faces,
-    face_community: &[Option<usize>],
-    probes: &[Option<Point<f64>>],
-) -> Vec<usize> {
-    let n = faces.faces.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    if scenario.parcels.is_empty() {
-        return parent;
-    }
-    let tree = index::box_tree(scenario.parcels.iter().map(|p| p.area.bounding_rect()));
-    let parcel: Vec<Option<usize>> = probes
-        .iter()
-        .map(|p| {
-            let p = (*p)?;
-            tree.locate_all_at_point(&[p.x(), p.y()])
-                .map(|g| g.data)
-                .filter(|&i| scenario.parcels[i].area.intersects(&p))
-                .min()
-        })
-        .collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
-    for sides in &faces.edge_faces {
-        if let [Some(l), Some(r)] = *sides {
-            if l != r
-                && parcel[l].is_some()
-                && parcel[l] == parcel[r]
-                && face_community[l] == face_community[r]
-            {
-                let (a, b) = (find(&mut parent, l), find(&mut parent, r));
-                if a != b {
-                    parent[a.max(b)] = a.min(b);
-                }
-            }
-        }
-    }
-    (0..n).map(|f| find(&mut parent, f)).collect()
+    warnings
 }
 
 /// Polygons of blocks made of several faces: polygonize the edges whose two

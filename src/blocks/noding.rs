@@ -242,8 +242,14 @@ fn dedupe(segs: Vec<Seg>) -> Vec<Seg> {
         .filter(|&(a, b, _)| a != b)
         .map(|(a, b, bar)| (a.min(b), a.max(b), bar))
         .collect();
-    // The strongest barrier of a pair sorts last; keep it.
-    v.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.cmp(&y.2)));
+    // The strongest barrier of a pair sorts last; keep it. A community
+    // border stays one whatever level a road on it has: blocks are told
+    // apart by community along such edges.
+    v.sort_unstable_by(|x, y| {
+        (x.0, x.1)
+            .cmp(&(y.0, y.1))
+            .then((protected(x.2), x.2).cmp(&(protected(y.2), y.2)))
+    });
     let mut out: Vec<Seg> = Vec::with_capacity(v.len());
     for s in v {
         match out.last_mut() {

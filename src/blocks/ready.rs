@@ -163,6 +163,7 @@ pub fn blocks_from_units(units: &[ReadyUnit], tolerance: f64) -> BlockSet {
         blocks,
         adjacency,
         outside_buildings: Vec::new(),
+        crossed_buildings: Vec::new(),
         unresolved_crossings: net.unresolved_crossings,
         warnings,
         network: net,

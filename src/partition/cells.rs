@@ -1,10 +1,21 @@
-//! Cells for blocks too large for one neighborhood: a Voronoi diagram of the
-//! block's buildings, clipped to the block, so that no building is split.
+//! Cells for blocks too large for one neighborhood: the Voronoi diagram of
+//! points on the block's building outlines, keeping only the edges between
+//! two different buildings, clipped to the block. The cells so follow the
+//! gaps between buildings (a slab next to a house is not cut through its
+//! middle, as a diagram of building centres would), and no building is
+//! split: where a cell edge still grazes one, the blocks stage keeps it
+//! whole (`blocks::footprints`).
 
 use crate::blocks::Block;
 use crate::model::{Barrier, BarrierKind, BarrierLine, Building};
-use geo::algorithm::voronoi::{VoronoiClip, VoronoiParams};
-use geo::{Coord, Line, MultiPoint, Point, Voronoi};
+use geo::{Coord, Line};
+use spade::handles::VoronoiVertex::{Inner, Outer};
+use spade::{DelaunayTriangulation, HasPosition, Point2, Triangulation};
+
+/// Spacing of the points put on building outlines, metres.
+const OUTLINE_STEP_M: f64 = 4.0;
+/// Most points per building (long outlines get a coarser spacing).
+const MAX_POINTS: usize = 96;
 
 /// Cell edges (as barrier lines of kind [`BarrierKind::Cell`], level 0) for
 /// every block whose households exceed `max_households(block)` and that has
@@ -38,48 +49,134 @@ pub fn cell_lines(
     let per_block: Vec<Vec<BarrierLine>> = blocks
         .par_iter()
         .map(|b| {
-            let mut out = Vec::new();
             if b.buildings.len() < 2 || (b.households as f64) <= max_households(b) {
-                return out;
+                return Vec::new();
             }
-            let mut pts: Vec<Coord<f64>> = b
-                .buildings
-                .iter()
-                .map(|&i| buildings[i].location.0)
-                .collect();
-            pts.sort_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
-            pts.dedup();
-            if pts.len() < 2 {
-                return out;
+            let sites = sites(&b.buildings, buildings);
+            let distinct =
+                sites.iter().map(|s| s.building).max() != sites.iter().map(|s| s.building).min();
+            if !distinct {
+                return Vec::new();
             }
-            let mp: MultiPoint<f64> = pts.iter().map(|&c| Point(c)).collect();
-            let params = VoronoiParams::new().clip(VoronoiClip::Polygon(&b.polygon));
-            // geo's Voronoi debug-asserts on some near-degenerate inputs; a
-            // planner's run must not stop there, so such blocks fall back too.
-            let voronoi = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                mp.voronoi_edges_with_params(params)
-            }));
-            let edges: Vec<Line<f64>> = match voronoi {
-                // geo's clip lets some edges of near-regular point grids (planned
-                // compounds) run kilometres out of the block, where they would
-                // cut other blocks into slivers: clip them again.
-                Ok(Ok(e)) => clip_to(e, &b.polygon),
-                // Collinear buildings: the perpendicular bisectors, clipped.
-                _ => bisectors(&pts, &b.polygon),
+            let edges = match separators(&sites, &b.polygon) {
+                Some(e) => clip_to(e, &b.polygon),
+                // Every point on one line: the perpendicular bisectors.
+                None => {
+                    let mut pts: Vec<Coord<f64>> = b
+                        .buildings
+                        .iter()
+                        .map(|&i| buildings[i].location.0)
+                        .collect();
+                    pts.sort_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
+                    pts.dedup();
+                    bisectors(&pts, &b.polygon)
+                }
             };
-            out.extend(
-                edges
-                    .into_iter()
-                    .filter(|l| l.start != l.end)
-                    .map(|l| BarrierLine {
-                        line: vec![l.start, l.end].into(),
-                        barrier,
-                    }),
-            );
-            out
+            edges
+                .into_iter()
+                .filter(|l| l.start != l.end)
+                .map(|l| BarrierLine {
+                    line: vec![l.start, l.end].into(),
+                    barrier,
+                })
+                .collect()
         })
         .collect();
     per_block.into_iter().flatten().collect()
+}
+
+/// A point on a building's outline (its location when it has no footprint).
+#[derive(Debug, Clone, Copy)]
+struct Site {
+    at: Point2<f64>,
+    /// Rank of its building in the block.
+    building: u32,
+}
+
+impl HasPosition for Site {
+    type Scalar = f64;
+    fn position(&self) -> Point2<f64> {
+        self.at
+    }
+}
+
+/// Points along the outlines of `which`, each place once (a wall shared by
+/// two buildings gives its points to the first).
+fn sites(which: &[usize], buildings: &[Building]) -> Vec<Site> {
+    let mut out = Vec::new();
+    for (rank, &i) in which.iter().enumerate() {
+        let b = &buildings[i];
+        let rank = rank as u32;
+        let Some(fp) = &b.footprint else {
+            out.push(Site {
+                at: Point2::new(b.location.x(), b.location.y()),
+                building: rank,
+            });
+            continue;
+        };
+        let ring = &fp.exterior().0;
+        let length: f64 = ring
+            .windows(2)
+            .map(|w| (w[1] - w[0]).x.hypot((w[1] - w[0]).y))
+            .sum();
+        let step = OUTLINE_STEP_M.max(length / MAX_POINTS as f64);
+        for w in ring.windows(2) {
+            let d = w[1] - w[0];
+            let n = (d.x.hypot(d.y) / step).ceil().max(1.0) as usize;
+            for k in 0..n {
+                let t = k as f64 / n as f64;
+                out.push(Site {
+                    at: Point2::new(w[0].x + t * d.x, w[0].y + t * d.y),
+                    building: rank,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        a.at.x
+            .total_cmp(&b.at.x)
+            .then(a.at.y.total_cmp(&b.at.y))
+            .then(a.building.cmp(&b.building))
+    });
+    out.dedup_by(|a, b| a.at == b.at);
+    out
+}
+
+/// Voronoi edges between sites of different buildings; rays are cut at
+/// twice the size of `poly` (the caller clips to it). `None` when the
+/// sites are all on one line (no Voronoi vertex).
+fn separators(sites: &[Site], poly: &geo::Polygon<f64>) -> Option<Vec<Line<f64>>> {
+    use geo::BoundingRect;
+    let r = poly.bounding_rect()?;
+    let reach = 2.0 * (r.width() + r.height());
+    let t = DelaunayTriangulation::<Site>::bulk_load_stable(sites.to_vec()).ok()?;
+    if t.num_inner_faces() == 0 {
+        return None;
+    }
+    let c = |p: Point2<f64>| Coord { x: p.x, y: p.y };
+    let mut out = Vec::new();
+    for e in t.undirected_voronoi_edges() {
+        let [a, b] = e.as_delaunay_edge().vertices();
+        if a.data().building == b.data().building {
+            continue;
+        }
+        match e.vertices() {
+            [Inner(f), Inner(g)] => out.push(Line::new(c(f.circumcenter()), c(g.circumcenter()))),
+            [Inner(f), Outer(o)] | [Outer(o), Inner(f)] => {
+                let (start, d) = (f.circumcenter(), o.direction_vector());
+                let len = d.x.hypot(d.y);
+                if len > 0.0 {
+                    let end = Coord {
+                        x: start.x + d.x / len * reach,
+                        y: start.y + d.y / len * reach,
+                    };
+                    out.push(Line::new(c(start), end));
+                }
+            }
+            [Outer(_), Outer(_)] => {}
+        }
+    }
+    Some(out)
 }
 
 /// The parts of `edges` inside `poly` (edges wholly inside its bounding box

@@ -25,6 +25,9 @@ const ON_EDGE_M: f64 = 1e-6;
 /// Side of the grid cells that index border edges, metres.
 const CELL_M: f64 = 64.0;
 
+/// A border vertex: its input position and its plane position.
+pub type BorderPoint = ((f64, f64), Coord<f64>);
+
 /// Densifies a ring (or line) given in input coordinates: between two
 /// vertices, midpoints (in input coordinates) are added until the plane
 /// chord of every piece stays within `sagitta` metres of the plane image of
@@ -47,7 +50,7 @@ pub fn densify_ring(
     input: &[(f64, f64)],
     to_plane: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
     sagitta: f64,
-) -> Option<Vec<((f64, f64), Coord<f64>)>> {
+) -> Option<Vec<BorderPoint>> {
     let conv = |p: (f64, f64)| to_plane(p.0, p.1).map(|(x, y)| Coord { x, y });
     let mut out = Vec::with_capacity(input.len());
     let Some(&first) = input.first() else {
@@ -66,12 +69,12 @@ pub fn densify_ring(
 
 /// Adds the points strictly between `a` and `b` (not `b` itself).
 fn bisect(
-    a: ((f64, f64), Coord<f64>),
-    b: ((f64, f64), Coord<f64>),
+    a: BorderPoint,
+    b: BorderPoint,
     conv: &dyn Fn((f64, f64)) -> Option<Coord<f64>>,
     sagitta: f64,
     depth: u32,
-    out: &mut Vec<((f64, f64), Coord<f64>)>,
+    out: &mut Vec<BorderPoint>,
 ) -> Option<()> {
     // 2^24 pieces of an edge: beyond that an edge is kilometres of
     // millimetre pieces, or a projection gone wild; stop there.
@@ -101,8 +104,8 @@ fn bisect(
 pub struct Pins {
     /// Plane position (bits) → input position.
     points: HashMap<(u64, u64), (f64, f64)>,
-    /// Border edges: plane ends and input ends.
-    edges: Vec<[(Coord<f64>, (f64, f64)); 2]>,
+    /// Border edges: their two ends.
+    edges: Vec<[BorderPoint; 2]>,
     /// Grid cell → edges whose (padded) box meets it.
     grid: HashMap<(i64, i64), Vec<u32>>,
 }
@@ -132,7 +135,7 @@ impl Pins {
     /// assert!((lon - 120.0005).abs() < 1e-12 && lat == 32.0);
     /// assert_eq!(pins.input_of(Coord { x: 47.2, y: 3.0 }), None);
     /// ```
-    pub fn add_ring(&mut self, ring: &[((f64, f64), Coord<f64>)]) {
+    pub fn add_ring(&mut self, ring: &[BorderPoint]) {
         for &(input, plane) in ring {
             self.points.entry(key(plane)).or_insert(input);
         }
@@ -142,7 +145,7 @@ impl Pins {
                 continue;
             }
             let id = self.edges.len() as u32;
-            self.edges.push([(a.1, a.0), (b.1, b.0)]);
+            self.edges.push([a, b]);
             let (x0, x1) = (a.1.x.min(b.1.x) - ON_EDGE_M, a.1.x.max(b.1.x) + ON_EDGE_M);
             let (y0, y1) = (a.1.y.min(b.1.y) - ON_EDGE_M, a.1.y.max(b.1.y) + ON_EDGE_M);
             for kx in cell(x0)..=cell(x1) {
@@ -169,14 +172,13 @@ impl Pins {
         // The lowest edge id that holds it, so the answer never depends on
         // hash order.
         ids.iter().find_map(|&id| {
-            let [(pa, ia), (pb, ib)] = self.edges[id as usize];
+            let [(ia, pa), (ib, pb)] = self.edges[id as usize];
             let d = pb - pa;
             let len2 = d.x * d.x + d.y * d.y;
             let t = ((c.x - pa.x) * d.x + (c.y - pa.y) * d.y) / len2;
             let off = ((c.x - pa.x) * d.y - (c.y - pa.y) * d.x).abs() / len2.sqrt();
-            (off <= ON_EDGE_M && (0.0..=1.0).contains(&t)).then(|| {
-                (ia.0 + t * (ib.0 - ia.0), ia.1 + t * (ib.1 - ia.1))
-            })
+            (off <= ON_EDGE_M && (0.0..=1.0).contains(&t))
+                .then_some((ia.0 + t * (ib.0 - ia.0), ia.1 + t * (ib.1 - ia.1)))
         })
     }
 }

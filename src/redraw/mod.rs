@@ -540,9 +540,12 @@ pub fn redraw(
             },
         };
         let same_as = |o: usize| {
-            let was: &Vec<usize> = &held[o];
-            let now: Vec<usize> = reg.blocks.iter().copied().filter(|&b| !sliver[b]).collect();
-            *was == now
+            let mut was: Vec<usize> = held[o].clone();
+            let mut now: Vec<usize> = reg.blocks.iter().copied().filter(|&b| !sliver[b]).collect();
+            // The same blocks, in whatever order the search gathered them.
+            was.sort_unstable();
+            now.sort_unstable();
+            was == now
         };
         let ch = match (reg.keeps, origin.get(&r)) {
             (_, Some(&o)) if same_as(o) => Change::Kept,

@@ -51,7 +51,8 @@ impl Feature {
 /// clockwise, a position outside lon/lat) go to `problems`.
 pub fn read_layer(path: &Path, problems: &mut Vec<String>) -> Vec<Feature> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let v: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(v["type"], "FeatureCollection", "{}", path.display());
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let mut out = Vec::new();
@@ -71,7 +72,9 @@ pub fn read_layer(path: &Path, problems: &mut Vec<String>) -> Vec<Feature> {
                     .map(|c| (c[0].as_f64().unwrap(), c[1].as_f64().unwrap()))
                     .collect();
                 if pts.len() < 4 || pts.first() != pts.last() {
-                    problems.push(format!("{name}#{i}: ring {k} not closed or under 4 positions"));
+                    problems.push(format!(
+                        "{name}#{i}: ring {k} not closed or under 4 positions"
+                    ));
                     continue;
                 }
                 let a = shoelace(&pts);
@@ -114,7 +117,11 @@ pub fn invalid(name: &str, features: &[Feature]) -> Vec<String> {
             continue;
         }
         if !mp.is_valid() {
-            out.push(format!("{name}#{i} ({}): {:?}", f.id(), mp.validation_errors()));
+            out.push(format!(
+                "{name}#{i} ({}): {:?}",
+                f.id(),
+                mp.validation_errors()
+            ));
         }
     }
     out
@@ -128,7 +135,10 @@ pub fn scale(lat: f64) -> (f64, f64) {
 fn to_metres(mp: &MultiPolygon<f64>, lat: f64) -> MultiPolygon<f64> {
     use geo::MapCoords;
     let (sx, sy) = scale(lat);
-    mp.map_coords(|c| Coord { x: c.x * sx, y: c.y * sy })
+    mp.map_coords(|c| Coord {
+        x: c.x * sx,
+        y: c.y * sy,
+    })
 }
 
 fn centre_lat(mp: &MultiPolygon<f64>) -> f64 {
@@ -151,7 +161,9 @@ pub fn tiling(
 ) -> Vec<String> {
     let mut by: HashMap<String, Vec<&Feature>> = HashMap::new();
     for p in parts {
-        by.entry(p.str_prop(part_key).unwrap_or_default()).or_default().push(p);
+        by.entry(p.str_prop(part_key).unwrap_or_default())
+            .or_default()
+            .push(p);
     }
     let mut out = Vec::new();
     for w in wholes {
@@ -165,7 +177,7 @@ pub fn tiling(
         let area_p: f64 = ps.iter().map(|p| p.polygons().unsigned_area()).sum();
         let rel = ((area_p - area_w) / area_w).abs();
         // Directed edges of the parts; reverse pairs cancel.
-        let mut count: HashMap<((u64, u64), (u64, u64)), i64> = HashMap::new();
+        let mut count: HashMap<(Key, Key), i64> = HashMap::new();
         let k = |c: Coord<f64>| ((c.x + 0.0).to_bits(), (c.y + 0.0).to_bits());
         for p in ps {
             for poly in p.polygons().0 {
@@ -185,23 +197,30 @@ pub fn tiling(
                 }
             }
         }
-        let border: Vec<geo::Line<f64>> = wm
-            .0
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(|r| r.lines().collect::<Vec<_>>())
-            .collect();
+        let border: Vec<geo::Line<f64>> =
+            wm.0.iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .flat_map(|r| r.lines().collect::<Vec<_>>())
+                .collect();
         let perimeter: f64 = border.iter().map(|l| Euclidean.length(l)).sum();
-        let eps = 1e-11 * (1.0 + wm.bounding_rect().map_or(0.0, |r| r.width().max(r.height())));
+        let eps = 1e-11
+            * (1.0
+                + wm.bounding_rect()
+                    .map_or(0.0, |r| r.width().max(r.height())));
         let mut on_border = 0.0;
         let mut off = 0usize;
-        let un = |b: (u64, u64)| Coord { x: f64::from_bits(b.0), y: f64::from_bits(b.1) };
+        let un = |b: (u64, u64)| Coord {
+            x: f64::from_bits(b.0),
+            y: f64::from_bits(b.1),
+        };
         for (&(a, b), &n) in &count {
             if n <= 0 {
                 continue;
             }
             let (a, b) = (un(a), un(b));
-            let on = border.iter().any(|l| near_segment(a, l, eps) && near_segment(b, l, eps));
+            let on = border
+                .iter()
+                .any(|l| near_segment(a, l, eps) && near_segment(b, l, eps));
             if on {
                 on_border += n as f64 * Euclidean.length(&geo::Line::new(a, b));
             } else {
@@ -217,6 +236,9 @@ pub fn tiling(
     }
     out
 }
+
+/// A position's bits.
+type Key = (u64, u64);
 
 fn near_segment(p: Coord<f64>, l: &geo::Line<f64>, eps: f64) -> bool {
     let d = l.end - l.start;
@@ -242,14 +264,17 @@ pub fn slivers(name: &str, features: &[Feature], min_m2: f64, min_width_m: f64) 
         }
         let m = to_metres(&mp, centre_lat(&mp));
         let a = m.unsigned_area();
-        let perimeter: f64 = m
-            .0
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .map(|r| Euclidean.length(r))
-            .sum();
+        let perimeter: f64 =
+            m.0.iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .map(|r| Euclidean.length(r))
+                .sum();
         if a < min_m2 || 2.0 * a / perimeter < min_width_m {
-            out.push(format!("{name}#{i} ({}): {a:.3} m², {:.3} m wide", f.id(), 2.0 * a / perimeter));
+            out.push(format!(
+                "{name}#{i} ({}): {a:.3} m², {:.3} m wide",
+                f.id(),
+                2.0 * a / perimeter
+            ));
         }
     }
     out
@@ -265,11 +290,17 @@ pub fn cut_buildings(parts: &[Feature], buildings: &[Feature], min_m2: f64) -> V
     let mut out = Vec::new();
     for b in buildings {
         let fp = b.polygons();
-        let Some(r) = fp.bounding_rect() else { continue };
+        let Some(r) = fp.bounding_rect() else {
+            continue;
+        };
         let (sx, sy) = scale(r.center().y);
         let mut pieces = Vec::new();
         for (pr, pm) in &boxes {
-            if pr.max().x < r.min().x || pr.min().x > r.max().x || pr.max().y < r.min().y || pr.min().y > r.max().y {
+            if pr.max().x < r.min().x
+                || pr.min().x > r.max().x
+                || pr.max().y < r.min().y
+                || pr.min().y > r.max().y
+            {
                 continue;
             }
             let a = fp.intersection(pm).unsigned_area() * sx * sy;
@@ -291,7 +322,9 @@ pub fn straddles(parts: &[Feature], lines: &[Feature], min_m: f64) -> Vec<(Strin
     let mut out = Vec::new();
     for p in parts {
         let mp = p.polygons();
-        let Some(pr) = mp.bounding_rect() else { continue };
+        let Some(pr) = mp.bounding_rect() else {
+            continue;
+        };
         let lat = pr.center().y;
         let (sx, sy) = scale(lat);
         let inner = to_metres(&mp, lat).buffer(-1.0);
@@ -301,13 +334,27 @@ pub fn straddles(parts: &[Feature], lines: &[Feature], min_m: f64) -> Vec<(Strin
                 Some(geo::Geometry::MultiLineString(m)) => m.0.clone(),
                 _ => continue,
             };
-            let Some(lr) = MultiLineString(ls.clone()).bounding_rect() else { continue };
-            if lr.max().x < pr.min().x || lr.min().x > pr.max().x || lr.max().y < pr.min().y || lr.min().y > pr.max().y {
+            let Some(lr) = MultiLineString(ls.clone()).bounding_rect() else {
+                continue;
+            };
+            if lr.max().x < pr.min().x
+                || lr.min().x > pr.max().x
+                || lr.max().y < pr.min().y
+                || lr.min().y > pr.max().y
+            {
                 continue;
             }
             use geo::MapCoords;
-            let lm = MultiLineString(ls).map_coords(|c| Coord { x: c.x * sx, y: c.y * sy });
-            let inside: f64 = inner.clip(&lm, false).0.iter().map(|x| Euclidean.length(x)).sum();
+            let lm = MultiLineString(ls).map_coords(|c| Coord {
+                x: c.x * sx,
+                y: c.y * sy,
+            });
+            let inside: f64 = inner
+                .clip(&lm, false)
+                .0
+                .iter()
+                .map(|x| Euclidean.length(x))
+                .sum();
             if inside > min_m {
                 out.push((p.id(), l.id(), inside));
             }
@@ -334,5 +381,8 @@ pub fn polygon_problems(dir: &Path, names: &[&str]) -> Vec<String> {
 pub fn whole(id: &str, p: Polygon<f64>) -> Feature {
     let mut props = Map::new();
     props.insert("id".into(), Value::String(id.into()));
-    Feature { props, geometry: Some(geo::Geometry::Polygon(p)) }
+    Feature {
+        props,
+        geometry: Some(geo::Geometry::Polygon(p)),
+    }
 }
