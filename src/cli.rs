@@ -546,7 +546,7 @@ fn partition(run: &Run, seed: u64, labels: Option<&std::path::Path>) -> Result<(
         let flagged = n.iter().filter(|x| !x.flags.is_empty()).count();
         out!(
             "{} blocks → {} neighborhoods, {} flagged ({:.2} s)",
-            planned.blocks.blocks.len(),
+            planned.block_count,
             n.len(),
             flagged,
             t.elapsed().as_secs_f64()
@@ -626,7 +626,7 @@ fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Error> {
             "{} communities, {} buildings → {} blocks → {} neighborhoods ({} flagged); {} worker patches; district {} workers missing ({:.2} s)",
             s.communities.len(),
             s.buildings.len(),
-            r.planned.blocks.blocks.len(),
+            r.planned.block_count,
             n.len(),
             n.iter().filter(|x| !x.flags.is_empty()).count(),
             r.staffing.patches.len(),

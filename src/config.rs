@@ -268,7 +268,7 @@ impl Barriers {
             BarrierKind::Water => self.water,
             BarrierKind::Rail => self.rail,
             BarrierKind::Landmark => self.landmark,
-            BarrierKind::Cell => 0,
+            BarrierKind::Cell | BarrierKind::Building => 0,
             BarrierKind::Road => *self.roads.get(class).unwrap_or(&self.other_road),
         }
     }

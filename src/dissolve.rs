@@ -72,7 +72,7 @@ pub fn dissolve(set: &BlockSet, group: &[usize], count: usize) -> Vec<Dissolved>
             d.perimeter_m += len;
             if edge.barrier.kind == BarrierKind::Community || l.is_none() || r.is_none() {
                 d.community_border_m += len;
-            } else if edge.barrier.kind != BarrierKind::Cell {
+            } else if !matches!(edge.barrier.kind, BarrierKind::Cell | BarrierKind::Building) {
                 d.barrier_border_m += len;
             }
         }

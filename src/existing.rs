@@ -176,9 +176,17 @@ pub fn existing_grid(loaded: &Loaded) -> Result<Planned, Error> {
         &partition.block_neighborhood,
         partition.neighborhoods.len(),
     );
+    let straddles = crate::partition::straddles::straddles(
+        &set,
+        &partition.block_neighborhood,
+        s,
+        &loaded.config.targets,
+    );
     Ok(Planned {
+        block_count: set.blocks.len(),
         blocks: set,
         partition,
         shapes,
+        straddles,
     })
 }

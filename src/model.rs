@@ -97,6 +97,10 @@ pub enum BarrierKind {
     /// No physical barrier: a cell edge drawn between buildings to split a
     /// block too large for one neighborhood.
     Cell,
+    /// No physical barrier: the outline of a building a line runs through,
+    /// so that the building goes whole to one side. Noding keeps it where
+    /// it is, as it keeps community borders.
+    Building,
 }
 
 impl BarrierKind {
@@ -109,9 +113,22 @@ impl BarrierKind {
             BarrierKind::Road => "road",
             BarrierKind::Landmark => "landmark",
             BarrierKind::Cell => "cell",
+            BarrierKind::Building => "building",
         }
     }
 }
+
+/// Barriers at or above this level are strong: motorways, trunk and primary
+/// roads, rivers, canals and railways with the default levels. A
+/// neighborhood must not straddle one unless its community leaves no other
+/// way into the household band (the partition reports every such case).
+///
+/// ```
+/// let b = linli::config::Barriers::default();
+/// assert!(b.level(linli::model::BarrierKind::Road, "primary") >= linli::model::STRONG_LEVEL);
+/// assert!(b.level(linli::model::BarrierKind::Road, "secondary") < linli::model::STRONG_LEVEL);
+/// ```
+pub const STRONG_LEVEL: u8 = 4;
 
 /// How strong a barrier is: its level (higher is stronger) and its kind.
 ///

@@ -64,6 +64,11 @@ pub struct Planned {
     pub partition: Partition,
     /// One dissolved shape per neighborhood.
     pub shapes: Vec<Dissolved>,
+    /// Blocks before those above the band were split into cells: what
+    /// blocks.geojson holds and what the console and summaries count.
+    pub block_count: usize,
+    /// Strong barriers inside neighborhoods, with their reasons.
+    pub straddles: Vec<crate::partition::straddles::Straddle>,
 }
 
 impl Planned {
@@ -99,13 +104,22 @@ pub fn neighborhoods(loaded: &Loaded, seed: u64) -> Result<Planned, Error> {
 
 /// [`neighborhoods`] from blocks already built.
 pub fn neighborhoods_from(loaded: &Loaded, set: BlockSet, seed: u64) -> Result<Planned, Error> {
+    let block_count = set.blocks.len();
     let set = split_oversized(loaded, set)?;
     let part = partition(&set, &loaded.scenario, &loaded.config, seed);
     let shapes = dissolve(&set, &part.block_neighborhood, part.neighborhoods.len());
+    let straddles = crate::partition::straddles::straddles(
+        &set,
+        &part.block_neighborhood,
+        &loaded.scenario,
+        &loaded.config.targets,
+    );
     Ok(Planned {
         blocks: set,
         partition: part,
         shapes,
+        block_count,
+        straddles,
     })
 }
 

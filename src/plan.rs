@@ -242,7 +242,7 @@ pub fn run_plan_with(
         street_coverage: shares_by_group(&an.streets),
         estimated_households: loaded.report.estimated_households,
         warnings,
-        tolerance: loaded.config.targets.tolerance,
+        partition: &partition_summary,
         audit: audit.as_ref(),
     });
     let report_path = out.join("report.html");

@@ -96,7 +96,7 @@ impl BarrierIndex {
             }
         };
         for b in barriers {
-            if b.barrier.kind != BarrierKind::Cell {
+            if !matches!(b.barrier.kind, BarrierKind::Cell | BarrierKind::Building) {
                 push(&b.line, b.barrier.kind);
             }
         }
@@ -150,7 +150,7 @@ impl BarrierIndex {
                         BarrierKind::Rail => 3,
                         BarrierKind::Road => 2,
                         BarrierKind::Landmark => 1,
-                        BarrierKind::Cell => 0,
+                        BarrierKind::Cell | BarrierKind::Building => 0,
                     };
                     use rstar::PointDistance;
                     let d = g.geom().distance_2(&m).sqrt();

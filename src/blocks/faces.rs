@@ -14,7 +14,7 @@ use super::noding::NodedNetwork;
 use super::polygonize::Faces;
 use crate::error::Problem;
 use crate::model::{BarrierKind, Scenario};
-use geo::{Contains, Intersects, Point};
+use geo::{Contains, Distance, Intersects, Point};
 use std::collections::BTreeMap;
 
 /// Smallest block area, m².
@@ -151,6 +151,9 @@ pub struct Grouping<'a> {
     pub probes: &'a [Option<Point<f64>>],
     /// Footprints a line runs through (their faces go whole to one side).
     pub crossed: &'a [geo::Polygon<f64>],
+    /// The noding tolerance: outlines move up to this much, so a face
+    /// whose probe is this near a footprint is a piece of it.
+    pub tolerance: f64,
     /// Whether slivers join a neighbour.
     pub slivers: bool,
 }
@@ -171,6 +174,8 @@ pub fn groups(scenario: &Scenario, net: &NodedNetwork, faces: &Faces, g: &Groupi
     }
     // Pieces of a building a line runs through: one piece, then with the
     // face beside it that shares most border.
+    // The pieces of one building (and of buildings overlapping it) that
+    // touch along an edge are one group: a block is always one piece.
     let in_footprint = footprint_faces(g);
     for &(l, r, _, border) in &sides.0 {
         if !border && same(l, r) && in_footprint[l] && in_footprint[r] && parcel[l] == parcel[r] {
@@ -392,7 +397,8 @@ fn parcel_of(scenario: &Scenario, probes: &[Option<Point<f64>>]) -> Vec<Option<u
         .collect()
 }
 
-/// Whether each face lies inside a footprint some line runs through.
+/// Whether each face lies inside (or within the noding tolerance of) a
+/// footprint some line runs through.
 fn footprint_faces(g: &Grouping) -> Vec<bool> {
     if g.crossed.is_empty() {
         return vec![false; g.probes.len()];
@@ -401,12 +407,16 @@ fn footprint_faces(g: &Grouping) -> Vec<bool> {
         use geo::BoundingRect;
         p.bounding_rect()
     }));
+    let t = g.tolerance;
     g.probes
         .iter()
         .map(|p| {
             p.is_some_and(|p| {
-                tree.locate_all_at_point(&[p.x(), p.y()])
-                    .any(|h| g.crossed[h.data].contains(&p))
+                let env = rstar::AABB::from_corners([p.x() - t, p.y() - t], [p.x() + t, p.y() + t]);
+                tree.locate_in_envelope_intersecting(&env).any(|h| {
+                    let fp = &g.crossed[h.data];
+                    fp.contains(&p) || geo::Euclidean.distance(fp, &p) <= t
+                })
             })
         })
         .collect()

@@ -12,9 +12,9 @@ use crate::model::{Barrier, BarrierKind, BarrierLine, Building};
 use geo::{Coord, LineString, Polygon};
 use rayon::prelude::*;
 
-/// The buildings whose footprint interior some line of `lines` (other than
-/// a community border, which stays where it is) runs through for more than
-/// `min_m` metres, ascending, each with the strongest such line's barrier.
+/// The buildings whose footprint interior some line of `lines` runs through
+/// for more than `min_m` metres, ascending, each with the strongest such
+/// line's barrier.
 ///
 /// ```
 /// use geo::{point, polygon};
@@ -53,7 +53,6 @@ pub fn crossed(buildings: &[Building], lines: &[BarrierLine], min_m: f64) -> Vec
     let mut hit: Vec<(usize, Barrier)> = lines
         .par_iter()
         .with_min_len(64)
-        .filter(|l| l.barrier.kind != BarrierKind::Community)
         .flat_map_iter(|l| {
             let mut out = Vec::new();
             for w in l.line.0.windows(2) {
@@ -81,12 +80,34 @@ pub fn crossed(buildings: &[Building], lines: &[BarrierLine], min_m: f64) -> Vec
     out
 }
 
+/// [`crossed`], and the buildings whose footprint those outlines run
+/// through in turn (overlapping footprints), until none is added.
+pub fn crossed_closure(
+    buildings: &[Building],
+    lines: &[BarrierLine],
+    min_m: f64,
+) -> Vec<(usize, Barrier)> {
+    let mut all = crossed(buildings, lines, min_m);
+    let mut fresh: Vec<usize> = all.iter().map(|c| c.0).collect();
+    while !fresh.is_empty() {
+        let more: Vec<(usize, Barrier)> = crossed(buildings, &outlines(buildings, &fresh), min_m)
+            .into_iter()
+            .filter(|c| all.binary_search_by_key(&c.0, |x| x.0).is_err())
+            .collect();
+        fresh = more.iter().map(|c| c.0).collect();
+        all.extend(more);
+        all.sort_by_key(|c| c.0);
+    }
+    all
+}
+
 /// The outlines of `buildings[i]` for `i` in `which`, as lines of the
-/// weakest level: they only bound the pieces that go whole to one side.
+/// weakest level ([`BarrierKind::Building`]): they only bound the pieces
+/// that go whole to one side.
 pub fn outlines(buildings: &[Building], which: &[usize]) -> Vec<BarrierLine> {
     let barrier = Barrier {
         level: 0,
-        kind: BarrierKind::Cell,
+        kind: BarrierKind::Building,
     };
     which
         .iter()

@@ -7,6 +7,7 @@
 //! adjacency graph labelled with the shared length and strongest barrier.
 
 pub mod assign;
+pub mod dangles;
 pub mod faces;
 pub mod footprints;
 pub mod index;
@@ -66,6 +67,8 @@ pub struct BlockSet {
     /// Buildings a road, river, railway or landmark edge runs through, with
     /// the strongest such barrier: each went whole to one side.
     pub crossed_buildings: Vec<(usize, Barrier)>,
+    /// Buildings a community border runs through: split by it.
+    pub border_buildings: Vec<usize>,
     /// Crossings noding could not resolve (0 on sane input).
     pub unresolved_crossings: usize,
     /// Non-fatal findings for the report.
@@ -163,20 +166,12 @@ fn build(
     community_level: u8,
     tidy: bool,
 ) -> Result<BlockSet, Vec<Problem>> {
-    // Buildings a line runs through (parcel rings aside: parcels are units
-    // as given): their outlines join the network, and the pieces inside go
-    // whole to one side (faces::groups).
-    let crossed = if tidy {
-        let mut through = network_lines(&Scenario::default(), extra, community_level);
-        through.extend(scenario.barriers.iter().cloned());
-        footprints::crossed(&scenario.buildings, &through, snap_tolerance)
-    } else {
-        Vec::new()
-    };
+    let Network {
+        net,
+        crossed,
+        on_borders,
+    } = network(scenario, extra, snap_tolerance, community_level, tidy);
     let which: Vec<usize> = crossed.iter().map(|&(i, _)| i).collect();
-    let mut lines = network_lines(scenario, extra, community_level);
-    lines.extend(footprints::outlines(&scenario.buildings, &which));
-    let net = noding::node(&lines, snap_tolerance);
     let faces = polygonize::polygonize(&net);
     let faces::FacePlaces {
         community: face_community,
@@ -190,6 +185,7 @@ fn build(
         community: &face_community,
         probes: &probes,
         crossed: &outlines,
+        tolerance: snap_tolerance,
         slivers: tidy,
     };
     let group = faces::groups(scenario, &net, &faces, &grouping);
@@ -206,9 +202,21 @@ fn build(
     assign::assign_compounds(&mut blocks, &scenario.compounds);
     let crossed_buildings: Vec<(usize, Barrier)> = crossed
         .into_iter()
-        .filter(|(_, b)| b.kind != BarrierKind::Cell)
+        .filter(|(_, b)| !matches!(b.kind, BarrierKind::Cell | BarrierKind::Building))
         .collect();
-    let warnings = warnings(scenario, &outside, &net, &per_community, &crossed_buildings);
+    let mut warnings = warnings(scenario, &outside, &net, &per_community, &crossed_buildings);
+    if !on_borders.is_empty() {
+        warnings.push(format!(
+            "{} building(s) straddle a community border and are split by it; each counts in the community holding its centre (first: {})",
+            on_borders.len(),
+            on_borders
+                .iter()
+                .take(5)
+                .map(|&i| scenario.buildings[i].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let edge_blocks = faces
         .edge_faces
         .iter()
@@ -219,11 +227,73 @@ fn build(
         adjacency,
         outside_buildings: outside,
         crossed_buildings,
+        border_buildings: on_borders,
         unresolved_crossings: net.unresolved_crossings,
         warnings,
         network: net,
         edge_blocks,
     })
+}
+
+/// The noded network and what it did with buildings.
+struct Network {
+    net: noding::NodedNetwork,
+    /// Buildings a line runs through (their outlines are in the network).
+    crossed: Vec<(usize, Barrier)>,
+    /// Buildings a community border runs through.
+    on_borders: Vec<usize>,
+}
+
+/// Nodes the network of `build`. When `tidy`, the outlines of buildings a
+/// line runs through join it (parcel rings aside: parcels are units as
+/// given), so that their pieces go whole to one side (faces::groups).
+/// Strong lines that stop inside a block are carried on to the nearest
+/// line, so that they bound blocks; such a join may run through buildings
+/// too.
+fn network(
+    scenario: &Scenario,
+    extra: &[BarrierLine],
+    tol: f64,
+    community_level: u8,
+    tidy: bool,
+) -> Network {
+    let buildings = &scenario.buildings;
+    let mut crossed = Vec::new();
+    let mut on_borders = Vec::new();
+    if tidy {
+        let mut through = network_lines(&Scenario::default(), extra, community_level);
+        through.extend(scenario.barriers.iter().cloned());
+        crossed = footprints::crossed_closure(buildings, &through, tol);
+        let borders = community_borders(scenario, community_level);
+        on_borders = footprints::crossed(buildings, &borders, tol)
+            .into_iter()
+            .map(|c| c.0)
+            .collect();
+    }
+    let which: Vec<usize> = crossed.iter().map(|c| c.0).collect();
+    let mut lines = network_lines(scenario, extra, community_level);
+    lines.extend(footprints::outlines(buildings, &which));
+    let mut net = noding::node(&lines, tol);
+    let joins = dangles::joins(&net, dangles::JOIN_REACH_M);
+    if !joins.is_empty() {
+        if tidy {
+            let more: Vec<(usize, Barrier)> = footprints::crossed_closure(buildings, &joins, tol)
+                .into_iter()
+                .filter(|c| crossed.binary_search_by_key(&c.0, |x| x.0).is_err())
+                .collect();
+            let idx: Vec<usize> = more.iter().map(|c| c.0).collect();
+            lines.extend(footprints::outlines(buildings, &idx));
+            crossed.extend(more);
+            crossed.sort_by_key(|c| c.0);
+        }
+        lines.extend(joins);
+        net = noding::node(&lines, tol);
+    }
+    Network {
+        net,
+        crossed,
+        on_borders,
+    }
 }
 
 /// The lines of the network: community borders, `extra`, parcel rings, and

@@ -118,8 +118,17 @@ type Seg = (usize, usize, Barrier);
 /// small enough that merging moves no border measurably (1e-7 m).
 const MICRO: f64 = 1e-7;
 
-/// Community borders define what blocks must tile: they never move.
+/// Community borders define what blocks must tile, and building outlines
+/// what must not be split: they never move.
 fn protected(b: Barrier) -> bool {
+    matches!(
+        b.kind,
+        crate::model::BarrierKind::Community | crate::model::BarrierKind::Building
+    )
+}
+
+/// A community border: it stays one on an edge it shares with any line.
+fn border(b: Barrier) -> bool {
     b.kind == crate::model::BarrierKind::Community
 }
 
@@ -248,7 +257,7 @@ fn dedupe(segs: Vec<Seg>) -> Vec<Seg> {
     v.sort_unstable_by(|x, y| {
         (x.0, x.1)
             .cmp(&(y.0, y.1))
-            .then((protected(x.2), x.2).cmp(&(protected(y.2), y.2)))
+            .then((border(x.2), x.2).cmp(&(border(y.2), y.2)))
     });
     let mut out: Vec<Seg> = Vec::with_capacity(v.len());
     for s in v {
@@ -359,7 +368,14 @@ fn snap_vertices_to_segments(
                 hits.push((d, si, proj));
             }
         }
-        hits.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        // Community borders and building outlines first: a vertex near one
+        // goes onto it, and weaker lines near it bend to meet it there.
+        hits.sort_by(|x, y| {
+            (!protected(segs[x.1].2))
+                .cmp(&!protected(segs[y.1].2))
+                .then(x.0.total_cmp(&y.0))
+                .then(x.1.cmp(&y.1))
+        });
         for (_, si, proj) in hits {
             // The weaker side moves: a footpath end joins a river bank where
             // the bank is, a river never bends to a footpath, and a
@@ -374,10 +390,12 @@ fn snap_vertices_to_segments(
                 if moved[v] {
                     // Already placed on another line: a line it now lies
                     // on is still split there, or the two would overlap
-                    // without sharing the vertex.
+                    // without sharing the vertex; a border or outline only
+                    // where the vertex is on it, for those never bend.
                     let (p, q) = (coords[segs[si].0], coords[segs[si].1]);
                     let (_, on) = project(coords[v], p, q);
-                    if dist(on, coords[v]) <= tol && dist(on, p) > tol && dist(on, q) > tol {
+                    let near = if seg_fixed { MICRO } else { tol };
+                    if dist(on, coords[v]) <= near && dist(on, p) > tol && dist(on, q) > tol {
                         splits[si].push(v);
                     }
                     continue;

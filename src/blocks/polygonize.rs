@@ -126,18 +126,13 @@ pub fn polygonize(net: &NodedNetwork) -> Faces {
         }
     }
 
-    // Rings of a cycle: a boundary that touches itself at a vertex is split
-    // there, so every ring is simple (OGC-valid).
-    let rings = |cyc: &[usize]| -> Vec<Vec<Coord<f64>>> {
-        let vids: Vec<usize> = cyc.iter().map(|&h| origin(h)).collect();
-        split_pinches(&vids)
-            .into_iter()
-            .map(|loop_| {
-                let mut pts: Vec<Coord<f64>> = loop_.iter().map(|&v| net.vertices[v]).collect();
-                pts.push(pts[0]);
-                pts
-            })
-            .collect()
+    // Loops of a cycle: a boundary that touches itself at a vertex is split
+    // there, so every ring is simple (OGC-valid). Each loop is its
+    // half-edges; its ring is their origins.
+    let ring_of = |lp: &[usize]| -> Vec<Coord<f64>> {
+        let mut pts: Vec<Coord<f64>> = lp.iter().map(|&h| net.vertices[origin(h)]).collect();
+        pts.push(pts[0]);
+        pts
     };
     let signed_area = |pts: &[Coord<f64>]| -> f64 {
         // Shoelace relative to the first point, for precision.
@@ -170,41 +165,46 @@ pub fn polygonize(net: &NodedNetwork) -> Faces {
     let mut faces: Vec<(Vec<Coord<f64>>, f64, usize)> = Vec::new(); // ring, area, piece
     let mut holes: Vec<Vec<Vec<Coord<f64>>>> = Vec::new();
     let mut ext_area: Vec<f64> = Vec::new();
-    let mut cycle_face: Vec<Option<usize>> = vec![None; cycles.len()];
-    let mut outer: Vec<(usize, Vec<Vec<Coord<f64>>>)> = Vec::new(); // cycle, rings
-    for (ci, cyc) in cycles.iter().enumerate() {
-        let rs = rings(cyc);
-        let areas: Vec<f64> = rs.iter().map(|r| signed_area(r)).collect();
+    // The face left of each half-edge.
+    let mut face_of: Vec<Option<usize>> = vec![None; 2 * ne];
+    // Outer boundaries of pieces: their loops, to become holes.
+    let mut outer: Vec<Vec<Vec<usize>>> = Vec::new();
+    for cyc in &cycles {
+        let loops = split_pinches(cyc, &origin);
+        let areas: Vec<f64> = loops.iter().map(|l| signed_area(&ring_of(l))).collect();
         let total: f64 = areas.iter().sum();
-        if total > 0.0 {
-            // One ring runs counter-clockwise (the exterior); the loops
-            // pinched off it run clockwise and are holes touching it.
-            let ext = (0..rs.len())
-                .max_by(|&a, &b| areas[a].total_cmp(&areas[b]))
-                .expect("a cycle has a ring");
-            cycle_face[ci] = Some(faces.len());
-            let piece = find(&mut comp, origin(cyc[0]));
-            let mut hs = Vec::new();
-            let mut ext_ring = Vec::new();
-            for (k, r) in rs.into_iter().enumerate() {
-                if k == ext {
-                    ext_ring = r;
-                } else if areas[k] < 0.0 {
-                    hs.push(r);
+        if total <= 0.0 {
+            outer.push(loops);
+            continue;
+        }
+        // Every counter-clockwise loop is a face of its own (two lobes
+        // touching at a vertex are two polygons); the clockwise loops
+        // pinched off them are holes touching them.
+        let piece = find(&mut comp, origin(cyc[0]));
+        let first = faces.len();
+        for (k, lp) in loops.iter().enumerate() {
+            if areas[k] > 0.0 {
+                for &h in lp {
+                    face_of[h] = Some(faces.len());
                 }
+                ext_area.push(areas[k]);
+                faces.push((ring_of(lp), areas[k], piece));
+                holes.push(Vec::new());
             }
-            ext_area.push(areas[ext]);
-            faces.push((ext_ring, total, piece));
-            holes.push(hs);
-        } else {
-            outer.push((
-                ci,
-                rs.into_iter()
-                    .zip(areas)
-                    .filter(|(_, a)| *a < 0.0)
-                    .map(|(r, _)| r)
-                    .collect(),
-            ));
+        }
+        for (k, lp) in loops.iter().enumerate() {
+            if areas[k] < 0.0 {
+                let ring = ring_of(lp);
+                let f = (first..faces.len())
+                    .filter(|&f| faces.len() - first == 1 || holds(&faces[f].0, &ring))
+                    .min_by(|&x, &y| ext_area[x].total_cmp(&ext_area[y]))
+                    .unwrap_or(first);
+                for &h in lp {
+                    face_of[h] = Some(f);
+                }
+                faces[f].1 += areas[k];
+                holes[f].push(ring);
+            }
         }
     }
 
@@ -224,19 +224,26 @@ pub fn polygonize(net: &NodedNetwork) -> Faces {
             })
             .collect(),
     );
-    for (ci, hole_rings) in outer {
-        let piece = find(&mut comp, origin(cycles[ci][0]));
-        let probe = net.vertices[origin(cycles[ci][0])];
-        let container = tree
-            .locate_all_at_point(&[probe.x, probe.y])
-            .map(|g| g.data)
-            .filter(|&f| faces[f].2 != piece && point_in_ring(probe, &faces[f].0))
-            .min_by(|&x, &y| ext_area[x].total_cmp(&ext_area[y]).then(x.cmp(&y)));
-        if let Some(f) = container {
-            cycle_face[ci] = Some(f);
-            for h in hole_rings {
-                faces[f].1 += signed_area(&h);
-                holes[f].push(h);
+    for loops in outer {
+        for lp in loops {
+            let ring = ring_of(&lp);
+            let area = signed_area(&ring);
+            if area >= 0.0 {
+                continue;
+            }
+            let piece = find(&mut comp, origin(lp[0]));
+            let probe = ring[0];
+            let container = tree
+                .locate_all_at_point(&[probe.x, probe.y])
+                .map(|g| g.data)
+                .filter(|&f| faces[f].2 != piece && point_in_ring(probe, &faces[f].0))
+                .min_by(|&x, &y| ext_area[x].total_cmp(&ext_area[y]).then(x.cmp(&y)));
+            if let Some(f) = container {
+                for &h in &lp {
+                    face_of[h] = Some(f);
+                }
+                faces[f].1 += area;
+                holes[f].push(ring);
             }
         }
     }
@@ -257,30 +264,43 @@ pub fn polygonize(net: &NodedNetwork) -> Faces {
             if !alive[e] {
                 return [None, None];
             }
-            [
-                cycle_face[half_face[2 * e]],
-                cycle_face[half_face[2 * e + 1]],
-            ]
+            [face_of[2 * e], face_of[2 * e + 1]]
         })
         .collect();
     Faces { faces, edge_faces }
 }
 
-/// Splits a closed vertex sequence at repeated vertices into simple loops.
-fn split_pinches(vids: &[usize]) -> Vec<Vec<usize>> {
+/// Whether `ring` (a hole touching `outer` at a vertex) lies inside `outer`:
+/// the midpoint of one of its edges that is not an edge of `outer` is.
+fn holds(outer: &[Coord<f64>], ring: &[Coord<f64>]) -> bool {
+    ring.windows(2)
+        .find(|w| !(outer.contains(&w[0]) && outer.contains(&w[1])))
+        .is_some_and(|w| {
+            let m = Coord {
+                x: (w[0].x + w[1].x) / 2.0,
+                y: (w[0].y + w[1].y) / 2.0,
+            };
+            point_in_ring(m, outer)
+        })
+}
+
+/// Splits a cycle of half-edges at repeated vertices (`origin` of each)
+/// into simple loops of half-edges.
+fn split_pinches(cyc: &[usize], origin: &dyn Fn(usize) -> usize) -> Vec<Vec<usize>> {
     let mut out = Vec::new();
-    let mut stack: Vec<usize> = Vec::with_capacity(vids.len());
+    let mut stack: Vec<usize> = Vec::with_capacity(cyc.len());
     let mut at: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    for &v in vids {
+    for &h in cyc {
+        let v = origin(h);
         if let Some(&i) = at.get(&v) {
             let loop_: Vec<usize> = stack.drain(i..).collect();
-            for u in &loop_ {
-                at.remove(u);
+            for &u in &loop_ {
+                at.remove(&origin(u));
             }
             out.push(loop_);
         }
         at.insert(v, stack.len());
-        stack.push(v);
+        stack.push(h);
     }
     if !stack.is_empty() {
         out.push(stack);

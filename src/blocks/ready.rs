@@ -164,6 +164,7 @@ pub fn blocks_from_units(units: &[ReadyUnit], tolerance: f64) -> BlockSet {
         adjacency,
         outside_buildings: Vec::new(),
         crossed_buildings: Vec::new(),
+        border_buildings: Vec::new(),
         unresolved_crossings: net.unresolved_crossings,
         warnings,
         network: net,

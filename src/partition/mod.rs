@@ -7,6 +7,7 @@
 
 pub mod cells;
 pub mod regions;
+pub mod straddles;
 
 use crate::blocks::BlockSet;
 use crate::config::Config;

@@ -117,7 +117,12 @@ const COMPOUND_WEIGHT: f64 = 3.0;
 
 /// Links at or above this level are major barriers (arterials, rivers, rail):
 /// seeds are placed per barrier cell, the pieces of the graph between them.
-const MAJOR: u8 = 4;
+const MAJOR: u8 = crate::model::STRONG_LEVEL;
+/// The level a major link takes when it separates two barrier cells that
+/// can each reach the band on their own: no region may contain it.
+const HARD: u8 = u8::MAX;
+/// Cost of a [`HARD`] link inside a region: no move ever pays it.
+const FORBIDDEN: f64 = 1e12;
 const NONE: usize = usize::MAX;
 /// Starts of each re-partition in the repair.
 const TRIES: usize = 2;
@@ -388,7 +393,9 @@ impl<'a> State<'a> {
 
     /// Inside cost of a link of cost `c` at `level`.
     fn link(&self, c: f64, level: u8) -> f64 {
-        if level >= MAJOR {
+        if level == HARD {
+            c + FORBIDDEN
+        } else if level >= MAJOR {
             c + self.major
         } else {
             c
@@ -694,29 +701,38 @@ fn solve_part(sub: &Sub, params: &Params, seed: u64) -> Vec<usize> {
         return vec![0; n];
     }
     let mut rng = Rng(seed);
-    let mut st = State::new(sub, params);
 
     // A unit above the band is a region of its own: anything added only
     // takes the region further out. The rest splits into the pieces these
     // units leave, each with its own count of regions.
     let big: Vec<bool> = sub.h.iter().map(|&h| h > params.hi()).collect();
+    // Barrier cells: the pieces between major barriers. A cell that cannot
+    // reach the band's floor joins the neighbouring cell it shares most
+    // major border with; the major links left between these joined cells
+    // are hard: no region crosses them.
+    let (cell, cells) = sub.components(|u| big[u], |l| l < MAJOR);
+    let joined = join_small_cells(sub, &cell, cells.len(), &big, params.lo());
+    let hard = with_hard_links(sub, &cell, &joined, &big);
+    let sub = &hard;
+    let mut st = State::new(sub, params);
     for (u, _) in big.iter().enumerate().filter(|x| *x.1) {
         let r = st.new_region(true);
         st.put(u, r);
     }
     let (piece, pieces) = sub.components(|u| big[u], |_| true);
-    // Barrier cells: the pieces between major barriers. Seeds go per cell,
-    // as many as its households call for, so that regions start on one
-    // side of every arterial and river; a cell under half the band's floor
-    // gets none and joins a neighbour as growth crosses over.
-    let (cell, cells) = sub.components(|u| big[u], |l| l < MAJOR);
+    // Seeds per joined cell, as many as its households call for, so that
+    // regions start on one side of every hard barrier.
+    let area: Vec<usize> = (0..n)
+        .map(|u| if big[u] { NONE } else { joined[cell[u]] })
+        .collect();
+    let mut members_of: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for u in (0..n).filter(|&u| !big[u]) {
+        members_of.entry(area[u]).or_default().push(u);
+    }
     let mut seeds: Vec<(usize, usize)> = Vec::new();
     let mut seeded = vec![false; pieces.len()];
-    for members in &cells {
+    for members in members_of.values() {
         let h: f64 = members.iter().map(|&u| sub.h[u]).sum();
-        if h < params.lo() / 2.0 {
-            continue;
-        }
         let k = region_count(h.round() as u64, params.target, params.tolerance);
         for s in farthest_seeds(sub, members, heaviest(sub, members), k) {
             let r = st.new_region(false);
@@ -733,7 +749,7 @@ fn solve_part(sub: &Sub, params: &Params, seed: u64) -> Vec<usize> {
             seeds.push((s, r));
         }
     }
-    st.grow(&seeds, Some(&cell));
+    st.grow(&seeds, Some(&area));
     // A piece is connected and holds a seed, so growth reaches every unit.
     debug_assert!(st.region.iter().all(|&r| r != NONE));
 
@@ -775,6 +791,92 @@ fn solve_part(sub: &Sub, params: &Params, seed: u64) -> Vec<usize> {
             map[r]
         })
         .collect()
+}
+
+/// Joins barrier cells (`cell[u]` of each unit, `count` cells) until every
+/// joined cell reaches `lo` households or has no neighbour: the smallest
+/// first, with the neighbour it shares most major border with. Returns the
+/// joined cell of each cell (named by its smallest cell).
+fn join_small_cells(sub: &Sub, cell: &[usize], count: usize, big: &[bool], lo: f64) -> Vec<usize> {
+    let mut root: Vec<usize> = (0..count).collect();
+    fn find(root: &mut [usize], mut x: usize) -> usize {
+        while root[x] != x {
+            root[x] = root[root[x]];
+            x = root[x];
+        }
+        x
+    }
+    let mut h = vec![0.0; count];
+    // Border between cells, weighed by the links' inside cost (which grows
+    // with their shared length).
+    let mut border: std::collections::BTreeMap<(usize, usize), f64> = Default::default();
+    for u in (0..sub.len()).filter(|&u| !big[u]) {
+        h[cell[u]] += sub.h[u];
+        for &(v, c, _) in &sub.adj[u] {
+            if !big[v] && cell[u] < cell[v] {
+                *border.entry((cell[u], cell[v])).or_insert(0.0) += c.abs() + 1e-9;
+            }
+        }
+    }
+    loop {
+        let mut small: Vec<usize> = (0..count).filter(|&c| root[c] == c && h[c] < lo).collect();
+        small.sort_by(|&a, &b| h[a].total_cmp(&h[b]).then(a.cmp(&b)));
+        let mut merged = false;
+        for c in small {
+            if find(&mut root, c) != c || h[c] >= lo {
+                continue;
+            }
+            let mut with: std::collections::BTreeMap<usize, f64> = Default::default();
+            for (&(a, b), &w) in &border {
+                let (ra, rb) = (find(&mut root, a), find(&mut root, b));
+                if ra != rb && (ra == c || rb == c) {
+                    *with.entry(if ra == c { rb } else { ra }).or_insert(0.0) += w;
+                }
+            }
+            // A side with households first: a strip of water or a median
+            // between two strong lines goes to the land beside it, and the
+            // line in the middle stays a border.
+            let best = with.into_iter().max_by(|x, y| {
+                (h[x.0] > 0.0)
+                    .cmp(&(h[y.0] > 0.0))
+                    .then(x.1.total_cmp(&y.1))
+                    .then(y.0.cmp(&x.0))
+            });
+            if let Some((o, _)) = best {
+                let (keep, gone) = (c.min(o), c.max(o));
+                root[gone] = keep;
+                h[keep] = h[c] + h[o];
+                merged = true;
+            }
+        }
+        if !merged {
+            break;
+        }
+    }
+    (0..count).map(|c| find(&mut root, c)).collect()
+}
+
+/// `sub` with the major links between different joined cells made [`HARD`].
+fn with_hard_links(sub: &Sub, cell: &[usize], joined: &[usize], big: &[bool]) -> Sub {
+    let adj = sub
+        .adj
+        .iter()
+        .enumerate()
+        .map(|(u, a)| {
+            a.iter()
+                .map(|&(v, c, l)| {
+                    let across = !big[u] && !big[v] && joined[cell[u]] != joined[cell[v]];
+                    (v, c, if l >= MAJOR && across { HARD } else { l })
+                })
+                .collect()
+        })
+        .collect();
+    Sub {
+        h: sub.h.clone(),
+        b: sub.b.clone(),
+        xy: sub.xy.clone(),
+        adj,
+    }
 }
 
 /// Recomputes the figures of every region from the assignment.
@@ -1022,7 +1124,7 @@ fn merge_small(st: &mut State) {
             let mut best: Option<(f64, usize)> = None;
             for (s, c) in between {
                 let merged = st.households[r] + st.households[s];
-                if !(tiny || merged <= st.params.hi()) {
+                if !(tiny || merged <= st.params.hi()) || c >= FORBIDDEN / 2.0 {
                     continue;
                 }
                 let d = region_cost(st.params, merged, st.buildings[r] + st.buildings[s])

@@ -11,6 +11,8 @@
 //! is written on the input edge, at the same fraction of its length.
 
 use geo::Coord;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
 use std::collections::HashMap;
 
 /// How far (metres) a plane chord of a densified border may stray from the
@@ -22,8 +24,8 @@ pub const BORDER_SAGITTA_M: f64 = 1e-3;
 /// lying on it: noding puts such vertices on the edge up to rounding.
 const ON_EDGE_M: f64 = 1e-6;
 
-/// Side of the grid cells that index border edges, metres.
-const CELL_M: f64 = 64.0;
+/// Most halvings of one edge while densifying.
+const MAX_DEPTH: u32 = 10;
 
 /// A border vertex: its input position and its plane position.
 pub type BorderPoint = ((f64, f64), Coord<f64>);
@@ -76,9 +78,10 @@ fn bisect(
     depth: u32,
     out: &mut Vec<BorderPoint>,
 ) -> Option<()> {
-    // 2^24 pieces of an edge: beyond that an edge is kilometres of
-    // millimetre pieces, or a projection gone wild; stop there.
-    if depth >= 24 || a.0 == b.0 {
+    // At most 2^10 pieces per edge: enough for a 120 km edge at 60°N;
+    // beyond that the data is not a district (or the projection went
+    // wild), and the chords stay as they are.
+    if depth >= MAX_DEPTH || a.0 == b.0 {
         return Some(());
     }
     // Symmetric in a and b, so a shared edge gets the same midpoints both ways.
@@ -100,23 +103,26 @@ fn bisect(
 /// The input position of every border vertex on the plane, and an index of
 /// border edges, so that outputs put border vertices exactly where the
 /// input has them.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Pins {
     /// Plane position (bits) → input position.
     points: HashMap<(u64, u64), (f64, f64)>,
     /// Border edges: their two ends.
     edges: Vec<[BorderPoint; 2]>,
-    /// Grid cell → edges whose (padded) box meets it.
-    grid: HashMap<(i64, i64), Vec<u32>>,
+    /// The edges' boxes (padded), built on first use.
+    index: std::sync::OnceLock<RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>>,
+}
+
+/// The same borders (the index is derived).
+impl PartialEq for Pins {
+    fn eq(&self, other: &Self) -> bool {
+        self.points == other.points && self.edges == other.edges
+    }
 }
 
 fn key(c: Coord<f64>) -> (u64, u64) {
     // +0.0 and -0.0 are one place.
     ((c.x + 0.0).to_bits(), (c.y + 0.0).to_bits())
-}
-
-fn cell(v: f64) -> i64 {
-    (v / CELL_M).floor() as i64
 }
 
 impl Pins {
@@ -140,20 +146,27 @@ impl Pins {
             self.points.entry(key(plane)).or_insert(input);
         }
         for w in ring.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            if a.1 == b.1 {
-                continue;
-            }
-            let id = self.edges.len() as u32;
-            self.edges.push([a, b]);
-            let (x0, x1) = (a.1.x.min(b.1.x) - ON_EDGE_M, a.1.x.max(b.1.x) + ON_EDGE_M);
-            let (y0, y1) = (a.1.y.min(b.1.y) - ON_EDGE_M, a.1.y.max(b.1.y) + ON_EDGE_M);
-            for kx in cell(x0)..=cell(x1) {
-                for ky in cell(y0)..=cell(y1) {
-                    self.grid.entry((kx, ky)).or_default().push(id);
-                }
+            if w[0].1 != w[1].1 {
+                self.edges.push([w[0], w[1]]);
             }
         }
+        self.index = std::sync::OnceLock::new();
+    }
+
+    fn index(&self) -> &RTree<GeomWithData<Rectangle<[f64; 2]>, u32>> {
+        self.index.get_or_init(|| {
+            RTree::bulk_load(
+                self.edges
+                    .iter()
+                    .enumerate()
+                    .map(|(i, [(_, a), (_, b)])| {
+                        let lo = [a.x.min(b.x) - ON_EDGE_M, a.y.min(b.y) - ON_EDGE_M];
+                        let hi = [a.x.max(b.x) + ON_EDGE_M, a.y.max(b.y) + ON_EDGE_M];
+                        GeomWithData::new(Rectangle::from_corners(lo, hi), i as u32)
+                    })
+                    .collect(),
+            )
+        })
     }
 
     /// Whether no border was added.
@@ -168,18 +181,22 @@ impl Pins {
         if let Some(&p) = self.points.get(&key(c)) {
             return Some(p);
         }
-        let ids = self.grid.get(&(cell(c.x), cell(c.y)))?;
         // The lowest edge id that holds it, so the answer never depends on
-        // hash order.
-        ids.iter().find_map(|&id| {
-            let [(ia, pa), (ib, pb)] = self.edges[id as usize];
-            let d = pb - pa;
-            let len2 = d.x * d.x + d.y * d.y;
-            let t = ((c.x - pa.x) * d.x + (c.y - pa.y) * d.y) / len2;
-            let off = ((c.x - pa.x) * d.y - (c.y - pa.y) * d.x).abs() / len2.sqrt();
-            (off <= ON_EDGE_M && (0.0..=1.0).contains(&t))
-                .then_some((ia.0 + t * (ib.0 - ia.0), ia.1 + t * (ib.1 - ia.1)))
-        })
+        // the index's order.
+        self.index()
+            .locate_all_at_point(&[c.x, c.y])
+            .map(|g| g.data)
+            .filter_map(|id| {
+                let [(ia, pa), (ib, pb)] = self.edges[id as usize];
+                let d = pb - pa;
+                let len2 = d.x * d.x + d.y * d.y;
+                let t = ((c.x - pa.x) * d.x + (c.y - pa.y) * d.y) / len2;
+                let off = ((c.x - pa.x) * d.y - (c.y - pa.y) * d.x).abs() / len2.sqrt();
+                (off <= ON_EDGE_M && (0.0..=1.0).contains(&t))
+                    .then_some((id, (ia.0 + t * (ib.0 - ia.0), ia.1 + t * (ib.1 - ia.1))))
+            })
+            .min_by_key(|x| x.0)
+            .map(|x| x.1)
     }
 }
 

@@ -617,7 +617,7 @@ fn read_communities(
     ctx.check_ids(FILE, fs);
     let mut out = Vec::new();
     for f in fs {
-        let area = match conv.border_areal(&f.geometry, Some(pins)) {
+        let area = match conv.areal(&f.geometry) {
             Some(Ok(a)) => a,
             Some(Err(e)) => {
                 ctx.feature(FILE, f, e);
@@ -628,9 +628,19 @@ fn read_communities(
                 continue;
             }
         };
+        // Checked as given (densified rings hold many more vertices, and
+        // the same shape).
         if !check_valid(ctx, FILE, f, &area) {
             continue;
         }
+        let area = match conv.border_areal(&f.geometry, Some(&mut *pins)) {
+            Some(Ok(a)) => a,
+            Some(Err(e)) => {
+                ctx.feature(FILE, f, e);
+                continue;
+            }
+            None => continue,
+        };
         let id = community_id(f);
         let kind = match str_prop(&f.properties, &["kind"]) {
             None => CommunityKind::Urban,

@@ -592,11 +592,19 @@ pub fn redraw(
         neighborhoods,
     };
     let shapes = dissolve(&g.set, &partition.block_neighborhood, count);
+    let straddles = crate::partition::straddles::straddles(
+        &g.set,
+        &partition.block_neighborhood,
+        scenario,
+        &config.targets,
+    );
     Ok(Redrawn {
         planned: Planned {
+            block_count: g.set.blocks.len(),
             blocks: g.set,
             partition,
             shapes,
+            straddles,
         },
         change,
         origin: origins,

@@ -9,6 +9,7 @@ use crate::read::Loaded;
 use geo::Area;
 use serde::Serialize;
 use serde_json::{json, Map};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Figures of one neighborhood, as written.
@@ -79,11 +80,47 @@ pub struct PartitionSummary {
     pub overall: PartitionStats,
     /// Per community.
     pub communities: Vec<PartitionStats>,
-    /// Blocks partitioned (cells of split blocks included).
+    /// Per street.
+    pub streets: Vec<PartitionStats>,
+    /// Blocks (as blocks.geojson holds them).
     pub blocks: usize,
+    /// Units partitioned: the blocks, with those above the band split into
+    /// cells around their buildings.
+    pub units: usize,
     /// Buildings outside every community (left out).
     pub buildings_outside: usize,
+    /// Buildings a road, river, railway or landmark edge runs through
+    /// (each kept whole on one side).
+    pub buildings_kept_whole: Vec<String>,
+    /// Buildings a community border runs through (split by it).
+    pub buildings_on_community_borders: Vec<String>,
+    /// Neighborhoods a strong barrier (motorway, trunk, primary road,
+    /// river, canal, railway) runs through for more than 20 m.
+    pub strong_barrier_exceptions: usize,
+    /// Every stretch of strong barrier inside a neighborhood, with its reason.
+    pub strong_barriers: Vec<StrongBarrierRow>,
 }
+
+/// A stretch of strong barrier inside a neighborhood.
+#[derive(Debug, Clone, Serialize)]
+pub struct StrongBarrierRow {
+    /// Neighborhood id.
+    pub neighborhood: String,
+    /// road, water or rail.
+    pub kind: &'static str,
+    /// Its barrier level.
+    pub level: u8,
+    /// Metres inside the neighborhood.
+    pub length_m: f64,
+    /// Why (see `partition::straddles::Reason`).
+    pub reason: crate::partition::straddles::Reason,
+    /// Households of the smaller side, or of the whole community.
+    pub households: Option<u64>,
+}
+
+/// How long (metres) a strong barrier may run inside a neighborhood before
+/// it counts as an exception.
+pub const STRADDLE_M: f64 = 20.0;
 
 fn round(v: f64, d: i32) -> f64 {
     let m = 10f64.powi(d);
@@ -212,12 +249,55 @@ pub fn summarize(
             stats(&c.id, &fs, planned, tol)
         })
         .collect();
+    let mut street_names: Vec<&str> = figs.iter().map(|f| f.street.as_str()).collect();
+    street_names.sort_unstable();
+    street_names.dedup();
+    let streets = street_names
+        .into_iter()
+        .map(|st| {
+            let fs: Vec<&NeighborhoodFigures> = figs.iter().filter(|f| f.street == st).collect();
+            stats(st, &fs, planned, tol)
+        })
+        .collect();
+    let n = &planned.partition.neighborhoods;
+    let strong_barriers: Vec<StrongBarrierRow> = planned
+        .straddles
+        .iter()
+        .map(|x| StrongBarrierRow {
+            neighborhood: n[x.neighborhood].id.clone(),
+            kind: x.barrier.kind.as_str(),
+            level: x.barrier.level,
+            length_m: round(x.length_m, 1),
+            reason: x.reason,
+            households: x.households,
+        })
+        .collect();
+    let mut over: BTreeMap<usize, f64> = BTreeMap::new();
+    for x in &planned.straddles {
+        *over.entry(x.neighborhood).or_insert(0.0) += x.length_m;
+    }
     PartitionSummary {
         scenario: loaded.config.name.clone(),
         overall: stats("all", &all, planned, tol),
         communities,
-        blocks: planned.blocks.blocks.len(),
+        streets,
+        blocks: planned.block_count,
+        units: planned.blocks.blocks.len(),
         buildings_outside: planned.blocks.outside_buildings.len(),
+        buildings_kept_whole: planned
+            .blocks
+            .crossed_buildings
+            .iter()
+            .map(|&(i, _)| loaded.scenario.buildings[i].id.clone())
+            .collect(),
+        buildings_on_community_borders: planned
+            .blocks
+            .border_buildings
+            .iter()
+            .map(|&i| loaded.scenario.buildings[i].id.clone())
+            .collect(),
+        strong_barrier_exceptions: over.values().filter(|&&m| m > STRADDLE_M).count(),
+        strong_barriers,
     }
 }
 

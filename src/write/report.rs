@@ -39,8 +39,9 @@ pub struct ReportInput<'a> {
     pub estimated_households: u64,
     /// Warnings of every stage.
     pub warnings: Vec<String>,
-    /// Tolerance of the band (for "within band").
-    pub tolerance: f64,
+    /// The partition's figures per community and street (the same numbers
+    /// as partition_summary.json).
+    pub partition: &'a super::neighborhoods::PartitionSummary,
     /// The audit of the scenario's existing grid, when it has one.
     pub audit: Option<&'a super::audit::AuditSummary>,
 }
@@ -88,6 +89,50 @@ fn audit_section(a: &super::audit::AuditSummary) -> String {
         }
         h.push_str("</table>");
     }
+    h
+}
+
+/// The strong barriers left inside neighborhoods, with their reasons.
+fn strong_barrier_section(p: &super::neighborhoods::PartitionSummary) -> String {
+    use crate::partition::straddles::Reason;
+    let rows: Vec<_> = p
+        .strong_barriers
+        .iter()
+        .filter(|r| r.length_m > super::neighborhoods::STRADDLE_M)
+        .collect();
+    if rows.is_empty() {
+        return "<p>No neighborhood straddles a motorway, trunk or primary road, river, canal or railway.</p>".into();
+    }
+    let mut h = String::from("<h3>Strong barriers inside neighborhoods</h3><table class=\"straddles\"><tr><th>neighborhood</th><th>barrier</th><th>metres</th><th>why</th></tr>");
+    for r in rows {
+        let why = match (r.reason, r.households) {
+            (Reason::SmallSide, Some(h)) => {
+                format!("the side across it holds {h} households, below the band: joined")
+            }
+            (Reason::WholeCommunity, Some(h)) => {
+                format!("the whole community holds {h} households: one neighborhood")
+            }
+            (Reason::OpenEnded, _) => {
+                "the line ends nearby: both sides are one piece of the community".into()
+            }
+            (Reason::DeadEnd, _) => {
+                "the line ends inside the block, far from any other line".into()
+            }
+            (Reason::InsideBlock, _) => {
+                "runs inside one block (under a building kept whole)".into()
+            }
+            _ => String::new(),
+        };
+        h.push_str(&format!(
+            "<tr><td>{}</td><td>{} (level {})</td><td class=\"n\">{:.0}</td><td>{}</td></tr>",
+            esc(&r.neighborhood),
+            esc(r.kind),
+            r.level,
+            r.length_m,
+            esc(&why)
+        ));
+    }
+    h.push_str("</table>");
     h
 }
 
@@ -163,19 +208,10 @@ pub fn render(input: &ReportInput) -> String {
     }
     tables.push_str("</tr>");
     for r in &input.staffing.communities {
-        let figs: Vec<&NeighborhoodFigures> = input
-            .neighborhoods
-            .iter()
-            .filter(|f| f.community == r.id)
-            .collect();
-        let n = figs.len().max(1) as f64;
-        let within = figs
-            .iter()
-            .filter(|f| f.deviation.abs() <= input.tolerance + 1e-9)
-            .count() as f64
-            / n;
-        let pp = figs.iter().map(|f| f.polsby_popper).sum::<f64>() / n;
-        let bs = figs.iter().map(|f| f.barrier_share).sum::<f64>() / n;
+        let st = input.partition.communities.iter().find(|c| c.id == r.id);
+        let (within, pp, bs) = st.map_or((0.0, 0.0, 0.0), |c| {
+            (c.share_within_band, c.mean_polsby_popper, c.barrier_share)
+        });
         tables.push_str(&format!(
             "<tr data-id=\"{}\"><td>{}</td><td>{}</td><td class=\"n households\">{}</td><td class=\"n count\">{}</td><td class=\"n\">{:.0}%</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.0}%</td>",
             esc(&r.id),
@@ -199,23 +235,12 @@ pub fn render(input: &ReportInput) -> String {
     }
     tables.push_str("</tr>");
     for r in &input.staffing.streets {
-        let ids: Vec<&str> = input
-            .staffing
-            .communities
+        let within = input
+            .partition
+            .streets
             .iter()
-            .filter(|c| c.street == r.street)
-            .map(|c| c.id.as_str())
-            .collect();
-        let figs: Vec<&NeighborhoodFigures> = input
-            .neighborhoods
-            .iter()
-            .filter(|f| ids.contains(&f.community.as_str()))
-            .collect();
-        let within = figs
-            .iter()
-            .filter(|f| f.deviation.abs() <= input.tolerance + 1e-9)
-            .count() as f64
-            / figs.len().max(1) as f64;
+            .find(|s| s.id == r.street)
+            .map_or(0.0, |s| s.share_within_band);
         tables.push_str(&format!(
             "<tr data-id=\"{}\"><td>{}</td><td class=\"n households\">{}</td><td class=\"n count\">{}</td><td class=\"n\">{:.0}%</td>",
             esc(&r.street),
@@ -252,6 +277,7 @@ pub fn render(input: &ReportInput) -> String {
         ));
     }
     tables.push_str("</table>");
+    tables.push_str(&strong_barrier_section(input.partition));
     if let Some(a) = input.audit {
         tables.push_str(&audit_section(a));
     }
