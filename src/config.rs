@@ -386,7 +386,7 @@ impl Default for AuditSettings {
 ///     "scenario.toml",
 /// ).unwrap();
 /// assert_eq!(cfg.osm.china.dwelling_m2, 90.0);
-/// assert_eq!(cfg.osm.elsewhere.dwelling_m2, 85.0);
+/// assert_eq!(cfg.osm.elsewhere.dwelling_m2, 90.0);
 /// assert_eq!(cfg.osm.facilities["amenity=pharmacy"], "clinic");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -486,7 +486,7 @@ impl DwellingModel {
     /// Elsewhere (European-style housing; docs/households.md).
     pub fn elsewhere() -> Self {
         DwellingModel {
-            dwelling_m2: 85.0,
+            dwelling_m2: 90.0,
             occupied_share: 0.9,
             storey_m: 3.0,
             apartment_floors: 4.0,
@@ -495,7 +495,7 @@ impl DwellingModel {
             min_home_m2: 35.0,
             max_plain_home_m2: 5_000.0,
             terrace_unit_m2: 60.0,
-            homes_in_commercial_landuse: true,
+            homes_in_commercial_landuse: false,
             reference_coverage: 0.30,
         }
     }

@@ -28,9 +28,9 @@ pub struct Home<'a> {
 }
 
 /// Radius within which tagged neighbours lend their floors, metres.
-const NEARBY_M: f64 = 200.0;
-/// Fewest tagged neighbours for their median to count.
-const NEARBY_MIN: usize = 3;
+const NEARBY_M: f64 = 150.0;
+/// Fewest tagged neighbours for their floors to count.
+const NEARBY_MIN: usize = 5;
 
 /// Points in square cells, for neighbourhood look-ups.
 struct Cells {
@@ -84,14 +84,11 @@ impl Cells {
     }
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+/// The lower quartile: mappers tag the floors of tall buildings first, so
+/// the tagged neighbours' median would lift every untagged one.
+fn lower_quartile(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
+    v[(v.len() - 1) / 4]
 }
 
 /// Estimates every building among `areas`.
@@ -160,7 +157,8 @@ pub fn building_homes<'a>(
             landuse,
             in_campus,
             businesses_inside,
-            nearby_floors: (near.len() >= NEARBY_MIN).then(|| median(near).round().max(1.0)),
+            nearby_floors: (near.len() >= NEARBY_MIN)
+                .then(|| lower_quartile(near).round().max(1.0)),
         };
         h.estimate = estimate(h.tags, h.area, &ctx, model);
     }

@@ -35,7 +35,7 @@ pub struct Context {
     pub in_campus: bool,
     /// Shops, offices or other businesses mapped as points inside the footprint.
     pub businesses_inside: u32,
-    /// Median floors of tagged residential-type buildings nearby, if enough.
+    /// Floors of tagged residential-type buildings nearby (lower quartile), if enough.
     pub nearby_floors: Option<f64>,
 }
 
@@ -194,6 +194,51 @@ pub const NON_HOME_NAMES: &[&str] = &[
     "musée",
     "kirkko",
     "koulu",
+    "museo",
+    "rakennus",
+    "venevaja",
+    "boathouse",
+    "koppi",
+    "halli",
+    "hall",
+    "kirjasto",
+    "library",
+    "asema",
+    "teatteri",
+    "ministeriö",
+    "ministère",
+    "virasto",
+    "pankki",
+    "hotelli",
+    "hôtel",
+    "casino",
+    "stade",
+    "stadium",
+    "lycée",
+    "collège",
+    "mairie",
+    "centre",
+    "center",
+    "forum",
+    "auditorium",
+    "clinic",
+    "clinique",
+    "université",
+    "university",
+    "yliopisto",
+    "sairaala",
+    "opisto",
+    "lukio",
+    "kappeli",
+    "chapel",
+    "chapelle",
+    "temple",
+    "institut",
+    "bureau",
+    "gallery",
+    "galerie",
+    "market",
+    "marché",
 ];
 
 fn get<'a>(t: &'a Tags, k: &str) -> Option<&'a str> {
@@ -292,6 +337,12 @@ fn judge_plain(t: &Tags, area: f64, ctx: &Context, m: &DwellingModel) -> (bool, 
     }
     if area < m.min_home_m2 {
         return (false, "too_small");
+    }
+    // A large single-storey building is a hall, a shed or a shop.
+    let one_storey = tagged(t, "building:levels", false, 200.0).is_ok_and(|l| l == Some(1.0))
+        || tagged(t, "height", true, 900.0).is_ok_and(|h| h.is_some_and(|h| h < 1.5 * m.storey_m));
+    if one_storey && area > m.house_max_m2 {
+        return (false, "single_storey_hall");
     }
     match ctx.landuse {
         Landuse::Residential => (true, "residential_landuse"),
@@ -587,7 +638,7 @@ mod tests {
             ..Context::default()
         };
         let with_shops = estimate(&t, 500.0, &mixed, &m).households;
-        assert_eq!(with_shops, (500.0 * 4.0 / 85.0 * 0.9_f64).round() as u32);
+        assert_eq!(with_shops, (500.0 * 4.0 / 90.0 * 0.9_f64).round() as u32);
         assert!(with_shops < plain);
     }
 
