@@ -212,9 +212,10 @@ pub fn admin_area(
     (!cands.is_empty()).then_some((cands, true))
 }
 
-/// Picks each unit's side and removes overlaps: units with evidence first,
-/// then each undecided one takes the side the others cover least (the
-/// smaller on a tie); later units lose what earlier ones hold.
+/// Picks each unit's side: units with evidence first, then each undecided
+/// one takes the side the others cover least (the smaller on a tie). A
+/// unit left with nothing of its own is dropped; overlaps are settled by
+/// [`tile`] (the first unit keeps them).
 pub fn settle(mut units: Vec<(Unit, Vec<MultiPolygon<f64>>)>) -> Vec<Unit> {
     units.sort_by(|a, b| (a.1.len(), &a.0.id).cmp(&(b.1.len(), &b.0.id)));
     let mut taken: MultiPolygon<f64> = MultiPolygon(vec![]);
@@ -225,15 +226,19 @@ pub fn settle(mut units: Vec<(Unit, Vec<MultiPolygon<f64>>)>) -> Vec<Unit> {
             .map(|c| {
                 let free = c.difference(&taken);
                 let covered = mp_area(&c) - mp_area(&free);
-                (covered, mp_area(&c), free)
+                (covered, mp_area(&c), free, c)
             })
             .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
-        let Some((_, _, free)) = best else { continue };
+        let Some((_, _, free, raw)) = best else {
+            continue;
+        };
         if mp_area(&free) <= 1.0 {
             continue;
         }
         taken = taken.union(&free);
-        u.area = free;
+        // The unit keeps its own border; the tiling gives shared faces to
+        // the first unit.
+        u.area = raw;
         out.push(u);
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -245,118 +250,44 @@ pub fn settle(mut units: Vec<(Unit, Vec<MultiPolygon<f64>>)>) -> Vec<Unit> {
 pub struct Derive<'a> {
     /// Major lines (tertiary and larger roads, rivers, canals, rail).
     pub major: &'a [LineString<f64>],
-    /// Lines that split a face still above the band (local roads).
+    /// Local roads: derived communities are cut along them only where the
+    /// major lines leave more than a community's households.
     pub minor: &'a [LineString<f64>],
     /// Building centroids and households.
     pub homes: &'a [(Coord<f64>, u32)],
     /// Fewest households a derived community is merged up to.
     pub min_households: u64,
-    /// Most households before a face is split along minor lines.
+    /// Most households a merge may reach (when a smaller merge exists).
     pub max_households: u64,
 }
 
-fn lines_in(region: &MultiPolygon<f64>, lines: &[LineString<f64>]) -> Vec<BarrierLine> {
-    let Some(r) = region.bounding_rect() else {
-        return Vec::new();
-    };
-    let mut out: Vec<BarrierLine> = lines
-        .iter()
-        .filter(|l| {
-            l.bounding_rect().is_some_and(|b| {
-                b.min().x <= r.max().x
-                    && b.max().x >= r.min().x
-                    && b.min().y <= r.max().y
-                    && b.max().y >= r.min().y
+/// An index of boxes.
+fn box_tree(
+    boxes: impl Iterator<Item = Option<Rect<f64>>>,
+) -> rstar::RTree<rstar::primitives::GeomWithData<rstar::primitives::Rectangle<[f64; 2]>, usize>> {
+    use rstar::primitives::{GeomWithData, Rectangle};
+    rstar::RTree::bulk_load(
+        boxes
+            .enumerate()
+            .filter_map(|(i, r)| {
+                r.map(|r| {
+                    GeomWithData::new(
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        i,
+                    )
+                })
             })
-        })
-        .map(|l| BarrierLine {
-            line: l.clone(),
-            barrier: Barrier {
-                level: 2,
-                kind: BarrierKind::Road,
-            },
-        })
-        .collect();
-    for p in &region.0 {
-        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
-            out.push(BarrierLine {
-                line: ring.clone(),
-                barrier: Barrier {
-                    level: 5,
-                    kind: BarrierKind::Community,
-                },
-            });
-        }
-    }
-    out
+            .collect(),
+    )
 }
 
-/// The faces of `region` cut by `lines`, with households, and the pairs
-/// of faces sharing an edge with its length.
-fn cut(
-    region: &MultiPolygon<f64>,
-    lines: &[LineString<f64>],
-    homes: &[(Coord<f64>, u32)],
-) -> (Vec<Polygon<f64>>, Vec<u64>, BTreeMap<(usize, usize), f64>) {
-    let net = node(&lines_in(region, lines), TOLERANCE);
-    let faces = polygonize(&net);
-    // Keep the faces inside the region (its holes are faces too).
-    let mut keep = vec![usize::MAX; faces.faces.len()];
-    let mut polys = Vec::new();
-    for (i, f) in faces.faces.iter().enumerate() {
-        if let Some(p) = f.polygon.interior_point() {
-            if region.contains(&p) {
-                keep[i] = polys.len();
-                polys.push(f.polygon.clone());
-            }
-        }
-    }
-    let mut households = vec![0u64; polys.len()];
-    let boxes: Vec<Option<Rect<f64>>> = polys.iter().map(|p| p.bounding_rect()).collect();
-    for &(c, h) in homes {
-        let pt = Point(c);
-        if !region.contains(&pt) {
-            continue;
-        }
-        if let Some(i) = (0..polys.len()).find(|&i| {
-            boxes[i].is_some_and(|b| b.contains(&c) || b.intersects_coord(c))
-                && polys[i].contains(&pt)
-        }) {
-            households[i] += u64::from(h);
-        }
-    }
-    let mut shared: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    for (e, sides) in faces.edge_faces.iter().enumerate() {
-        if let [Some(a), Some(b)] = *sides {
-            let (a, b) = (keep[a], keep[b]);
-            if a != b && a != usize::MAX && b != usize::MAX {
-                let ed = net.edges[e];
-                let len = ((net.vertices[ed.a].x - net.vertices[ed.b].x).powi(2)
-                    + (net.vertices[ed.a].y - net.vertices[ed.b].y).powi(2))
-                .sqrt();
-                *shared.entry((a.min(b), a.max(b))).or_insert(0.0) += len;
-            }
-        }
-    }
-    (polys, households, shared)
-}
-
-trait CoordIn {
-    fn intersects_coord(&self, c: Coord<f64>) -> bool;
-}
-
-impl CoordIn for Rect<f64> {
-    fn intersects_coord(&self, c: Coord<f64>) -> bool {
-        c.x >= self.min().x && c.x <= self.max().x && c.y >= self.min().y && c.y <= self.max().y
-    }
-}
-
-/// Groups adjacent faces until each group holds at least `min` households
-/// (a group merges with its smallest neighbour that keeps it at most
-/// `max`, else its smallest neighbour). Returns each face's group.
+/// Groups adjacent faces of one owner until each group holds at least
+/// `min` households: the smallest group first joins its smallest
+/// neighbour that keeps it at most `max` (else its smallest neighbour),
+/// across local roads first and major lines only when it must.
 fn merge(
     households: &[u64],
-    shared: &BTreeMap<(usize, usize), f64>,
+    links: &BTreeMap<(usize, usize), bool>,
     min: u64,
     max: u64,
 ) -> Vec<usize> {
@@ -369,110 +300,297 @@ fn merge(
         }
         x
     };
-    loop {
-        // The smallest group below the band that has a neighbour.
-        let mut nbrs: BTreeMap<usize, BTreeMap<usize, f64>> = BTreeMap::new();
-        for (&(a, b), &len) in shared {
-            let (ga, gb) = (find(&group, a), find(&group, b));
-            if ga != gb {
-                *nbrs.entry(ga).or_default().entry(gb).or_insert(0.0) += len;
-                *nbrs.entry(gb).or_default().entry(ga).or_insert(0.0) += len;
+    for allow_major in [false, true] {
+        loop {
+            let mut nbrs: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for (&(a, b), &major) in links {
+                let (ga, gb) = (find(&group, a), find(&group, b));
+                if ga != gb && (allow_major || !major) {
+                    nbrs.entry(ga).or_default().push(gb);
+                    nbrs.entry(gb).or_default().push(ga);
+                }
             }
+            let Some((&g, near)) = nbrs
+                .iter()
+                .filter(|(g, _)| size[**g] < min)
+                .min_by_key(|(g, _)| (size[**g], **g))
+            else {
+                break;
+            };
+            let pick = near
+                .iter()
+                .filter(|&&h| size[g] + size[h] <= max)
+                .min_by_key(|&&h| (size[h], h))
+                .or_else(|| near.iter().min_by_key(|&&h| (size[h], h)))
+                .copied();
+            let Some(h) = pick else { break };
+            let (keep, gone) = (g.min(h), g.max(h));
+            group[gone] = keep;
+            size[keep] += size[gone];
         }
-        let Some((&g, near)) = nbrs
-            .iter()
-            .filter(|(g, _)| size[**g] < min)
-            .min_by_key(|(g, _)| (size[**g], **g))
-        else {
-            break;
-        };
-        let pick = near
-            .keys()
-            .filter(|&&h| size[g] + size[h] <= max)
-            .min_by_key(|&&h| (size[h], h))
-            .or_else(|| near.keys().min_by_key(|&&h| (size[h], h)))
-            .copied();
-        let Some(h) = pick else { break };
-        let (keep, gone) = (g.min(h), g.max(h));
-        group[gone] = keep;
-        size[keep] += size[gone];
     }
     (0..n).map(|f| find(&group, f)).collect()
 }
 
-/// Dissolves faces into their groups: the union of each group's faces.
-fn dissolve(polys: &[Polygon<f64>], group: &[usize]) -> Vec<MultiPolygon<f64>> {
-    let mut by: BTreeMap<usize, Vec<Polygon<f64>>> = BTreeMap::new();
-    for (p, &g) in polys.iter().zip(group) {
-        by.entry(g).or_default().push(p.clone());
-    }
-    by.into_values()
-        .map(|ps| {
-            let mut acc = MultiPolygon(vec![]);
-            for p in ps {
-                acc = acc.union(&MultiPolygon(vec![p]));
-            }
-            acc
-        })
-        .collect()
-}
-
-/// Divides `region` into communities along the major lines (and, in faces
-/// above the band, the minor ones), merged up to the band.
-///
-/// ```
-/// use geo::{coord, LineString, MultiPolygon, Rect};
-/// use linli::osm::communities::{derive, Derive};
-/// let region = MultiPolygon(vec![Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 400.0, y: 100.0 }).to_polygon()]);
-/// let roads: Vec<LineString<f64>> = (1..4).map(|i| vec![(i as f64 * 100.0, -10.0), (i as f64 * 100.0, 110.0)].into()).collect();
-/// let homes: Vec<_> = (0..4).map(|i| (coord! { x: i as f64 * 100.0 + 50.0, y: 50.0 }, 1000)).collect();
-/// let parts = derive(&region, &Derive { major: &roads, minor: &[], homes: &homes, min_households: 1500, max_households: 3000 });
-/// assert_eq!(parts.len(), 2); // four faces of 1,000 households → two communities of 2,000
-/// ```
-pub fn derive(region: &MultiPolygon<f64>, d: &Derive) -> Vec<MultiPolygon<f64>> {
-    let (polys, households, shared) = cut(region, d.major, d.homes);
-    // Faces above the band are cut again along the local roads.
-    let mut pieces: Vec<Polygon<f64>> = Vec::new();
-    let mut piece_h: Vec<u64> = Vec::new();
-    let mut origin: Vec<usize> = Vec::new();
-    for (i, p) in polys.iter().enumerate() {
-        if households[i] > d.max_households && !d.minor.is_empty() {
-            let face = MultiPolygon(vec![p.clone()]);
-            let (sub, sub_h, _) = cut(&face, d.minor, d.homes);
-            if sub.len() > 1 {
-                for (q, h) in sub.into_iter().zip(sub_h) {
-                    pieces.push(q);
-                    piece_h.push(h);
-                    origin.push(i);
-                }
+/// A closed ring without spikes (A → B → A) or repeated vertices.
+fn unspike(ring: LineString<f64>) -> LineString<f64> {
+    // Vertices closer than this are one: outputs are rounded to ~1 cm.
+    let same = |a: Coord<f64>, b: Coord<f64>| (a.x - b.x).hypot(a.y - b.y) < 0.02;
+    let mut pts: Vec<Coord<f64>> = ring.0;
+    pts.pop(); // the closing vertex
+    loop {
+        let n = pts.len();
+        let mut out: Vec<Coord<f64>> = Vec::with_capacity(n);
+        for &c in &pts {
+            if out.last().is_some_and(|&l| same(l, c)) {
                 continue;
             }
+            if out.len() >= 2 && same(out[out.len() - 2], c) {
+                out.pop();
+                continue;
+            }
+            out.push(c);
         }
-        pieces.push(p.clone());
-        piece_h.push(households[i]);
-        origin.push(i);
+        // Around the closing vertex too.
+        while out.len() >= 3 {
+            let last = out[out.len() - 1];
+            if same(out[0], last) {
+                out.pop();
+            } else if same(out[1], last) {
+                out.remove(0);
+                out.pop();
+            } else {
+                break;
+            }
+        }
+        let done = out.len() == n;
+        pts = out;
+        if done {
+            break;
+        }
     }
-    let shared = if pieces.len() == polys.len() {
-        shared
-    } else {
-        // Adjacency of the finer pieces: recomputed on their own network.
-        let all = MultiPolygon(pieces.clone());
-        let rings: Vec<LineString<f64>> = pieces
-            .iter()
-            .flat_map(|p| {
-                std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned())
-            })
-            .collect();
-        let (again, again_h, again_shared) = cut(&all, &rings, d.homes);
-        pieces = again;
-        piece_h = again_h;
-        again_shared
+    if let Some(&first) = pts.first() {
+        pts.push(first);
+    }
+    LineString::new(pts)
+}
+
+/// A group's pieces as one valid multipolygon: slivers under 1 m² (faces
+/// the noding left between nearly coincident borders) are dropped, and
+/// rings that touch themselves are split by a union.
+fn clean(polys: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
+    use geo::Validation;
+    let polys = polys.into_iter().map(|p| {
+        let (ext, holes) = p.into_inner();
+        Polygon::new(unspike(ext), holes.into_iter().map(unspike).collect())
+    });
+    let mp = MultiPolygon(polys.filter(|p| p.unsigned_area() >= 1.0).collect());
+    if mp.is_valid() {
+        return mp;
+    }
+    let mut acc = MultiPolygon(vec![]);
+    for p in mp.0 {
+        acc = acc.union(&MultiPolygon(vec![p]));
+    }
+    MultiPolygon(
+        acc.0
+            .into_iter()
+            .filter(|p| p.unsigned_area() >= 1.0)
+            .collect(),
+    )
+}
+
+/// Tiles the extract: the faces of the network of every unit's border, the
+/// extract's edge and the major and local lines go to the first unit
+/// holding them; the faces in no unit (and, with `split_above`, those of
+/// units above that many households) are merged into derived communities.
+/// Every community is then traced from the network's own edges, so
+/// neighbours share their border exactly and none overlaps another.
+///
+/// ```
+/// use geo::{coord, LineString, Rect};
+/// use linli::osm::communities::{tile, Derive};
+/// let rect = Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 400.0, y: 100.0 });
+/// let roads: Vec<LineString<f64>> = (1..4).map(|i| vec![(i as f64 * 100.0, -10.0), (i as f64 * 100.0, 110.0)].into()).collect();
+/// let homes: Vec<_> = (0..4).map(|i| (coord! { x: i as f64 * 100.0 + 50.0, y: 50.0 }, 1000)).collect();
+/// let d = Derive { major: &roads, minor: &[], homes: &homes, min_households: 1500, max_households: 3000 };
+/// let parts = tile(Vec::new(), &rect, &d, None);
+/// assert_eq!(parts.len(), 2); // four faces of 1,000 households → two communities of 2,000
+/// assert_eq!(parts[0].id, "D01");
+/// ```
+pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<u64>) -> Vec<Unit> {
+    let ring = |l: &LineString<f64>, level, kind| BarrierLine {
+        line: l.clone(),
+        barrier: Barrier { level, kind },
     };
-    let group = merge(&piece_h, &shared, d.min_households, d.max_households);
-    dissolve(&pieces, &group)
-        .into_iter()
-        .filter(|m| mp_area(m) > 1.0)
-        .collect()
+    let mut lines = vec![ring(&rect_ring(rect), 5, BarrierKind::Community)];
+    for u in &units {
+        for p in &u.area.0 {
+            for r in std::iter::once(p.exterior()).chain(p.interiors()) {
+                lines.push(ring(r, 5, BarrierKind::Community));
+            }
+        }
+    }
+    let inside = |l: &&LineString<f64>| {
+        l.bounding_rect().is_some_and(|b| {
+            b.min().x <= rect.max().x
+                && b.max().x >= rect.min().x
+                && b.min().y <= rect.max().y
+                && b.max().y >= rect.min().y
+        })
+    };
+    lines.extend(
+        d.major
+            .iter()
+            .filter(inside)
+            .map(|l| ring(l, 3, BarrierKind::Road)),
+    );
+    lines.extend(
+        d.minor
+            .iter()
+            .filter(inside)
+            .map(|l| ring(l, 1, BarrierKind::Road)),
+    );
+    let net = node(&lines, TOLERANCE);
+    let faces = polygonize(&net);
+    let nf = faces.faces.len();
+    let bounds = rect.to_polygon();
+    let unit_tree = box_tree(units.iter().map(|u| u.area.bounding_rect()));
+    // Each face: outside the extract (None), or its owner (a unit, or
+    // usize::MAX for no unit).
+    let mut owner: Vec<Option<usize>> = vec![None; nf];
+    for (f, face) in faces.faces.iter().enumerate() {
+        let Some(p) = face.polygon.interior_point() else {
+            continue;
+        };
+        if !bounds.contains(&p) {
+            continue;
+        }
+        let u = unit_tree
+            .locate_all_at_point(&[p.x(), p.y()])
+            .map(|g| g.data)
+            .filter(|&i| units[i].area.contains(&p))
+            .min();
+        owner[f] = Some(u.unwrap_or(usize::MAX));
+    }
+    // Households per face.
+    let face_tree = box_tree(faces.faces.iter().map(|f| f.polygon.bounding_rect()));
+    let face_at = |c: Coord<f64>| {
+        face_tree
+            .locate_all_at_point(&[c.x, c.y])
+            .map(|g| g.data)
+            .filter(|&f| faces.faces[f].polygon.contains(&Point(c)))
+            .min()
+    };
+    let mut households = vec![0u64; nf];
+    let mut built = vec![false; nf];
+    for &(c, h) in d.homes {
+        if let Some(f) = face_at(c) {
+            households[f] += u64::from(h);
+            built[f] = true;
+        }
+    }
+    let mut unit_h = vec![0u64; units.len()];
+    for f in 0..nf {
+        if let Some(u) = owner[f].filter(|&u| u != usize::MAX) {
+            unit_h[u] += households[f];
+        }
+    }
+    let grouped = |o: usize| o == usize::MAX || split_above.is_some_and(|m| unit_h[o] > m);
+    // Links between faces of one grouped owner.
+    let mut links: BTreeMap<(usize, usize), bool> = BTreeMap::new();
+    for (e, sides) in faces.edge_faces.iter().enumerate() {
+        if let [Some(a), Some(b)] = *sides {
+            if a != b && owner[a].is_some() && owner[a] == owner[b] && owner[a].is_some_and(grouped)
+            {
+                let major = net.edges[e].barrier.level >= 3;
+                let k = (a.min(b), a.max(b));
+                let m = links.entry(k).or_insert(true);
+                *m = *m && major;
+            }
+        }
+    }
+    let merged = merge(&households, &links, d.min_households, d.max_households);
+    // The group of each face: its unit, or its merge root.
+    let group: Vec<Option<(usize, usize)>> = (0..nf)
+        .map(|f| {
+            owner[f].map(|o| {
+                if grouped(o) {
+                    (o, merged[f])
+                } else {
+                    (o, usize::MAX)
+                }
+            })
+        })
+        .collect();
+    // Trace each group's outline from the edges between groups.
+    let mut border = Vec::new();
+    for (e, sides) in faces.edge_faces.iter().enumerate() {
+        let g = |s: Option<usize>| s.and_then(|f| group[f]);
+        let (ga, gb) = (g(sides[0]), g(sides[1]));
+        if ga != gb && (ga.is_some() || gb.is_some()) {
+            let ed = net.edges[e];
+            border.push(ring(
+                &LineString::new(vec![net.vertices[ed.a], net.vertices[ed.b]]),
+                5,
+                BarrierKind::Community,
+            ));
+        }
+    }
+    let pieces = polygonize(&node(&border, TOLERANCE));
+    let mut areas: BTreeMap<(usize, usize), (Vec<Polygon<f64>>, bool)> = BTreeMap::new();
+    for piece in pieces.faces {
+        let Some(p) = piece.polygon.interior_point() else {
+            continue;
+        };
+        let Some(f) = face_at(p.0) else { continue };
+        let Some(g) = group[f] else { continue };
+        let e = areas.entry(g).or_default();
+        e.0.push(piece.polygon);
+    }
+    for f in 0..nf {
+        if let (Some(g), true) = (group[f], built[f]) {
+            if let Some(e) = areas.get_mut(&g) {
+                e.1 = true;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut split_n: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut derived = 0;
+    for ((o, root), (polys, has_buildings)) in areas {
+        let area = clean(polys);
+        if o == usize::MAX {
+            if !has_buildings {
+                continue; // nothing to plan there
+            }
+            derived += 1;
+            out.push(Unit {
+                id: format!("D{derived:02}"),
+                name: None,
+                name_zh: None,
+                admin_level: None,
+                source: "derived",
+                area,
+                properties: Default::default(),
+            });
+        } else if root != usize::MAX {
+            let k = split_n.entry(o).or_insert(0);
+            *k += 1;
+            out.push(Unit {
+                id: format!("{}-{}", units[o].id, k),
+                source: "admin_split",
+                area,
+                ..units[o].clone()
+            });
+        } else {
+            out.push(Unit {
+                area,
+                ..units[o].clone()
+            });
+        }
+    }
+    out
 }
 
 /// What communities are chosen from.
@@ -656,45 +774,17 @@ pub fn pick(inp: &CommunityInput) -> Picked {
         min_households: u64::from(s.community_min_households),
         max_households: u64::from(s.community_max_households),
     };
-    // Units far above a community's size are split (only when chosen automatically).
-    let mut kept = Vec::new();
-    let hh = households_in(&units, inp.homes);
-    for (u, h) in units.into_iter().zip(hh) {
-        if inp.level.is_none() && h > u64::from(s.admin_max_households) {
-            let parts = derive(&u.area, &d);
-            if parts.len() > 1 {
-                for (k, a) in parts.into_iter().enumerate() {
-                    kept.push(Unit {
-                        id: format!("{}-{}", u.id, k + 1),
-                        source: "admin_split",
-                        area: a,
-                        ..u.clone()
-                    });
-                }
-                continue;
-            }
-        }
-        kept.push(u);
-    }
-    // The rest of the extract: derived communities.
-    let mut rest = MultiPolygon(vec![inp.rect.to_polygon()]);
-    for u in &kept {
-        rest = rest.difference(&u.area);
-    }
-    let all: Vec<Coord<f64>> = inp.homes.iter().map(|h| h.centroid).collect();
-    let parts = if mp_area(&rest) > 1.0 {
-        derive(&rest, &d)
-    } else {
-        Vec::new()
-    };
-    let holds = locate(&parts, &all);
+    // One tiling of the extract: admin units (split when far above a
+    // community's size, if chosen automatically) and derived communities.
+    let split = inp
+        .level
+        .is_none()
+        .then_some(u64::from(s.admin_max_households));
+    let mut kept = tile(units, inp.rect, &d, split);
     let mut n = 0;
-    for (k, a) in parts.into_iter().enumerate() {
-        if !holds.contains(&Some(k)) {
-            continue; // no building: nothing to plan there
-        }
+    for u in kept.iter_mut().filter(|u| u.source == "derived") {
         n += 1;
-        let name = inp
+        u.name = inp
             .places
             .named
             .iter()
@@ -702,25 +792,17 @@ pub fn pick(inp: &CommunityInput) -> Picked {
                 matches!(
                     p.as_str(),
                     "suburb" | "quarter" | "neighbourhood" | "village" | "hamlet" | "town"
-                ) && a.contains(&Point(*c))
+                ) && u.area.contains(&Point(*c))
             })
             .map(|(nm, _, _)| nm.clone())
             .min();
-        kept.push(Unit {
-            id: format!("D{n:02}"),
-            name,
-            name_zh: None,
-            admin_level: None,
-            source: "derived",
-            area: a,
-            properties: Default::default(),
-        });
     }
     if n > 0 {
         out.warnings.push(format!(
             "{n} communities derived from the major-road network where no admin boundary was taken"
         ));
     }
+    kept.sort_by(|a, b| a.id.cmp(&b.id));
     out.units = kept;
     out
 }
@@ -842,9 +924,9 @@ mod tests {
     #[test]
     fn merge_reaches_the_band() {
         let h = [100, 100, 2000, 100];
-        let shared: BTreeMap<(usize, usize), f64> =
-            [((0, 1), 1.0), ((1, 2), 1.0), ((2, 3), 1.0)].into();
-        let g = merge(&h, &shared, 1500, 3000);
+        let links: BTreeMap<(usize, usize), bool> =
+            [((0, 1), false), ((1, 2), true), ((2, 3), false)].into();
+        let g = merge(&h, &links, 1500, 3000);
         assert_eq!(g[0], g[1]);
         assert_eq!(g[1], g[2]);
         assert_eq!(g[2], g[3]);

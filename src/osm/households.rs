@@ -583,7 +583,8 @@ mod tests {
             ("building:levels", "many", true),
             ("height", "12 m", false),
             ("height", "40'", false),
-            ("height", "1e9", true),
+            ("height", "5000 m", true),
+            ("height", "1e9", false),
             ("building:flats", "NaN", true),
             ("roof:levels", "", true),
         ] {
