@@ -887,13 +887,25 @@ fn coverage(
         );
         for (kind, sh) in &an.overall.by_kind {
             out!(
-                "  {kind}: {} of {} households within {} m ({:.1} %)",
+                "  {kind}: {} of {} households within {} m ({})",
                 sh.covered,
                 sh.households,
                 linli::coverage::threshold_m(&loaded.config.walking, kind),
-                100.0 * sh.share
+                sh.percent()
             );
         }
+        let all = &an.overall.all_kinds;
+        out!(
+            "  all kinds at once ({}): {} of {} households ({})",
+            if an.overall.all_kinds_of.is_empty() {
+                "none has a facility".to_string()
+            } else {
+                an.overall.all_kinds_of.join(", ")
+            },
+            all.covered,
+            all.households,
+            all.percent()
+        );
         if let Some(s) = &an.sites {
             out!(
                 "  {} new {} sites cover {} of {} uncovered households ({} candidates; {:.3} s + {:.3} s)",

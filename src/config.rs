@@ -134,26 +134,49 @@ impl Targets {
         }
     }
 
-    /// What a neighborhood's homes say against the 3–10 buildings rule
-    /// (not applied in rural communities): `few_buildings`, `many_buildings`
-    /// or nothing.
+    /// What a neighborhood's homes say against the 3–10 buildings rule:
+    /// `few_buildings`, `many_buildings` or nothing. The rule is made for
+    /// multi-storey compounds: it counts `multi`-household buildings, and
+    /// where single-family homes (`single`) are the majority the
+    /// neighborhood is judged by households alone. Not applied in rural
+    /// communities.
     ///
     /// ```
     /// use linli::{config::Targets, model::CommunityKind::*};
     /// let t = Targets::default();
-    /// assert_eq!(t.buildings_flag(Urban, 2), Some("few_buildings"));
-    /// assert_eq!(t.buildings_flag(Rural, 2), None);
+    /// assert_eq!(t.buildings_flag(Urban, 2, 0), Some("few_buildings"));
+    /// assert_eq!(t.buildings_flag(Urban, 12, 3), Some("many_buildings"));
+    /// assert_eq!(t.buildings_flag(Urban, 2, 120), None); // a suburb of houses
+    /// assert_eq!(t.buildings_flag(Rural, 2, 0), None);
     /// ```
-    pub fn buildings_flag(&self, kind: CommunityKind, homes: usize) -> Option<&'static str> {
-        if kind == CommunityKind::Rural {
+    pub fn buildings_flag(
+        &self,
+        kind: CommunityKind,
+        multi: usize,
+        single: usize,
+    ) -> Option<&'static str> {
+        if kind == CommunityKind::Rural || single > multi {
             None
-        } else if (homes as u32) < self.min_buildings {
+        } else if (multi as u32) < self.min_buildings {
             Some("few_buildings")
-        } else if (homes as u32) > self.max_buildings {
+        } else if (multi as u32) > self.max_buildings {
             Some("many_buildings")
         } else {
             None
         }
+    }
+
+    /// Homes among buildings of these households: (multi-household, single-household).
+    ///
+    /// ```
+    /// assert_eq!(linli::config::Targets::home_counts([0, 1, 1, 40]), (1, 2));
+    /// ```
+    pub fn home_counts(households: impl IntoIterator<Item = u32>) -> (usize, usize) {
+        households.into_iter().fold((0, 0), |(m, s), h| match h {
+            0 => (m, s),
+            1 => (m, s + 1),
+            _ => (m + 1, s),
+        })
     }
 }
 
