@@ -87,7 +87,7 @@ fn boundary_runs(
             runs.push(cur);
         }
     }
-    let mut ends: HashMap<i64, usize> = HashMap::new();
+    let mut ends: BTreeMap<i64, usize> = BTreeMap::new();
     for r in &runs {
         if r.first() != r.last() {
             for id in [r[0], r[r.len() - 1]] {
@@ -95,11 +95,24 @@ fn boundary_runs(
             }
         }
     }
+    // Two loose ends far inside the extract: a member way is missing there
+    // (not the extract's edge), so they are joined straight.
+    let loose: Vec<i64> = ends
+        .iter()
+        .filter(|(_, &n)| n == 1)
+        .map(|(&id, _)| id)
+        .collect();
+    let far = |id: &i64| {
+        let c = nodes[id];
+        let b = to_border(c, rect);
+        (b.x - c.x).hypot(b.y - c.y) > 60.0
+    };
+    let join = loose.len() == 2 && loose.iter().all(far);
     let mut out = Vec::new();
     for r in runs {
         let mut pts: Vec<Coord<f64>> = r.iter().map(|id| nodes[id]).collect();
         pts.dedup();
-        if r.first() != r.last() {
+        if r.first() != r.last() && !join {
             if ends[&r[0]] == 1 {
                 pts.insert(0, to_border(pts[0], rect));
             }
@@ -112,6 +125,11 @@ fn boundary_runs(
         if pts.len() >= 2 {
             out.push(LineString::new(pts));
         }
+    }
+    if join {
+        let mut pair: Vec<Coord<f64>> = loose.iter().map(|id| nodes[id]).collect();
+        pair.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+        out.push(LineString::new(pair));
     }
     out
 }
@@ -172,12 +190,12 @@ pub fn admin_area(
     nodes: &NodeIndex,
     rect: &Rect<f64>,
     hints: &[Coord<f64>],
-) -> Option<(Vec<MultiPolygon<f64>>, bool)> {
+) -> Option<(Vec<(MultiPolygon<f64>, usize)>, bool)> {
     let bounds = MultiPolygon(vec![rect.to_polygon()]);
     if let Ok(mp) = super::assemble::relation_polygons(rel, ways, nodes) {
         let inside = mp.intersection(&bounds);
         let clipped = (mp_area(&inside) - mp_area(&mp)).abs() > 1.0;
-        return (mp_area(&inside) > 1.0).then(|| (vec![inside], clipped));
+        return (mp_area(&inside) > 1.0).then(|| (vec![(inside, usize::MAX)], clipped));
     }
     let runs = boundary_runs(rel, ways, nodes, rect);
     if runs.is_empty() {
@@ -199,39 +217,50 @@ pub fn admin_area(
     };
     let (a, b) = (side(0), side(1));
     let votes = |m: &MultiPolygon<f64>| hints.iter().filter(|h| m.contains(&Point(**h))).count();
+    // Both sides go on with their evidence: the level's other units decide
+    // first (a cut ring's parity can be wrong), the evidence next.
     let (va, vb) = (votes(&a), votes(&b));
-    let cands = if va > vb {
-        vec![a]
-    } else if vb > va {
-        vec![b]
-    } else {
-        // No evidence: both sides go on; the level's other units decide.
-        vec![a, b]
-    };
-    let cands: Vec<MultiPolygon<f64>> = cands.into_iter().filter(|m| mp_area(m) > 1.0).collect();
+    let cands: Vec<(MultiPolygon<f64>, usize)> = [(a, va), (b, vb)]
+        .into_iter()
+        .filter(|(m, _)| mp_area(m) > 1.0)
+        .collect();
     (!cands.is_empty()).then_some((cands, true))
 }
 
-/// Picks each unit's side: units with evidence first, then each undecided
-/// one takes the side the others cover least (the smaller on a tie). A
-/// unit left with nothing of its own is dropped; overlaps are settled by
-/// [`tile`] (the first unit keeps them).
-pub fn settle(mut units: Vec<(Unit, Vec<MultiPolygon<f64>>)>) -> Vec<Unit> {
+/// Picks each unit's side: whole units first, then each cut one takes the
+/// side the others cover least (beyond 100 m²), then the side with
+/// more evidence (label, admin centre, place of the same name), then the
+/// smaller. A unit left with nothing of its own is dropped; overlaps are
+/// settled by [`tile`] (the first unit keeps them).
+pub fn settle(mut units: Vec<(Unit, Vec<(MultiPolygon<f64>, usize)>)>) -> Vec<Unit> {
     units.sort_by(|a, b| (a.1.len(), &a.0.id).cmp(&(b.1.len(), &b.0.id)));
     let mut taken: MultiPolygon<f64> = MultiPolygon(vec![]);
     let mut out = Vec::new();
     for (mut u, cands) in units {
         let best = cands
             .into_iter()
-            .map(|c| {
+            .map(|(c, votes)| {
                 let free = c.difference(&taken);
-                let covered = mp_area(&c) - mp_area(&free);
-                (covered, mp_area(&c), free, c)
+                let a = mp_area(&c);
+                let covered = a - mp_area(&free);
+                // Borders drawn from the same ways meet exactly: more than
+                // 100 m² already taken is a real overlap.
+                let covered = if covered > 100.0 { covered } else { 0.0 };
+                (covered, std::cmp::Reverse(votes), a, free, c)
             })
-            .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
-        let Some((_, _, free, raw)) = best else {
+            .min_by(|x, y| {
+                x.0.total_cmp(&y.0)
+                    .then(x.1.cmp(&y.1))
+                    .then(x.2.total_cmp(&y.2))
+            });
+        let Some((covered, _, _, free, raw)) = best else {
             continue;
         };
+        if covered > 0.0 {
+            // Every side of a cut ring overlaps units already placed: its
+            // ring could not be closed right; the land goes to the tiling.
+            continue;
+        }
         if mp_area(&free) <= 1.0 {
             continue;
         }
@@ -259,6 +288,31 @@ pub struct Derive<'a> {
     pub min_households: u64,
     /// Most households a merge may reach (when a smaller merge exists).
     pub max_households: u64,
+}
+
+/// Within this of the extract's edge, a line's end was cut by the extract:
+/// it is carried on to the edge so that it divides the land.
+const EDGE_M: f64 = 60.0;
+
+/// A line with its ends near the extract's edge carried on to it.
+fn to_edge(l: &LineString<f64>, rect: &Rect<f64>) -> LineString<f64> {
+    let near = |c: Coord<f64>| {
+        let b = to_border(c, rect);
+        let d = (b.x - c.x).hypot(b.y - c.y);
+        (d > 0.0 && d <= EDGE_M).then_some(b)
+    };
+    let mut pts = l.0.clone();
+    if let (Some(&first), Some(&last)) = (pts.first(), pts.last()) {
+        if first != last {
+            if let Some(b) = near(first) {
+                pts.insert(0, b);
+            }
+            if let Some(b) = near(last) {
+                pts.push(b);
+            }
+        }
+    }
+    LineString::new(pts)
 }
 
 /// An index of boxes.
@@ -443,13 +497,13 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
         d.major
             .iter()
             .filter(inside)
-            .map(|l| ring(l, 3, BarrierKind::Road)),
+            .map(|l| ring(&to_edge(l, rect), 3, BarrierKind::Road)),
     );
     lines.extend(
         d.minor
             .iter()
             .filter(inside)
-            .map(|l| ring(l, 1, BarrierKind::Road)),
+            .map(|l| ring(&to_edge(l, rect), 1, BarrierKind::Road)),
     );
     let net = node(&lines, TOLERANCE);
     let faces = polygonize(&net);
@@ -488,6 +542,15 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
         if let Some(f) = face_at(c) {
             households[f] += u64::from(h);
             built[f] = true;
+        }
+    }
+    // Empty land cut by the extract's edge is no community: faces in no
+    // unit, without buildings, on the extract's border are left out.
+    for sides in &faces.edge_faces {
+        if let [Some(f), None] | [None, Some(f)] = *sides {
+            if owner[f] == Some(usize::MAX) && !built[f] {
+                owner[f] = None;
+            }
         }
     }
     let mut unit_h = vec![0u64; units.len()];
@@ -636,7 +699,10 @@ pub fn admin_level(t: &super::pbf::Tags) -> Option<u8> {
         .filter(|l| (2..=12).contains(l))
 }
 
-fn network(ways: &[Way], nodes: &NodeIndex, major: bool) -> Vec<LineString<f64>> {
+/// The major (or local) lines of the extract; where a way runs out of the
+/// extract (a node missing), its known run is carried on to the extract's
+/// edge, so that cut roads still divide the land.
+fn network(ways: &[Way], nodes: &NodeIndex, rect: &Rect<f64>, major: bool) -> Vec<LineString<f64>> {
     let mut out = Vec::new();
     for w in ways {
         let g = |k: &str| w.tags.get(k).map(String::as_str);
@@ -652,10 +718,34 @@ fn network(ways: &[Way], nodes: &NodeIndex, major: bool) -> Vec<LineString<f64>>
                 Some("residential" | "unclassified" | "living_street")
             )
         };
-        if hit && g("tunnel").is_none_or(|v| v == "no") {
-            out.extend(super::assemble::way_runs(&w.refs, nodes).0);
+        if !hit || g("tunnel").is_some_and(|v| v != "no") {
+            continue;
+        }
+        let mut run: Vec<Coord<f64>> = Vec::new();
+        let mut cut_before = false;
+        for (i, r) in w.refs.iter().enumerate() {
+            match nodes.get(r) {
+                Some(&c) => run.push(c),
+                None => {
+                    if !run.is_empty() {
+                        if cut_before {
+                            run.insert(0, to_border(run[0], rect));
+                        }
+                        run.push(to_border(run[run.len() - 1], rect));
+                        out.push(LineString::new(std::mem::take(&mut run)));
+                    }
+                    cut_before = i + 1 < w.refs.len();
+                }
+            }
+        }
+        if !run.is_empty() {
+            if cut_before {
+                run.insert(0, to_border(run[0], rect));
+            }
+            out.push(LineString::new(run));
         }
     }
+    out.retain(|l| l.0.len() >= 2);
     out
 }
 
@@ -760,8 +850,8 @@ pub fn pick(inp: &CommunityInput) -> Picked {
             }
         }
     }
-    let major = network(inp.data_ways, inp.nodes, true);
-    let minor = network(inp.data_ways, inp.nodes, false);
+    let major = network(inp.data_ways, inp.nodes, inp.rect, true);
+    let minor = network(inp.data_ways, inp.nodes, inp.rect, false);
     let pts: Vec<(Coord<f64>, u32)> = inp
         .homes
         .iter()
