@@ -1,5 +1,5 @@
-//! Real cities give the right numbers (issue 17): on the extracts in
-//! ../shared/osm and Monaco (tests/data/osm), `import-osm` writes
+//! Real cities give the right numbers (issue 17): on the extracts of
+//! ../shared/osm and Monaco (all in tests/data/osm), `import-osm` writes
 //! communities that tile the extract (no bounding box, no overlap, no
 //! building outside), a household estimate with its source on every home,
 //! community service centres where the extract maps any, and household
@@ -11,8 +11,9 @@ use linli::read::{read_scenario, ReadOptions};
 use std::path::{Path, PathBuf};
 
 fn shared(name: &str) -> Option<PathBuf> {
+    // Copies of ../shared/osm ride along in tests/data/osm.
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/osm")
+        .join("tests/data/osm")
         .join(name);
     if p.is_file() {
         Some(p)
