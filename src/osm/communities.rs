@@ -180,6 +180,10 @@ fn two_classes(lines: &[LineString<f64>], rect: &Rect<f64>) -> (Vec<Polygon<f64>
     (faces.faces.into_iter().map(|f| f.polygon).collect(), class)
 }
 
+/// One side of a cut boundary ring and the evidence inside it (label,
+/// admin centre, places of the same name; `usize::MAX` for a whole ring).
+pub type Side = (MultiPolygon<f64>, usize);
+
 /// An admin relation's area within the extract, or `None` when nothing of
 /// it can be built. `hints` are points known to be inside it (its label
 /// and admin-centre nodes, place nodes of the same name); `clipped` says
@@ -190,7 +194,7 @@ pub fn admin_area(
     nodes: &NodeIndex,
     rect: &Rect<f64>,
     hints: &[Coord<f64>],
-) -> Option<(Vec<(MultiPolygon<f64>, usize)>, bool)> {
+) -> Option<(Vec<Side>, bool)> {
     let bounds = MultiPolygon(vec![rect.to_polygon()]);
     if let Ok(mp) = super::assemble::relation_polygons(rel, ways, nodes) {
         let inside = mp.intersection(&bounds);
@@ -232,7 +236,7 @@ pub fn admin_area(
 /// more evidence (label, admin centre, place of the same name), then the
 /// smaller. A unit left with nothing of its own is dropped; overlaps are
 /// settled by [`tile`] (the first unit keeps them).
-pub fn settle(mut units: Vec<(Unit, Vec<(MultiPolygon<f64>, usize)>)>) -> Vec<Unit> {
+pub fn settle(mut units: Vec<(Unit, Vec<Side>)>) -> Vec<Unit> {
     units.sort_by(|a, b| (a.1.len(), &a.0.id).cmp(&(b.1.len(), &b.0.id)));
     let mut taken: MultiPolygon<f64> = MultiPolygon(vec![]);
     let mut out = Vec::new();
@@ -601,7 +605,9 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
         }
     }
     let pieces = polygonize(&node(&border, TOLERANCE));
-    let mut areas: BTreeMap<(usize, usize), (Vec<Polygon<f64>>, bool)> = BTreeMap::new();
+    // (owner, merge root) → the pieces and whether any face holds a building.
+    type Pieces = (Vec<Polygon<f64>>, bool);
+    let mut areas: BTreeMap<(usize, usize), Pieces> = BTreeMap::new();
     for piece in pieces.faces {
         let Some(p) = piece.polygon.interior_point() else {
             continue;

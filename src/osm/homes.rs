@@ -32,10 +32,16 @@ const NEARBY_M: f64 = 150.0;
 /// Fewest tagged neighbours for their floors to count.
 const NEARBY_MIN: usize = 5;
 
+/// A square cell's key.
+type Cell = (i64, i64);
+
+/// An area element: key, tags, geometry.
+pub type AreaElement<'a> = ((u8, i64, usize), &'a Tags, MultiPolygon<f64>);
+
 /// Points in square cells, for neighbourhood look-ups.
 struct Cells {
     size: f64,
-    map: HashMap<(i64, i64), Vec<(Coord<f64>, f64)>>,
+    map: HashMap<Cell, Vec<(Coord<f64>, f64)>>,
 }
 
 impl Cells {
@@ -93,7 +99,7 @@ fn lower_quartile(mut v: Vec<f64>) -> f64 {
 
 /// Estimates every building among `areas`.
 pub fn building_homes<'a>(
-    areas: &[((u8, i64, usize), &'a Tags, MultiPolygon<f64>)],
+    areas: &[AreaElement<'a>],
     land: &LandIndex,
     businesses: &[Coord<f64>],
     model: &DwellingModel,
