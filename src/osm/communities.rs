@@ -608,14 +608,26 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
     // (owner, merge root) → the pieces and whether any face holds a building.
     type Pieces = (Vec<Polygon<f64>>, bool);
     let mut areas: BTreeMap<(usize, usize), Pieces> = BTreeMap::new();
-    for piece in pieces.faces {
-        let Some(p) = piece.polygon.interior_point() else {
+    // Each piece takes the group of the faces inside it (a face's interior
+    // point is off every border; a piece's own could sit on a face edge).
+    let piece_tree = box_tree(pieces.faces.iter().map(|p| p.polygon.bounding_rect()));
+    let mut piece_group: Vec<Option<(usize, usize)>> = vec![None; pieces.faces.len()];
+    for (f, face) in faces.faces.iter().enumerate() {
+        let (Some(g), Some(p)) = (group[f], face.polygon.interior_point()) else {
             continue;
         };
-        let Some(f) = face_at(p.0) else { continue };
-        let Some(g) = group[f] else { continue };
-        let e = areas.entry(g).or_default();
-        e.0.push(piece.polygon);
+        let hit = piece_tree
+            .locate_all_at_point(&[p.x(), p.y()])
+            .map(|t| t.data)
+            .find(|&k| pieces.faces[k].polygon.contains(&p));
+        if let Some(k) = hit {
+            piece_group[k] = Some(g);
+        }
+    }
+    for (piece, g) in pieces.faces.into_iter().zip(piece_group) {
+        if let Some(g) = g {
+            areas.entry(g).or_default().0.push(piece.polygon);
+        }
     }
     for f in 0..nf {
         if let (Some(g), true) = (group[f], built[f]) {
