@@ -33,6 +33,7 @@ fn city(n: usize) -> Scenario {
         walkways.push(Walkway {
             line: pts.into(),
             class: "residential".into(),
+            walkable: None,
         });
         let pts: Vec<(f64, f64)> = (0..=2 * n)
             .map(|k| (k as f64 * s / 2.0, x + 3.0 * (k as f64).cos()))
@@ -40,6 +41,7 @@ fn city(n: usize) -> Scenario {
         walkways.push(Walkway {
             line: pts.into(),
             class: if i % 6 == 0 { "primary" } else { "residential" }.into(),
+            walkable: None,
         });
     }
     let mut buildings = Vec::new();

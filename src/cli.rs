@@ -247,7 +247,7 @@ enum Command {
     },
     /// Import an OpenStreetMap extract (.osm.pbf) into a ready scenario folder.
     #[command(
-        after_help = "Examples:\n  linli import-osm city.osm.pbf --out city/\n  linli import-osm city.osm.pbf --out city/ --communities communities.geojson\n  linli import-osm city.osm.pbf --out city/ --admin-level 8 && linli plan city/ --out out\n\nWrites roads, water, rail, landmarks, compounds, buildings, facilities and communities\n(.geojson), scenario.toml and import_summary.json (the counts printed here).\nCommunities: admin boundaries at --admin-level, else --communities, else the whole extent.\nData © OpenStreetMap contributors, ODbL 1.0: keep the attribution on what you derive."
+        after_help = "Examples:\n  linli import-osm city.osm.pbf --out city/\n  linli import-osm city.osm.pbf --out city/ --communities communities.geojson\n  linli import-osm city.osm.pbf --out city/ --admin-level 8 && linli plan city/ --out out\n  linli import-osm city.osm.pbf --out city/ --households-csv roster.csv --config scenario.toml\n\nWrites roads, water, rail, landmarks, compounds, buildings, facilities and communities\n(.geojson), scenario.toml and import_summary.json (the counts printed here).\nCommunities: --communities, else admin boundaries (the finest level whose units hold\n500–10,000 households, or --admin-level), else derived from the major roads.\nHouseholds: estimated per building (docs/households.md); --households-total N or\n--households-csv FILE (community,households) calibrates them to known figures.\nData © OpenStreetMap contributors, ODbL 1.0: keep the attribution on what you derive."
     )]
     ImportOsm {
         /// The extract, e.g. from Geofabrik or BBBike.
@@ -258,9 +258,22 @@ enum Command {
         /// Communities layer to use when the extract has no admin boundaries.
         #[arg(long)]
         communities: Option<PathBuf>,
-        /// admin_level of the boundaries taken as communities.
-        #[arg(long, default_value_t = 10)]
-        admin_level: u8,
+        /// admin_level of the boundaries taken as communities (default: the
+        /// finest level whose units hold 500–10,000 households; communities
+        /// are derived from the major roads where boundaries are missing).
+        #[arg(long)]
+        admin_level: Option<u8>,
+        /// The extract's known households: estimates are scaled to it.
+        #[arg(long)]
+        households_total: Option<u64>,
+        /// Known households per community, a CSV of community,households
+        /// (community id or name), e.g. the civil-affairs roster.
+        #[arg(long)]
+        households_csv: Option<PathBuf>,
+        /// A scenario.toml whose [osm] section sets the household model,
+        /// community sizes and extra facility tags; copied into the scenario.
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// Extra facility mapping KEY=VALUE:KIND (repeatable), checked before the
         /// built-in table, e.g. --facility amenity=pharmacy:clinic.
         #[arg(long = "facility", value_parser = parse_facility)]
@@ -489,17 +502,26 @@ pub fn run() -> ExitCode {
             out,
             communities,
             admin_level,
+            households_total,
+            households_csv,
+            config,
             facility,
-        } => import_osm(
-            &input,
-            &out,
-            &linli::osm::ImportOptions {
-                admin_level,
-                communities,
-                facility_map: facility,
-            },
-            quiet,
-        ),
+        } => import_settings(config.as_deref()).and_then(|(settings, config_text)| {
+            import_osm(
+                &input,
+                &out,
+                &linli::osm::ImportOptions {
+                    admin_level,
+                    communities,
+                    facility_map: facility,
+                    settings,
+                    households_total,
+                    community_totals: households_csv,
+                    config_text,
+                },
+                quiet,
+            )
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -865,13 +887,25 @@ fn coverage(
         );
         for (kind, sh) in &an.overall.by_kind {
             out!(
-                "  {kind}: {} of {} households within {} m ({:.1} %)",
+                "  {kind}: {} of {} households within {} m ({})",
                 sh.covered,
                 sh.households,
                 linli::coverage::threshold_m(&loaded.config.walking, kind),
-                100.0 * sh.share
+                sh.percent()
             );
         }
+        let all = &an.overall.all_kinds;
+        out!(
+            "  all kinds at once ({}): {} of {} households ({})",
+            if an.overall.all_kinds_of.is_empty() {
+                "none has a facility".to_string()
+            } else {
+                an.overall.all_kinds_of.join(", ")
+            },
+            all.covered,
+            all.households,
+            all.percent()
+        );
         if let Some(s) = &an.sites {
             out!(
                 "  {} new {} sites cover {} of {} uncovered households ({} candidates; {:.3} s + {:.3} s)",
@@ -898,6 +932,19 @@ fn coverage(
     // 300,000-building city).
     std::mem::forget((files, loaded, cov, an));
     Ok(())
+}
+
+/// The `[osm]` settings of `--config` and its text, or the defaults.
+fn import_settings(
+    config: Option<&std::path::Path>,
+) -> Result<(linli::config::OsmSettings, Option<String>), Error> {
+    let Some(path) = config else {
+        return Ok((Default::default(), None));
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let cfg = linli::config::Config::from_toml_str(&text, &path.display().to_string())
+        .map_err(Error::Input)?;
+    Ok((cfg.osm, Some(text)))
 }
 
 fn import_osm(
@@ -927,11 +974,30 @@ fn import_osm(
             c.road_ways_split
         );
         out!(
-            "buildings: {} ({} residential, {} with households to estimate)",
+            "buildings: {} ({} residential); households: {} ({} model{})",
             c.buildings,
             c.buildings_residential,
-            c.buildings_estimated_households
+            c.households,
+            c.region,
+            if c.calibrated {
+                ", calibrated to known totals"
+            } else {
+                ""
+            }
         );
+        let by: Vec<String> = c
+            .households_by_source
+            .iter()
+            .filter(|(k, _)| *k != "non_residential")
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        out!("households by source: {}", by.join(", "));
+        if let Some(x) = c.completeness {
+            out!("buildings look ~{:.0}% mapped (footprints on residential land, buildings along residential streets)", x * 100.0);
+        }
+        for (k, n) in &c.tag_warnings {
+            out!("warning: {n} buildings with an unreadable {k} (ignored)");
+        }
         let kinds: Vec<String> = c
             .facilities
             .iter()
@@ -946,14 +1012,22 @@ fn import_osm(
             }
         );
         out!(
-            "water: {} lines, {} areas; rail: {}; landmarks: {}; compounds: {}; communities: {} ({})",
+            "water: {} lines, {} areas; rail: {}; landmarks: {}; compounds: {}",
             c.water_lines,
             c.water_areas,
             c.rail,
             c.landmarks,
             c.compounds,
+        );
+        out!(
+            "communities: {} ({} admin{}, {} derived, {} rural; {} buildings in derived communities, {} outside every community)",
             c.communities,
-            c.communities_source
+            c.communities_admin,
+            c.admin_level.map(|l| format!(" level {l}")).unwrap_or_default(),
+            c.communities_derived,
+            c.communities_rural,
+            c.buildings_in_derived_communities,
+            c.buildings_outside_communities
         );
         for (why, n) in &c.dropped {
             out!("dropped: {why} {n}");

@@ -35,6 +35,8 @@ pub struct Config {
     pub staffing: Staffing,
     /// How an existing grid is audited and redrawn.
     pub audit: AuditSettings,
+    /// How `linli import-osm` turns OpenStreetMap into a scenario.
+    pub osm: OsmSettings,
 }
 
 impl Default for Config {
@@ -48,6 +50,7 @@ impl Default for Config {
             walking: Walking::default(),
             staffing: Staffing::default(),
             audit: AuditSettings::default(),
+            osm: OsmSettings::default(),
         }
     }
 }
@@ -131,26 +134,49 @@ impl Targets {
         }
     }
 
-    /// What a neighborhood's homes say against the 3–10 buildings rule
-    /// (not applied in rural communities): `few_buildings`, `many_buildings`
-    /// or nothing.
+    /// What a neighborhood's homes say against the 3–10 buildings rule:
+    /// `few_buildings`, `many_buildings` or nothing. The rule is made for
+    /// multi-storey compounds: it counts `multi`-household buildings, and
+    /// where single-family homes (`single`) are the majority the
+    /// neighborhood is judged by households alone. Not applied in rural
+    /// communities.
     ///
     /// ```
     /// use linli::{config::Targets, model::CommunityKind::*};
     /// let t = Targets::default();
-    /// assert_eq!(t.buildings_flag(Urban, 2), Some("few_buildings"));
-    /// assert_eq!(t.buildings_flag(Rural, 2), None);
+    /// assert_eq!(t.buildings_flag(Urban, 2, 0), Some("few_buildings"));
+    /// assert_eq!(t.buildings_flag(Urban, 12, 3), Some("many_buildings"));
+    /// assert_eq!(t.buildings_flag(Urban, 2, 120), None); // a suburb of houses
+    /// assert_eq!(t.buildings_flag(Rural, 2, 0), None);
     /// ```
-    pub fn buildings_flag(&self, kind: CommunityKind, homes: usize) -> Option<&'static str> {
-        if kind == CommunityKind::Rural {
+    pub fn buildings_flag(
+        &self,
+        kind: CommunityKind,
+        multi: usize,
+        single: usize,
+    ) -> Option<&'static str> {
+        if kind == CommunityKind::Rural || single > multi {
             None
-        } else if (homes as u32) < self.min_buildings {
+        } else if (multi as u32) < self.min_buildings {
             Some("few_buildings")
-        } else if (homes as u32) > self.max_buildings {
+        } else if (multi as u32) > self.max_buildings {
             Some("many_buildings")
         } else {
             None
         }
+    }
+
+    /// Homes among buildings of these households: (multi-household, single-household).
+    ///
+    /// ```
+    /// assert_eq!(linli::config::Targets::home_counts([0, 1, 1, 40]), (1, 2));
+    /// ```
+    pub fn home_counts(households: impl IntoIterator<Item = u32>) -> (usize, usize) {
+        households.into_iter().fold((0, 0), |(m, s), h| match h {
+            0 => (m, s),
+            1 => (m, s + 1),
+            _ => (m + 1, s),
+        })
     }
 }
 
@@ -374,6 +400,136 @@ impl Default for AuditSettings {
     }
 }
 
+/// `linli import-osm` settings: the household model per region, community
+/// sizes and facility tags (docs/households.md, docs/osm.md).
+///
+/// ```
+/// let cfg = linli::config::Config::from_toml_str(
+///     "[osm]\nregion = \"china\"\n[osm.china]\ndwelling_m2 = 90\n[osm.facilities]\n\"amenity=pharmacy\" = \"clinic\"\n",
+///     "scenario.toml",
+/// ).unwrap();
+/// assert_eq!(cfg.osm.china.dwelling_m2, 90.0);
+/// assert_eq!(cfg.osm.elsewhere.dwelling_m2, 90.0);
+/// assert_eq!(cfg.osm.facilities["amenity=pharmacy"], "clinic");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OsmSettings {
+    /// Which household model applies: `china`, `elsewhere`, or `auto`
+    /// (china when the extract's centre is in China's extent).
+    pub region: String,
+    /// The household model for Chinese cities.
+    pub china: DwellingModel,
+    /// The household model for other places (European-style housing).
+    pub elsewhere: DwellingModel,
+    /// Admin units are taken as communities at the finest level whose
+    /// units hold, at the median, this many households or more …
+    pub admin_min_households: u32,
+    /// … and at most this many.
+    pub admin_max_households: u32,
+    /// Communities derived from the major-road network are merged up to
+    /// at least this many households …
+    pub community_min_households: u32,
+    /// … and a unit above this many is split along major roads.
+    pub community_max_households: u32,
+    /// Extra facility tags, `"key=value" = "kind"`, checked before the
+    /// built-in table.
+    pub facilities: BTreeMap<String, String>,
+}
+
+impl Default for OsmSettings {
+    fn default() -> Self {
+        OsmSettings {
+            region: "auto".into(),
+            china: DwellingModel::china(),
+            elsewhere: DwellingModel::elsewhere(),
+            admin_min_households: 500,
+            admin_max_households: 10_000,
+            community_min_households: 1_500,
+            community_max_households: 3_000,
+            facilities: BTreeMap::new(),
+        }
+    }
+}
+
+/// Dwellings from a footprint: `area × floors ÷ dwelling_m2 × occupied_share`,
+/// with floors from tags or defaults (docs/households.md gives the sources).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DwellingModel {
+    /// Gross floor area per dwelling (walls, stairs, shared space included), m².
+    pub dwelling_m2: f64,
+    /// Share of dwellings that are someone's main home (a household).
+    pub occupied_share: f64,
+    /// Storey height, m: floors = height ÷ this.
+    pub storey_m: f64,
+    /// Floors of an apartment block (`apartments`, `residential`,
+    /// `dormitory`, or a `yes` judged residential) without tags, when no
+    /// tagged neighbours say otherwise.
+    pub apartment_floors: f64,
+    /// A residential footprint smaller than this is a single home (one household)
+    /// when it has at most `house_max_floors` floors.
+    pub house_max_m2: f64,
+    /// Most floors of a single home.
+    pub house_max_floors: f64,
+    /// A `building=yes` footprint smaller than this is a shed, garage or kiosk.
+    pub min_home_m2: f64,
+    /// A `building=yes` footprint larger than this outside residential
+    /// land use is taken as non-residential (a hall, a factory, a mall).
+    pub max_plain_home_m2: f64,
+    /// Footprint of one terrace (row-house) unit, m².
+    pub terrace_unit_m2: f64,
+    /// Whether a plain `building=yes` in commercial land use holds homes
+    /// above its shops (European city centres) or not (Chinese 商业用地).
+    pub homes_in_commercial_landuse: bool,
+    /// Completeness reference: the share of residential land use that
+    /// building footprints cover where everything is mapped.
+    pub reference_coverage: f64,
+}
+
+impl DwellingModel {
+    /// Chinese cities: 2020 census housing area per household, six-storey
+    /// walk-ups as the untagged default (docs/households.md).
+    pub fn china() -> Self {
+        DwellingModel {
+            dwelling_m2: 95.0,
+            occupied_share: 0.9,
+            storey_m: 3.0,
+            apartment_floors: 6.0,
+            house_max_m2: 150.0,
+            house_max_floors: 3.0,
+            min_home_m2: 50.0,
+            max_plain_home_m2: 5_000.0,
+            terrace_unit_m2: 90.0,
+            homes_in_commercial_landuse: false,
+            reference_coverage: 0.22,
+        }
+    }
+
+    /// Elsewhere (European-style housing; docs/households.md).
+    pub fn elsewhere() -> Self {
+        DwellingModel {
+            dwelling_m2: 90.0,
+            occupied_share: 0.9,
+            storey_m: 3.0,
+            apartment_floors: 4.0,
+            house_max_m2: 200.0,
+            house_max_floors: 3.0,
+            min_home_m2: 35.0,
+            max_plain_home_m2: 5_000.0,
+            terrace_unit_m2: 60.0,
+            homes_in_commercial_landuse: false,
+            reference_coverage: 0.30,
+        }
+    }
+}
+
+impl Default for DwellingModel {
+    fn default() -> Self {
+        DwellingModel::elsewhere()
+    }
+}
+
 impl Config {
     /// Parses and validates a `scenario.toml`; `file` names it in errors.
     pub fn from_toml_str(text: &str, file: &str) -> Result<Config, Vec<Problem>> {
@@ -455,6 +611,72 @@ impl Config {
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 p.push(Problem::file(file, format!("{name} is {v}, must be ≥ 0")));
+            }
+        }
+        let o = &self.osm;
+        if !["auto", "china", "elsewhere"].contains(&o.region.as_str()) {
+            p.push(
+                Problem::file(file, format!("osm.region is {:?}", o.region))
+                    .with_hint("use \"auto\", \"china\" or \"elsewhere\""),
+            );
+        }
+        for (name, m) in [("osm.china", &o.china), ("osm.elsewhere", &o.elsewhere)] {
+            for (key, v) in [
+                ("dwelling_m2", m.dwelling_m2),
+                ("storey_m", m.storey_m),
+                ("apartment_floors", m.apartment_floors),
+                ("house_max_floors", m.house_max_floors),
+                ("terrace_unit_m2", m.terrace_unit_m2),
+                ("reference_coverage", m.reference_coverage),
+            ] {
+                if !(v.is_finite() && v > 0.0) {
+                    p.push(Problem::file(
+                        file,
+                        format!("{name}.{key} is {v}, must be > 0"),
+                    ));
+                }
+            }
+            for (key, v) in [
+                ("house_max_m2", m.house_max_m2),
+                ("min_home_m2", m.min_home_m2),
+                ("max_plain_home_m2", m.max_plain_home_m2),
+            ] {
+                if !(v.is_finite() && v >= 0.0) {
+                    p.push(Problem::file(
+                        file,
+                        format!("{name}.{key} is {v}, must be ≥ 0"),
+                    ));
+                }
+            }
+            if !(m.occupied_share > 0.0 && m.occupied_share <= 1.0) {
+                p.push(Problem::file(
+                    file,
+                    format!(
+                        "{name}.occupied_share is {}, must be in (0, 1]",
+                        m.occupied_share
+                    ),
+                ));
+            }
+        }
+        if o.admin_min_households > o.admin_max_households
+            || o.community_min_households == 0
+            || o.community_min_households > o.community_max_households
+        {
+            p.push(Problem::file(
+                file,
+                "osm needs admin_min_households <= admin_max_households and 0 < community_min_households <= community_max_households",
+            ));
+        }
+        for (tag, kind) in &o.facilities {
+            let ok = tag
+                .split_once('=')
+                .is_some_and(|(k, v)| !k.is_empty() && !v.is_empty());
+            if !ok || kind.is_empty() {
+                p.push(
+                    Problem::file(file, format!("osm.facilities: {tag:?} = {kind:?}")).with_hint(
+                        "write \"key=value\" = \"kind\", e.g. \"amenity=pharmacy\" = \"clinic\"",
+                    ),
+                );
             }
         }
         let st = &self.staffing;

@@ -212,7 +212,7 @@ pub struct Scenario {
 /// A line of the roads layer with its class, for the walking network.
 ///
 /// ```
-/// let w = linli::model::Walkway { line: vec![(0.0, 0.0), (10.0, 0.0)].into(), class: "footway".into() };
+/// let w = linli::model::Walkway { line: vec![(0.0, 0.0), (10.0, 0.0)].into(), class: "footway".into(), walkable: None };
 /// assert_eq!(w.class, "footway");
 /// ```
 #[derive(Debug, Clone)]
@@ -221,4 +221,7 @@ pub struct Walkway {
     pub line: geo::LineString<f64>,
     /// The OSM `highway` class (`class` or `highway` property), e.g. `residential`.
     pub class: String,
+    /// The layer's `walkable` property (written by `linli import-osm`):
+    /// when given it decides, else the class does (`walking.excluded_classes`).
+    pub walkable: Option<bool>,
 }

@@ -18,9 +18,10 @@ fn shares_by_group(groups: &[crate::coverage::GroupCoverage]) -> Vec<(String, Ve
         .map(|g| {
             (
                 g.id.clone(),
+                // Kinds without a share (no facility, no households) show a dash.
                 g.by_kind
                     .iter()
-                    .map(|(k, sh)| (k.clone(), sh.share))
+                    .filter_map(|(k, sh)| sh.share.map(|x| (k.clone(), x)))
                     .collect(),
             )
         })

@@ -173,6 +173,7 @@ fn way(pts: &[(f64, f64)], class: &str) -> Walkway {
     Walkway {
         line: pts.to_vec().into(),
         class: class.into(),
+        walkable: None,
     }
 }
 

@@ -220,17 +220,20 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
     let mut est = vec![0u64; n];
     let mut bld = vec![0usize; n];
     let mut homes = vec![0usize; n];
+    let mut singles = vec![0usize; n];
     let mut areas: Vec<std::collections::BTreeMap<usize, f64>> = vec![Default::default(); n];
     for (bi, blk) in set.blocks.iter().enumerate() {
         for &h in &g.holders[bi] {
             hh[h] += blk.households;
             est[h] += blk.estimated_households;
             bld[h] += blk.buildings.len();
-            homes[h] += blk
-                .buildings
-                .iter()
-                .filter(|&&i| scenario.buildings[i].households > 0)
-                .count();
+            let (m, s1) = crate::config::Targets::home_counts(
+                blk.buildings
+                    .iter()
+                    .map(|&i| scenario.buildings[i].households),
+            );
+            homes[h] += m + s1;
+            singles[h] += s1;
             *areas[h].entry(blk.community).or_insert(0.0) += blk.area;
         }
     }
@@ -269,7 +272,8 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
                 flags.extend(t.band_flag(k, hh[i], homes[i]).map(String::from));
             }
             if let Some(k) = kind {
-                flags.extend(t.buildings_flag(k, homes[i]).map(String::from));
+                let multi = homes[i] - singles[i];
+                flags.extend(t.buildings_flag(k, multi, singles[i]).map(String::from));
             }
             let parts = p
                 .area

@@ -322,7 +322,7 @@ pub struct Coverage {
 /// use geo::Point;
 /// use linli::model::{Building, Facility, Scenario, Walkway};
 /// let s = Scenario {
-///     walkways: vec![Walkway { line: vec![(0.0, 0.0), (2000.0, 0.0)].into(), class: "residential".into() }],
+///     walkways: vec![Walkway { line: vec![(0.0, 0.0), (2000.0, 0.0)].into(), class: "residential".into(), walkable: None }],
 ///     buildings: vec![Building { id: "b".into(), footprint: None, location: Point::new(800.0, 20.0),
 ///         households: 100, estimated: false, use_: "residential".into() }],
 ///     facilities: vec![Facility { id: "f".into(), kind: "community_centre".into(), name: "f".into(),
@@ -633,8 +633,51 @@ pub struct Share {
     pub households: u64,
     /// Of those, within the threshold.
     pub covered: u64,
-    /// covered / households (1 when there are no households).
-    pub share: f64,
+    /// covered / households; `None` (null) when there is nothing to
+    /// measure: no households (`n/a`) or no facility of the kind (`no facility`).
+    pub share: Option<f64>,
+    /// `ok`, `n/a` (no households) or `no facility` (the kind has none on
+    /// the network: nobody is covered, and no share is made up).
+    pub status: &'static str,
+}
+
+impl Share {
+    /// The share of `covered` in `households`, with its status.
+    ///
+    /// ```
+    /// use linli::coverage::Share;
+    /// assert_eq!(Share::new(10, 5, true).share, Some(0.5));
+    /// assert_eq!(Share::new(0, 0, true).status, "n/a");
+    /// assert_eq!(Share::new(10, 0, false).share, None);
+    /// ```
+    pub fn new(households: u64, covered: u64, has_facility: bool) -> Share {
+        let (share, status) = if !has_facility {
+            (None, "no facility")
+        } else if households == 0 {
+            (None, "n/a")
+        } else {
+            (Some(covered as f64 / households as f64), "ok")
+        };
+        Share {
+            households,
+            covered,
+            share,
+            status,
+        }
+    }
+
+    /// The share as a percentage for text, or the status (`n/a`, `no facility`).
+    ///
+    /// ```
+    /// assert_eq!(linli::coverage::Share::new(4, 1, true).percent(), "25.0 %");
+    /// assert_eq!(linli::coverage::Share::new(4, 1, false).percent(), "no facility");
+    /// ```
+    pub fn percent(&self) -> String {
+        match self.share {
+            Some(x) => format!("{:.1} %", 100.0 * x),
+            None => self.status.to_string(),
+        }
+    }
 }
 
 /// Coverage of one group (all, a community, a street, a neighborhood).
@@ -648,8 +691,12 @@ pub struct GroupCoverage {
     pub households_left_out: u64,
     /// Share per kind.
     pub by_kind: BTreeMap<String, Share>,
-    /// Households covered by every kind at once (the complete circle).
+    /// Households covered by every kind in `all_kinds_of` at once (the
+    /// complete circle).
     pub all_kinds: Share,
+    /// The kinds `all_kinds` covers: those with a facility on the network
+    /// (a kind with none would make it 0 everywhere and say nothing).
+    pub all_kinds_of: Vec<String>,
 }
 
 /// Coverage shares for groups of buildings: `group[b]` is building `b`'s
@@ -662,7 +709,7 @@ pub struct GroupCoverage {
 ///     threshold_m: 500.0, facilities: vec![0], metres: vec![100.0, 900.0] };
 /// let g = shares(&[k], &[10, 30], &[true, true], &[Some(0), Some(0)], &["all".to_string()]);
 /// assert_eq!(g[0].by_kind["clinic"].covered, 10);
-/// assert_eq!(g[0].by_kind["clinic"].share, 0.25);
+/// assert_eq!(g[0].by_kind["clinic"].share, Some(0.25));
 /// ```
 pub fn shares(
     kinds: &[KindCoverage],
@@ -695,7 +742,7 @@ pub fn shares(
         for (k, kc) in kinds.iter().enumerate() {
             if kc.covers(b) {
                 per_kind[g * nk + k] += hh;
-            } else {
+            } else if !kc.facilities.is_empty() {
                 all = false;
             }
         }
@@ -703,15 +750,11 @@ pub fn shares(
             t.all_covered += hh;
         }
     }
-    let share = |households: u64, covered: u64| Share {
-        households,
-        covered,
-        share: if households == 0 {
-            1.0
-        } else {
-            covered as f64 / households as f64
-        },
-    };
+    let with: Vec<String> = kinds
+        .iter()
+        .filter(|k| !k.facilities.is_empty())
+        .map(|k| k.kind.clone())
+        .collect();
     ids.iter()
         .enumerate()
         .map(|(g, id)| {
@@ -723,9 +766,17 @@ pub fn shares(
                 by_kind: kinds
                     .iter()
                     .enumerate()
-                    .map(|(k, kc)| (kc.kind.clone(), share(t.households, per_kind[g * nk + k])))
+                    .map(|(k, kc)| {
+                        let sh = Share::new(
+                            t.households,
+                            per_kind[g * nk + k],
+                            !kc.facilities.is_empty(),
+                        );
+                        (kc.kind.clone(), sh)
+                    })
                     .collect(),
-                all_kinds: share(t.households, t.all_covered),
+                all_kinds: Share::new(t.households, t.all_covered, !with.is_empty()),
+                all_kinds_of: with.clone(),
             }
         })
         .collect()

@@ -57,19 +57,28 @@ pub struct ComponentInfo {
 }
 
 /// Builds the walking graph from `walkways`, leaving out lines whose class is
-/// in `excluded` (compared case-insensitively). `tolerance` is the noding
-/// snap distance (metres).
+/// in `excluded` (compared case-insensitively) unless their own `walkable`
+/// says otherwise (it decides when given). `tolerance` is the noding snap
+/// distance (metres).
 ///
 /// ```
 /// use linli::coverage::network::build;
 /// use linli::model::Walkway;
-/// let w = |pts: Vec<(f64, f64)>, c: &str| Walkway { line: pts.into(), class: c.into() };
+/// let w = |pts: Vec<(f64, f64)>, c: &str| Walkway { line: pts.into(), class: c.into(), walkable: None };
 /// let g = build(&[w(vec![(0.0, 0.0), (100.0, 0.0)], "residential"),
 ///                 w(vec![(50.0, -50.0), (50.0, 50.0)], "footway"),
 ///                 w(vec![(0.0, 10.0), (100.0, 10.0)], "motorway")],
 ///               &["motorway".to_string()], 0.05);
 /// assert_eq!(g.edges.len(), 4); // the cross is split where the footway meets the street
 /// assert_eq!(g.lines_excluded["motorway"], 1);
+/// // A pedestrian street walks; a service road marked not walkable does not.
+/// let mut ped = w(vec![(0.0, 20.0), (100.0, 20.0)], "motorway");
+/// ped.walkable = Some(true);
+/// let mut private = w(vec![(0.0, 30.0), (100.0, 30.0)], "service");
+/// private.walkable = Some(false);
+/// let g = build(&[ped, private], &["motorway".to_string()], 0.05);
+/// assert_eq!(g.edges.len(), 1);
+/// assert_eq!(g.lines_excluded["service (walkable=false)"], 1);
 /// ```
 pub fn build(walkways: &[Walkway], excluded: &[String], tolerance: f64) -> WalkGraph {
     let excluded: Vec<String> = excluded.iter().map(|c| c.trim().to_lowercase()).collect();
@@ -90,11 +99,17 @@ pub fn build(walkways: &[Walkway], excluded: &[String], tolerance: f64) -> WalkG
             excluded.contains(&class.to_lowercase())
         }
     };
+    // A line's own `walkable` decides over its class.
+    let left_out = |w: &Walkway| w.walkable.map_or_else(|| is_excluded(&w.class), |x| !x);
     for w in walkways {
-        if is_excluded(&w.class) {
-            *lines_excluded
-                .entry(w.class.trim().to_lowercase())
-                .or_insert(0) += 1;
+        if left_out(w) {
+            let class = w.class.trim().to_lowercase();
+            let key = if w.walkable == Some(false) && !is_excluded(&w.class) {
+                format!("{class} (walkable=false)")
+            } else {
+                class
+            };
+            *lines_excluded.entry(key).or_insert(0) += 1;
         }
     }
     // The lines copied in parallel, in order.
@@ -102,7 +117,7 @@ pub fn build(walkways: &[Walkway], excluded: &[String], tolerance: f64) -> WalkG
     let lines: Vec<BarrierLine> = walkways
         .par_iter()
         .with_min_len(1024)
-        .filter(|w| !is_excluded(&w.class))
+        .filter(|w| !left_out(w))
         .map(|w| BarrierLine {
             line: w.line.clone(),
             barrier: road,

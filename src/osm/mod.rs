@@ -6,6 +6,12 @@
 //! and counts what was kept and what was dropped, and why.
 
 pub mod assemble;
+pub mod calibrate;
+pub mod communities;
+pub mod completeness;
+pub mod context;
+pub mod homes;
+pub mod households;
 pub mod pbf;
 pub mod tags;
 
@@ -14,32 +20,37 @@ use crate::project::{Crs, Projector};
 use crate::write::geojson::{scenario_layer, OutGeometry};
 use crate::write::{write_atomic, write_json};
 use assemble::{relation_polygons, way_polygon, way_runs, NodeIndex};
-use geo::{Area, BoundingRect, Centroid, Contains, Coord, MultiPolygon, Point, Rect};
+use communities::{admin_level, CommunityInput};
+use context::{extent, in_china, locate, residential_streets, LandIndex, Places};
+use geo::{Area, Coord, InteriorPoint, MultiPolygon, Point};
+use homes::building_homes;
 use pbf::Tags;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Options of an import.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
-    /// `admin_level` of the boundaries taken as communities.
-    pub admin_level: u8,
-    /// A communities layer to use when the extract has no admin boundaries.
+    /// `admin_level` of the boundaries taken as communities; `None`
+    /// chooses the finest level whose units hold a community's households.
+    pub admin_level: Option<u8>,
+    /// A communities layer to use instead of admin boundaries.
     pub communities: Option<PathBuf>,
     /// Users' additions to the facility table: `(key, value, kind)`, e.g.
     /// `("amenity", "pharmacy", "clinic")`; checked before the built-in table.
     pub facility_map: Vec<(String, String, String)>,
-}
-
-impl Default for ImportOptions {
-    fn default() -> Self {
-        ImportOptions {
-            admin_level: 10,
-            communities: None,
-            facility_map: Vec::new(),
-        }
-    }
+    /// The household model, community sizes and facility tags
+    /// (`[osm]` of a scenario.toml).
+    pub settings: crate::config::OsmSettings,
+    /// The extract's known households: estimates are scaled to it.
+    pub households_total: Option<u64>,
+    /// Known households per community (`community,households` CSV:
+    /// community id or name), e.g. the civil-affairs roster.
+    pub community_totals: Option<PathBuf>,
+    /// The text of the scenario.toml the settings came from: it becomes
+    /// the imported scenario's scenario.toml.
+    pub config_text: Option<String>,
 }
 
 /// What the import kept and dropped.
@@ -79,16 +90,70 @@ pub struct ImportCounts {
     pub building_relations: usize,
     /// Residential buildings.
     pub buildings_residential: usize,
-    /// Residential buildings without building:flats: linli estimates their households.
+    /// Residential buildings whose households are estimated (not from building:flats).
     pub buildings_estimated_households: usize,
+    /// The household model used: `china` or `elsewhere`.
+    pub region: String,
+    /// Households written (buildings and land-use fill).
+    pub households: u64,
+    /// Households by where they came from (`tagged`, `levels`, `height`,
+    /// `nearby_levels`, `type_default`, `calibrated`, `landuse_fill`).
+    pub households_by_source: BTreeMap<String, u64>,
+    /// Buildings by where their households came from (`non_residential` for 0).
+    pub buildings_by_source: BTreeMap<String, usize>,
+    /// Plain `building=yes` footprints by what decided their use.
+    pub plain_buildings_judged: BTreeMap<String, usize>,
+    /// Tags that could not be read (unparsable, negative or absurd), by key.
+    pub tag_warnings: BTreeMap<String, usize>,
+    /// Building completeness of the extract, 0–1 (footprints on residential
+    /// land, buildings along residential streets; docs/osm.md).
+    pub completeness: Option<f64>,
+    /// Whether households were calibrated to known totals.
+    pub calibrated: bool,
     /// Facilities by linli kind.
     pub facilities: BTreeMap<String, usize>,
     /// Communities written.
     pub communities: usize,
-    /// Where they came from: `admin`, `file` or `extent`.
+    /// Where they came from: `admin+derived` or `file`.
     pub communities_source: String,
+    /// The admin level taken as communities, if any.
+    pub admin_level: Option<u8>,
+    /// Admin boundary relations in the extract per admin level.
+    pub admin_levels_seen: BTreeMap<u8, usize>,
+    /// Communities from admin boundaries (whole or clipped to the extract).
+    pub communities_admin: usize,
+    /// Communities derived from the major-road network (or split from a
+    /// unit too large for one).
+    pub communities_derived: usize,
+    /// Communities judged rural.
+    pub communities_rural: usize,
+    /// Buildings placed in derived communities.
+    pub buildings_in_derived_communities: usize,
+    /// Buildings in no community (0 unless a communities file leaves some out).
+    pub buildings_outside_communities: usize,
+    /// Each community: id, name, source, kind, buildings, households, completeness.
+    pub community_list: Vec<CommunityCount>,
     /// Elements dropped, by `layer.reason`.
     pub dropped: BTreeMap<String, usize>,
+}
+
+/// One community of an import.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct CommunityCount {
+    /// Its id in communities.geojson.
+    pub id: String,
+    /// Its name.
+    pub name: Option<String>,
+    /// `admin`, `admin_clipped`, `admin_split`, `derived` or `file`.
+    pub source: String,
+    /// `urban` or `rural`.
+    pub kind: String,
+    /// Buildings in it.
+    pub buildings: usize,
+    /// Households in it.
+    pub households: u64,
+    /// Building completeness, 0–1.
+    pub completeness: Option<f64>,
 }
 
 /// A finished import: the scenario's files and the counts.
@@ -172,8 +237,11 @@ fn oid(k: Key) -> String {
 struct Layer(Vec<(Key, OutGeometry, Map<String, Value>)>);
 
 impl Layer {
-    fn push(&mut self, key: Key, g: OutGeometry, mut props: Map<String, Value>) {
-        props.insert("id".into(), oid(key).into());
+    fn push(&mut self, key: Key, g: OutGeometry, props: Map<String, Value>) {
+        self.push_id(key, oid(key), g, props);
+    }
+    fn push_id(&mut self, key: Key, id: String, g: OutGeometry, mut props: Map<String, Value>) {
+        props.insert("id".into(), id.into());
         self.0.push((key, g, props));
     }
     fn text(mut self, projector: &Projector) -> String {
@@ -211,23 +279,32 @@ fn named(t: &Tags) -> Map<String, Value> {
     m
 }
 
-/// Whether a closed element with these tags is wanted as an area.
-fn wants_area(t: &Tags, admin_level: &str, map: &[(String, String, String)]) -> bool {
-    tags::is_building(t)
-        || tags::is_water_area(t)
-        || tags::landmark_class(t).is_some()
-        || tags::is_compound(t)
-        || tags::facility_kind_with(t, map).is_some()
-        || is_admin(t, admin_level)
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
 }
 
-fn is_admin(t: &Tags, level: &str) -> bool {
-    t.get("boundary").map(String::as_str) == Some("administrative")
-        && t.get("admin_level").map(String::as_str) == Some(level)
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The facility table's additions: the command line's, then scenario.toml's.
+fn facility_map(opts: &ImportOptions) -> Vec<(String, String, String)> {
+    let mut m = opts.facility_map.clone();
+    for (tag, kind) in &opts.settings.facilities {
+        if let Some((k, v)) = tag.split_once('=') {
+            m.push((k.trim().into(), v.trim().into(), kind.clone()));
+        }
+    }
+    m
+}
+
+/// Whether a closed element with these tags is wanted as an area.
+fn wants_area(t: &Tags, map: &[(String, String, String)]) -> bool {
+    !area_layers(t, map).is_empty() || tags::landuse(t).is_some()
 }
 
 /// The area layers an element with tags `t` goes to, for drop counts.
-fn area_layers(t: &Tags, admin_level: &str, map: &[(String, String, String)]) -> Vec<&'static str> {
+fn area_layers(t: &Tags, map: &[(String, String, String)]) -> Vec<&'static str> {
     let mut v = Vec::new();
     if tags::is_building(t) {
         v.push("buildings");
@@ -243,9 +320,6 @@ fn area_layers(t: &Tags, admin_level: &str, map: &[(String, String, String)]) ->
     }
     if tags::facility_kind_with(t, map).is_some() {
         v.push("facilities");
-    }
-    if is_admin(t, admin_level) {
-        v.push("communities");
     }
     v
 }
@@ -358,11 +432,12 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
     c.water_lines = water_lines;
     c.rail = rail_n;
 
-    // Areas: closed ways and multipolygon / boundary relations.
-    let level = opts.admin_level.to_string();
+    // Areas: closed ways and multipolygon relations; admin boundaries are
+    // assembled apart (cut ones are closed along the extract's edge).
+    let map = facility_map(opts);
     let mut areas: Vec<(Key, &Tags, MultiPolygon<f64>)> = Vec::new();
     for w in &data.ways {
-        if w.tags.is_empty() || !wants_area(&w.tags, &level, &opts.facility_map) {
+        if w.tags.is_empty() || !wants_area(&w.tags, &map) {
             continue;
         }
         if w.tags.contains_key("highway") && w.tags.get("area").map(String::as_str) != Some("yes") {
@@ -371,28 +446,27 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         match way_polygon(&w.refs, &nodes) {
             Ok(p) => areas.push(((1, w.id, 0), &w.tags, MultiPolygon(vec![p]))),
             Err(e) => {
-                for layer in area_layers(&w.tags, &level, &opts.facility_map) {
-                    // Open boundary ways are members of boundary relations.
-                    if !(layer == "communities" && e == assemble::AreaDrop::NotClosed) {
-                        drop(layer, e.key());
-                    }
+                for layer in area_layers(&w.tags, &map) {
+                    drop(layer, e.key());
                 }
             }
         }
     }
     let ways_by_id: HashMap<i64, &pbf::Way> = data.ways.iter().map(|w| (w.id, w)).collect();
+    let mut admin: Vec<&pbf::Relation> = Vec::new();
     for r in &data.relations {
+        if admin_level(&r.tags).is_some() {
+            admin.push(r);
+            continue;
+        }
         let t = r.tags.get("type").map(String::as_str);
-        let admin = is_admin(&r.tags, &level);
-        if !(t == Some("multipolygon") || (t == Some("boundary") && admin))
-            || !wants_area(&r.tags, &level, &opts.facility_map)
-        {
+        if t != Some("multipolygon") || !wants_area(&r.tags, &map) {
             continue;
         }
         match relation_polygons(r, &ways_by_id, &nodes) {
             Ok(mp) => areas.push(((2, r.id, 0), &r.tags, mp)),
             Err(e) => {
-                for layer in area_layers(&r.tags, &level, &opts.facility_map) {
+                for layer in area_layers(&r.tags, &map) {
                     drop(layer, e.key());
                 }
             }
@@ -401,10 +475,9 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
 
     let mut landmarks = Layer::default();
     let mut compounds = Layer::default();
-    let mut communities = Layer::default();
     let mut facilities = Layer::default();
-    let mut buildings = Layer::default();
-    let mut residential_areas: Vec<(Rect<f64>, &MultiPolygon<f64>)> = Vec::new();
+    let mut places = Places::default();
+    let mut land = LandIndex::default();
     for (key, t, mp) in &areas {
         let area = mp.unsigned_area();
         if tags::is_water_area(t) {
@@ -418,6 +491,9 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             }
         }
         if let Some(class) = tags::landmark_class(t) {
+            if tags::is_campus(class) {
+                land.push(mp, None, true);
+            }
             if area >= tags::LANDMARK_MIN_M2 {
                 let mut p = named(t);
                 p.insert("class".into(), class.into());
@@ -427,10 +503,10 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
                 drop("landmarks", "too_small");
             }
         }
+        if let Some(lu) = tags::landuse(t) {
+            land.push(mp, Some(lu), false);
+        }
         if tags::is_compound(t) {
-            if let Some(r) = mp.bounding_rect() {
-                residential_areas.push((r, mp));
-            }
             if area >= tags::COMPOUND_MIN_M2 {
                 compounds.push(*key, areal(mp.clone()), named(t));
                 c.compounds += 1;
@@ -438,13 +514,8 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
                 drop("compounds", "too_small");
             }
         }
-        if is_admin(t, &level) {
-            let mut p = named(t);
-            p.insert("kind".into(), "urban".into());
-            communities.push(*key, areal(mp.clone()), p);
-        }
-        if let Some(kind) = tags::facility_kind_with(t, &opts.facility_map) {
-            if let Some(pt) = mp.centroid() {
+        if let Some(kind) = tags::facility_kind_with(t, &map) {
+            if let Some(pt) = mp.interior_point() {
                 let mut p = named(t);
                 p.insert("kind".into(), kind.clone().into());
                 facilities.push(*key, OutGeometry::Point(pt), p);
@@ -452,13 +523,21 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             }
         }
     }
-    // Facilities mapped as nodes.
+    land.finish();
+    // Facilities mapped as nodes; places and businesses for context.
+    let mut businesses: Vec<Coord<f64>> = Vec::new();
     for (id, t) in &data.tagged_nodes {
-        let Some(kind) = tags::facility_kind_with(t, &opts.facility_map) else {
+        let Some(&pt) = nodes.get(id) else {
+            if tags::facility_kind_with(t, &map).is_some() {
+                drop("facilities", "node_without_location");
+            }
             continue;
         };
-        let Some(&pt) = nodes.get(id) else {
-            drop("facilities", "node_without_location");
+        places.push(t, pt);
+        if tags::is_business(t) {
+            businesses.push(pt);
+        }
+        let Some(kind) = tags::facility_kind_with(t, &map) else {
             continue;
         };
         let mut p = named(t);
@@ -468,122 +547,220 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
     }
 
     // Buildings: the largest part stands for the footprint.
-    for (key, t, mp) in &areas {
-        if !tags::is_building(t) {
-            continue;
+    let region = match opts.settings.region.as_str() {
+        "china" => "china",
+        "elsewhere" => "elsewhere",
+        _ if in_china((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0) => "china",
+        _ => "elsewhere",
+    };
+    c.region = region.to_string();
+    let model = if region == "china" {
+        &opts.settings.china
+    } else {
+        &opts.settings.elsewhere
+    };
+    let mut homes = building_homes(&areas, &land, &businesses, model);
+    for h in &homes {
+        for b in &h.estimate.bad_tags {
+            *c.tag_warnings.entry(b.to_string()).or_insert(0) += 1;
         }
-        let Some(fp) =
-            mp.0.iter()
-                .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
-        else {
-            continue;
-        };
-        let area = fp.unsigned_area();
-        let mut use_ = tags::building_use(t);
-        let mut props = named(t);
-        if use_ == "other" && tags::is_plain_building(t) && area >= 150.0 {
-            if let Some(cen) = fp.centroid() {
-                if residential_areas
-                    .iter()
-                    .any(|(r, a)| r.contains(&cen) && a.contains(&cen))
-                {
-                    use_ = "residential";
-                    props.insert("use_inferred".into(), true.into());
-                }
-            }
+    }
+
+    // Communities: a file, else admin boundaries, else derived ones.
+    let rect = extent(&nodes);
+    let (units, source) = if let Some(path) = &opts.communities {
+        (communities::read_file(path, &projector)?, "file")
+    } else {
+        let picked = communities::pick(&CommunityInput {
+            admin: &admin,
+            ways: &ways_by_id,
+            nodes: &nodes,
+            rect: &rect,
+            places: &places,
+            homes: &homes,
+            data_ways: &data.ways,
+            settings: &opts.settings,
+            level: opts.admin_level,
+        });
+        c.admin_level = picked.level;
+        c.admin_levels_seen = picked.levels_seen.clone();
+        warnings.extend(picked.warnings);
+        (picked.units, "admin+derived")
+    };
+    c.communities_source = source.to_string();
+    let home_at: Vec<Coord<f64>> = homes.iter().map(|h| h.centroid).collect();
+    let unit_areas: Vec<MultiPolygon<f64>> = units.iter().map(|u| u.area.clone()).collect();
+    let in_unit = locate(&unit_areas, &home_at);
+    let mut est_hh = vec![0u64; units.len()];
+    for (h, u) in homes.iter().zip(&in_unit) {
+        if let Some(u) = u {
+            est_hh[*u] += u64::from(h.estimate.households);
         }
-        props.insert("use".into(), use_.into());
-        if let Some(b) = t.get("building") {
+    }
+    let unit_kind = communities::kinds(&units, &est_hh, &land, &places);
+
+    // Completeness per community, then calibration to known totals.
+    let road_lines = residential_streets(&data.ways, &nodes);
+    let comp = completeness::measure(&completeness::Input {
+        units: &units,
+        homes: &homes,
+        in_unit: &in_unit,
+        land: &land,
+        streets: &road_lines,
+        model,
+    });
+    let mut fill: Vec<calibrate::Fill> = Vec::new();
+    let totals = match (&opts.community_totals, opts.households_total) {
+        (Some(path), _) => Some(calibrate::read_totals(path)?),
+        (None, Some(n)) => Some(vec![("*".to_string(), n)]),
+        _ => None,
+    };
+    if let Some(totals) = totals {
+        let out = calibrate::apply(
+            &mut homes,
+            &calibrate::Input {
+                totals: &totals,
+                units: &units,
+                in_unit: &in_unit,
+                land: &land,
+                completeness: &comp.per_unit,
+                overall: comp.overall,
+            },
+        );
+        warnings.extend(out.warnings);
+        fill = out.fill;
+        c.calibrated = true;
+    }
+
+    // Write buildings, communities and the counts.
+    let mut buildings = Layer::default();
+    let mut unit_hh = vec![0u64; units.len()];
+    let mut unit_b = vec![0usize; units.len()];
+    for (h, u) in homes.iter().zip(&in_unit) {
+        let e = &h.estimate;
+        let mut props = named(h.tags);
+        props.insert("use".into(), e.use_.into());
+        if let Some(b) = h.tags.get("building") {
             props.insert("building".into(), b.clone().into());
         }
-        let levels = t.get("building:levels").and_then(|v| tags::parse_count(v));
-        let flats = t.get("building:flats").and_then(|v| tags::parse_count(v));
-        match levels {
-            Some(l) => {
-                props.insert("levels".into(), l.into());
-            }
-            None if use_ == "residential" => {
-                props.insert("levels".into(), tags::default_levels(t).into());
-                props.insert("levels_estimated".into(), true.into());
-            }
-            None => {}
+        if let Some(f) = e.floors {
+            props.insert("levels".into(), round1(f).into());
         }
-        if use_ == "residential" {
-            c.buildings_residential += 1;
-            match flats {
-                Some(f) => {
-                    props.insert("households".into(), f.into());
-                }
-                None => c.buildings_estimated_households += 1,
-            }
-        } else {
-            props.insert("households".into(), 0.into());
+        props.insert("households".into(), e.households.into());
+        props.insert("households_source".into(), e.source.into());
+        if let Some(j) = e.judged {
+            props.insert("judged_by".into(), j.into());
         }
-        buildings.push(*key, OutGeometry::Polygon(fp.clone()), props);
+        buildings.push(h.key, OutGeometry::Polygon(h.footprint.clone()), props);
         c.buildings += 1;
-        if key.0 == 1 {
+        if h.key.0 == 1 {
             c.building_ways += 1;
         } else {
             c.building_relations += 1;
         }
-    }
-
-    // Communities: admin boundaries, else the given file, else the extent.
-    let mut files = BTreeMap::new();
-    c.communities = communities.0.len();
-    if c.communities > 0 {
-        c.communities_source = "admin".into();
-        files.insert(
-            "communities.geojson".to_string(),
-            communities.text(&projector),
-        );
-    } else if let Some(path) = &opts.communities {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        c.communities_source = "file".into();
-        c.communities = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|v| v.get("features").and_then(|f| f.as_array().map(Vec::len)))
-            .unwrap_or(0);
-        files.insert("communities.geojson".to_string(), text);
-    } else {
-        let mut pts: Vec<Point<f64>> = Vec::new();
-        for layer in [&buildings, &roads] {
-            for (_, g, _) in &layer.0 {
-                match g {
-                    OutGeometry::LineString(l) => pts.extend(l.points()),
-                    OutGeometry::Polygon(p) => pts.extend(p.exterior().points()),
-                    _ => {}
-                }
+        if e.use_ == "residential" {
+            c.buildings_residential += 1;
+            if e.source != "tagged" {
+                c.buildings_estimated_households += 1;
             }
         }
-        if let Some(r) = geo::MultiPoint(pts).bounding_rect() {
-            let pad = 20.0;
-            let rect = Rect::new(
-                Coord {
-                    x: r.min().x - pad,
-                    y: r.min().y - pad,
-                },
-                Coord {
-                    x: r.max().x + pad,
-                    y: r.max().y + pad,
-                },
-            );
-            let mut p = Map::new();
-            p.insert("name".into(), "whole extract".into());
-            p.insert("kind".into(), "urban".into());
-            let mut one = Layer::default();
-            one.push((2, 0, 0), OutGeometry::Polygon(rect.to_polygon()), p);
-            let mut text = one.text(&projector);
-            text = text.replace("\"id\":\"r0\"", "\"id\":\"C1\"");
-            files.insert("communities.geojson".to_string(), text);
-            c.communities = 1;
-            c.communities_source = "extent".into();
-            warnings.push(format!(
-                "no admin_level={} boundaries in the extract and no --communities: one community covers the whole data extent",
-                opts.admin_level
-            ));
+        c.households += u64::from(e.households);
+        *c.households_by_source
+            .entry(e.source.to_string())
+            .or_insert(0) += u64::from(e.households);
+        *c.buildings_by_source
+            .entry(e.source.to_string())
+            .or_insert(0) += 1;
+        if let Some(j) = e.judged {
+            *c.plain_buildings_judged.entry(j.to_string()).or_insert(0) += 1;
+        }
+        match u {
+            Some(i) => {
+                unit_hh[*i] += u64::from(e.households);
+                unit_b[*i] += 1;
+            }
+            None => c.buildings_outside_communities += 1,
         }
     }
+    for (n, f) in fill.iter().enumerate() {
+        let mut props = Map::new();
+        props.insert("use".into(), "residential".into());
+        props.insert("households".into(), f.households.into());
+        props.insert("households_source".into(), "landuse_fill".into());
+        buildings.push_id(
+            (4, n as i64, 0),
+            format!("fill-{}", n + 1),
+            OutGeometry::Point(Point(f.at)),
+            props,
+        );
+        c.households += u64::from(f.households);
+        *c.households_by_source
+            .entry("landuse_fill".into())
+            .or_insert(0) += u64::from(f.households);
+        *c.buildings_by_source
+            .entry("landuse_fill".into())
+            .or_insert(0) += 1;
+        c.buildings += 1;
+        if let Some(i) = f.unit {
+            unit_hh[i] += u64::from(f.households);
+        }
+    }
+    let mut communities = Layer::default();
+    for (i, u) in units.iter().enumerate() {
+        let mut p = Map::new();
+        if let Some(n) = u.name.as_ref().or(u.name_zh.as_ref()) {
+            p.insert("name".into(), n.clone().into());
+        }
+        if let Some(n) = &u.name_zh {
+            p.insert("name_zh".into(), n.clone().into());
+        }
+        p.insert("kind".into(), unit_kind[i].into());
+        p.insert("source".into(), u.source.into());
+        if let Some(l) = u.admin_level {
+            p.insert("admin_level".into(), l.into());
+        }
+        p.insert("households".into(), unit_hh[i].into());
+        if let Some(x) = comp.per_unit[i] {
+            p.insert("completeness".into(), round2(x).into());
+        }
+        communities.push_id((3, i as i64, 0), u.id.clone(), areal(u.area.clone()), p);
+        match u.source {
+            "derived" | "admin_split" => {
+                c.communities_derived += 1;
+                c.buildings_in_derived_communities += unit_b[i];
+            }
+            "file" => {}
+            _ => c.communities_admin += 1,
+        }
+        if unit_kind[i] == "rural" {
+            c.communities_rural += 1;
+        }
+        c.community_list.push(CommunityCount {
+            id: u.id.clone(),
+            name: u.name.clone().or(u.name_zh.clone()),
+            source: u.source.to_string(),
+            kind: unit_kind[i].to_string(),
+            buildings: unit_b[i],
+            households: unit_hh[i],
+            completeness: comp.per_unit[i].map(round2),
+        });
+    }
+    c.communities = units.len();
+    c.completeness = comp.overall.map(round2);
+    if c.buildings_outside_communities > 0 {
+        warnings.push(format!(
+            "{} buildings are outside every community (their centroid is in no community of {})",
+            c.buildings_outside_communities, source
+        ));
+    }
+    for w in completeness::warnings(&comp, &units, c.calibrated) {
+        warnings.push(w);
+    }
+    let mut files = BTreeMap::new();
+    files.insert(
+        "communities.geojson".to_string(),
+        communities.text(&projector),
+    );
 
     if buildings.0.is_empty() {
         warnings.push(
@@ -608,14 +785,18 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         .file_name()
         .map(|n| n.to_string_lossy().trim_end_matches(".osm.pbf").to_string())
         .unwrap_or_else(|| label.to_string());
-    files.insert(
-        "scenario.toml".to_string(),
-        format!(
-            "# Imported by `linli import-osm` from {}.\n# Data © OpenStreetMap contributors, ODbL 1.0.\nname = {}\n",
-            stem,
+    let head = format!(
+        "# Imported by `linli import-osm` from {stem} (household model: {}).\n# Data © OpenStreetMap contributors, ODbL 1.0.\n",
+        c.region
+    );
+    let toml_text = match &opts.config_text {
+        Some(t) => format!("{head}{t}"),
+        None => format!(
+            "{head}name = {}\n",
             toml::Value::String(format!("{stem} (OpenStreetMap)"))
         ),
-    );
+    };
+    files.insert("scenario.toml".to_string(), toml_text);
     Ok(Imported {
         files,
         counts: c,

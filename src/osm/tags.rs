@@ -246,6 +246,19 @@ pub fn building_use(t: &Tags) -> &'static str {
     }
 }
 
+/// Whether a building value itself names a non-residential use (school,
+/// shop, office…).
+///
+/// ```
+/// assert!(linli::osm::tags::typed_non_home("retail"));
+/// assert!(!linli::osm::tags::typed_non_home("yes"));
+/// ```
+pub fn typed_non_home(b: &str) -> bool {
+    SCHOOL_BUILDINGS.contains(&b) && b != "dormitory"
+        || COMMERCIAL_BUILDINGS.contains(&b)
+        || b == "office"
+}
+
 /// Whether a plain `building=yes` (no other use tags) may be a home when it
 /// stands in a residential area.
 ///
@@ -301,8 +314,8 @@ pub fn parse_count(v: &str) -> Option<u32> {
 ///
 /// ```
 /// use linli::osm::{pbf::Tags, tags::facility_kind_with};
-/// let t: Tags = [("amenity".to_string(), "pharmacy".to_string())].into();
-/// let map = vec![("amenity".to_string(), "pharmacy".to_string(), "clinic".to_string())];
+/// let t: Tags = [("amenity".to_string(), "dentist".to_string())].into();
+/// let map = vec![("amenity".to_string(), "dentist".to_string(), "clinic".to_string())];
 /// assert_eq!(facility_kind_with(&t, &map).as_deref(), Some("clinic"));
 /// assert_eq!(facility_kind_with(&t, &[]), None);
 /// ```
@@ -313,43 +326,146 @@ pub fn facility_kind_with(t: &Tags, map: &[(String, String, String)]) -> Option<
         .or_else(|| facility_kind(t).map(str::to_string))
 }
 
-/// The linli facility kind of an amenity/healthcare/social facility.
+/// Name fragments of a community service centre (党群服务中心, 居委会…).
+pub const CENTRE_NAMES: &[&str] = &[
+    "社区",
+    "居委会",
+    "村委会",
+    "党群服务",
+    "服务中心",
+    "服务站",
+    "街道办",
+];
+
+/// `townhall:type` values below city level.
+const LOCAL_TOWNHALLS: &[&str] = &[
+    "community",
+    "village",
+    "quarter",
+    "neighbourhood",
+    "suburb",
+    "district",
+    "sub_district",
+];
+
+/// The linli facility kind of an element (docs/osm.md has the table):
+/// community_centre, clinic, elderly_care, kindergarten, school, market,
+/// pharmacy.
 ///
 /// ```
 /// use linli::osm::{pbf::Tags, tags::facility_kind};
-/// let t: Tags = [("amenity".to_string(), "doctors".to_string())].into();
-/// assert_eq!(facility_kind(&t), Some("clinic"));
+/// let t = |kv: &[(&str, &str)]| -> Tags { kv.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() };
+/// assert_eq!(facility_kind(&t(&[("amenity", "doctors")])), Some("clinic"));
+/// assert_eq!(facility_kind(&t(&[("office", "government"), ("name", "清华园街道学府社区居委会")])), Some("community_centre"));
+/// assert_eq!(facility_kind(&t(&[("amenity", "townhall"), ("name", "City Hall")])), None);
+/// assert_eq!(facility_kind(&t(&[("amenity", "social_facility"), ("social_facility", "outreach")])), Some("community_centre"));
 /// ```
 pub fn facility_kind(t: &Tags) -> Option<&'static str> {
     let a = get(t, "amenity");
     let hc = get(t, "healthcare");
+    let sf = get(t, "social_facility");
     let name = get(t, "name").unwrap_or("");
+    let centre_name = CENTRE_NAMES.iter().any(|w| name.contains(w));
     match a {
         Some("community_centre") => return Some("community_centre"),
-        Some("townhall") if get(t, "townhall:type") == Some("community") => {
-            return Some("neighborhood_office")
+        Some("townhall") => {
+            let ty = get(t, "townhall:type").unwrap_or("");
+            return (LOCAL_TOWNHALLS.contains(&ty) || centre_name).then_some("community_centre");
         }
         _ => {}
+    }
+    if matches!(
+        get(t, "office"),
+        Some("government") | Some("administrative")
+    ) && centre_name
+    {
+        return Some("community_centre");
     }
     if is_in(a, &["clinic", "doctors", "hospital"])
         || is_in(hc, &["clinic", "doctor", "hospital", "centre"])
     {
         return Some("clinic");
     }
-    if a == Some("nursing_home") || get(t, "social_facility") == Some("nursing_home") {
+    if a == Some("nursing_home") || sf == Some("nursing_home") || sf == Some("assisted_living") {
         return Some("elderly_care");
     }
     match a {
         Some("social_facility") => {
             let target = get(t, "social_facility:for").unwrap_or("");
-            (matches!(target, "senior" | "elderly" | "")
+            if matches!(target, "senior" | "elderly")
                 || name.contains("养老")
-                || name.contains("敬老"))
-            .then_some("elderly_care")
+                || name.contains("敬老")
+            {
+                Some("elderly_care")
+            } else {
+                Some("community_centre")
+            }
         }
-        Some("kindergarten") => Some("kindergarten"),
+        Some("kindergarten") | Some("childcare") => Some("kindergarten"),
         Some("school") if name.contains("幼儿园") => Some("kindergarten"),
         Some("school") => Some("school"),
+        Some("marketplace") => Some("market"),
+        Some("pharmacy") => Some("pharmacy"),
+        _ if is_in(get(t, "shop"), &["supermarket", "greengrocer"]) => Some("market"),
         _ => None,
     }
+}
+
+/// Whether a landmark class is grounds whose buildings are not homes
+/// (campus, school, hospital), unless named as dormitories.
+///
+/// ```
+/// assert!(linli::osm::tags::is_campus("university"));
+/// assert!(!linli::osm::tags::is_campus("park"));
+/// ```
+pub fn is_campus(class: &str) -> bool {
+    matches!(
+        class,
+        "university" | "college" | "school" | "kindergarten" | "hospital"
+    )
+}
+
+/// The land use of an area, as the household model sees it.
+///
+/// ```
+/// use linli::osm::{households::Landuse, pbf::Tags, tags::landuse};
+/// let t: Tags = [("landuse".to_string(), "farmland".to_string())].into();
+/// assert_eq!(landuse(&t), Some(Landuse::Farm));
+/// ```
+pub fn landuse(t: &Tags) -> Option<super::households::Landuse> {
+    use super::households::Landuse;
+    let v = get(t, "landuse")?;
+    Some(match v {
+        "residential" => Landuse::Residential,
+        "commercial" | "retail" => Landuse::Commercial,
+        "industrial" | "railway" | "military" | "education" | "religious" | "cemetery"
+        | "garages" | "port" | "quarry" | "landfill" | "depot" | "construction" => {
+            Landuse::NonResidential
+        }
+        "farmland"
+        | "farmyard"
+        | "orchard"
+        | "meadow"
+        | "vineyard"
+        | "greenhouse_horticulture"
+        | "plant_nursery"
+        | "aquaculture"
+        | "paddy" => Landuse::Farm,
+        _ => return None,
+    })
+}
+
+/// Whether a point is a business (shop, office, craft, restaurant…): one
+/// inside a home's footprint takes its ground floor.
+///
+/// ```
+/// use linli::osm::{pbf::Tags, tags::is_business};
+/// let t: Tags = [("shop".to_string(), "bakery".to_string())].into();
+/// assert!(is_business(&t));
+/// ```
+pub fn is_business(t: &Tags) -> bool {
+    t.contains_key("shop")
+        || t.contains_key("office")
+        || t.contains_key("craft")
+        || is_in(get(t, "amenity"), COMMERCIAL_AMENITIES)
 }

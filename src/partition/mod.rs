@@ -10,7 +10,7 @@ pub mod regions;
 pub mod straddles;
 
 use crate::blocks::BlockSet;
-use crate::config::Config;
+use crate::config::{Config, Targets};
 use crate::model::{CommunityKind, Scenario};
 use geo::Centroid;
 use petgraph::visit::EdgeRef;
@@ -116,11 +116,13 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
             }
             let households: u64 = blocks.iter().map(|&b| set.blocks[b].households).sum();
             let buildings: usize = blocks.iter().map(|&b| set.blocks[b].buildings.len()).sum();
-            let homes = blocks
-                .iter()
-                .flat_map(|&b| &set.blocks[b].buildings)
-                .filter(|&&i| scenario.buildings[i].households > 0)
-                .count();
+            let (multi, single) = Targets::home_counts(
+                blocks
+                    .iter()
+                    .flat_map(|&b| &set.blocks[b].buildings)
+                    .map(|&i| scenario.buildings[i].households),
+            );
+            let homes = multi + single;
             let estimated_households = blocks
                 .iter()
                 .map(|&b| set.blocks[b].estimated_households)
@@ -134,7 +136,7 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
                 // An island or a bank without a bridge: drawn on its own.
                 flags.push("separate_part".to_string());
             }
-            flags.extend(t.buildings_flag(com.kind, homes).map(String::from));
+            flags.extend(t.buildings_flag(com.kind, multi, single).map(String::from));
             neighborhoods.push(Neighborhood {
                 id: format!("{}-{:0width$}", com.id, rank + 1),
                 community: ci,
@@ -255,11 +257,12 @@ pub fn regionalize_blocks_grouped(
                 .unwrap_or((0.0, 0.0));
             Unit {
                 households: blk.households,
-                // The 3–10 rule counts homes, not sheds and shops.
+                // The 3–10 rule counts multi-household buildings, not
+                // houses, sheds and shops.
                 buildings: blk
                     .buildings
                     .iter()
-                    .filter(|&&i| scenario.buildings[i].households > 0)
+                    .filter(|&&i| scenario.buildings[i].households > 1)
                     .count() as u32,
                 centroid: c,
                 compound: group(b),
@@ -283,10 +286,18 @@ pub fn regionalize_blocks_grouped(
     }
     let kind = scenario.communities[ci].kind;
     let target = t.for_kind(kind);
+    // Areas of single-family homes are judged by households alone.
+    let (multi, single) = Targets::home_counts(
+        members
+            .iter()
+            .flat_map(|&b| &set.blocks[b].buildings)
+            .map(|&i| scenario.buildings[i].households),
+    );
     let params = Params {
         target: f64::from(target),
         tolerance: t.tolerance,
-        buildings: (kind != CommunityKind::Rural).then_some((t.min_buildings, t.max_buildings)),
+        buildings: (kind != CommunityKind::Rural && single <= multi)
+            .then_some((t.min_buildings, t.max_buildings)),
         compound_households: group_households,
         seed: seed ^ (ci as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93),
         effort: 30,

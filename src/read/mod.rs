@@ -46,8 +46,8 @@ pub const LAYER_FILES: &[&str] = &[
 /// the roads' class in `read_scenario`.
 fn kept_properties(layer: &str) -> Option<&'static [&'static str]> {
     match layer {
-        "buildings.geojson" => Some(&["use", "levels", "households"]),
-        "roads.geojson" => Some(&["class", "highway"]),
+        "buildings.geojson" => Some(&["use", "levels", "households", "households_source"]),
+        "roads.geojson" => Some(&["class", "highway", "walkable"]),
         _ => None,
     }
 }
@@ -347,6 +347,15 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
                 } else {
                     str_prop(&f.properties, &["class", "highway"]).unwrap_or_default()
                 };
+                // `walkable` (true/false, as import-osm writes it) decides
+                // over the class when present.
+                let walkable = match f.properties.get("walkable") {
+                    Some(Value::Bool(b)) => Some(*b),
+                    Some(Value::String(s)) if matches!(s.as_str(), "yes" | "no") => {
+                        Some(s == "yes")
+                    }
+                    _ => None,
+                };
                 // The last piece (nearly always the only one) takes the class.
                 let last = ls.len().saturating_sub(1);
                 ls.into_iter().enumerate().map(move |(k, line)| Walkway {
@@ -356,6 +365,7 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
                     } else {
                         class.clone()
                     },
+                    walkable,
                 })
             })
             .collect();
@@ -756,8 +766,12 @@ fn read_building(f: RawFeature, conv: &Converter, config: &Config) -> BuildingRe
         Ok(v) => v,
         Err(e) => return BuildingRead::Problem(at(f), e, None),
     };
+    // Households given with a source other than `tagged` (import-osm's
+    // estimates) are still estimates.
+    let given_estimate = prop_text(&f.properties, &["households_source"])
+        .is_some_and(|s| !matches!(&*s, "tagged" | "given" | "census" | "roster"));
     let (households, estimated) = match num_prop(&f.properties, "households") {
-        Ok(Some(h)) => (h.round() as u32, false),
+        Ok(Some(h)) => (h.round() as u32, given_estimate),
         Ok(None) => {
             match households::estimate(footprint.as_ref(), levels, &use_, &config.households) {
                 Some(h) => (h, true),

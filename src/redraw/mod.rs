@@ -628,15 +628,17 @@ fn neighborhood(
     let target = t.for_kind(com.kind);
     let households: u64 = blocks.iter().map(|&b| set.blocks[b].households).sum();
     let buildings = blocks.iter().map(|&b| set.blocks[b].buildings.len()).sum();
-    let homes = blocks
-        .iter()
-        .flat_map(|&b| &set.blocks[b].buildings)
-        .filter(|&&i| scenario.buildings[i].households > 0)
-        .count();
+    let (multi, single) = crate::config::Targets::home_counts(
+        blocks
+            .iter()
+            .flat_map(|&b| &set.blocks[b].buildings)
+            .map(|&i| scenario.buildings[i].households),
+    );
+    let homes = multi + single;
     let flags: Vec<String> = t
         .band_flag(com.kind, households, homes)
         .into_iter()
-        .chain(t.buildings_flag(com.kind, homes))
+        .chain(t.buildings_flag(com.kind, multi, single))
         .map(String::from)
         .collect();
     Neighborhood {
