@@ -27,10 +27,10 @@ pub const JOIN_REACH_M: f64 = 100.0;
 /// let river = Barrier { level: 4, kind: BarrierKind::Water };
 /// let net = node(&[
 ///     BarrierLine { line: vec![(0.0, 0.0), (100.0, 0.0)].into(), barrier: road },
-///     BarrierLine { line: vec![(50.0, 80.0), (50.0, 20.0)].into(), barrier: river },
+///     BarrierLine { line: vec![(50.0, 300.0), (50.0, 20.0)].into(), barrier: river },
 /// ], 0.05);
 /// let j = joins(&net, 100.0);
-/// assert_eq!(j.len(), 1); // the river's lower end, 20 m from the road
+/// assert_eq!(j.len(), 1); // the lower end, 20 m from the road (the upper is 280 m away)
 /// assert_eq!(j[0].line.0, vec![(50.0, 20.0).into(), (50.0, 0.0).into()]);
 /// ```
 pub fn joins(net: &NodedNetwork, reach: f64) -> Vec<BarrierLine> {

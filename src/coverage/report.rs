@@ -116,11 +116,23 @@ pub struct CoverModel {
     pub covered: u64,
 }
 
+/// Buildings outside every community: left out of the shares.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Outside {
+    /// How many.
+    pub buildings: usize,
+    /// Their households.
+    pub households: u64,
+}
+
 /// Everything reported.
 #[derive(Debug, Clone)]
 pub struct Analysis {
-    /// All buildings.
+    /// Every building inside a community (all of them when the scenario
+    /// has no communities).
     pub overall: GroupCoverage,
+    /// Buildings outside every community, left out of every share.
+    pub outside_communities: Outside,
     /// Per community (scenario order).
     pub communities: Vec<GroupCoverage>,
     /// Per street (sorted).
@@ -266,11 +278,24 @@ pub fn analyse_prepared(
     let t = Instant::now();
     let hh: Vec<u32> = s.buildings.iter().map(|b| b.households).collect();
     let on: Vec<bool> = cov.building_snaps.iter().map(Option::is_some).collect();
-    let all = vec![Some(0); s.buildings.len()];
+    let comm = &prepared.community;
+    // The whole scenario is its communities: a building outside every one
+    // is in no neighborhood, so it is counted apart, as the blocks do.
+    let all: Vec<Option<usize>> = if s.communities.is_empty() {
+        vec![Some(0); s.buildings.len()]
+    } else {
+        comm.iter().map(|c| c.map(|_| 0)).collect()
+    };
     let overall = shares(&cov.kinds, &hh, &on, &all, &["all".to_string()])
         .pop()
         .unwrap_or_default();
-    let comm = &prepared.community;
+    let outside: Vec<usize> = (0..s.buildings.len())
+        .filter(|&b| all[b].is_none())
+        .collect();
+    let outside_communities = Outside {
+        buildings: outside.len(),
+        households: outside.iter().map(|&b| u64::from(hh[b])).sum(),
+    };
     let comm_ids: Vec<String> = s.communities.iter().map(|c| c.id.clone()).collect();
     let communities = shares(&cov.kinds, &hh, &on, comm, &comm_ids);
     let mut street_ids: Vec<String> = s.communities.iter().map(|c| c.street.clone()).collect();
@@ -333,6 +358,7 @@ pub fn analyse_prepared(
     };
     Ok(Analysis {
         overall,
+        outside_communities,
         communities,
         streets,
         neighborhoods,

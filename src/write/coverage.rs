@@ -62,8 +62,10 @@ pub struct CoverageSummary {
     pub kinds: BTreeMap<String, KindSummary>,
     /// The walking network.
     pub network: NetworkSummary,
-    /// Whole scenario.
+    /// Every building inside a community.
     pub overall: GroupCoverage,
+    /// Buildings outside every community (in no share).
+    pub outside_communities: crate::coverage::report::Outside,
     /// Per community.
     pub communities: Vec<GroupCoverage>,
     /// Per street.
@@ -131,6 +133,7 @@ pub fn summary(loaded: &Loaded, cov: &Coverage, an: &Analysis) -> CoverageSummar
             component_details: cov.components.clone(),
         },
         overall: an.overall.clone(),
+        outside_communities: an.outside_communities,
         communities: an.communities.clone(),
         streets: an.streets.clone(),
         neighborhoods: an.neighborhoods.clone(),
