@@ -2,7 +2,7 @@
 
 use super::Block;
 use crate::model::{Building, Compound};
-use geo::{BoundingRect, InteriorPoint, Intersects};
+use geo::{BoundingRect, Intersects};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 
@@ -63,7 +63,7 @@ pub fn assign_compounds(blocks: &mut [Block], compounds: &[Compound]) {
     let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> =
         crate::blocks::index::box_tree(compounds.iter().map(|c| c.area.bounding_rect()));
     for blk in blocks.iter_mut() {
-        let Some(p) = blk.polygon.interior_point() else {
+        let Some(p) = super::polygonize::inner_point(&blk.polygon) else {
             continue;
         };
         let mut hits: Vec<usize> = tree

@@ -77,14 +77,13 @@ pub fn communities(
     net: &NodedNetwork,
     faces: &Faces,
 ) -> Result<FacePlaces, Vec<Problem>> {
-    use geo::InteriorPoint;
     use rayon::prelude::*;
     let n = faces.faces.len();
     let probes: Vec<Option<Point<f64>>> = faces
         .faces
         .par_iter()
         .with_min_len(256)
-        .map(|f| f.polygon.interior_point())
+        .map(|f| super::polygonize::inner_point(&f.polygon))
         .collect();
     let mut zones = Union((0..n).collect());
     for &(l, r, _, border) in &Sides::new(net, faces).0 {

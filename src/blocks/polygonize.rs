@@ -337,6 +337,66 @@ fn prune_dangles(net: &NodedNetwork, alive: &mut [bool], incident: &[Vec<usize>]
     }
 }
 
+/// A point inside a polygon (holes excluded), found on one horizontal line:
+/// the middle of the widest stretch of that line inside the polygon. The
+/// line runs through the middle of the polygon's height, nudged off every
+/// vertex, so each ring edge it meets it crosses once. Linear in the
+/// vertices (geo's `InteriorPoint` relates candidate points to the polygon,
+/// which was most of the blocks stage on faces with many vertices); falls
+/// back to geo's where the polygon has no width.
+///
+/// ```
+/// use geo::{polygon, Contains};
+/// let l = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 2.0), (x: 2.0, y: 2.0), (x: 2.0, y: 10.0), (x: 0.0, y: 10.0)];
+/// let p = linli::blocks::polygonize::inner_point(&l).unwrap();
+/// assert!(l.contains(&p));
+/// ```
+pub fn inner_point(poly: &Polygon<f64>) -> Option<geo::Point<f64>> {
+    let rings = || std::iter::once(poly.exterior()).chain(poly.interiors());
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for c in &poly.exterior().0 {
+        lo = lo.min(c.y);
+        hi = hi.max(c.y);
+    }
+    // No height (or NaN): geo's search handles the degenerate case.
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
+        return geo::InteriorPoint::interior_point(poly);
+    }
+    // The middle height, moved to the middle of the gap between the
+    // vertex heights around it, so no vertex lies on the line.
+    let mid = (lo + hi) / 2.0;
+    let (mut below, mut above) = (lo, hi);
+    for r in rings() {
+        for c in &r.0 {
+            if c.y <= mid && c.y > below {
+                below = c.y;
+            }
+            if c.y > mid && c.y < above {
+                above = c.y;
+            }
+        }
+    }
+    let y = (below + above) / 2.0;
+    let mut xs: Vec<f64> = Vec::new();
+    for r in rings() {
+        for w in r.0.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if (a.y > y) != (b.y > y) {
+                xs.push(a.x + (y - a.y) / (b.y - a.y) * (b.x - a.x));
+            }
+        }
+    }
+    xs.sort_by(f64::total_cmp);
+    let best = xs
+        .chunks_exact(2)
+        .filter(|p| p[1] > p[0])
+        .max_by(|p, q| (p[1] - p[0]).total_cmp(&(q[1] - q[0])));
+    match best {
+        Some(p) => Some(geo::Point::new((p[0] + p[1]) / 2.0, y)),
+        None => geo::InteriorPoint::interior_point(poly),
+    }
+}
+
 /// Even-odd test of a point against a closed ring.
 pub(crate) fn point_in_ring(p: Coord<f64>, ring: &[Coord<f64>]) -> bool {
     let mut inside = false;

@@ -183,12 +183,40 @@ fn separators(sites: &[Site], poly: &geo::Polygon<f64>) -> Option<Vec<Line<f64>>
 /// and polygon are kept as they are).
 fn clip_to(edges: Vec<Line<f64>>, poly: &geo::Polygon<f64>) -> Vec<Line<f64>> {
     use geo::{BooleanOps, BoundingRect, Contains};
+    use rstar::primitives::{GeomWithData, Rectangle};
     let Some(r) = poly.bounding_rect() else {
         return Vec::new();
     };
+    // The block's ring segments, indexed once: an edge meeting none of them
+    // with a point inside lies wholly inside (geo's `contains` would build
+    // its own index for every edge).
+    let rings: Vec<Line<f64>> = std::iter::once(poly.exterior())
+        .chain(poly.interiors())
+        .flat_map(|ring| ring.lines())
+        .collect();
+    let tree: rstar::RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = rstar::RTree::bulk_load(
+        rings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let lo = [s.start.x.min(s.end.x), s.start.y.min(s.end.y)];
+                let hi = [s.start.x.max(s.end.x), s.start.y.max(s.end.y)];
+                GeomWithData::new(Rectangle::from_corners(lo, hi), i)
+            })
+            .collect(),
+    );
+    let meets_ring = |l: &Line<f64>| {
+        let env = rstar::AABB::from_corners(
+            [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
+            [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
+        );
+        tree.locate_in_envelope_intersecting(&env)
+            .any(|g| geo::Intersects::intersects(l, &rings[g.data]))
+    };
     let (mut inside, mut other) = (Vec::new(), Vec::new());
     for l in edges {
-        if r.contains(&l.start) && r.contains(&l.end) && poly.contains(&l) {
+        if r.contains(&l.start) && r.contains(&l.end) && !meets_ring(&l) && poly.contains(&l.start)
+        {
             inside.push(l);
         } else {
             other.push(vec![l.start, l.end].into());
