@@ -16,9 +16,7 @@ use crate::config::Config;
 use crate::error::{Error, Problem};
 use crate::model::*;
 use crate::project::{looks_projected, suggest_epsg, Crs, InputTransform, Projector};
-use geo::{
-    Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Point, Polygon, Validation,
-};
+use geo::{Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Point, Polygon};
 use geojson::GeometryValue;
 use layer::{parse_layer_keeping, type_name, Converter, RawFeature};
 use serde_json::Value;
@@ -564,10 +562,7 @@ fn check_valid(ctx: &mut Ctx, file: &str, f: &RawFeature, mp: &MultiPolygon<f64>
 /// The message for the first invalid part of `mp`, if any.
 fn invalid_part(mp: &MultiPolygon<f64>) -> Option<String> {
     for (k, p) in mp.0.iter().enumerate() {
-        if validity::plain_polygon_valid(p) == Some(true) {
-            continue;
-        }
-        if let Err(e) = p.check_validation() {
+        if let Err(e) = validity::check_polygon(p) {
             let part = if mp.0.len() > 1 {
                 format!(" (part {k})")
             } else {
