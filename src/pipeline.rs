@@ -43,16 +43,24 @@ pub fn partition_blocks(loaded: &Loaded) -> Result<BlockSet, Error> {
 /// Rebuilds `set` with blocks above their community's band split into cells
 /// around their buildings (returns `set` unchanged when none is).
 pub fn split_oversized(loaded: &Loaded, set: BlockSet) -> Result<BlockSet, Error> {
+    Ok(oversized_split(loaded, &set)?.unwrap_or(set))
+}
+
+/// The blocks of `set` rebuilt with those above their community's band
+/// split into cells around their buildings; `None` when none is.
+pub fn oversized_split(loaded: &Loaded, set: &BlockSet) -> Result<Option<BlockSet>, Error> {
     let t = &loaded.config.targets;
     let s = &loaded.scenario;
     let lines = cell_lines(&set.blocks, &s.buildings, |b| {
         f64::from(t.for_kind(s.communities[b.community].kind)) * (1.0 + t.tolerance)
     });
     if lines.is_empty() {
-        return Ok(set);
+        return Ok(None);
     }
     let b = &loaded.config.barriers;
-    build_blocks_with(s, &lines, b.snap_tolerance_m, b.community).map_err(Error::Input)
+    build_blocks_with(s, &lines, b.snap_tolerance_m, b.community)
+        .map(Some)
+        .map_err(Error::Input)
 }
 
 /// Neighborhoods: blocks (with cells), their partition and dissolved shapes.
@@ -105,7 +113,22 @@ pub fn neighborhoods(loaded: &Loaded, seed: u64) -> Result<Planned, Error> {
 /// [`neighborhoods`] from blocks already built.
 pub fn neighborhoods_from(loaded: &Loaded, set: BlockSet, seed: u64) -> Result<Planned, Error> {
     let block_count = set.blocks.len();
-    let set = split_oversized(loaded, set)?;
+    Ok(neighborhoods_of_split(
+        loaded,
+        split_oversized(loaded, set)?,
+        seed,
+        block_count,
+    ))
+}
+
+/// [`neighborhoods`] from blocks already split by [`oversized_split`];
+/// `block_count` is the number of blocks before the split.
+pub fn neighborhoods_of_split(
+    loaded: &Loaded,
+    set: BlockSet,
+    seed: u64,
+    block_count: usize,
+) -> Planned {
     let part = partition(&set, &loaded.scenario, &loaded.config, seed);
     let shapes = dissolve(&set, &part.block_neighborhood, part.neighborhoods.len());
     let straddles = crate::partition::straddles::straddles(
@@ -114,13 +137,13 @@ pub fn neighborhoods_from(loaded: &Loaded, set: BlockSet, seed: u64) -> Result<P
         &loaded.scenario,
         &loaded.config.targets,
     );
-    Ok(Planned {
+    Planned {
         blocks: set,
         partition: part,
         shapes,
         block_count,
         straddles,
-    })
+    }
 }
 
 /// Runs the partition end to end and writes its files into `out`.
