@@ -61,8 +61,17 @@ pub struct ScenarioFiles {
 }
 
 impl ScenarioFiles {
-    /// Reads the known layer files of a folder.
+    /// Reads the known layer files of a folder (each at most
+    /// [`text::DEFAULT_MAX_BYTES`]).
     pub fn from_dir(dir: &Path) -> Result<Self, Error> {
+        Self::from_dir_capped(dir, text::DEFAULT_MAX_BYTES)
+    }
+
+    /// Reads the known layer files of a folder: only regular files (or
+    /// symlinks to them) of at most `max_bytes` each; a dangling symlink, a
+    /// loop, a FIFO, a device or a folder under a layer's name is an error
+    /// naming it.
+    pub fn from_dir_capped(dir: &Path, max_bytes: u64) -> Result<Self, Error> {
         if !dir.is_dir() {
             return Err(Error::Input(vec![Problem::file(
                 dir.display().to_string(),
@@ -76,21 +85,43 @@ impl ScenarioFiles {
             .par_iter()
             .map(|name| {
                 let p = dir.join(name);
-                p.exists().then(|| match text::Text::read(&p) {
-                    Ok(text) => Ok((name.to_string(), text)),
-                    Err(text::TextError::Io(e)) => Err(Error::io(&p, e)),
-                    Err(text::TextError::NotUtf8(at)) => Err(Error::Input(vec![Problem::file(
-                        p.display().to_string(),
-                        format!("is not UTF-8 text (byte {at} is not)"),
-                    )
-                    .with_hint("GeoJSON is UTF-8 (RFC 7946); save the file as UTF-8, e.g. with ogr2ogr or QGIS")])),
-                })
+                // The reader's hint speaks of GeoJSON.
+                let problem = |e: text::TextError| {
+                    let hint = match (&e, *name) {
+                        (text::TextError::NotUtf8(_), "staff.csv") => Some(
+                            "save staff.csv as UTF-8 (in a spreadsheet: \"CSV UTF-8\"; Excel's plain CSV is GBK on Chinese Windows)",
+                        ),
+                        (text::TextError::NotUtf8(_), "scenario.toml") => {
+                            Some("save scenario.toml as UTF-8 in a text editor (TOML is UTF-8)")
+                        }
+                        _ => None,
+                    };
+                    e.into_error(&p, hint)
+                };
+                match text::input_file(&p, max_bytes) {
+                    Ok(None) => None,
+                    Err(e) => Some(Err(problem(e))),
+                    Ok(Some(_)) => Some(
+                        text::Text::read_capped(&p, max_bytes)
+                            .map(|t| (name.to_string(), t))
+                            .map_err(problem),
+                    ),
+                }
             })
             .collect();
         let mut files = BTreeMap::new();
+        let mut problems = Vec::new();
         for r in read.into_iter().flatten() {
-            let (name, text) = r?;
-            files.insert(name, text);
+            match r {
+                Ok((name, text)) => {
+                    files.insert(name, text);
+                }
+                Err(Error::Input(p)) => problems.extend(p),
+                Err(e) => return Err(e),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Input(problems));
         }
         Ok(ScenarioFiles {
             label: dir.display().to_string(),
