@@ -15,7 +15,8 @@ use linli::read::{ReadOptions, ScenarioFiles};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Exit codes: 0 success, 1 internal or I/O failure, 2 bad input or usage.
+/// Exit codes: 0 success, 1 I/O failure, 2 bad input or usage (3, an
+/// internal error, is the panic guard's: src/crash.rs).
 const EXIT_IO: u8 = 1;
 const EXIT_INPUT: u8 = 2;
 
@@ -322,6 +323,16 @@ pub fn run() -> ExitCode {
         output_gcj02: args.output_datum == Datum::Gcj02,
     };
     let max_bytes = args.max_input_mb << 20;
+    // For the tests of the panic guard (src/crash.rs): a panic on a worker
+    // thread, as a bug in a parallel stage would panic.
+    if let Some(m) = std::env::var_os("LINLI_TEST_PANIC") {
+        use rayon::prelude::*;
+        (0..64).into_par_iter().for_each(|i| {
+            if i == 63 {
+                panic!("{}", m.to_string_lossy());
+            }
+        });
+    }
     let result = match args.command {
         Command::Demo { out } => {
             let run = Run {

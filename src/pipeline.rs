@@ -19,7 +19,7 @@ pub fn load(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded, Error> 
 /// Polygonizes the barrier network into blocks.
 pub fn blocks(loaded: &Loaded) -> Result<BlockSet, Error> {
     let b = &loaded.config.barriers;
-    build_blocks(&loaded.scenario, b.snap_tolerance_m, b.community).map_err(Error::Input)
+    build_blocks(&loaded.scenario, b.snap_tolerance_m, b.community).map_err(|p| loaded.locate(p))
 }
 
 /// Runs the blocks stage end to end and writes its files into `out`.
@@ -60,7 +60,7 @@ pub fn oversized_split(loaded: &Loaded, set: &BlockSet) -> Result<Option<BlockSe
     let b = &loaded.config.barriers;
     build_blocks_with(s, &lines, b.snap_tolerance_m, b.community)
         .map(Some)
-        .map_err(Error::Input)
+        .map_err(|p| loaded.locate(p))
 }
 
 /// Neighborhoods: blocks (with cells), their partition and dissolved shapes.
@@ -253,7 +253,7 @@ pub fn run_coverage(
         || crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m),
         || crate::coverage::report::prepare(&loaded.scenario, w),
     );
-    let cov = cov.map_err(Error::Input)?;
+    let cov = cov.map_err(|p| loaded.locate(p))?;
     timings.push(("distances_s".to_string(), t.elapsed().as_secs_f64()));
     timings.extend(cov.timings.iter().cloned());
     let sites = match &req.sites {
@@ -267,7 +267,7 @@ pub fn run_coverage(
                         text,
                         &loaded.projector,
                     )
-                    .map_err(Error::Input)?,
+                    .map_err(|p| loaded.locate(p))?,
                 ),
                 None => None,
             },
@@ -338,8 +338,8 @@ pub fn run_audit(
 ) -> Result<(Loaded, crate::audit::Audit, Vec<PathBuf>), Error> {
     let loaded = load(files, opts)?;
     let grid = existing_grid_of(&loaded, files)?;
-    let audit =
-        crate::audit::audit(&loaded.scenario, &grid, &loaded.config).map_err(Error::Input)?;
+    let audit = crate::audit::audit(&loaded.scenario, &grid, &loaded.config)
+        .map_err(|p| loaded.locate(p))?;
     let written = crate::write::audit::write_audit(out, &loaded, &grid, &audit)?;
     Ok((loaded, audit, written))
 }
@@ -366,9 +366,9 @@ pub fn run_redraw(
     let loaded = load(files, opts)?;
     let grid = existing_grid_of(&loaded, files)?;
     let (s, c) = (&loaded.scenario, &loaded.config);
-    let before = crate::audit::audit(s, &grid, c).map_err(Error::Input)?;
-    let redrawn = crate::redraw::redraw(s, &grid, c, seed).map_err(Error::Input)?;
-    let after = crate::audit::audit(s, &redrawn.planned.grid(), c).map_err(Error::Input)?;
+    let before = crate::audit::audit(s, &grid, c).map_err(|p| loaded.locate(p))?;
+    let redrawn = crate::redraw::redraw(s, &grid, c, seed).map_err(|p| loaded.locate(p))?;
+    let after = crate::audit::audit(s, &redrawn.planned.grid(), c).map_err(|p| loaded.locate(p))?;
     let moved = |planned: &Planned| {
         let mut new = vec![None; s.buildings.len()];
         for (bi, blk) in planned.blocks.blocks.iter().enumerate() {

@@ -146,14 +146,14 @@ pub fn run_plan_with(
     let w = &loaded.config.walking;
     let cov =
         crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m)
-            .map_err(Error::Input)?;
+            .map_err(|p| loaded.locate(p))?;
     let nb = crate::coverage::report::Neighborhoods::from_planned(
         &planned,
         loaded.scenario.buildings.len(),
     );
     let an =
         crate::coverage::report::analyse_with(&loaded.scenario, w, &cov, Some(&nb), None, true)
-            .map_err(Error::Input)?;
+            .map_err(|p| loaded.locate(p))?;
 
     // The grid the district already has, audited against the same rules.
     let grid = &loaded.scenario.existing_neighborhoods;
@@ -161,7 +161,10 @@ pub fn run_plan_with(
         None
     } else {
         on_stage("auditing the existing grid");
-        Some(crate::audit::audit(&loaded.scenario, grid, &loaded.config).map_err(Error::Input)?)
+        Some(
+            crate::audit::audit(&loaded.scenario, grid, &loaded.config)
+                .map_err(|p| loaded.locate(p))?,
+        )
     };
 
     on_stage("writing the plan");
