@@ -216,7 +216,9 @@ pub fn blocks(file: &[u8]) -> Vec<(String, Vec<u8>)> {
         } else {
             let z = fields(blob, 3)[0];
             let mut d = Vec::new();
-            flate2::read::ZlibDecoder::new(z).read_to_end(&mut d).unwrap();
+            flate2::read::ZlibDecoder::new(z)
+                .read_to_end(&mut d)
+                .unwrap();
             d
         };
         out.push((kind, data));
