@@ -551,6 +551,9 @@ pub struct Limits {
     /// without communities, the buildings' central extent) are counted and
     /// named in a warning.
     pub far_outside_km: f64,
+    /// Most a community may span (km, its box's diagonal); a wider one is
+    /// an error (a stray vertex, coordinates in the wrong order).
+    pub max_community_km: f64,
 }
 
 impl Default for Limits {
@@ -558,6 +561,7 @@ impl Default for Limits {
         Limits {
             max_households_per_building: 5_000,
             far_outside_km: 50.0,
+            max_community_km: 100.0,
         }
     }
 }

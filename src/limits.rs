@@ -122,6 +122,7 @@ pub const RANGES: &[Range] = &[
         "households",
     ),
     closed("limits.far_outside_km", 0.1, 20_000.0, "km"),
+    closed("limits.max_community_km", 0.1, 20_000.0, "km"),
 ];
 
 impl Range {

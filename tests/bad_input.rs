@@ -1999,3 +1999,25 @@ fn a_malformed_extract_is_an_error_without_panic_text() {
         (2, 1, 1)
     );
 }
+
+#[test]
+fn a_community_across_a_continent_is_an_error() {
+    // One vertex at longitude 0: the border would run 10,000 km.
+    let (w, s, e, n) = (116.3300, 39.9900, 116.3323, 39.9918);
+    let communities = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "C1"},
+         "geometry": poly(&[vec![[w, s], [e, s], [e, n], [0.0, n], [w, s]]])},
+    ]});
+    let f = baseline_with("communities.geojson", &communities.to_string());
+    let t = Instant::now();
+    expect_one_in(
+        &f,
+        Expect {
+            file: "communities.geojson",
+            feature: Some((0, Some("C1"))),
+            what: &["spans 99", "km, more than a community may (100 km)"],
+            hint: Some("[limits] max_community_km"),
+        },
+    );
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+}

@@ -379,7 +379,8 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     };
     let mut pins = crate::project::pins::Pins::default();
     if let Some(fs) = layers.get("communities.geojson") {
-        scenario.communities = read_communities(&mut ctx, fs, &conv, &mut pins);
+        scenario.communities =
+            read_communities(&mut ctx, fs, &conv, &mut pins, config.limits.max_community_km);
     }
     projector = projector.with_pins(pins);
     scenario.buildings = read_buildings(
@@ -740,11 +741,27 @@ fn read_communities(
     fs: &[RawFeature],
     conv: &Converter,
     pins: &mut crate::project::pins::Pins,
+    max_community_km: f64,
 ) -> Vec<Community> {
     const FILE: &str = "communities.geojson";
     ctx.check_ids(FILE, fs);
     let mut out = Vec::new();
+    let max_m = max_community_km * 1000.0;
     for f in fs {
+        // A border across a continent is a stray vertex, not a community.
+        if let Some(d) = plausible::span_m(&f.geometry, conv).filter(|&d| !(d <= max_m)) {
+            ctx.feature(
+                FILE,
+                f,
+                format!(
+                    "spans {} km, more than a community may ({} km)",
+                    crate::limits::show((d / 1000.0).round()),
+                    crate::limits::show(max_community_km)
+                ),
+            )
+            .hint = Some("check its coordinates (a vertex at 0, 0 or in the wrong order?); if it is right, raise [limits] max_community_km in scenario.toml".into());
+            continue;
+        }
         let area = match conv.areal(&f.geometry) {
             Some(Ok(a)) => a,
             Some(Err(e)) => {

@@ -10,6 +10,7 @@ use crate::error::Problem;
 use crate::limits::show;
 use crate::model::Scenario;
 use geo::{BoundingRect, Coord, Rect};
+use geojson::GeometryValue;
 
 /// How many features a counted warning names.
 const FIRST: usize = 5;
@@ -210,4 +211,34 @@ pub fn lonlat_in_projected(
             "lon/lat layers need no CRS: remove it from {source}; or export the layers in {crs}"
         ))
     })
+}
+
+/// How far across a geometry is on the plane, metres: the diagonal of the
+/// box of its positions (input CRS) with the corners converted. `None` when
+/// a corner does not convert.
+///
+/// ```
+/// use linli::project::{Crs, Projector};
+/// let p = Projector::new(&Crs::LonLat, 116.33, 39.99).unwrap();
+/// let f = linli::read::layer::plane_fn(&p);
+/// let conv = linli::read::layer::Converter { f: &f };
+/// let g = geojson::GeometryValue::LineString { coordinates: vec![vec![116.33, 39.99].into(), vec![116.34, 39.99].into()] };
+/// let d = linli::read::plausible::span_m(&g, &conv).unwrap();
+/// assert!((d - 853.0).abs() < 2.0, "{d}");
+/// ```
+pub fn span_m(g: &GeometryValue, conv: &super::layer::Converter) -> Option<f64> {
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    super::layer::for_each_position(g, &mut |p| {
+        let s = p.as_slice();
+        if s.len() >= 2 {
+            lo = [lo[0].min(s[0]), lo[1].min(s[1])];
+            hi = [hi[0].max(s[0]), hi[1].max(s[1])];
+        }
+    });
+    if !(lo[0] <= hi[0]) {
+        return None;
+    }
+    let a = conv.point(&vec![lo[0], lo[1]].into()).ok()?;
+    let b = conv.point(&vec![hi[0], hi[1]].into()).ok()?;
+    Some((a.x() - b.x()).hypot(a.y() - b.y()))
 }
