@@ -80,7 +80,13 @@ fn fuzz(target: &str, mut case: impl FnMut(&mut Rng) -> (String, Vec<u8>, Box<dy
         }
         if took > Duration::from_secs(2) {
             // Not a failure (a debug build is slow), but worth a look.
-            save_finding(&format!("{target}-slow"), seed, &label, &format!("{took:?}"), &input);
+            save_finding(
+                &format!("{target}-slow"),
+                seed,
+                &label,
+                &format!("{took:?}"),
+                &input,
+            );
         }
         if let Err(payload) = r {
             let msg = payload

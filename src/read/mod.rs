@@ -379,8 +379,13 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     };
     let mut pins = crate::project::pins::Pins::default();
     if let Some(fs) = layers.get("communities.geojson") {
-        scenario.communities =
-            read_communities(&mut ctx, fs, &conv, &mut pins, config.limits.max_community_km);
+        scenario.communities = read_communities(
+            &mut ctx,
+            fs,
+            &conv,
+            &mut pins,
+            config.limits.max_community_km,
+        );
     }
     projector = projector.with_pins(pins);
     scenario.buildings = read_buildings(
