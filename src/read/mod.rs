@@ -753,8 +753,9 @@ fn read_communities(
     let mut out = Vec::new();
     let max_m = max_community_km * 1000.0;
     for f in fs {
-        // A border across a continent is a stray vertex, not a community.
-        if let Some(d) = plausible::span_m(&f.geometry, conv).filter(|&d| !(d <= max_m)) {
+        // Before its border is densified (a border across a continent
+        // would be millions of points).
+        if let Some(d) = plausible::span_m(&f.geometry, conv).filter(|&d| d > max_m || d.is_nan()) {
             ctx.feature(
                 FILE,
                 f,

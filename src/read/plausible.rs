@@ -235,7 +235,7 @@ pub fn span_m(g: &GeometryValue, conv: &super::layer::Converter) -> Option<f64> 
             hi = [hi[0].max(s[0]), hi[1].max(s[1])];
         }
     });
-    if !(lo[0] <= hi[0]) {
+    if lo[0] > hi[0] {
         return None;
     }
     let a = conv.point(&vec![lo[0], lo[1]].into()).ok()?;
