@@ -370,7 +370,7 @@ fn fuzz_geojson_layers() {
             },
         };
         let files = with(&base, &name, mutated.clone());
-        let deep = k % 4 == 0;
+        let deep = k.is_multiple_of(4);
         (
             format!("{name} ({how})"),
             mutated.into_bytes(),
@@ -468,7 +468,7 @@ fn fuzz_scenario_toml() {
             mutate_bytes(rng, FULL_TOML, &[])
         };
         let files = with(&base, "scenario.toml", mutated.clone());
-        let deep = k % 3 == 0;
+        let deep = k.is_multiple_of(3);
         (
             "scenario.toml".to_string(),
             mutated.into_bytes(),
