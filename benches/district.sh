@@ -87,7 +87,7 @@ for n in sizes:
     b = rows[n]
     print(f"| {n:,} | {s['communities']} | {s['buildings']:,} | {p['blocks']['blocks']:,} | "
           f"{p['partition']['overall']['count']:,} | {p['partition']['overall']['share_within_band']:.3f} | {wall:.2f} | {b[4]:.2f} | {rss:.0f} | {b[5]:.0%} |")
-print("\nWall seconds per stage (a stage includes writing its files) and CPU seconds (user + system, all threads):\n")
+print("\nWall seconds per stage (every file is written in the last, writing_the_plan) and CPU seconds (user + system, all threads):\n")
 print("| stage | " + " | ".join(f"{n:,}" for n in sizes) + " | exponent (wall) | " + " | ".join(f"CPU {n:,}" for n in sizes) + " | exponent (CPU) |")
 print("|---|" + "---|" * (2 * len(sizes) + 2))
 def slope(xs, ys):

@@ -15,7 +15,8 @@ use linli::read::{ReadOptions, ScenarioFiles};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Exit codes: 0 success, 1 internal or I/O failure, 2 bad input or usage.
+/// Exit codes: 0 success, 1 I/O failure, 2 bad input or usage (3, an
+/// internal error, is the panic guard's: src/crash.rs).
 const EXIT_IO: u8 = 1;
 const EXIT_INPUT: u8 = 2;
 
@@ -36,6 +37,9 @@ struct Args {
     /// Datum of lon/lat outputs: gcj02 to overlay on AMap/Tencent maps.
     #[arg(long, global = true, value_enum, default_value_t = Datum::Wgs84)]
     output_datum: Datum,
+    /// Largest input file read, in MB (MiB); a larger one is an error.
+    #[arg(long, global = true, default_value_t = linli::read::text::DEFAULT_MAX_BYTES >> 20, value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
+    max_input_mb: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -281,6 +285,12 @@ enum Command {
     },
 }
 
+/// An input file the command reads by itself: a regular file within the
+/// limit.
+fn check_input(path: &std::path::Path, max_bytes: u64) -> Result<u64, Error> {
+    linli::read::text::check_input(path, max_bytes)
+}
+
 /// `KEY=VALUE:KIND` → (key, value, kind).
 fn parse_facility(s: &str) -> Result<(String, String, String), String> {
     let (tag, kind) = s
@@ -312,6 +322,17 @@ pub fn run() -> ExitCode {
         input_gcj02: args.datum == Datum::Gcj02,
         output_gcj02: args.output_datum == Datum::Gcj02,
     };
+    let max_bytes = args.max_input_mb << 20;
+    // For the tests of the panic guard (src/crash.rs): a panic on a worker
+    // thread, as a bug in a parallel stage would panic.
+    if let Some(m) = std::env::var_os("LINLI_TEST_PANIC") {
+        use rayon::prelude::*;
+        (0..64).into_par_iter().for_each(|i| {
+            if i == 63 {
+                panic!("{}", m.to_string_lossy());
+            }
+        });
+    }
     let result = match args.command {
         Command::Demo { out } => {
             let run = Run {
@@ -335,7 +356,7 @@ pub fn run() -> ExitCode {
             crs,
             seed,
             timings,
-        } => ScenarioFiles::from_dir(&scenario).and_then(|files| {
+        } => ScenarioFiles::from_dir_capped(&scenario, max_bytes).and_then(|files| {
             plan_timed(
                 &Run {
                     files,
@@ -371,7 +392,7 @@ pub fn run() -> ExitCode {
             out,
             crs,
             seed,
-        } => ScenarioFiles::from_dir(&scenario).and_then(|files| {
+        } => ScenarioFiles::from_dir_capped(&scenario, max_bytes).and_then(|files| {
             staff(
                 &Run {
                     files,
@@ -386,7 +407,7 @@ pub fn run() -> ExitCode {
             )
         }),
         Command::Audit { scenario, out, crs } => {
-            ScenarioFiles::from_dir(&scenario).and_then(|files| {
+            ScenarioFiles::from_dir_capped(&scenario, max_bytes).and_then(|files| {
                 audit(&Run {
                     files,
                     opts: ReadOptions {
@@ -404,7 +425,7 @@ pub fn run() -> ExitCode {
             crs,
             seed,
             compare_scratch,
-        } => ScenarioFiles::from_dir(&scenario).and_then(|files| {
+        } => ScenarioFiles::from_dir_capped(&scenario, max_bytes).and_then(|files| {
             redraw(
                 &Run {
                     files,
@@ -420,7 +441,7 @@ pub fn run() -> ExitCode {
             )
         }),
         Command::Blocks { scenario, out, crs } => {
-            ScenarioFiles::from_dir(&scenario).and_then(|files| {
+            ScenarioFiles::from_dir_capped(&scenario, max_bytes).and_then(|files| {
                 blocks(&Run {
                     files,
                     opts: ReadOptions {
@@ -438,7 +459,7 @@ pub fn run() -> ExitCode {
             crs,
             seed,
             labels,
-        } => ScenarioFiles::from_dir(&scenario).and_then(|files| {
+        } => ScenarioFiles::from_dir_capped(&scenario, max_bytes).and_then(|files| {
             partition(
                 &Run {
                     files,
@@ -462,19 +483,21 @@ pub fn run() -> ExitCode {
             buildings_prop,
             group_prop,
             seed,
-        } => partition_units(
-            &input,
-            &output,
-            target,
-            crs.as_deref(),
-            linli::read::units::UnitProps {
-                households: households_prop,
-                buildings: buildings_prop,
-                group: group_prop,
-            },
-            seed,
-            quiet,
-        ),
+        } => check_input(&input, max_bytes).and_then(|_| {
+            partition_units(
+                &input,
+                &output,
+                target,
+                crs.as_deref(),
+                linli::read::units::UnitProps {
+                    households: households_prop,
+                    buildings: buildings_prop,
+                    group: group_prop,
+                },
+                seed,
+                quiet,
+            )
+        }),
         Command::Coverage {
             scenario,
             out,
@@ -486,7 +509,7 @@ pub fn run() -> ExitCode {
             no_service_areas,
             seed,
         } => coverage(
-            &scenario,
+            (&scenario, max_bytes),
             out,
             ReadOptions {
                 crs,
@@ -506,22 +529,31 @@ pub fn run() -> ExitCode {
             households_csv,
             config,
             facility,
-        } => import_settings(config.as_deref()).and_then(|(settings, config_text)| {
-            import_osm(
-                &input,
-                &out,
-                &linli::osm::ImportOptions {
-                    admin_level,
-                    communities,
-                    facility_map: facility,
-                    settings,
-                    households_total,
-                    community_totals: households_csv,
-                    config_text,
-                },
-                quiet,
-            )
-        }),
+        } => check_input(&input, max_bytes)
+            .and_then(|_| {
+                communities
+                    .iter()
+                    .chain(households_csv.iter())
+                    .chain(config.iter())
+                    .try_for_each(|c| check_input(c, max_bytes).map(|_| ()))
+            })
+            .and_then(|()| import_settings(config.as_deref()))
+            .and_then(|(settings, config_text)| {
+                import_osm(
+                    &input,
+                    &out,
+                    &linli::osm::ImportOptions {
+                        admin_level,
+                        communities,
+                        facility_map: facility,
+                        settings,
+                        households_total,
+                        community_totals: households_csv,
+                        config_text,
+                    },
+                    quiet,
+                )
+            }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -590,7 +622,9 @@ fn partition_units(
     quiet: bool,
 ) -> Result<(), Error> {
     let t = std::time::Instant::now();
-    let text = std::fs::read_to_string(input).map_err(|e| Error::io(input, e))?;
+    // Its size was checked against --max-input-mb already.
+    let text = linli::read::text::Text::read_capped(input, u64::MAX)
+        .map_err(|e| e.into_error(input, None))?;
     let layer = linli::read::units::read_units(&input.display().to_string(), &text, crs, &props)?;
     let mut config = linli::config::Config::default();
     config.targets.urban = target.round().clamp(1.0, f64::from(u32::MAX)) as u32;
@@ -846,7 +880,7 @@ fn redraw(run: &Run, seed: u64, compare_scratch: bool) -> Result<(), Error> {
 }
 
 fn coverage(
-    scenario: &std::path::Path,
+    (scenario, max_bytes): (&std::path::Path, u64),
     out: PathBuf,
     opts: ReadOptions,
     sites: Option<(usize, String)>,
@@ -855,11 +889,18 @@ fn coverage(
     quiet: bool,
 ) -> Result<(), Error> {
     let t = std::time::Instant::now();
-    let files = ScenarioFiles::from_dir(scenario)?;
+    let files = ScenarioFiles::from_dir_capped(scenario, max_bytes)?;
     // Candidate sites live beside the layers; the reader does not know them.
     let cand = scenario.join("candidates.geojson");
-    let candidates = match (&sites, cand.is_file()) {
-        (Some(_), true) => Some(std::fs::read_to_string(&cand).map_err(|e| Error::io(&cand, e))?),
+    let present = linli::read::text::input_file(&cand, max_bytes)
+        .map_err(|e| e.into_error(&cand, None))?
+        .is_some();
+    let candidates = match (&sites, present) {
+        (Some(_), true) => Some(
+            linli::read::text::Text::read_capped(&cand, max_bytes)
+                .map_err(|e| e.into_error(&cand, None))?
+                .to_string(),
+        ),
         _ => None,
     };
     let req = linli::coverage::report::CoverageRequest {

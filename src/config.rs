@@ -37,6 +37,8 @@ pub struct Config {
     pub audit: AuditSettings,
     /// How `linli import-osm` turns OpenStreetMap into a scenario.
     pub osm: OsmSettings,
+    /// Plausibility limits on what the layers hold.
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -51,6 +53,7 @@ impl Default for Config {
             staffing: Staffing::default(),
             audit: AuditSettings::default(),
             osm: OsmSettings::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -530,6 +533,39 @@ impl Default for DwellingModel {
     }
 }
 
+/// Plausibility limits on the layers' values (README, "Plausibility
+/// limits").
+///
+/// ```
+/// let cfg = linli::config::Config::from_toml_str("[limits]\nmax_households_per_building = 8000\n", "scenario.toml").unwrap();
+/// assert_eq!(cfg.limits.max_households_per_building, 8000);
+/// assert_eq!(cfg.limits.far_outside_km, 50.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Most households one building may hold; above it a building is an
+    /// error (a typo, or a district's total put on one building).
+    pub max_households_per_building: u32,
+    /// Features farther than this (km) outside the communities' extent (or,
+    /// without communities, the buildings' central extent) are counted and
+    /// named in a warning.
+    pub far_outside_km: f64,
+    /// Most a community may span (km, its box's diagonal); a wider one is
+    /// an error (a stray vertex, coordinates in the wrong order).
+    pub max_community_km: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_households_per_building: 5_000,
+            far_outside_km: 50.0,
+            max_community_km: 100.0,
+        }
+    }
+}
+
 impl Config {
     /// Parses and validates a `scenario.toml`; `file` names it in errors.
     pub fn from_toml_str(text: &str, file: &str) -> Result<Config, Vec<Problem>> {
@@ -547,71 +583,17 @@ impl Config {
         }
     }
 
-    /// Checks the values make sense; returns every problem found.
+    /// Checks the values make sense: every number within its range
+    /// ([`crate::limits::RANGES`]), the pairs in order, the names known;
+    /// returns every problem found.
     pub fn validate(&self, file: &str) -> Vec<Problem> {
-        let mut p = Vec::new();
+        let mut p = crate::limits::check_config(self, file);
         let t = &self.targets;
-        for (name, v) in [
-            ("targets.urban", t.urban),
-            ("targets.rural", t.rural),
-            ("targets.resettlement", t.resettlement),
-        ] {
-            if v == 0 {
-                p.push(Problem::file(file, format!("{name} must be at least 1")));
-            }
-        }
-        if !(t.tolerance > 0.0 && t.tolerance < 1.0) {
-            p.push(Problem::file(
-                file,
-                format!("targets.tolerance is {}, must be in (0, 1)", t.tolerance),
-            ));
-        }
         if t.min_buildings > t.max_buildings {
             p.push(Problem::file(
                 file,
                 "targets.min_buildings is greater than targets.max_buildings",
             ));
-        }
-        let h = &self.households;
-        if !(h.unit_size_m2.is_finite() && h.unit_size_m2 > 0.0) {
-            p.push(Problem::file(file, "households.unit_size_m2 must be > 0"));
-        }
-        if !(h.default_levels.is_finite() && h.default_levels > 0.0) {
-            p.push(Problem::file(file, "households.default_levels must be > 0"));
-        }
-        let s = self.barriers.snap_tolerance_m;
-        if !(s.is_finite() && (0.0..=10.0).contains(&s)) {
-            p.push(
-                Problem::file(file, format!("barriers.snap_tolerance_m is {s}"))
-                    .with_hint("use a few centimetres, e.g. 0.05"),
-            );
-        }
-        if !(self.walking.speed_kmh.is_finite() && self.walking.speed_kmh > 0.0) {
-            p.push(Problem::file(file, "walking.speed_kmh must be > 0"));
-        }
-        for (kind, th) in self.walking.thresholds.iter().chain([(
-            &"default_threshold".to_string(),
-            &self.walking.default_threshold,
-        )]) {
-            let v = match th {
-                Threshold::Minutes(v) | Threshold::Metres(v) => *v,
-            };
-            if !(v.is_finite() && v > 0.0) {
-                p.push(Problem::file(
-                    file,
-                    format!("walking threshold for {kind} must be > 0"),
-                ));
-            }
-        }
-        let a = &self.audit;
-        for (name, v) in [
-            ("audit.sliver_m2", a.sliver_m2),
-            ("audit.sliver_width_m", a.sliver_width_m),
-            ("audit.border_distance_m", a.border_distance_m),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                p.push(Problem::file(file, format!("{name} is {v}, must be ≥ 0")));
-            }
         }
         let o = &self.osm;
         if !["auto", "china", "elsewhere"].contains(&o.region.as_str()) {
@@ -620,51 +602,12 @@ impl Config {
                     .with_hint("use \"auto\", \"china\" or \"elsewhere\""),
             );
         }
-        for (name, m) in [("osm.china", &o.china), ("osm.elsewhere", &o.elsewhere)] {
-            for (key, v) in [
-                ("dwelling_m2", m.dwelling_m2),
-                ("storey_m", m.storey_m),
-                ("apartment_floors", m.apartment_floors),
-                ("house_max_floors", m.house_max_floors),
-                ("terrace_unit_m2", m.terrace_unit_m2),
-                ("reference_coverage", m.reference_coverage),
-            ] {
-                if !(v.is_finite() && v > 0.0) {
-                    p.push(Problem::file(
-                        file,
-                        format!("{name}.{key} is {v}, must be > 0"),
-                    ));
-                }
-            }
-            for (key, v) in [
-                ("house_max_m2", m.house_max_m2),
-                ("min_home_m2", m.min_home_m2),
-                ("max_plain_home_m2", m.max_plain_home_m2),
-            ] {
-                if !(v.is_finite() && v >= 0.0) {
-                    p.push(Problem::file(
-                        file,
-                        format!("{name}.{key} is {v}, must be ≥ 0"),
-                    ));
-                }
-            }
-            if !(m.occupied_share > 0.0 && m.occupied_share <= 1.0) {
-                p.push(Problem::file(
-                    file,
-                    format!(
-                        "{name}.occupied_share is {}, must be in (0, 1]",
-                        m.occupied_share
-                    ),
-                ));
-            }
-        }
         if o.admin_min_households > o.admin_max_households
-            || o.community_min_households == 0
             || o.community_min_households > o.community_max_households
         {
             p.push(Problem::file(
                 file,
-                "osm needs admin_min_households <= admin_max_households and 0 < community_min_households <= community_max_households",
+                "osm needs admin_min_households <= admin_max_households and community_min_households <= community_max_households",
             ));
         }
         for (tag, kind) in &o.facilities {
@@ -680,12 +623,10 @@ impl Config {
             }
         }
         let st = &self.staffing;
-        if !(st.min_neighborhoods_per_worker > 0.0
-            && st.min_neighborhoods_per_worker <= st.max_neighborhoods_per_worker)
-        {
+        if st.min_neighborhoods_per_worker > st.max_neighborhoods_per_worker {
             p.push(Problem::file(
                 file,
-                "staffing needs 0 < min_neighborhoods_per_worker <= max_neighborhoods_per_worker",
+                "staffing needs min_neighborhoods_per_worker <= max_neighborhoods_per_worker",
             ));
         }
         p

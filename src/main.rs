@@ -1,6 +1,7 @@
 //! The `linli` command line: parse arguments, run the pipeline, report.
 
 mod cli;
+mod crash;
 
 /// mimalloc rather than the system allocator: reading a city allocates
 /// millions of small objects, and glibc's malloc spent as long handing out
@@ -16,5 +17,6 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    cli::run()
+    crash::install();
+    crash::guarded(cli::run)
 }

@@ -19,7 +19,7 @@ pub fn load(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded, Error> 
 /// Polygonizes the barrier network into blocks.
 pub fn blocks(loaded: &Loaded) -> Result<BlockSet, Error> {
     let b = &loaded.config.barriers;
-    build_blocks(&loaded.scenario, b.snap_tolerance_m, b.community).map_err(Error::Input)
+    build_blocks(&loaded.scenario, b.snap_tolerance_m, b.community).map_err(|p| loaded.locate(p))
 }
 
 /// Runs the blocks stage end to end and writes its files into `out`.
@@ -43,16 +43,24 @@ pub fn partition_blocks(loaded: &Loaded) -> Result<BlockSet, Error> {
 /// Rebuilds `set` with blocks above their community's band split into cells
 /// around their buildings (returns `set` unchanged when none is).
 pub fn split_oversized(loaded: &Loaded, set: BlockSet) -> Result<BlockSet, Error> {
+    Ok(oversized_split(loaded, &set)?.unwrap_or(set))
+}
+
+/// The blocks of `set` rebuilt with those above their community's band
+/// split into cells around their buildings; `None` when none is.
+pub fn oversized_split(loaded: &Loaded, set: &BlockSet) -> Result<Option<BlockSet>, Error> {
     let t = &loaded.config.targets;
     let s = &loaded.scenario;
     let lines = cell_lines(&set.blocks, &s.buildings, |b| {
         f64::from(t.for_kind(s.communities[b.community].kind)) * (1.0 + t.tolerance)
     });
     if lines.is_empty() {
-        return Ok(set);
+        return Ok(None);
     }
     let b = &loaded.config.barriers;
-    build_blocks_with(s, &lines, b.snap_tolerance_m, b.community).map_err(Error::Input)
+    build_blocks_with(s, &lines, b.snap_tolerance_m, b.community)
+        .map(Some)
+        .map_err(|p| loaded.locate(p))
 }
 
 /// Neighborhoods: blocks (with cells), their partition and dissolved shapes.
@@ -105,7 +113,22 @@ pub fn neighborhoods(loaded: &Loaded, seed: u64) -> Result<Planned, Error> {
 /// [`neighborhoods`] from blocks already built.
 pub fn neighborhoods_from(loaded: &Loaded, set: BlockSet, seed: u64) -> Result<Planned, Error> {
     let block_count = set.blocks.len();
-    let set = split_oversized(loaded, set)?;
+    Ok(neighborhoods_of_split(
+        loaded,
+        split_oversized(loaded, set)?,
+        seed,
+        block_count,
+    ))
+}
+
+/// [`neighborhoods`] from blocks already split by [`oversized_split`];
+/// `block_count` is the number of blocks before the split.
+pub fn neighborhoods_of_split(
+    loaded: &Loaded,
+    set: BlockSet,
+    seed: u64,
+    block_count: usize,
+) -> Planned {
     let part = partition(&set, &loaded.scenario, &loaded.config, seed);
     let shapes = dissolve(&set, &part.block_neighborhood, part.neighborhoods.len());
     let straddles = crate::partition::straddles::straddles(
@@ -114,13 +137,13 @@ pub fn neighborhoods_from(loaded: &Loaded, set: BlockSet, seed: u64) -> Result<P
         &loaded.scenario,
         &loaded.config.targets,
     );
-    Ok(Planned {
+    Planned {
         blocks: set,
         partition: part,
         shapes,
         block_count,
         straddles,
-    })
+    }
 }
 
 /// Runs the partition end to end and writes its files into `out`.
@@ -230,7 +253,7 @@ pub fn run_coverage(
         || crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m),
         || crate::coverage::report::prepare(&loaded.scenario, w),
     );
-    let cov = cov.map_err(Error::Input)?;
+    let cov = cov.map_err(|p| loaded.locate(p))?;
     timings.push(("distances_s".to_string(), t.elapsed().as_secs_f64()));
     timings.extend(cov.timings.iter().cloned());
     let sites = match &req.sites {
@@ -244,7 +267,7 @@ pub fn run_coverage(
                         text,
                         &loaded.projector,
                     )
-                    .map_err(Error::Input)?,
+                    .map_err(|p| loaded.locate(p))?,
                 ),
                 None => None,
             },
@@ -315,8 +338,8 @@ pub fn run_audit(
 ) -> Result<(Loaded, crate::audit::Audit, Vec<PathBuf>), Error> {
     let loaded = load(files, opts)?;
     let grid = existing_grid_of(&loaded, files)?;
-    let audit =
-        crate::audit::audit(&loaded.scenario, &grid, &loaded.config).map_err(Error::Input)?;
+    let audit = crate::audit::audit(&loaded.scenario, &grid, &loaded.config)
+        .map_err(|p| loaded.locate(p))?;
     let written = crate::write::audit::write_audit(out, &loaded, &grid, &audit)?;
     Ok((loaded, audit, written))
 }
@@ -343,9 +366,9 @@ pub fn run_redraw(
     let loaded = load(files, opts)?;
     let grid = existing_grid_of(&loaded, files)?;
     let (s, c) = (&loaded.scenario, &loaded.config);
-    let before = crate::audit::audit(s, &grid, c).map_err(Error::Input)?;
-    let redrawn = crate::redraw::redraw(s, &grid, c, seed).map_err(Error::Input)?;
-    let after = crate::audit::audit(s, &redrawn.planned.grid(), c).map_err(Error::Input)?;
+    let before = crate::audit::audit(s, &grid, c).map_err(|p| loaded.locate(p))?;
+    let redrawn = crate::redraw::redraw(s, &grid, c, seed).map_err(|p| loaded.locate(p))?;
+    let after = crate::audit::audit(s, &redrawn.planned.grid(), c).map_err(|p| loaded.locate(p))?;
     let moved = |planned: &Planned| {
         let mut new = vec![None; s.buildings.len()];
         for (bi, blk) in planned.blocks.blocks.iter().enumerate() {

@@ -5,9 +5,10 @@ use crate::error::Error;
 use crate::pipeline::{self, Planned};
 use crate::read::{Loaded, ReadOptions, ScenarioFiles};
 use crate::staffing::{plan_staffing, StaffingPlan};
+use crate::write::folder::StagedFolder;
 use crate::write::geojson::{feature_collection, OutGeometry};
 use crate::write::report::{render, MapLayer, ReportInput};
-use crate::write::{self, write_atomic, write_json};
+use crate::write::{self, manifest, write_atomic, write_json};
 use serde_json::{json, Map};
 use std::path::{Path, PathBuf};
 
@@ -28,9 +29,16 @@ fn shares_by_group(groups: &[crate::coverage::GroupCoverage]) -> Vec<(String, Ve
         .collect()
 }
 
-fn read_json(path: &Path) -> Result<serde_json::Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    serde_json::from_str(&text).map_err(|e| Error::io(path, std::io::Error::other(e)))
+/// The options a plan's outputs depend on besides its files, for its
+/// manifest.
+fn plan_options(opts: &ReadOptions, seed: u64) -> Vec<(String, String)> {
+    let datum = |gcj02: bool| if gcj02 { "gcj02" } else { "wgs84" }.to_string();
+    vec![
+        ("seed".into(), seed.to_string()),
+        ("crs".into(), opts.crs.clone().unwrap_or_default()),
+        ("datum".into(), datum(opts.input_gcj02)),
+        ("output_datum".into(), datum(opts.output_gcj02)),
+    ]
 }
 
 /// What a plan produced.
@@ -92,6 +100,11 @@ pub fn run_plan(
 
 /// [`run_plan`], telling `on_stage` the name of each stage as it starts (the
 /// CLI shows it; the library prints nothing).
+///
+/// Every stage is computed before anything is written; the files go into a
+/// staging folder beside `out`, with manifest.json, which then takes the
+/// place of `out` in one step ([`write::folder::StagedFolder`]): a run that
+/// fails or is killed leaves the previous plan as it was.
 pub fn run_plan_with(
     files: &ScenarioFiles,
     opts: &ReadOptions,
@@ -99,17 +112,26 @@ pub fn run_plan_with(
     out: &Path,
     on_stage: &mut dyn FnMut(&str),
 ) -> Result<PlanResult, Error> {
+    // Nothing is computed for a folder the plan could not replace.
+    let staged = StagedFolder::begin(out)?;
     on_stage("reading the scenario");
     let loaded = pipeline::load(files, opts)?;
     on_stage("polygonizing blocks");
     let set = pipeline::blocks(&loaded)?;
-    let mut written = write::blocks::write_blocks(out, &loaded, &set)?;
-    let blocks_summary = write::blocks::summarize(&loaded, &set);
     on_stage("partitioning neighborhoods");
-    let planned = pipeline::neighborhoods_from(&loaded, set, seed)?;
-    written.extend(write::neighborhoods::write_neighborhoods(
-        out, &loaded, &planned, None,
-    )?);
+    // blocks.geojson shows the blocks as polygonized; the partition runs on
+    // them with the blocks above the band split into cells.
+    let block_count = set.blocks.len();
+    let (polygonized, planned) = match pipeline::oversized_split(&loaded, &set)? {
+        Some(cells) => (
+            Some(set),
+            pipeline::neighborhoods_of_split(&loaded, cells, seed, block_count),
+        ),
+        None => (
+            None,
+            pipeline::neighborhoods_of_split(&loaded, set, seed, block_count),
+        ),
+    };
     on_stage("staffing");
     let staffing = plan_staffing(
         &loaded.scenario,
@@ -118,41 +140,112 @@ pub fn run_plan_with(
         &loaded.config.staffing,
         seed,
     );
-    written.extend(write::staffing::write_staffing(
-        out, &loaded, &planned, &staffing,
-    )?);
 
     // Coverage: the 15-minute circles, per neighborhood too.
     on_stage("walking coverage");
     let w = &loaded.config.walking;
     let cov =
         crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m)
-            .map_err(Error::Input)?;
+            .map_err(|p| loaded.locate(p))?;
     let nb = crate::coverage::report::Neighborhoods::from_planned(
         &planned,
         loaded.scenario.buildings.len(),
     );
     let an =
         crate::coverage::report::analyse_with(&loaded.scenario, w, &cov, Some(&nb), None, true)
-            .map_err(Error::Input)?;
-    written.extend(write::coverage::write_coverage(out, &loaded, &cov, &an)?);
-    let coverage_summary: serde_json::Value = read_json(&out.join("coverage_summary.json"))?;
+            .map_err(|p| loaded.locate(p))?;
 
     // The grid the district already has, audited against the same rules.
-    let audit = if loaded.scenario.existing_neighborhoods.is_empty() {
+    let grid = &loaded.scenario.existing_neighborhoods;
+    let audit = if grid.is_empty() {
         None
     } else {
         on_stage("auditing the existing grid");
-        let grid = &loaded.scenario.existing_neighborhoods;
-        let a =
-            crate::audit::audit(&loaded.scenario, grid, &loaded.config).map_err(Error::Input)?;
-        written.extend(write::audit::write_audit(out, &loaded, grid, &a)?);
-        Some(write::audit::audit_summary(&loaded, &a))
+        Some(
+            crate::audit::audit(&loaded.scenario, grid, &loaded.config)
+                .map_err(|p| loaded.locate(p))?,
+        )
     };
 
-    on_stage("summary and report");
-    let figs = write::neighborhoods::figures(&loaded, &planned);
-    let partition_summary = write::neighborhoods::summarize(&loaded, &planned, &figs);
+    on_stage("writing the plan");
+    let computed = Computed {
+        loaded: &loaded,
+        blocks: polygonized.as_ref().unwrap_or(&planned.blocks),
+        planned: &planned,
+        staffing: &staffing,
+        cov: &cov,
+        an: &an,
+        audit: audit.as_ref(),
+    };
+    let dir = staged.dir();
+    let mut written = write_plan(dir, &computed)?;
+    let inputs = manifest::inputs(files, &plan_options(opts, seed));
+    manifest::write_manifest(dir, inputs)?;
+    written.push(dir.join("manifest.json"));
+    staged.commit()?;
+    // The files under the names the caller gave.
+    let written = written
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|name| out.join(name))
+        .collect();
+    Ok(PlanResult {
+        loaded,
+        planned,
+        staffing,
+        written,
+    })
+}
+
+/// Everything a plan computed, for [`write_plan`].
+struct Computed<'a> {
+    loaded: &'a Loaded,
+    /// The blocks as polygonized (before cells).
+    blocks: &'a crate::blocks::BlockSet,
+    planned: &'a Planned,
+    staffing: &'a StaffingPlan,
+    cov: &'a crate::coverage::Coverage,
+    an: &'a crate::coverage::report::Analysis,
+    audit: Option<&'a crate::audit::Audit>,
+}
+
+/// Writes every file of a plan into `dir`; returns their paths.
+fn write_plan(dir: &Path, c: &Computed) -> Result<Vec<PathBuf>, Error> {
+    let Computed {
+        loaded,
+        blocks,
+        planned,
+        staffing,
+        cov,
+        an,
+        audit,
+    } = *c;
+    let grid = &loaded.scenario.existing_neighborhoods;
+    let mut written = write::blocks::write_blocks(dir, loaded, blocks)?;
+    let blocks_summary = write::blocks::summarize(loaded, blocks);
+    written.extend(write::neighborhoods::write_neighborhoods(
+        dir, loaded, planned, None,
+    )?);
+    written.extend(write::staffing::write_staffing(
+        dir, loaded, planned, staffing,
+    )?);
+    written.extend(write::coverage::write_coverage(dir, loaded, cov, an)?);
+    // As coverage_summary.json reads back: serde_json parses a float's
+    // shortest digits to within one unit in the last place, not always to
+    // the same bits, and summary.json has always held what it read.
+    let coverage_summary: serde_json::Value =
+        serde_json::to_string(&write::coverage::summary(loaded, cov, an))
+            .and_then(|text| serde_json::from_str(&text))
+            .map_err(|e| Error::io(dir.join("summary.json"), std::io::Error::other(e)))?;
+    let audit = match audit {
+        Some(a) => {
+            written.extend(write::audit::write_audit(dir, loaded, grid, a)?);
+            Some(write::audit::audit_summary(loaded, a))
+        }
+        None => None,
+    };
+    let figs = write::neighborhoods::figures(loaded, planned);
+    let partition_summary = write::neighborhoods::summarize(loaded, planned, &figs);
     let summary = json!({
         "scenario": loaded.config.name,
         "read": loaded.report,
@@ -170,13 +263,13 @@ pub fn run_plan_with(
         },
         "audit": audit,
     });
-    let summary_path = out.join("summary.json");
+    let summary_path = dir.join("summary.json");
     write_json(&summary_path, &summary)?;
     written.push(summary_path);
 
     // The report's map layers.
     let layer = |name: &str| {
-        std::fs::read_to_string(out.join(name)).map_err(|e| Error::io(out.join(name), e))
+        std::fs::read_to_string(dir.join(name)).map_err(|e| Error::io(dir.join(name), e))
     };
     let facilities = feature_collection(
         &loaded.projector,
@@ -238,7 +331,7 @@ pub fn run_plan_with(
         title: loaded.config.name.clone(),
         layers,
         neighborhoods: &figs,
-        staffing: &staffing,
+        staffing,
         coverage: shares_by_group(&an.communities),
         street_coverage: shares_by_group(&an.streets),
         estimated_households: loaded.report.estimated_households,
@@ -246,13 +339,8 @@ pub fn run_plan_with(
         partition: &partition_summary,
         audit: audit.as_ref(),
     });
-    let report_path = out.join("report.html");
+    let report_path = dir.join("report.html");
     write_atomic(&report_path, html.as_bytes())?;
     written.push(report_path);
-    Ok(PlanResult {
-        loaded,
-        planned,
-        staffing,
-        written,
-    })
+    Ok(written)
 }

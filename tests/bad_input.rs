@@ -1460,3 +1460,564 @@ fn a_file_that_is_not_utf8_is_named_with_a_hint() {
     assert!(err.contains("save the file as UTF-8"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// ---------------------------------------------------------------------------
+// Absurd input (issue 19): each kind gives a clear error or a counted
+// warning, never a silent clamp, a hang or a raw panic.
+
+/// The baseline with `name` replaced by `text`.
+fn baseline_with(name: &str, text: &str) -> ScenarioFiles {
+    with_file(&files("valid_baseline"), name, Some(text.to_string()))
+}
+
+/// The baseline's buildings.geojson with building `id`'s properties or
+/// geometry edited by `edit`.
+fn buildings_edited(id: &str, edit: impl Fn(&mut Value)) -> ScenarioFiles {
+    let base = files("valid_baseline");
+    let mut v: Value = serde_json::from_str(&base.files["buildings.geojson"]).unwrap();
+    for f in v["features"].as_array_mut().unwrap() {
+        if f["properties"]["id"] == id {
+            edit(f);
+        }
+    }
+    with_file(&base, "buildings.geojson", Some(v.to_string()))
+}
+
+/// Reading `f` reports exactly one problem, as `e` says.
+fn expect_one_in(f: &ScenarioFiles, e: Expect) -> Problem {
+    let (ps, message) = match read_scenario(f, &ReadOptions::default()) {
+        Ok(_) => panic!("read without error"),
+        Err(Error::Input(ps)) => {
+            let m = Error::Input(ps.clone()).to_string();
+            (ps, m)
+        }
+        Err(other) => panic!("not an input error: {other}"),
+    };
+    assert_eq!(ps.len(), 1, "one problem expected:\n{message}");
+    check("valid_baseline", &ps[0], &message, &e);
+    ps[0].clone()
+}
+
+/// The warnings reading `f` gives (it must read).
+fn warnings_of(f: &ScenarioFiles) -> Vec<String> {
+    read_scenario(f, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .report
+        .warnings
+}
+
+#[test]
+fn households_far_above_any_building_are_an_error_never_a_clamp() {
+    for (v, shown) in [
+        (json!(1e12), "1000000000000"),
+        (json!(u64::MAX), "1.8446744073709552e19"),
+        (json!(5001), "5001"),
+    ] {
+        let f = buildings_edited("b2", |f| f["properties"]["households"] = v.clone());
+        expect_one_in(
+            &f,
+            Expect {
+                file: "buildings.geojson",
+                feature: Some((1, Some("b2"))),
+                what: &[
+                    &format!("households is {shown}"),
+                    "above the most one building may hold (5000)",
+                ],
+                hint: Some("[limits] max_households_per_building"),
+            },
+        );
+    }
+    // The limit is a setting.
+    let f = with_file(
+        &buildings_edited("b2", |f| f["properties"]["households"] = json!(5001)),
+        "scenario.toml",
+        Some("[limits]\nmax_households_per_building = 6000\n".into()),
+    );
+    assert!(read_scenario(&f, &ReadOptions::default()).is_ok());
+    // An estimate is held to it too: a footprint of 90 m² on 10,000 levels.
+    let f = buildings_edited("b6", |f| f["properties"]["levels"] = json!(10000));
+    expect_one_in(
+        &f,
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((5, Some("b6"))),
+            what: &["households estimated from its footprint and 10000 levels"],
+            hint: Some("check levels"),
+        },
+    );
+}
+
+#[test]
+fn fractional_households_are_rounded_and_counted() {
+    let f = buildings_edited("b1", |f| f["properties"]["households"] = json!(12.5));
+    let loaded = read_scenario(&f, &ReadOptions::default()).unwrap();
+    let b1 = loaded
+        .scenario
+        .buildings
+        .iter()
+        .find(|b| b.id == "b1")
+        .unwrap();
+    assert_eq!(b1.households, 13);
+    let w = &loaded.report.warnings;
+    assert!(
+        w.iter().any(|w| w.contains("valid_baseline/buildings.geojson: 1 buildings have households that are not whole numbers")
+            && w.contains("(first: b1 12.5)")),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn a_road_drawn_as_a_polygon_is_an_error() {
+    let base = files("valid_baseline");
+    let mut v: Value = serde_json::from_str(&base.files["roads.geojson"]).unwrap();
+    v["features"][1]["geometry"] = poly(&[square(116.3301, 39.9908, 116.3322, 39.9910)]);
+    let f = with_file(&base, "roads.geojson", Some(v.to_string()));
+    expect_one_in(
+        &f,
+        Expect {
+            file: "roads.geojson",
+            feature: Some((1, Some("r2"))),
+            what: &["is a Polygon; this layer takes LineString or MultiLineString"],
+            hint: Some("move Polygon features to the right layer"),
+        },
+    );
+}
+
+#[test]
+fn a_footprint_without_area_is_a_counted_warning() {
+    // Collinear: a valid ring in geo's rules, of area zero.
+    let flat = poly(&[vec![
+        [116.3303, 39.9912],
+        [116.3304, 39.9912],
+        [116.3305, 39.9912],
+        [116.3303, 39.9912],
+    ]]);
+    let f = buildings_edited("b1", |f| f["geometry"] = flat.clone());
+    let w = warnings_of(&f);
+    assert!(
+        w.iter().any(
+            |w| w.contains("buildings.geojson: 1 footprints have no area")
+                && w.contains("(first: b1)")
+        ),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn a_building_in_the_other_hemisphere_is_a_counted_warning() {
+    let f = buildings_edited("b5", |f| {
+        f["geometry"] = json!({"type": "Point", "coordinates": [-63.7, -39.99]})
+    });
+    let w = warnings_of(&f);
+    assert!(
+        w.iter().any(|w| w
+            .contains("buildings.geojson: 1 features lie more than 50 km outside the scenario")
+            && w.contains("(first: b5)")),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn a_json_name_repeated_in_a_feature_is_an_error() {
+    let base = files("valid_baseline");
+    let text = base.files["buildings.geojson"].replace(
+        "\"households\":60,",
+        "\"households\":60,\"households\":6000,",
+    );
+    assert_ne!(text, *base.files["buildings.geojson"]);
+    expect_one_in(
+        &with_file(&base, "buildings.geojson", Some(text)),
+        Expect {
+            file: "buildings.geojson",
+            feature: Some((1, None)),
+            what: &["has \"households\" twice in one object"],
+            hint: Some("keep one of the two"),
+        },
+    );
+    let text = base.files["roads.geojson"].replacen(
+        "\"geometry\":",
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,0]},\"geometry\":",
+        1,
+    );
+    expect_one_in(
+        &with_file(&base, "roads.geojson", Some(text)),
+        Expect {
+            file: "roads.geojson",
+            feature: Some((0, None)),
+            what: &["has \"geometry\" twice in one object"],
+            hint: None,
+        },
+    );
+}
+
+#[test]
+fn properties_null_is_valid_geojson_and_its_households_are_estimated() {
+    // RFC 7946 §3.2 allows it; what was made of it shows in the counts.
+    let f = buildings_edited("b6", |f| f["properties"] = Value::Null);
+    let loaded = read_scenario(&f, &ReadOptions::default()).unwrap();
+    assert_eq!(loaded.report.estimated_buildings, 1);
+    assert!(loaded.scenario.buildings.iter().any(|b| b.id == "b5"));
+}
+
+#[test]
+fn settings_out_of_range_are_errors_naming_the_range() {
+    let f = baseline_with("scenario.toml", "[walking]\nservice_area_width_m = 1e6\n");
+    expect_one_in(
+        &f,
+        Expect {
+            file: "scenario.toml",
+            feature: None,
+            what: &["walking.service_area_width_m is 1000000, must be in (0, 1000] (metres)"],
+            hint: Some("Plausibility limits"),
+        },
+    );
+    let f = baseline_with(
+        "scenario.toml",
+        "[walking.thresholds]\nclinic = { minutes = 1e300 }\n",
+    );
+    expect_one_in(
+        &f,
+        Expect {
+            file: "scenario.toml",
+            feature: None,
+            what: &["walking.thresholds.clinic.minutes is 1e300, must be in (0, 240]"],
+            hint: None,
+        },
+    );
+}
+
+#[test]
+fn a_projected_crs_on_lonlat_data_says_so() {
+    let f = baseline_with("scenario.toml", "crs = \"EPSG:4527\"\n");
+    let e = read_scenario(&f, &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("look like longitude/latitude, but the CRS EPSG:4527"),
+        "{e}"
+    );
+    assert!(
+        e.contains("valid_baseline/scenario.toml) is projected"),
+        "{e}"
+    );
+    assert!(e.contains("remove it from"), "{e}");
+    let opts = ReadOptions {
+        crs: Some("EPSG:4549".into()),
+        ..Default::default()
+    };
+    let e = read_scenario(&files("valid_baseline"), &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("the CRS EPSG:4549 (from --crs) is projected"),
+        "{e}"
+    );
+    assert!(!e.contains("walkable"), "{e}");
+}
+
+#[test]
+fn communities_overlapping_by_rounding_are_named_with_path_feature_and_area() {
+    // C2 starts 1e-9° (0.09 mm) inside C1's east border.
+    let (w, s, e, n) = (116.3300, 39.9900, 116.3323, 39.9918);
+    let communities = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "C1"}, "geometry": poly(&[square(w, s, e, n)])},
+        {"type": "Feature", "properties": {"id": "C2"}, "geometry": poly(&[square(e - 1e-9, s, e + 0.002, n)])},
+    ]});
+    let f = with_file(
+        &with_file(&files("valid_baseline"), "staff.csv", None),
+        "communities.geojson",
+        Some(communities.to_string()),
+    );
+    let loaded = read_scenario(&f, &ReadOptions::default()).unwrap();
+    let err = pipeline::blocks(&loaded).unwrap_err();
+    let message = err.to_string();
+    let Error::Input(ps) = err else {
+        panic!("{message}")
+    };
+    assert_eq!(ps.len(), 1, "{message}");
+    check(
+        "valid_baseline",
+        &ps[0],
+        &message,
+        &Expect {
+            file: "communities.geojson",
+            feature: Some((0, Some("C1"))),
+            what: &["communities \"C1\" and \"C2\" overlap (0.0"],
+            hint: Some("rounding along a shared border"),
+        },
+    );
+    assert!(!message.contains("0.0 m²"), "{message}");
+}
+
+#[test]
+fn staff_csv_is_read_as_spreadsheets_write_it() {
+    let f = baseline_with(
+        "staff.csv",
+        "\u{feff}\"community\",\"workers\"\r\n\"C1\",\"3\"\r\n",
+    );
+    let loaded = read_scenario(&f, &ReadOptions::default()).unwrap();
+    assert_eq!(loaded.scenario.communities[0].social_workers, Some(3));
+    for (text, what) in [
+        (
+            "community,workers\nC1,2\nC1,3\n",
+            "community \"C1\" is listed again (first on line 2)",
+        ),
+        (
+            "community,workers\nC1,99999999999\n",
+            "workers 99999999999 is above the plausible most (10000)",
+        ),
+        (
+            "community,workers\nC1,2.5\n",
+            "workers \"2.5\" is not a whole number",
+        ),
+        (
+            "community,workers\n\"C1,2\n",
+            "is not CSV: a quoted field is not closed",
+        ),
+    ] {
+        let (ps, message) =
+            match read_scenario(&baseline_with("staff.csv", text), &ReadOptions::default()) {
+                Err(Error::Input(ps)) => {
+                    let m = Error::Input(ps.clone()).to_string();
+                    (ps, m)
+                }
+                other => panic!("{text:?}: {other:?}"),
+            };
+        assert_eq!(ps.len(), 1, "{message}");
+        assert!(ps[0].file.contains("staff.csv, line "), "{message}");
+        assert!(ps[0].what.contains(what), "{text:?}: {message}");
+    }
+}
+
+#[test]
+fn staff_csv_that_is_not_utf8_gets_a_csv_hint() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad_input-staff-gbk");
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&corpus().join("valid_baseline"), &dir);
+    // "社区" in GBK.
+    std::fs::write(
+        dir.join("staff.csv"),
+        b"community,workers\n\xc9\xe7\xc7\xf8,2\n",
+    )
+    .unwrap();
+    let e = ScenarioFiles::from_dir(&dir).unwrap_err().to_string();
+    assert!(e.contains("staff.csv: is not UTF-8 text"), "{e}");
+    assert!(e.contains("CSV UTF-8") && !e.contains("GeoJSON"), "{e}");
+}
+
+#[test]
+fn a_huge_coordinate_is_shown_short() {
+    let f = buildings_edited("b5", |f| {
+        f["geometry"] = json!({"type": "Point", "coordinates": [1e300, 39.99]})
+    });
+    let e = read_scenario(&f, &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("coordinate (1e300, 39.99) is not a longitude/latitude"),
+        "{e}"
+    );
+    assert!(!e.contains("000000000000000000000"), "{e}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+/// A scenario folder (the baseline) with water.geojson made by `make`, run
+/// through the command line with `extra` arguments: exit code and stderr.
+fn cli_with_water(tag: &str, make: impl Fn(&Path), extra: &[&str]) -> (Option<i32>, String) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bad_input-water-{tag}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&corpus().join("valid_baseline"), &dir);
+    make(&dir.join("water.geojson"));
+    let out = dir.join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args(extra)
+        .arg("blocks")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A FIFO opened for reading would block forever: never wait long.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("{tag}: linli did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let r = child.wait_with_output().unwrap();
+    assert!(!out.exists(), "{tag}: wrote output");
+    (
+        r.status.code(),
+        String::from_utf8_lossy(&r.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_errors_naming_them() {
+    use std::os::unix::fs::symlink;
+    type Make = Box<dyn Fn(&Path)>;
+    let cases: [(&str, Make, &str); 4] = [
+        (
+            "dangling",
+            Box::new(|p| symlink(p.with_file_name("nowhere.geojson"), p).unwrap()),
+            "water.geojson: is a symlink to",
+        ),
+        (
+            "loop",
+            Box::new(|p| symlink(p, p).unwrap()),
+            "water.geojson: is a symlink loop",
+        ),
+        (
+            "fifo",
+            Box::new(|p| {
+                assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
+            }),
+            "water.geojson: is a FIFO (named pipe), not a regular file",
+        ),
+        (
+            "device",
+            Box::new(|p| symlink("/dev/zero", p).unwrap()),
+            "water.geojson: is a device, not a regular file",
+        ),
+    ];
+    for (tag, make, says) in cases {
+        let (code, stderr) = cli_with_water(tag, make, &[]);
+        assert_eq!(code, Some(2), "{tag}: {stderr}");
+        assert!(stderr.contains(says), "{tag}: {stderr}");
+        assert!(
+            stderr.contains("hint: linli reads regular files"),
+            "{tag}: {stderr}"
+        );
+    }
+    // Over the size limit, and read once the limit is raised.
+    let big = |p: &Path| {
+        let fc = format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[]{}}}",
+            " ".repeat(1 << 20)
+        );
+        std::fs::write(p, fc).unwrap();
+    };
+    let (code, stderr) = cli_with_water("big", big, &["--max-input-mb", "1"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("water.geojson: is 1.0 MB, above the limit of 1.0 MB"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--max-input-mb"), "{stderr}");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad_input-water-big");
+    let r = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args(["-q", "--max-input-mb", "2", "blocks"])
+        .arg(&dir)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+}
+
+#[test]
+fn a_panic_is_one_line_a_report_file_and_exit_code_3() {
+    let r = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .env("LINLI_TEST_PANIC", "boom\nsecond line")
+        .args(["blocks", "tests/data/bad/valid_baseline", "--out"])
+        .arg(empty_out("panic").join("out"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("linli: internal error in src/cli.rs:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(boom); please report it with this file: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let file = stderr.trim().rsplit(": ").next().unwrap();
+    let report = std::fs::read_to_string(file).unwrap();
+    assert!(report.contains("message: boom\nsecond line"), "{report}");
+    assert!(report.contains("backtrace:"), "{report}");
+    std::fs::remove_file(file).unwrap();
+}
+
+#[path = "support/pbf.rs"]
+mod pbf;
+
+#[test]
+fn a_malformed_extract_is_an_error_without_panic_text() {
+    use pbf::Element::*;
+    // A relation member of type 7 (only 0–2 exist): the decoder panics on
+    // it, linli catches that; nothing of the panic reaches the user.
+    let bytes = pbf::extract(&[
+        Node(1, 116.33, 39.99, &[]),
+        Node(2, 116.34, 39.99, &[]),
+        Way(10, &[1, 2], &[("highway", "residential")]),
+        Relation(20, &[(7, 10, "outer")], &[("type", "multipolygon")]),
+    ]);
+    let dir = empty_out("pbf");
+    let input = dir.join("bad.osm.pbf");
+    std::fs::write(&input, &bytes).unwrap();
+    let r = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .arg("import-osm")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.join("scenario"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bad.osm.pbf: is not a readable OSM PBF file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The same extract with a valid member type imports.
+    let good = pbf::extract(&[
+        Node(1, 116.33, 39.99, &[]),
+        Node(2, 116.34, 39.99, &[]),
+        Way(10, &[1, 2], &[("highway", "residential")]),
+        Relation(20, &[(1, 10, "outer")], &[("type", "multipolygon")]),
+    ]);
+    let ok = linli::osm::pbf::read_pbf(&good, "good.osm.pbf").unwrap();
+    assert_eq!(
+        (ok.nodes.len(), ok.ways.len(), ok.relations.len()),
+        (2, 1, 1)
+    );
+}
+
+#[test]
+fn a_community_across_a_continent_is_an_error() {
+    // One vertex at longitude 0: the border would run 10,000 km.
+    let (w, s, e, n) = (116.3300, 39.9900, 116.3323, 39.9918);
+    let communities = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "C1"},
+         "geometry": poly(&[vec![[w, s], [e, s], [e, n], [0.0, n], [w, s]]])},
+    ]});
+    let f = baseline_with("communities.geojson", &communities.to_string());
+    let t = Instant::now();
+    expect_one_in(
+        &f,
+        Expect {
+            file: "communities.geojson",
+            feature: Some((0, Some("C1"))),
+            what: &["spans 99", "km, more than a community may (100 km)"],
+            hint: Some("[limits] max_community_km"),
+        },
+    );
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+}

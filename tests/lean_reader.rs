@@ -117,7 +117,13 @@ fn feature() -> impl Strategy<Value = String> {
         0..5,
     )
     .prop_map(|kv| {
-        let body: Vec<String> = kv.iter().map(|(k, v)| format!("{k:?}:{v}")).collect();
+        // Each name once: a repeated one is declined (see below).
+        let mut seen = std::collections::HashSet::new();
+        let body: Vec<String> = kv
+            .iter()
+            .filter(|(k, _)| seen.insert(k.clone()))
+            .map(|(k, v)| format!("{k:?}:{v}"))
+            .collect();
         format!("{{{}}}", body.join(","))
     });
     let id = prop_oneof![
@@ -259,4 +265,38 @@ fn a_large_layer_is_read_in_pieces_as_the_geojson_crate_reads_it() {
     let pieces = linli::read::pieces::parse_in_pieces(&text, None).expect("cut and read");
     assert_eq!(pieces.len(), 12_000);
     same(&text);
+}
+
+#[test]
+fn a_name_repeated_in_one_object_is_declined_and_named() {
+    let f = |props: &str, geometry: &str| {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[1,2]}}}},{{"type":"Feature","properties":{props},"geometry":{geometry}}}]}}"#
+        )
+    };
+    let point = r#"{"type":"Point","coordinates":[1,2]}"#;
+    for (text, name) in [
+        (f(r#"{"use":"a","use":"b"}"#, point), "use"),
+        (f(r#"{"id":1,"id":2}"#, point), "id"),
+        (
+            f(
+                "{}",
+                r#"{"type":"Point","coordinates":[1,2],"coordinates":[3,4]}"#,
+            ),
+            "coordinates",
+        ),
+    ] {
+        assert!(parse_collection(&text).is_none(), "{text}");
+        assert!(linli::read::lean::parse_whole(&text, None).is_none());
+        assert_eq!(
+            linli::read::lean::repeated_name(&text, None),
+            Some((1, name.to_string()))
+        );
+        let e = parse_layer("x", &text).unwrap_err();
+        assert_eq!(e[0].feature, Some(1), "{e:?}");
+        assert!(e[0].what.contains(&format!("has {name:?} twice")), "{e:?}");
+    }
+    // A repeated name the reader does not keep is none of its business.
+    let text = f(r#"{"roof":"a","roof":"b","households":3}"#, point);
+    assert!(linli::read::layer::parse_layer_keeping("x", &text, Some(&["households"])).is_ok());
 }

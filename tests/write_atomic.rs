@@ -82,3 +82,24 @@ fn a_symlink_in_the_way_is_replaced_not_followed() {
     assert_eq!(names(&dir), ["elsewhere.txt", "summary.json"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn temp_files_of_killed_runs_are_removed_by_the_next_write() {
+    let dir = fresh("stale");
+    // A run killed while writing (its process is gone), and a file of ours
+    // being written right now: only the first goes.
+    std::fs::write(dir.join(".coverage.geojson.tmp999999999"), "half").unwrap();
+    let ours = format!(".gaps.geojson.tmp{}", std::process::id());
+    std::fs::write(dir.join(&ours), "in progress").unwrap();
+    std::fs::write(dir.join(".hidden.txt"), "a user's").unwrap();
+    linli::write::write_atomic(&dir.join("summary.json"), b"{}").unwrap();
+    assert_eq!(
+        names(&dir),
+        [
+            ".gaps.geojson.tmp".to_string() + &std::process::id().to_string(),
+            ".hidden.txt".into(),
+            "summary.json".into()
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -130,16 +130,27 @@ pub fn communities(
     Ok(FacePlaces { community, probes })
 }
 
-fn overlap(scenario: &Scenario, a: usize, b: usize, area: f64) -> Problem {
-    let (a, b) = (&scenario.communities[a], &scenario.communities[b]);
-    Problem::file(
+/// The problem of communities `a` and `b` overlapping by `area` m² at
+/// least. Its feature is `a`'s index in the scenario: the pipeline names
+/// the file and the feature's index in it (`read::Loaded::locate`).
+fn overlap(scenario: &Scenario, ai: usize, b: usize, area: f64) -> Problem {
+    let (a, b) = (&scenario.communities[ai], &scenario.communities[b]);
+    Problem::feature(
         "communities.geojson",
+        ai,
+        Some(a.id.clone()),
         format!(
-            "communities {:?} and {:?} overlap (an overlap of {:.1} m² at least)",
-            a.id, b.id, area
+            "communities {:?} and {:?} overlap ({} m² at least)",
+            a.id,
+            b.id,
+            crate::limits::show_area(area)
         ),
     )
-    .with_hint("neighborhoods must tile communities; fix the shared border")
+    .with_hint(if area < 1.0 {
+        "an overlap this small is rounding along a shared border: snap the two borders together (QGIS: Snap geometries to layer), so that neighborhoods can tile the communities"
+    } else {
+        "neighborhoods must tile communities; fix the shared border"
+    })
 }
 
 /// What decides which faces make one block.

@@ -510,11 +510,19 @@ fn merge_block_polygons(
         unresolved_crossings: 0,
     };
     let merged = polygonize::polygonize(&sub);
+    // Each block's face once: cloned per edge, a block bounded by a
+    // surveyed border of n vertices cost n copies of n vertices.
+    let mut face_of: Vec<Option<usize>> = vec![None; blocks.len()];
     for (e, fs) in merged.edge_faces.iter().enumerate() {
         for k in 0..2 {
             if let (Some(f), Some(b)) = (fs[k], sides[e][k]) {
-                blocks[b].polygon = merged.faces[f].polygon.clone();
+                face_of[b] = Some(f);
             }
+        }
+    }
+    for (b, f) in face_of.iter().enumerate() {
+        if let Some(f) = *f {
+            blocks[b].polygon = merged.faces[f].polygon.clone();
         }
     }
 }

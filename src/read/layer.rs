@@ -111,7 +111,19 @@ pub fn parse_layer_keeping(
 ) -> Result<Vec<RawFeature>, Vec<Problem>> {
     match super::lean::parse_collection_keeping(text, keep) {
         Some(fs) => Ok(fs),
-        None => parse_layer_geojson(file, text),
+        None => match super::lean::repeated_name(text, keep) {
+            // The geojson crate would keep the last value without a word.
+            Some((index, name)) => Err(vec![Problem::feature(
+                file,
+                index,
+                None,
+                format!("has {name:?} twice in one object; which value counts is unclear"),
+            )
+            .with_hint(
+                "keep one of the two (JSON names must be unique within an object, RFC 8259)",
+            )]),
+            None => parse_layer_geojson(file, text),
+        },
     }
 }
 

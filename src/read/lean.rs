@@ -63,6 +63,58 @@ pub fn parse_whole(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
     Some(fs)
 }
 
+/// Marks the error of a member or property name repeated in one object
+/// (`\u{1}repeated\u{1}NAME\u{1}`, then the feature's index): well-formed
+/// JSON, but which value counts is anybody's guess (RFC 8259 §4), so it is
+/// the user's to settle rather than the geojson crate's to pick silently.
+const REPEATED: &str = "\u{1}repeated\u{1}";
+
+/// The error for a name repeated in one object.
+fn repeated<E: de::Error>(name: &str) -> E {
+    E::custom(format!("{REPEATED}{name}\u{1}"))
+}
+
+/// `e` located at feature `index`, when it is a repeated name not located
+/// yet.
+fn at_feature<E: de::Error>(index: usize, e: E) -> E {
+    let text = e.to_string();
+    match text.strip_prefix(REPEATED) {
+        Some(rest) if !rest.contains("\u{2}") => match rest.split_once('\u{1}') {
+            Some((name, _)) => E::custom(format!("{REPEATED}{name}\u{1}\u{2}{index}\u{2}")),
+            None => e,
+        },
+        _ => e,
+    }
+}
+
+/// The first name repeated within a feature, its properties or its
+/// geometry (the feature's index and the name), when that is what makes
+/// `text` one the lean path gives up on.
+///
+/// ```
+/// let fc = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"households":3,"households":300},
+///    "geometry":{"type":"Point","coordinates":[120.5,31.25]}}]}"#;
+/// assert!(linli::read::lean::parse_collection(fc).is_none());
+/// assert_eq!(linli::read::lean::repeated_name(fc, None), Some((0, "households".to_string())));
+/// ```
+pub fn repeated_name(text: &str, keep: Keep) -> Option<(usize, String)> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let e = de
+        .deserialize_map(CollectionVisitor { keep })
+        .err()?
+        .to_string();
+    let rest = e.strip_prefix(REPEATED)?;
+    let (name, rest) = rest.split_once('\u{1}')?;
+    let index = rest
+        .strip_prefix('\u{2}')?
+        .split_once('\u{2}')?
+        .0
+        .parse()
+        .ok()?;
+    Some((index, name.to_string()))
+}
+
 /// The property names to keep; `None` keeps every property.
 pub type Keep = Option<&'static [&'static str]>;
 
@@ -228,19 +280,35 @@ impl<'de> Visitor<'de> for FeatureSeed {
         let mut id: Option<serde_json::Value> = None;
         let mut properties: Option<Properties> = None;
         let mut geometry: Option<Option<GeometryValue>> = None;
+        let (mut has_id, mut has_properties) = (false, false);
+        let at = |e| at_feature(self.index, e);
         while let Some(key) = map.next_key::<Name>()? {
             match key {
                 Name::Type => {
+                    if typed {
+                        return Err(at(repeated("type")));
+                    }
                     if map.next_value::<Name>()? != Name::Feature {
                         return Err(de::Error::custom("not a Feature"));
                     }
                     typed = true;
                 }
-                Name::Id => id = map.next_value()?,
-                Name::Properties => {
-                    properties = map.next_value_seed(PropertiesSeed { keep: self.keep })?
+                Name::Id if has_id => return Err(at(repeated("id"))),
+                Name::Id => {
+                    has_id = true;
+                    id = map.next_value()?
                 }
-                Name::Geometry => geometry = Some(map.next_value_seed(OptionalGeometry)?),
+                Name::Properties if has_properties => return Err(at(repeated("properties"))),
+                Name::Properties => {
+                    has_properties = true;
+                    properties = map
+                        .next_value_seed(PropertiesSeed { keep: self.keep })
+                        .map_err(at)?
+                }
+                Name::Geometry if geometry.is_some() => return Err(at(repeated("geometry"))),
+                Name::Geometry => {
+                    geometry = Some(map.next_value_seed(OptionalGeometry).map_err(at)?)
+                }
                 Name::Bbox => {
                     map.next_value::<Option<Vec<f64>>>()?;
                 }
@@ -341,6 +409,9 @@ impl<'de> Visitor<'de> for PropertiesSeed {
         while let Some(PropertyName(key)) = map.next_key()? {
             match self.keep {
                 None => {
+                    if out.get(&key).is_some() {
+                        return Err(repeated(&key));
+                    }
                     let v: serde_json::Value = map.next_value()?;
                     out.insert(key.into_owned(), v);
                 }
@@ -350,6 +421,9 @@ impl<'de> Visitor<'de> for PropertiesSeed {
                     .find(|k| **k == key.as_ref())
                 {
                     Some(name) => {
+                        if out.get(name).is_some() {
+                            return Err(repeated(name));
+                        }
                         let v: serde_json::Value = map.next_value()?;
                         out.insert(*name, v);
                     }
@@ -440,6 +514,9 @@ impl<'de> Visitor<'de> for GeometryVisitor {
         let mut geometries: Option<Vec<Lean<GeometryValue>>> = None;
         while let Some(key) = map.next_key::<Name>()? {
             match key {
+                Name::Type if kind.is_some() => return Err(repeated("type")),
+                Name::Coordinates if coords.is_some() => return Err(repeated("coordinates")),
+                Name::Geometries if geometries.is_some() => return Err(repeated("geometries")),
                 Name::Type => kind = Some(map.next_value()?),
                 Name::Coordinates => coords = Some(map.next_value()?),
                 Name::Geometries => geometries = Some(map.next_value()?),

@@ -4,10 +4,12 @@
 //! `scenario.toml`. Every problem found is collected and returned at once,
 //! each naming the file, the feature index and id, and what is wrong.
 
+pub mod csv;
 pub mod households;
 pub mod layer;
 pub mod lean;
 pub mod pieces;
+pub mod plausible;
 pub mod text;
 pub mod units;
 pub mod validity;
@@ -16,9 +18,7 @@ use crate::config::Config;
 use crate::error::{Error, Problem};
 use crate::model::*;
 use crate::project::{looks_projected, suggest_epsg, Crs, InputTransform, Projector};
-use geo::{
-    Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Point, Polygon, Validation,
-};
+use geo::{Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Point, Polygon};
 use geojson::GeometryValue;
 use layer::{parse_layer_keeping, type_name, Converter, RawFeature};
 use serde_json::Value;
@@ -63,8 +63,17 @@ pub struct ScenarioFiles {
 }
 
 impl ScenarioFiles {
-    /// Reads the known layer files of a folder.
+    /// Reads the known layer files of a folder (each at most
+    /// [`text::DEFAULT_MAX_BYTES`]).
     pub fn from_dir(dir: &Path) -> Result<Self, Error> {
+        Self::from_dir_capped(dir, text::DEFAULT_MAX_BYTES)
+    }
+
+    /// Reads the known layer files of a folder: only regular files (or
+    /// symlinks to them) of at most `max_bytes` each; a dangling symlink, a
+    /// loop, a FIFO, a device or a folder under a layer's name is an error
+    /// naming it.
+    pub fn from_dir_capped(dir: &Path, max_bytes: u64) -> Result<Self, Error> {
         if !dir.is_dir() {
             return Err(Error::Input(vec![Problem::file(
                 dir.display().to_string(),
@@ -78,21 +87,43 @@ impl ScenarioFiles {
             .par_iter()
             .map(|name| {
                 let p = dir.join(name);
-                p.exists().then(|| match text::Text::read(&p) {
-                    Ok(text) => Ok((name.to_string(), text)),
-                    Err(text::TextError::Io(e)) => Err(Error::io(&p, e)),
-                    Err(text::TextError::NotUtf8(at)) => Err(Error::Input(vec![Problem::file(
-                        p.display().to_string(),
-                        format!("is not UTF-8 text (byte {at} is not)"),
-                    )
-                    .with_hint("GeoJSON is UTF-8 (RFC 7946); save the file as UTF-8, e.g. with ogr2ogr or QGIS")])),
-                })
+                // The reader's hint speaks of GeoJSON.
+                let problem = |e: text::TextError| {
+                    let hint = match (&e, *name) {
+                        (text::TextError::NotUtf8(_), "staff.csv") => Some(
+                            "save staff.csv as UTF-8 (in a spreadsheet: \"CSV UTF-8\"; Excel's plain CSV is GBK on Chinese Windows)",
+                        ),
+                        (text::TextError::NotUtf8(_), "scenario.toml") => {
+                            Some("save scenario.toml as UTF-8 in a text editor (TOML is UTF-8)")
+                        }
+                        _ => None,
+                    };
+                    e.into_error(&p, hint)
+                };
+                match text::input_file(&p, max_bytes) {
+                    Ok(None) => None,
+                    Err(e) => Some(Err(problem(e))),
+                    Ok(Some(_)) => Some(
+                        text::Text::read_capped(&p, max_bytes)
+                            .map(|t| (name.to_string(), t))
+                            .map_err(problem),
+                    ),
+                }
             })
             .collect();
         let mut files = BTreeMap::new();
+        let mut problems = Vec::new();
         for r in read.into_iter().flatten() {
-            let (name, text) = r?;
-            files.insert(name, text);
+            match r {
+                Ok((name, text)) => {
+                    files.insert(name, text);
+                }
+                Err(Error::Input(p)) => problems.extend(p),
+                Err(e) => return Err(e),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Input(problems));
         }
         Ok(ScenarioFiles {
             label: dir.display().to_string(),
@@ -151,6 +182,41 @@ pub struct Loaded {
     pub projector: Projector,
     /// What reading found.
     pub report: ReadReport,
+    /// The scenario's folder (or label), as messages name its files.
+    pub label: String,
+    /// Each community's feature index in communities.geojson.
+    pub community_features: Vec<usize>,
+}
+
+impl Loaded {
+    /// The error for problems a later stage found: files named by the
+    /// layer alone get the scenario's folder, and a community named by its
+    /// index in the scenario (the blocks stage does so) its feature index.
+    ///
+    /// ```
+    /// use linli::error::Problem;
+    /// let loaded = linli::pipeline::load(&linli::demo::files(), &Default::default()).unwrap();
+    /// let e = loaded.locate(vec![Problem::feature("communities.geojson", 0, None, "overlaps")]);
+    /// assert!(e.to_string().contains("demo/communities.geojson: feature 0: overlaps"), "{e}");
+    /// ```
+    pub fn locate(&self, problems: Vec<Problem>) -> Error {
+        let problems = problems
+            .into_iter()
+            .map(|mut p| {
+                if LAYER_FILES.contains(&p.file.as_str()) {
+                    if p.file == "communities.geojson" {
+                        p.feature = p
+                            .feature
+                            .and_then(|c| self.community_features.get(c).copied())
+                            .filter(|&i| i != usize::MAX);
+                    }
+                    p.file = format!("{}/{}", self.label.trim_end_matches('/'), p.file);
+                }
+                p
+            })
+            .collect();
+        Error::Input(problems)
+    }
 }
 
 /// Reads, validates and projects a scenario.
@@ -251,7 +317,11 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
                         files.path(name),
                         i,
                         id,
-                        format!("coordinate ({x}, {y}) is not a longitude/latitude"),
+                        format!(
+                            "coordinate ({}, {}) is not a longitude/latitude",
+                            crate::limits::show(x),
+                            crate::limits::show(y)
+                        ),
                     )
                     .with_hint(hint),
                 );
@@ -259,6 +329,27 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
         }
         if !problems.is_empty() {
             return Err(Error::Input(problems));
+        }
+    }
+
+    // Every layer's extent, in the input CRS.
+    let extent = layers
+        .values()
+        .filter_map(|fs| layer::extent(fs))
+        .reduce(|(a, b), (c, d)| {
+            (
+                [a[0].min(c[0]), a[1].min(c[1])],
+                [b[0].max(d[0]), b[1].max(d[1])],
+            )
+        });
+    if let (false, Some((lo, hi)), Some(crs)) = (input.is_lonlat(), extent, &crs_text) {
+        let source = if opts.crs.is_some() {
+            "--crs".to_string()
+        } else {
+            files.path("scenario.toml")
+        };
+        if let Some(p) = plausible::lonlat_in_projected(&files.label, lo, hi, crs, &source) {
+            return Err(Error::Input(vec![p]));
         }
     }
 
@@ -272,15 +363,9 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     let (olon, olat) = input.to_lonlat(cx, cy)?;
     let mut projector =
         Projector::new(&crs, olon, olat)?.with_gcj02(opts.input_gcj02, opts.output_gcj02);
-    // Every layer's extent: positions inside it convert through a fit of the
-    // exact conversion (0.1 µm), outputs near it back the same way.
-    let extents = layers.values().filter_map(|fs| layer::extent(fs));
-    if let Some((lo, hi)) = extents.reduce(|(a, b), (c, d)| {
-        (
-            [a[0].min(c[0]), a[1].min(c[1])],
-            [b[0].max(d[0]), b[1].max(d[1])],
-        )
-    }) {
+    // Positions inside the data's extent convert through a fit of the exact
+    // conversion (0.1 µm), outputs near it back the same way.
+    if let Some((lo, hi)) = extent {
         projector = projector.fitted_to(lo, hi);
     }
     let exact_or_fitted = projector.clone();
@@ -294,7 +379,13 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     };
     let mut pins = crate::project::pins::Pins::default();
     if let Some(fs) = layers.get("communities.geojson") {
-        scenario.communities = read_communities(&mut ctx, fs, &conv, &mut pins);
+        scenario.communities = read_communities(
+            &mut ctx,
+            fs,
+            &conv,
+            &mut pins,
+            config.limits.max_community_km,
+        );
     }
     projector = projector.with_pins(pins);
     scenario.buildings = read_buildings(
@@ -307,10 +398,10 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     let b = &config.barriers;
     // Roads are converted once, for the barriers and the walking network.
     let road_fs: &[RawFeature] = layers.get("roads.geojson").map_or(&[], |v| v.as_slice());
-    let mut road_lines = convert_lines(road_fs, &conv);
+    let mut road_lines = convert_lines(road_fs, &conv, Takes::Lines);
     read_converted_lines(
         &mut ctx,
-        "roads.geojson",
+        ("roads.geojson", Takes::Lines),
         road_fs,
         &road_lines,
         &mut scenario.barriers,
@@ -372,7 +463,7 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     }
     read_lines(
         &mut ctx,
-        "water.geojson",
+        ("water.geojson", Takes::Both),
         &layers,
         &conv,
         &mut scenario.barriers,
@@ -383,7 +474,7 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     );
     read_lines(
         &mut ctx,
-        "rail.geojson",
+        ("rail.geojson", Takes::Lines),
         &layers,
         &conv,
         &mut scenario.barriers,
@@ -394,7 +485,7 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     );
     read_lines(
         &mut ctx,
-        "landmarks.geojson",
+        ("landmarks.geojson", Takes::Areas),
         &layers,
         &conv,
         &mut scenario.barriers,
@@ -409,12 +500,21 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     if let Some(fs) = layers.get("facilities.geojson") {
         scenario.facilities = read_facilities(&mut ctx, fs, &conv);
     }
-    if let Some(fs) = layers.get("blocks.geojson") {
-        scenario.parcels = read_parcels(&mut ctx, "blocks.geojson", fs, &conv);
-    }
-    if let Some(fs) = layers.get("neighborhoods.geojson") {
-        scenario.existing_neighborhoods =
-            read_parcels(&mut ctx, "neighborhoods.geojson", fs, &conv);
+    for (file, parcels) in [
+        ("blocks.geojson", &mut scenario.parcels),
+        (
+            "neighborhoods.geojson",
+            &mut scenario.existing_neighborhoods,
+        ),
+    ] {
+        if let Some(fs) = layers.get(file) {
+            let mut fractional = plausible::Tally::default();
+            *parcels = read_parcels(&mut ctx, file, fs, &conv, &mut fractional);
+            report.warnings.extend(fractional.warning(
+                &files.path(file),
+                "polygons have households that are not whole numbers; each was rounded to the nearest whole household",
+            ));
+        }
     }
     if let Some(text) = files.files.get("staff.csv") {
         // Every community id in the file, also of features rejected above.
@@ -423,6 +523,16 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
             .map(|fs| fs.iter().map(community_id).collect())
             .unwrap_or_default();
         read_staff(&mut ctx, text, &mut scenario.communities, &listed);
+    }
+    // Before a community is made over the buildings' whole extent.
+    for (file, far) in plausible::far_outside(&scenario, &config.limits) {
+        report.warnings.extend(far.warning(
+            &files.path(file),
+            &format!(
+                "features lie more than {} km outside the scenario (the communities' extent, else the middle 98 % of the buildings); they are kept, check their coordinates",
+                crate::limits::show(config.limits.far_outside_km)
+            ),
+        ));
     }
     if scenario.communities.is_empty() && ctx.problems.is_empty() {
         if let Some(c) = whole_extent_community(&scenario) {
@@ -438,12 +548,29 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     // The parsed layers are millions of small allocations: they are handed
     // back on another thread while the caller goes on (60 ms on a city of
     // 300,000 buildings).
+    let community_features = match layers.get("communities.geojson") {
+        Some(fs) => {
+            let index: HashMap<String, usize> = fs
+                .iter()
+                .rev()
+                .map(|f| (community_id(f), f.index))
+                .collect();
+            scenario
+                .communities
+                .iter()
+                .map(|c| index.get(&c.id).copied().unwrap_or(usize::MAX))
+                .collect()
+        }
+        None => Vec::new(),
+    };
     drop_aside(layers);
     Ok(Loaded {
         scenario,
         config,
         projector,
         report,
+        label: files.label.clone(),
+        community_features,
     })
 }
 
@@ -564,10 +691,7 @@ fn check_valid(ctx: &mut Ctx, file: &str, f: &RawFeature, mp: &MultiPolygon<f64>
 /// The message for the first invalid part of `mp`, if any.
 fn invalid_part(mp: &MultiPolygon<f64>) -> Option<String> {
     for (k, p) in mp.0.iter().enumerate() {
-        if validity::plain_polygon_valid(p) == Some(true) {
-            continue;
-        }
-        if let Err(e) = p.check_validation() {
+        if let Err(e) = validity::check_polygon(p) {
             let part = if mp.0.len() > 1 {
                 format!(" (part {k})")
             } else {
@@ -622,11 +746,28 @@ fn read_communities(
     fs: &[RawFeature],
     conv: &Converter,
     pins: &mut crate::project::pins::Pins,
+    max_community_km: f64,
 ) -> Vec<Community> {
     const FILE: &str = "communities.geojson";
     ctx.check_ids(FILE, fs);
     let mut out = Vec::new();
+    let max_m = max_community_km * 1000.0;
     for f in fs {
+        // Before its border is densified (a border across a continent
+        // would be millions of points).
+        if let Some(d) = plausible::span_m(&f.geometry, conv).filter(|&d| d > max_m || d.is_nan()) {
+            ctx.feature(
+                FILE,
+                f,
+                format!(
+                    "spans {} km, more than a community may ({} km)",
+                    crate::limits::show((d / 1000.0).round()),
+                    crate::limits::show(max_community_km)
+                ),
+            )
+            .hint = Some("check its coordinates (a vertex at 0, 0 or in the wrong order?); if it is right, raise [limits] max_community_km in scenario.toml".into());
+            continue;
+        }
         let area = match conv.areal(&f.geometry) {
             Some(Ok(a)) => a,
             Some(Err(e)) => {
@@ -664,7 +805,14 @@ fn read_communities(
             },
         };
         let social_workers = match num_prop(&f.properties, "social_workers") {
-            Ok(v) => v.map(|v| v.round() as u32),
+            Ok(Some(v)) => match whole_count(&v.to_string(), crate::limits::MAX_SOCIAL_WORKERS) {
+                Ok(w) => Some(w as u32),
+                Err(e) => {
+                    ctx.feature(FILE, f, format!("social_workers {e}"));
+                    None
+                }
+            },
+            Ok(None) => None,
             Err(e) => {
                 ctx.feature(FILE, f, e);
                 None
@@ -708,12 +856,19 @@ fn read_buildings(
             .collect()
     };
     let mut out = Vec::with_capacity(read.len());
+    let (mut fractional, mut no_area) = (plausible::Tally::default(), plausible::Tally::default());
     for r in read {
         match r {
-            BuildingRead::Ok(b) => {
+            BuildingRead::Ok(b, odd) => {
                 if b.estimated {
                     report.estimated_buildings += 1;
                     report.estimated_households += u64::from(b.households);
+                }
+                if let Some(h) = odd.fractional {
+                    fractional.note(|| format!("{} {}", b.id, crate::limits::show(h)));
+                }
+                if odd.no_area {
+                    no_area.note(|| b.id.clone());
                 }
                 out.push(b);
             }
@@ -725,7 +880,28 @@ fn read_buildings(
             }
         }
     }
+    let file = ctx.files.path(FILE);
+    report.warnings.extend(fractional.warning(
+        &file,
+        "buildings have households that are not whole numbers; each was rounded to the nearest whole household",
+    ));
+    report.warnings.extend(no_area.warning(
+        &file,
+        &format!(
+            "footprints have no area (under {} m²); each building stands at its footprint's centre, and an estimate from it is 0 households",
+            plausible::NO_AREA_M2
+        ),
+    ));
     out
+}
+
+/// What is valid but odd about a building read, for counted warnings.
+#[derive(Default)]
+struct Odd {
+    /// Its `households` when not a whole number.
+    fractional: Option<f64>,
+    /// Its footprint has (almost) no area.
+    no_area: bool,
 }
 
 /// A feature's place in its layer, for messages: index and id.
@@ -733,7 +909,7 @@ type At = (usize, Option<String>);
 
 /// One building read, or what is wrong with it (and a hint).
 enum BuildingRead {
-    Ok(Building),
+    Ok(Building, Odd),
     Problem(At, String, Option<&'static str>),
     /// The geometry type found.
     WrongType(At, &'static str),
@@ -770,10 +946,42 @@ fn read_building(f: RawFeature, conv: &Converter, config: &Config) -> BuildingRe
     // estimates) are still estimates.
     let given_estimate = prop_text(&f.properties, &["households_source"])
         .is_some_and(|s| !matches!(&*s, "tagged" | "given" | "census" | "roster"));
+    let max = config.limits.max_households_per_building;
+    let mut odd = Odd {
+        no_area: footprint
+            .as_ref()
+            .is_some_and(|p| p.unsigned_area() < plausible::NO_AREA_M2),
+        ..Odd::default()
+    };
     let (households, estimated) = match num_prop(&f.properties, "households") {
-        Ok(Some(h)) => (h.round() as u32, given_estimate),
+        Ok(Some(h)) if h.round() > f64::from(max) => {
+            return BuildingRead::Problem(
+                at(f),
+                format!(
+                    "households is {}, above the most one building may hold ({max})",
+                    crate::limits::show(h)
+                ),
+                Some("check the value (a tower holds a few hundred households); if it is right, raise [limits] max_households_per_building in scenario.toml"),
+            )
+        }
+        Ok(Some(h)) => {
+            if h.fract() != 0.0 {
+                odd.fractional = Some(h);
+            }
+            (h.round() as u32, given_estimate)
+        }
         Ok(None) => {
             match households::estimate(footprint.as_ref(), levels, &use_, &config.households) {
+                Some(h) if h > max => {
+                    return BuildingRead::Problem(
+                        at(f),
+                        format!(
+                            "has {h} households estimated from its footprint and {} levels, above the most one building may hold ({max})",
+                            levels.map_or("the default".to_string(), crate::limits::show)
+                        ),
+                        Some("check levels and the footprint, or give households; if it is right, raise [limits] max_households_per_building in scenario.toml"),
+                    )
+                }
                 Some(h) => (h, true),
                 None => {
                     return BuildingRead::Problem(
@@ -793,19 +1001,20 @@ fn read_building(f: RawFeature, conv: &Converter, config: &Config) -> BuildingRe
         }
     };
     let index = f.index;
-    BuildingRead::Ok(Building {
+    let b = Building {
         id: f.id.unwrap_or_else(|| format!("b{index}")),
         footprint,
         location,
         households,
         estimated,
         use_,
-    })
+    };
+    BuildingRead::Ok(b, odd)
 }
 
 fn read_lines(
     ctx: &mut Ctx,
-    file: &str,
+    (file, takes): (&str, Takes),
     layers: &BTreeMap<&str, Vec<RawFeature>>,
     conv: &Converter,
     out: &mut Vec<BarrierLine>,
@@ -814,21 +1023,46 @@ fn read_lines(
     let Some(fs) = layers.get(file) else {
         return;
     };
-    let lines = convert_lines(fs, conv);
-    read_converted_lines(ctx, file, fs, &lines, out, barrier);
+    let lines = convert_lines(fs, conv, takes);
+    read_converted_lines(ctx, (file, takes), fs, &lines, out, barrier);
 }
 
 /// A line layer's feature converted: `None` when it is neither lines nor an
 /// area; the flag is true for the feature's own lines, false for area rings.
 type LineConv = Option<(bool, Result<Vec<LineString<f64>>, String>)>;
 
-/// Converts a line layer's features, in parallel (results in input order).
-fn convert_lines(fs: &[RawFeature], conv: &Converter) -> Vec<LineConv> {
+/// The geometry types a barrier layer takes.
+#[derive(Clone, Copy, PartialEq)]
+enum Takes {
+    /// LineString, MultiLineString (roads, rail).
+    Lines,
+    /// Polygon, MultiPolygon (landmarks).
+    Areas,
+    /// Either (water: rivers and lakes).
+    Both,
+}
+
+impl Takes {
+    /// The types, as messages name them.
+    fn names(self) -> &'static str {
+        match self {
+            Takes::Lines => "LineString or MultiLineString",
+            Takes::Areas => "Polygon or MultiPolygon",
+            Takes::Both => "LineString, MultiLineString, Polygon or MultiPolygon",
+        }
+    }
+}
+
+/// Converts a line layer's features, in parallel (results in input order);
+/// a type the layer does not take is `None`.
+fn convert_lines(fs: &[RawFeature], conv: &Converter, takes: Takes) -> Vec<LineConv> {
     use rayon::prelude::*;
     fs.par_iter()
         .with_min_len(256)
         .map(|f| match conv.lineal(&f.geometry) {
-            Some(r) => Some((true, r)),
+            Some(r) if takes != Takes::Areas => Some((true, r)),
+            Some(_) => None,
+            None if takes == Takes::Lines => None,
             // Areas (lakes, landmark polygons) bound blocks with their rings.
             None => conv.areal(&f.geometry).map(|r| {
                 (
@@ -850,7 +1084,7 @@ fn convert_lines(fs: &[RawFeature], conv: &Converter) -> Vec<LineConv> {
 /// [`read_lines`] on features already converted by [`convert_lines`].
 fn read_converted_lines(
     ctx: &mut Ctx,
-    file: &str,
+    (file, takes): (&str, Takes),
     fs: &[RawFeature],
     lines: &[LineConv],
     out: &mut Vec<BarrierLine>,
@@ -881,11 +1115,7 @@ fn read_converted_lines(
     out.extend(made);
     for (f, c) in fs.iter().zip(lines) {
         match c {
-            None => ctx.wrong_type(
-                file,
-                f,
-                "LineString, MultiLineString, Polygon or MultiPolygon",
-            ),
+            None => ctx.wrong_type(file, f, takes.names()),
             Some((_, Ok(_))) => {}
             Some((_, Err(e))) => {
                 ctx.feature(file, f, e.clone());
@@ -921,7 +1151,13 @@ fn read_compounds(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Com
 
 /// Polygons with an id and optional households (`blocks.geojson`, and the
 /// existing grid in `neighborhoods.geojson`).
-fn read_parcels(ctx: &mut Ctx, file: &str, fs: &[RawFeature], conv: &Converter) -> Vec<Parcel> {
+fn read_parcels(
+    ctx: &mut Ctx,
+    file: &str,
+    fs: &[RawFeature],
+    conv: &Converter,
+    fractional: &mut plausible::Tally,
+) -> Vec<Parcel> {
     ctx.check_ids(file, fs);
     let mut out = Vec::new();
     for f in fs {
@@ -940,19 +1176,43 @@ fn read_parcels(ctx: &mut Ctx, file: &str, fs: &[RawFeature], conv: &Converter) 
             continue;
         }
         let households = match num_prop(&f.properties, "households") {
-            Ok(v) => v.map(|v| v.round() as u64),
+            Ok(Some(v)) if v.round() > crate::limits::MAX_PARCEL_HOUSEHOLDS as f64 => {
+                ctx.feature(
+                    file,
+                    f,
+                    format!(
+                        "households is {}, above the plausible most for one block ({})",
+                        crate::limits::show(v),
+                        crate::limits::MAX_PARCEL_HOUSEHOLDS
+                    ),
+                );
+                continue;
+            }
+            Ok(v) => {
+                if v.is_some_and(|v| v.fract() != 0.0) {
+                    fractional.note(|| {
+                        format!("{} {}", parcel_id(f), crate::limits::show(v.unwrap_or(0.0)))
+                    });
+                }
+                v.map(|v| v.round() as u64)
+            }
             Err(e) => {
                 ctx.feature(file, f, e);
                 continue;
             }
         };
         out.push(Parcel {
-            id: f.id.clone().unwrap_or_else(|| format!("p{}", f.index)),
+            id: parcel_id(f),
             area,
             households,
         });
     }
     out
+}
+
+/// A parcel's id: its `id`, or `p<index>`.
+fn parcel_id(f: &RawFeature) -> String {
+    f.id.clone().unwrap_or_else(|| format!("p{}", f.index))
 }
 
 fn read_facilities(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Facility> {
@@ -994,42 +1254,67 @@ fn read_facilities(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Fa
     out
 }
 
-/// `staff.csv`: `community,workers` per line (header optional). `listed`
-/// holds the ids of every feature of communities.geojson: a line for a
-/// community rejected there is skipped, its problem already reported.
+/// `staff.csv`: `community,workers` per record (CSV as RFC 4180 writes it;
+/// header optional). `listed` holds the ids of every feature of
+/// communities.geojson: a record for a community rejected there is skipped,
+/// its problem already reported.
 fn read_staff(ctx: &mut Ctx, text: &str, communities: &mut [Community], listed: &[String]) {
     let file = ctx.files.path("staff.csv");
+    let records = match csv::records(text) {
+        Ok(r) => r,
+        Err(e) => {
+            ctx.problems.push(
+                Problem::file(
+                    format!("{file}, line {}", e.line),
+                    format!("is not CSV: {}", e.what),
+                )
+                .with_hint(
+                    "write community,workers per line; quote a field holding a comma with \"…\"",
+                ),
+            );
+            return;
+        }
+    };
     let index: HashMap<String, usize> = communities
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id.clone(), i))
         .collect();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (k, r) in records.iter().enumerate() {
+        let cols = &r.fields;
+        if cols[0].starts_with('#') {
             continue;
         }
-        let cols: Vec<&str> = line.split(',').map(str::trim).collect();
-        if n == 0 && cols.get(1).is_some_and(|c| c.parse::<f64>().is_err()) {
+        if k == 0 && cols.get(1).is_some_and(|c| c.parse::<f64>().is_err()) {
             continue; // header
         }
-        let at = |what: String| Problem::file(format!("{file}, line {}", n + 1), what);
+        let at = |what: String| Problem::file(format!("{file}, line {}", r.line), what);
         if cols.len() < 2 {
             ctx.problems
                 .push(at("needs two columns: community,workers".into()));
             continue;
         }
-        let workers = match cols[1].parse::<u32>() {
-            Ok(w) => w,
-            Err(_) => {
-                ctx.problems
-                    .push(at(format!("workers {:?} is not a whole number", cols[1])));
+        let workers = match whole_count(&cols[1], crate::limits::MAX_SOCIAL_WORKERS) {
+            Ok(w) => w as u32,
+            Err(e) => {
+                ctx.problems.push(at(format!("workers {e}")));
                 continue;
             }
         };
-        match index.get(cols[0]) {
+        if let Some(first) = seen.insert(cols[0].clone(), r.line) {
+            ctx.problems.push(
+                at(format!(
+                    "community {:?} is listed again (first on line {first})",
+                    cols[0]
+                ))
+                .with_hint("one line per community"),
+            );
+            continue;
+        }
+        match index.get(&cols[0]) {
             Some(&i) => communities[i].social_workers = Some(workers),
-            None if listed.iter().any(|id| id == cols[0]) => {}
+            None if listed.iter().any(|id| *id == cols[0]) => {}
             None => ctx.problems.push(
                 at(format!(
                     "community {:?} is not in communities.geojson",
@@ -1038,6 +1323,19 @@ fn read_staff(ctx: &mut Ctx, text: &str, communities: &mut [Community], listed: 
                 .with_hint("the first column must be a community id"),
             ),
         }
+    }
+}
+
+/// A count written as text: a whole number from 0 to `max`, or what is
+/// wrong with it.
+fn whole_count(text: &str, max: u64) -> Result<u64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= max as f64 => Ok(v as u64),
+        Ok(v) if v.is_finite() && v > max as f64 => Err(format!(
+            "{} is above the plausible most ({max})",
+            crate::limits::show(v)
+        )),
+        _ => Err(format!("{text:?} is not a whole number from 0 to {max}")),
     }
 }
 

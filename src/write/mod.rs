@@ -2,11 +2,14 @@
 //!
 //! Every file is written to a temporary name in the same folder and renamed
 //! into place, so a reader never sees half a file and a failed run leaves the
-//! previous output intact.
+//! previous output intact; a plan's folder is replaced whole
+//! ([`folder::StagedFolder`]), with a [`manifest`].
 
 pub mod audit;
 pub mod blocks;
+pub mod folder;
 pub mod geojson;
+pub mod manifest;
 pub mod neighborhoods;
 pub mod report;
 pub mod staffing;
@@ -126,6 +129,7 @@ pub fn write_pending(
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    clear_temp_files_once(dir);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -139,6 +143,17 @@ pub fn write_pending(
     let mut f = std::fs::File::create(&pending.tmp).map_err(|e| Error::io(path, e))?;
     fill(&mut f).map_err(|e| Error::io(path, e))?;
     Ok(pending)
+}
+
+/// Removes the temp files runs killed while writing left in `dir`, the
+/// first time this process writes there.
+fn clear_temp_files_once(dir: &Path) {
+    static CLEARED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let mut cleared = CLEARED.lock().unwrap_or_else(|e| e.into_inner());
+    if !cleared.iter().any(|d| d == dir) {
+        cleared.push(dir.to_path_buf());
+        folder::clear_temp_files(dir);
+    }
 }
 
 /// Writes a value as pretty JSON, atomically.
