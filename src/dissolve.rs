@@ -6,23 +6,9 @@
 use crate::blocks::noding::{NodedEdge, NodedNetwork};
 use crate::blocks::polygonize::polygonize;
 use crate::blocks::BlockSet;
+pub use crate::model::neighborhoods::Dissolved;
 use crate::model::BarrierKind;
 use geo::{MultiPolygon, Polygon};
-
-/// A dissolved region and what its border runs along.
-#[derive(Debug, Clone)]
-pub struct Dissolved {
-    /// The region (one polygon when contiguous; holes where another region
-    /// lies inside it).
-    pub area: MultiPolygon<f64>,
-    /// Border length, metres.
-    pub perimeter_m: f64,
-    /// Border length on the community border (or the edge of the data).
-    pub community_border_m: f64,
-    /// Border length on a road, river, rail or landmark edge (not on the
-    /// community border).
-    pub barrier_border_m: f64,
-}
 
 /// Dissolves blocks by their group (`group[block]`, `usize::MAX` = none)
 /// into `count` regions.

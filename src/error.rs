@@ -119,3 +119,44 @@ impl Error {
 
 /// linli's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An area in m² as messages show it: whole square metres from 10 up, one
+/// decimal from 0.1, else two significant digits (never "0.0").
+///
+/// ```
+/// use linli::error::show_area;
+/// assert_eq!(show_area(1234.4), "1234");
+/// assert_eq!(show_area(2.345), "2.3");
+/// assert_eq!(show_area(0.000412), "0.00041");
+/// ```
+pub fn show_area(m2: f64) -> String {
+    if m2 >= 10.0 || m2 <= 0.0 || !m2.is_finite() {
+        format!("{m2:.0}")
+    } else if m2 >= 0.1 {
+        format!("{m2:.1}")
+    } else {
+        let digits = (-m2.log10().floor()) as usize + 1;
+        format!("{m2:.digits$}")
+    }
+}
+
+/// A number as messages show it: whole numbers in full up to 10¹⁵, others
+/// in their shortest form, and very large or small ones in scientific
+/// notation (1e300, not three hundred digits).
+///
+/// ```
+/// use linli::error::show;
+/// assert_eq!(show(1e300), "1e300");
+/// assert_eq!(show(-2.5e-9), "-2.5e-9");
+/// assert_eq!(show(4549.0), "4549");
+/// assert_eq!(show(0.3333), "0.3333");
+/// assert_eq!(show(f64::NAN), "NaN");
+/// ```
+pub fn show(v: f64) -> String {
+    let a = v.abs();
+    if !v.is_finite() || a == 0.0 || (1e-4..1e15).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}

@@ -5,8 +5,8 @@
 use crate::blocks::build_blocks_as_drawn;
 use crate::dissolve::dissolve;
 use crate::error::Error;
+use crate::model::Planned;
 use crate::partition::{Neighborhood, Partition};
-use crate::pipeline::Planned;
 use crate::read::Loaded;
 use geo::{InteriorPoint, Intersects};
 use std::collections::BTreeMap;

@@ -7,7 +7,6 @@ pub mod demo;
 pub mod dissolve;
 pub mod error;
 pub mod existing;
-pub mod limits;
 pub mod model;
 pub mod osm;
 pub mod partition;

@@ -260,8 +260,7 @@ fn run_demo(out: &std::path::Path) -> Vec<std::path::PathBuf> {
         no_service_areas: false,
     };
     let (_, cov, an, written, _) =
-        linli::pipeline::run_coverage(&linli::demo::files(), &Default::default(), &req, out)
-            .unwrap();
+        linli::plan::run_coverage(&linli::demo::files(), &Default::default(), &req, out).unwrap();
     for kind in [
         "community_centre",
         "neighborhood_office",
@@ -329,7 +328,7 @@ fn a_failed_analysis_writes_nothing() {
         candidates: None,
         no_service_areas: true,
     };
-    let r = linli::pipeline::run_coverage(&linli::demo::files(), &Default::default(), &req, &base);
+    let r = linli::plan::run_coverage(&linli::demo::files(), &Default::default(), &req, &base);
     let Err(linli::error::Error::Input(problems)) = r else {
         panic!("an unknown kind is an input error");
     };
@@ -338,8 +337,7 @@ fn a_failed_analysis_writes_nothing() {
     // Into a folder that exists: it stays, empty.
     std::fs::create_dir_all(&base).unwrap();
     assert!(
-        linli::pipeline::run_coverage(&linli::demo::files(), &Default::default(), &req, &base)
-            .is_err()
+        linli::plan::run_coverage(&linli::demo::files(), &Default::default(), &req, &base).is_err()
     );
     assert_eq!(std::fs::read_dir(&base).unwrap().count(), 0);
     let _ = std::fs::remove_dir_all(&base);

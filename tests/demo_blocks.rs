@@ -88,8 +88,8 @@ fn signed_area(ring: &[serde_json::Value]) -> f64 {
 #[test]
 fn blocks_output_is_rfc7946_and_deterministic() {
     let (a, b) = (out_dir("det-a"), out_dir("det-b"));
-    linli::pipeline::run_blocks(&linli::demo::files(), &ReadOptions::default(), &a).unwrap();
-    linli::pipeline::run_blocks(&linli::demo::files(), &ReadOptions::default(), &b).unwrap();
+    linli::plan::run_blocks(&linli::demo::files(), &ReadOptions::default(), &a).unwrap();
+    linli::plan::run_blocks(&linli::demo::files(), &ReadOptions::default(), &b).unwrap();
     for f in [
         "blocks.geojson",
         "block_adjacency.csv",
@@ -175,7 +175,7 @@ fn gdal_reads_blocks_without_warnings() {
     };
     assert!(v.status.success());
     let d = out_dir("gdal");
-    linli::pipeline::run_blocks(&linli::demo::files(), &ReadOptions::default(), &d).unwrap();
+    linli::plan::run_blocks(&linli::demo::files(), &ReadOptions::default(), &d).unwrap();
     let out = std::process::Command::new("ogrinfo")
         .args(["-al", "-so"])
         .arg(d.join("blocks.geojson"))
@@ -198,7 +198,7 @@ fn gdal_reads_blocks_without_warnings() {
 fn demo_neighborhoods_tile_and_open_in_gdal() {
     let d = out_dir("nbh");
     let (loaded, planned, _) =
-        linli::pipeline::run_partition(&linli::demo::files(), &ReadOptions::default(), 1, &d, None)
+        linli::plan::run_partition(&linli::demo::files(), &ReadOptions::default(), 1, &d, None)
             .unwrap();
     let s = &loaded.scenario;
     for (ci, c) in s.communities.iter().enumerate() {

@@ -3,7 +3,7 @@
 //! every valid layer, and nothing the geojson crate rejects.
 
 use linli::read::layer::{parse_layer, parse_layer_geojson};
-use linli::read::lean::parse_collection;
+use linli::read::pieces::parse_collection;
 use proptest::prelude::*;
 
 fn same(text: &str) {

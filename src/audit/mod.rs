@@ -33,9 +33,7 @@ pub const HARD_FLAGS: [&str; 7] = [
     "empty",
 ];
 
-/// Households are whole numbers; the band's ends (200 and 400 for 300 ±
-/// 1/3) are inside it whatever the floating-point rounding of 300 × 2/3.
-pub const BAND_EPS: f64 = 1e-6;
+pub use crate::model::BAND_EPS;
 
 /// The figures of one grid neighborhood as drawn.
 #[derive(Debug, Clone, Serialize)]

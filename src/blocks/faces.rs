@@ -143,7 +143,7 @@ fn overlap(scenario: &Scenario, ai: usize, b: usize, area: f64) -> Problem {
             "communities {:?} and {:?} overlap ({} m² at least)",
             a.id,
             b.id,
-            crate::limits::show_area(area)
+            crate::error::show_area(area)
         ),
     )
     .with_hint(if area < 1.0 {

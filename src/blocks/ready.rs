@@ -6,24 +6,13 @@
 //! within the snap tolerance), and the dissolve works on them unchanged.
 
 use super::{noding, polygonize, Adjacency, Block, BlockSet};
+pub use crate::model::blocks::ReadyUnit;
 use crate::model::{Barrier, BarrierKind, BarrierLine};
-use geo::{Area, BoundingRect, InteriorPoint, Intersects, MultiPolygon, Point};
+use geo::{Area, BoundingRect, InteriorPoint, Intersects, Point};
 use petgraph::graph::{NodeIndex, UnGraph};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 use std::collections::BTreeMap;
-
-/// A ready-made unit.
-#[derive(Debug, Clone)]
-pub struct ReadyUnit {
-    /// Its area, metres.
-    pub area: MultiPolygon<f64>,
-    /// Households.
-    pub households: u64,
-    /// Barrier group (e.g. the arterial × river cell it lies in): a border
-    /// between units of different groups runs on a major barrier.
-    pub group: Option<String>,
-}
 
 /// Level of a border between units of different groups (a major road or
 /// river) and of one within a group (a local road).

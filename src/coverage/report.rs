@@ -562,7 +562,7 @@ fn recommend(
 impl Neighborhoods {
     /// Each building's neighborhood from a planned partition: a building's
     /// neighborhood is that of the block holding it.
-    pub fn from_planned(p: &crate::pipeline::Planned, buildings: usize) -> Self {
+    pub fn from_planned(p: &crate::model::Planned, buildings: usize) -> Self {
         let mut building = vec![None; buildings];
         for (bi, block) in p.blocks.blocks.iter().enumerate() {
             let n = p.partition.block_neighborhood.get(bi).copied();
@@ -600,47 +600,4 @@ pub struct CoverageRequest {
     /// Skip the service-area polygons (the costliest step; distances,
     /// shares, gaps and sites do not need them).
     pub no_service_areas: bool,
-}
-
-/// Reads a candidates layer (Points; other geometries are problems) into
-/// metric points with ids (`id`, else `c<index>`).
-///
-/// ```
-/// use linli::project::{Crs, Projector};
-/// let p = Projector::new(&Crs::LonLat, 121.0, 31.0).unwrap();
-/// let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[121.0,31.0]}}]}"#;
-/// let c = linli::coverage::report::read_candidates("candidates.geojson", text, &p).unwrap();
-/// assert_eq!(c[0].0, "a");
-/// assert!(c[0].1.x.abs() < 1e-6);
-/// ```
-pub fn read_candidates(
-    file: &str,
-    text: &str,
-    projector: &crate::project::Projector,
-) -> Result<Vec<(String, Coord<f64>)>, Vec<Problem>> {
-    let fs = crate::read::layer::parse_layer(file, text)?;
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for f in fs {
-        let id = f.id.clone().unwrap_or_else(|| format!("c{}", f.index));
-        match &f.geometry {
-            geojson::GeometryValue::Point { coordinates } if coordinates.len() >= 2 => {
-                match projector.to_plane(coordinates[0], coordinates[1]) {
-                    Ok((x, y)) => out.push((id, Coord { x, y })),
-                    Err(e) => {
-                        problems.push(Problem::feature(file, f.index, f.id.clone(), e.to_string()))
-                    }
-                }
-            }
-            _ => problems.push(
-                Problem::feature(file, f.index, f.id.clone(), "is not a Point")
-                    .with_hint("candidate sites are points"),
-            ),
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
 }

@@ -11,43 +11,12 @@ pub mod straddles;
 
 use crate::blocks::BlockSet;
 use crate::config::{Config, Targets};
+pub use crate::model::neighborhoods::{Neighborhood, Partition};
 use crate::model::{CommunityKind, Scenario};
 use geo::Centroid;
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
 use regions::{regionalize, Link, Params, Unit};
-
-/// A neighborhood (邻里) before dissolving: its blocks and figures.
-#[derive(Debug, Clone)]
-pub struct Neighborhood {
-    /// `<community>-01`, numbered north-west to south-east.
-    pub id: String,
-    /// Index of its community.
-    pub community: usize,
-    /// Its blocks (indices into [`BlockSet::blocks`]).
-    pub blocks: Vec<usize>,
-    /// Households.
-    pub households: u64,
-    /// Buildings (all uses: the seeds count shops and schools in).
-    pub buildings: usize,
-    /// Buildings with households (what the 3–10 rule counts).
-    pub residential_buildings: usize,
-    /// Households that were estimated.
-    pub estimated_households: u64,
-    /// The household target it was drawn for.
-    pub target: u32,
-    /// What a planner should look at (outside the band, few buildings, …).
-    pub flags: Vec<String>,
-}
-
-/// A partition of every community.
-#[derive(Debug, Clone)]
-pub struct Partition {
-    /// Neighborhood of each block.
-    pub block_neighborhood: Vec<usize>,
-    /// The neighborhoods, grouped by community.
-    pub neighborhoods: Vec<Neighborhood>,
-}
 
 /// Partitions every community of a block set.
 ///

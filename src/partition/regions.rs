@@ -65,10 +65,10 @@ impl Params {
     // Households are whole: the band's ends belong to it whatever the
     // rounding of target × (1 ± tolerance).
     fn lo(&self) -> f64 {
-        self.target * (1.0 - self.tolerance) - crate::audit::BAND_EPS
+        self.target * (1.0 - self.tolerance) - crate::model::BAND_EPS
     }
     fn hi(&self) -> f64 {
-        self.target * (1.0 + self.tolerance) + crate::audit::BAND_EPS
+        self.target * (1.0 + self.tolerance) + crate::model::BAND_EPS
     }
 }
 

@@ -8,48 +8,11 @@
 
 use crate::blocks::{index, BlockSet};
 use crate::config::Targets;
+pub use crate::model::neighborhoods::{Reason, Straddle};
 use crate::model::{Barrier, BarrierKind, Scenario, STRONG_LEVEL};
 use geo::{BoundingRect, Intersects, Point};
 use petgraph::visit::EdgeRef;
-use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// Why a strong barrier runs through a neighborhood.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// The piece of the community on one side of it holds fewer households
-    /// than the band's floor: it joined the other side.
-    SmallSide,
-    /// The whole community holds no more than one neighborhood's
-    /// households: it is one neighborhood.
-    WholeCommunity,
-    /// The line does not cut the community in two here (its two sides are
-    /// joined around its end): the neighborhood reaches round it.
-    OpenEnded,
-    /// The line ends inside a block, farther than the join reach from
-    /// anything, so it bounds nothing.
-    DeadEnd,
-    /// The line runs inside one block: through a building kept whole, or a
-    /// sliver merged across it.
-    InsideBlock,
-}
-
-/// A stretch of strong barrier inside a neighborhood.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Straddle {
-    /// Index of the neighborhood.
-    pub neighborhood: usize,
-    /// The barrier (its kind and level).
-    pub barrier: Barrier,
-    /// Length inside the neighborhood, metres.
-    pub length_m: f64,
-    /// Why.
-    pub reason: Reason,
-    /// Households on the smaller side (for [`Reason::SmallSide`]), or of
-    /// the community (for [`Reason::WholeCommunity`]).
-    pub households: Option<u64>,
-}
 
 /// Every strong barrier stretch inside a neighborhood, summed per
 /// neighborhood, barrier and reason; in neighborhood order.

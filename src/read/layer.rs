@@ -1,90 +1,10 @@
 //! One GeoJSON layer: parse, check structure, convert geometries.
 
+pub use super::feature::{Properties, RawFeature};
 use crate::error::Problem;
 use crate::project::pins::{densify_ring, Pins, BORDER_SAGITTA_M};
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
 use geojson::{GeoJson, GeometryValue, Position};
-use std::borrow::Cow;
-
-/// A feature of a layer, before projection.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RawFeature {
-    /// Position in the FeatureCollection.
-    pub index: usize,
-    /// `id` member or `id` property, as text.
-    pub id: Option<String>,
-    /// The geometry (input CRS).
-    pub geometry: GeometryValue,
-    /// Properties (empty when absent).
-    pub properties: Properties,
-}
-
-/// A feature's properties, name → value in the order read; a repeated name
-/// replaces the earlier value, as in a JSON object. (A small list rather
-/// than a map: features carry a handful of properties, and a map's node per
-/// feature was most of the memory of a large layer.)
-///
-/// ```
-/// use linli::read::layer::Properties;
-/// let mut p = Properties::default();
-/// p.insert("households", 12.into());
-/// p.insert("households".to_string(), 14.into());
-/// assert_eq!(p.get("households"), Some(&serde_json::json!(14)));
-/// assert_eq!(p.len(), 1);
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct Properties(Vec<(Cow<'static, str>, serde_json::Value)>);
-
-/// The same names with the same values, in any order (as JSON objects
-/// compare).
-impl PartialEq for Properties {
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.0.iter().all(|(k, v)| other.get(k) == Some(v))
-    }
-}
-
-impl Properties {
-    /// No properties yet, with room for `n` without growing.
-    ///
-    /// ```
-    /// let p = linli::read::layer::Properties::with_capacity(2);
-    /// assert!(p.is_empty());
-    /// ```
-    pub fn with_capacity(n: usize) -> Self {
-        Properties(Vec::with_capacity(n))
-    }
-
-    /// The value of `name`, if present.
-    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
-    }
-
-    /// Sets `name` to `value`, replacing an earlier value. A `&'static str`
-    /// name (a name the reader looks for) is kept without a copy.
-    pub fn insert(&mut self, name: impl Into<Cow<'static, str>>, value: serde_json::Value) {
-        let name = name.into();
-        match self.0.iter_mut().find(|(k, _)| *k == name) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((name, value)),
-        }
-    }
-
-    /// How many properties there are.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl From<geojson::JsonObject> for Properties {
-    fn from(o: geojson::JsonObject) -> Self {
-        Properties(o.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect())
-    }
-}
 
 /// Parses a layer's text into features; `file` names it in errors.
 ///
@@ -109,7 +29,7 @@ pub fn parse_layer_keeping(
     text: &str,
     keep: super::lean::Keep,
 ) -> Result<Vec<RawFeature>, Vec<Problem>> {
-    match super::lean::parse_collection_keeping(text, keep) {
+    match super::pieces::parse_collection_keeping(text, keep) {
         Some(fs) => Ok(fs),
         None => match super::lean::repeated_name(text, keep) {
             // The geojson crate would keep the last value without a word.

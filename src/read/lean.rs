@@ -8,48 +8,12 @@
 //! not recognise it gives up (`None`) and the caller parses with the geojson
 //! crate, which names the problem.
 
-use super::layer::{Properties, RawFeature};
+use super::feature::{Properties, RawFeature};
 use geojson::{GeometryValue, Position};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
-/// Parses a FeatureCollection; `None` when the text is not one the lean path
-/// is sure about (the geojson crate then decides and explains).
-///
-/// ```
-/// let fc = r#"{"type":"FeatureCollection","features":[
-///   {"type":"Feature","id":7,"properties":{"households":3},
-///    "geometry":{"type":"Point","coordinates":[120.5,31.25]}}]}"#;
-/// let fs = linli::read::lean::parse_collection(fc).unwrap();
-/// assert_eq!(fs[0].id.as_deref(), Some("7"));
-/// assert!(linli::read::lean::parse_collection(r#"{"type":"Point","coordinates":[1,2]}"#).is_none());
-/// ```
-pub fn parse_collection(text: &str) -> Option<Vec<RawFeature>> {
-    parse_collection_keeping(text, None)
-}
-
-/// [`parse_collection`] keeping only the properties named in `keep` (and
-/// `id`); `None` keeps them all. A buildings layer's dozens of attributes a
-/// planner's GIS export carries cost allocations the reader never looks at.
-///
-/// ```
-/// let fc = r#"{"type":"FeatureCollection","features":[
-///   {"type":"Feature","properties":{"id":"b1","households":3,"roof":"flat"},
-///    "geometry":{"type":"Point","coordinates":[120.5,31.25]}}]}"#;
-/// let fs = linli::read::lean::parse_collection_keeping(fc, Some(&["households"])).unwrap();
-/// assert_eq!(fs[0].properties.len(), 2);
-/// assert_eq!(fs[0].id.as_deref(), Some("b1"));
-/// ```
-pub fn parse_collection_keeping(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
-    if text.len() >= super::pieces::PIECES_FROM_BYTES && rayon::current_num_threads() > 1 {
-        if let Some(fs) = super::pieces::parse_in_pieces(text, keep) {
-            return Some(fs);
-        }
-    }
-    parse_whole(text, keep)
-}
-
-/// [`parse_collection_keeping`] in one pass on one core (the reference the
+/// [`super::pieces::parse_collection_keeping`] in one pass on one core (the reference the
 /// parse in pieces is checked against).
 ///
 /// ```
@@ -744,7 +708,7 @@ mod tests {
             let text = line(coords);
             let crate_read = super::super::layer::parse_layer_geojson("x", &text);
             // `None`: the geojson crate decides, as the reader does then.
-            if let Some(fs) = super::parse_collection(&text) {
+            if let Some(fs) = super::super::pieces::parse_collection(&text) {
                 assert_eq!(Ok(fs), crate_read, "{coords}");
             }
         }

@@ -4,7 +4,9 @@
 //! `scenario.toml`. Every problem found is collected and returned at once,
 //! each naming the file, the feature index and id, and what is wrong.
 
+pub mod candidates;
 pub mod csv;
+pub mod feature;
 pub mod households;
 pub mod layer;
 pub mod lean;
@@ -319,8 +321,8 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
                         id,
                         format!(
                             "coordinate ({}, {}) is not a longitude/latitude",
-                            crate::limits::show(x),
-                            crate::limits::show(y)
+                            crate::error::show(x),
+                            crate::error::show(y)
                         ),
                     )
                     .with_hint(hint),
@@ -530,7 +532,7 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
             &files.path(file),
             &format!(
                 "features lie more than {} km outside the scenario (the communities' extent, else the middle 98 % of the buildings); they are kept, check their coordinates",
-                crate::limits::show(config.limits.far_outside_km)
+                crate::error::show(config.limits.far_outside_km)
             ),
         ));
     }
@@ -761,8 +763,8 @@ fn read_communities(
                 f,
                 format!(
                     "spans {} km, more than a community may ({} km)",
-                    crate::limits::show((d / 1000.0).round()),
-                    crate::limits::show(max_community_km)
+                    crate::error::show((d / 1000.0).round()),
+                    crate::error::show(max_community_km)
                 ),
             )
             .hint = Some("check its coordinates (a vertex at 0, 0 or in the wrong order?); if it is right, raise [limits] max_community_km in scenario.toml".into());
@@ -805,13 +807,15 @@ fn read_communities(
             },
         };
         let social_workers = match num_prop(&f.properties, "social_workers") {
-            Ok(Some(v)) => match whole_count(&v.to_string(), crate::limits::MAX_SOCIAL_WORKERS) {
-                Ok(w) => Some(w as u32),
-                Err(e) => {
-                    ctx.feature(FILE, f, format!("social_workers {e}"));
-                    None
+            Ok(Some(v)) => {
+                match whole_count(&v.to_string(), crate::config::ranges::MAX_SOCIAL_WORKERS) {
+                    Ok(w) => Some(w as u32),
+                    Err(e) => {
+                        ctx.feature(FILE, f, format!("social_workers {e}"));
+                        None
+                    }
                 }
-            },
+            }
             Ok(None) => None,
             Err(e) => {
                 ctx.feature(FILE, f, e);
@@ -865,7 +869,7 @@ fn read_buildings(
                     report.estimated_households += u64::from(b.households);
                 }
                 if let Some(h) = odd.fractional {
-                    fractional.note(|| format!("{} {}", b.id, crate::limits::show(h)));
+                    fractional.note(|| format!("{} {}", b.id, crate::error::show(h)));
                 }
                 if odd.no_area {
                     no_area.note(|| b.id.clone());
@@ -959,7 +963,7 @@ fn read_building(f: RawFeature, conv: &Converter, config: &Config) -> BuildingRe
                 at(f),
                 format!(
                     "households is {}, above the most one building may hold ({max})",
-                    crate::limits::show(h)
+                    crate::error::show(h)
                 ),
                 Some("check the value (a tower holds a few hundred households); if it is right, raise [limits] max_households_per_building in scenario.toml"),
             )
@@ -977,7 +981,7 @@ fn read_building(f: RawFeature, conv: &Converter, config: &Config) -> BuildingRe
                         at(f),
                         format!(
                             "has {h} households estimated from its footprint and {} levels, above the most one building may hold ({max})",
-                            levels.map_or("the default".to_string(), crate::limits::show)
+                            levels.map_or("the default".to_string(), crate::error::show)
                         ),
                         Some("check levels and the footprint, or give households; if it is right, raise [limits] max_households_per_building in scenario.toml"),
                     )
@@ -1176,14 +1180,14 @@ fn read_parcels(
             continue;
         }
         let households = match num_prop(&f.properties, "households") {
-            Ok(Some(v)) if v.round() > crate::limits::MAX_PARCEL_HOUSEHOLDS as f64 => {
+            Ok(Some(v)) if v.round() > crate::config::ranges::MAX_PARCEL_HOUSEHOLDS as f64 => {
                 ctx.feature(
                     file,
                     f,
                     format!(
                         "households is {}, above the plausible most for one block ({})",
-                        crate::limits::show(v),
-                        crate::limits::MAX_PARCEL_HOUSEHOLDS
+                        crate::error::show(v),
+                        crate::config::ranges::MAX_PARCEL_HOUSEHOLDS
                     ),
                 );
                 continue;
@@ -1191,7 +1195,7 @@ fn read_parcels(
             Ok(v) => {
                 if v.is_some_and(|v| v.fract() != 0.0) {
                     fractional.note(|| {
-                        format!("{} {}", parcel_id(f), crate::limits::show(v.unwrap_or(0.0)))
+                        format!("{} {}", parcel_id(f), crate::error::show(v.unwrap_or(0.0)))
                     });
                 }
                 v.map(|v| v.round() as u64)
@@ -1295,7 +1299,7 @@ fn read_staff(ctx: &mut Ctx, text: &str, communities: &mut [Community], listed: 
                 .push(at("needs two columns: community,workers".into()));
             continue;
         }
-        let workers = match whole_count(&cols[1], crate::limits::MAX_SOCIAL_WORKERS) {
+        let workers = match whole_count(&cols[1], crate::config::ranges::MAX_SOCIAL_WORKERS) {
             Ok(w) => w as u32,
             Err(e) => {
                 ctx.problems.push(at(format!("workers {e}")));
@@ -1333,7 +1337,7 @@ fn whole_count(text: &str, max: u64) -> Result<u64, String> {
         Ok(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= max as f64 => Ok(v as u64),
         Ok(v) if v.is_finite() && v > max as f64 => Err(format!(
             "{} is above the plausible most ({max})",
-            crate::limits::show(v)
+            crate::error::show(v)
         )),
         _ => Err(format!("{text:?} is not a whole number from 0 to {max}")),
     }

@@ -11,8 +11,8 @@
 //! any doubt at all gives `None`, and the caller parses the layer whole: the
 //! features are the same either way.
 
-use super::layer::RawFeature;
-use super::lean::{FeatureSeed, Keep, Name};
+use super::feature::RawFeature;
+use super::lean::{parse_whole, FeatureSeed, Keep, Name};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::cell::Cell;
@@ -25,6 +25,42 @@ pub const PIECES_FROM_BYTES: usize = 1 << 21;
 /// another layer) does not leave the rest waiting.
 const PIECES_PER_THREAD: usize = 4;
 
+/// Parses a FeatureCollection; `None` when the text is not one the lean path
+/// is sure about (the geojson crate then decides and explains).
+///
+/// ```
+/// let fc = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","id":7,"properties":{"households":3},
+///    "geometry":{"type":"Point","coordinates":[120.5,31.25]}}]}"#;
+/// let fs = linli::read::pieces::parse_collection(fc).unwrap();
+/// assert_eq!(fs[0].id.as_deref(), Some("7"));
+/// assert!(linli::read::pieces::parse_collection(r#"{"type":"Point","coordinates":[1,2]}"#).is_none());
+/// ```
+pub fn parse_collection(text: &str) -> Option<Vec<RawFeature>> {
+    parse_collection_keeping(text, None)
+}
+
+/// [`parse_collection`] keeping only the properties named in `keep` (and
+/// `id`); `None` keeps them all. A buildings layer's dozens of attributes a
+/// planner's GIS export carries cost allocations the reader never looks at.
+///
+/// ```
+/// let fc = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"id":"b1","households":3,"roof":"flat"},
+///    "geometry":{"type":"Point","coordinates":[120.5,31.25]}}]}"#;
+/// let fs = linli::read::pieces::parse_collection_keeping(fc, Some(&["households"])).unwrap();
+/// assert_eq!(fs[0].properties.len(), 2);
+/// assert_eq!(fs[0].id.as_deref(), Some("b1"));
+/// ```
+pub fn parse_collection_keeping(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
+    if text.len() >= PIECES_FROM_BYTES && rayon::current_num_threads() > 1 {
+        if let Some(fs) = parse_in_pieces(text, keep) {
+            return Some(fs);
+        }
+    }
+    parse_whole(text, keep)
+}
+
 /// The features of `text` (a FeatureCollection), parsed in pieces; `None`
 /// when the text cannot be cut or the pieces do not fit together.
 ///
@@ -34,7 +70,7 @@ const PIECES_PER_THREAD: usize = 4;
 /// let fs = linli::read::pieces::parse_in_pieces(&text, None).unwrap();
 /// assert_eq!(fs.len(), 20_000);
 /// assert!(fs.iter().enumerate().all(|(i, f)| f.index == i));
-/// assert_eq!(fs, linli::read::lean::parse_collection(&text).unwrap());
+/// assert_eq!(fs, linli::read::pieces::parse_collection(&text).unwrap());
 /// ```
 pub fn parse_in_pieces(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
     let first = first_feature(text)?;
@@ -71,7 +107,7 @@ pub fn parse_in_pieces(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
     // The collection around the array, with the array emptied, must read as
     // a FeatureCollection with no features (and no second array).
     let skeleton = format!("{}{}", &text[..first], &text[end..]);
-    if super::lean::parse_whole(&skeleton, keep)?.is_empty() {
+    if parse_whole(&skeleton, keep)?.is_empty() {
         let mut pieces = pieces.into_iter().flatten();
         let (mut out, _) = pieces.next()?;
         out.reserve_exact(total - out.len());

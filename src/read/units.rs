@@ -1,8 +1,8 @@
 //! A layer of ready-made units (parcels, compounds) with households.
 
 use super::layer::{parse_layer, Converter};
-use crate::blocks::ready::ReadyUnit;
 use crate::error::{Error, Problem};
+use crate::model::ReadyUnit;
 use crate::project::{Crs, InputTransform, Projector};
 use serde_json::Value;
 

@@ -20,9 +20,9 @@ use crate::audit::main_communities;
 use crate::config::Config;
 use crate::dissolve::dissolve;
 use crate::error::Problem;
+use crate::model::Planned;
 use crate::model::{Parcel, Scenario};
 use crate::partition::{cells::cell_lines, regionalize_blocks_grouped, Neighborhood, Partition};
-use crate::pipeline::Planned;
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -202,8 +202,8 @@ pub fn redraw(
     let band = |c: usize| {
         let tf = f64::from(t.for_kind(scenario.communities[c].kind));
         (
-            tf * (1.0 - t.tolerance) - crate::audit::BAND_EPS,
-            tf * (1.0 + t.tolerance) + crate::audit::BAND_EPS,
+            tf * (1.0 - t.tolerance) - crate::model::BAND_EPS,
+            tf * (1.0 + t.tolerance) + crate::model::BAND_EPS,
         )
     };
     // Blocks too large for any neighborhood are split into cells first.

@@ -4,7 +4,7 @@
 use super::geojson::{feature_collection, OutGeometry};
 use super::{write_atomic, write_json};
 use crate::error::Error;
-use crate::pipeline::Planned;
+use crate::model::Planned;
 use crate::read::Loaded;
 use geo::Area;
 use serde::Serialize;

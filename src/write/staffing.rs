@@ -4,7 +4,7 @@ use super::geojson::{feature_collection, fmt_num, OutGeometry};
 use super::write_atomic;
 use crate::dissolve::dissolve;
 use crate::error::Error;
-use crate::pipeline::Planned;
+use crate::model::Planned;
 use crate::read::Loaded;
 use crate::staffing::{StaffingPlan, StaffingRow};
 use serde_json::{json, Map};

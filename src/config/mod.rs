@@ -4,6 +4,8 @@
 //! configuration. Unknown keys are rejected so that a typo is an error rather
 //! than a silently ignored setting.
 
+pub mod ranges;
+
 use crate::error::Problem;
 use crate::model::{BarrierKind, CommunityKind};
 use serde::{Deserialize, Serialize};
@@ -124,13 +126,13 @@ impl Targets {
     ) -> Option<&'static str> {
         let tf = f64::from(self.for_kind(kind));
         let h = households as f64;
-        if h > tf * (1.0 + self.tolerance) + crate::audit::BAND_EPS {
+        if h > tf * (1.0 + self.tolerance) + crate::model::BAND_EPS {
             Some(if homes == 1 {
                 "single_building_above_band"
             } else {
                 "above_band"
             })
-        } else if h < tf * (1.0 - self.tolerance) - crate::audit::BAND_EPS {
+        } else if h < tf * (1.0 - self.tolerance) - crate::model::BAND_EPS {
             Some("below_band")
         } else {
             None
@@ -584,10 +586,10 @@ impl Config {
     }
 
     /// Checks the values make sense: every number within its range
-    /// ([`crate::limits::RANGES`]), the pairs in order, the names known;
+    /// ([`ranges::RANGES`]), the pairs in order, the names known;
     /// returns every problem found.
     pub fn validate(&self, file: &str) -> Vec<Problem> {
-        let mut p = crate::limits::check_config(self, file);
+        let mut p = ranges::check_config(self, file);
         let t = &self.targets;
         if t.min_buildings > t.max_buildings {
             p.push(Problem::file(

@@ -1,12 +1,11 @@
-//! Plausibility limits: the range of every number in `scenario.toml`, and
-//! how numbers are shown in messages.
+//! Plausibility limits: the range of every number in `scenario.toml`.
 //!
 //! README.md, "Plausibility limits", is the table of all of them; a test
 //! checks that every number `Config` can hold has a range here and that the
 //! table lists each one.
 
-use crate::config::Config;
-use crate::error::Problem;
+use super::Config;
+use crate::error::{show, Problem};
 
 /// The allowed values of one `scenario.toml` number.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -144,7 +143,7 @@ impl Range {
     /// Whether `v` is allowed.
     ///
     /// ```
-    /// let r = linli::limits::range_of("targets.tolerance").unwrap();
+    /// let r = linli::config::ranges::range_of("targets.tolerance").unwrap();
     /// assert!(r.contains(0.5) && !r.contains(0.0) && !r.contains(1.5) && !r.contains(f64::NAN));
     /// ```
     pub fn contains(&self, v: f64) -> bool {
@@ -174,7 +173,7 @@ impl Range {
 /// they are written), if it has one.
 ///
 /// ```
-/// let r = linli::limits::range_of("walking.thresholds.clinic.minutes").unwrap();
+/// let r = linli::config::ranges::range_of("walking.thresholds.clinic.minutes").unwrap();
 /// assert_eq!(r.key, "walking.thresholds.*.minutes");
 /// ```
 pub fn range_of(key: &str) -> Option<&'static Range> {
@@ -198,9 +197,9 @@ fn matches(pattern: &str, key: &str) -> bool {
 ///
 /// ```
 /// let mut cfg = linli::config::Config::default();
-/// assert!(linli::limits::check_config(&cfg, "scenario.toml").is_empty());
+/// assert!(linli::config::ranges::check_config(&cfg, "scenario.toml").is_empty());
 /// cfg.walking.service_area_width_m = 1e6;
-/// let p = linli::limits::check_config(&cfg, "scenario.toml");
+/// let p = linli::config::ranges::check_config(&cfg, "scenario.toml");
 /// assert_eq!(p[0].what, "walking.service_area_width_m is 1000000, must be in (0, 1000] (metres)");
 /// ```
 pub fn check_config(cfg: &Config, file: &str) -> Vec<Problem> {
@@ -266,47 +265,6 @@ fn numbers_in(v: &toml::Value, key: String, out: &mut Vec<(String, f64)>) {
     }
 }
 
-/// An area in m² as messages show it: whole square metres from 10 up, one
-/// decimal from 0.1, else two significant digits (never "0.0").
-///
-/// ```
-/// use linli::limits::show_area;
-/// assert_eq!(show_area(1234.4), "1234");
-/// assert_eq!(show_area(2.345), "2.3");
-/// assert_eq!(show_area(0.000412), "0.00041");
-/// ```
-pub fn show_area(m2: f64) -> String {
-    if m2 >= 10.0 || m2 <= 0.0 || !m2.is_finite() {
-        format!("{m2:.0}")
-    } else if m2 >= 0.1 {
-        format!("{m2:.1}")
-    } else {
-        let digits = (-m2.log10().floor()) as usize + 1;
-        format!("{m2:.digits$}")
-    }
-}
-
-/// A number as messages show it: whole numbers in full up to 10¹⁵, others
-/// in their shortest form, and very large or small ones in scientific
-/// notation (1e300, not three hundred digits).
-///
-/// ```
-/// use linli::limits::show;
-/// assert_eq!(show(1e300), "1e300");
-/// assert_eq!(show(-2.5e-9), "-2.5e-9");
-/// assert_eq!(show(4549.0), "4549");
-/// assert_eq!(show(0.3333), "0.3333");
-/// assert_eq!(show(f64::NAN), "NaN");
-/// ```
-pub fn show(v: f64) -> String {
-    let a = v.abs();
-    if !v.is_finite() || a == 0.0 || (1e-4..1e15).contains(&a) {
-        format!("{v}")
-    } else {
-        format!("{v:e}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,9 +284,12 @@ mod tests {
             .collect();
         assert!(keys.len() > 20, "{keys:?}");
         for k in &keys {
-            assert!(range_of(k).is_some(), "{k} has no range in limits::RANGES");
+            assert!(
+                range_of(k).is_some(),
+                "{k} has no range in config::ranges::RANGES"
+            );
         }
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         for r in RANGES {
             let row = format!("| `{}` | {} |", r.key, r.interval());
             assert!(readme.contains(&row), "README lacks the row {row:?}");

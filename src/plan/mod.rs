@@ -1,6 +1,8 @@
 //! The whole plan: blocks → partition → staffing (→ coverage), every layer,
 //! summary.json and report.html.
 
+pub mod commands;
+
 use crate::error::Error;
 use crate::pipeline::{self, Planned};
 use crate::read::{Loaded, ReadOptions, ScenarioFiles};
@@ -9,6 +11,7 @@ use crate::write::folder::StagedFolder;
 use crate::write::geojson::{feature_collection, OutGeometry};
 use crate::write::report::{render, MapLayer, ReportInput};
 use crate::write::{self, manifest, write_atomic, write_json};
+pub use commands::{run_audit, run_blocks, run_coverage, run_partition, run_redraw, run_staff};
 use serde_json::{json, Map};
 use std::path::{Path, PathBuf};
 
@@ -52,40 +55,6 @@ pub struct PlanResult {
     pub staffing: StaffingPlan,
     /// Files written.
     pub written: Vec<PathBuf>,
-}
-
-/// Partitions (if needed) and assesses staffing, writing the neighborhoods,
-/// staffing.csv and worker_patches.geojson.
-pub fn run_staff(
-    files: &ScenarioFiles,
-    opts: &ReadOptions,
-    seed: u64,
-    out: &Path,
-) -> Result<PlanResult, Error> {
-    let loaded = pipeline::load(files, opts)?;
-    // The grid the district already has, when the scenario carries one.
-    let planned = if loaded.scenario.existing_neighborhoods.is_empty() {
-        pipeline::neighborhoods(&loaded, seed)?
-    } else {
-        crate::existing::existing_grid(&loaded)?
-    };
-    let staffing = plan_staffing(
-        &loaded.scenario,
-        &planned.blocks,
-        &planned.partition,
-        &loaded.config.staffing,
-        seed,
-    );
-    let mut written = write::neighborhoods::write_neighborhoods(out, &loaded, &planned, None)?;
-    written.extend(write::staffing::write_staffing(
-        out, &loaded, &planned, &staffing,
-    )?);
-    Ok(PlanResult {
-        loaded,
-        planned,
-        staffing,
-        written,
-    })
 }
 
 /// Runs every stage and writes every layer, summary.json and report.html.

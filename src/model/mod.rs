@@ -3,8 +3,20 @@
 //! Nothing here knows about files or coordinate systems; the `read` stage
 //! builds these and the algorithms consume them.
 
+pub mod blocks;
+pub mod neighborhoods;
+pub mod network;
+
+pub use blocks::{Adjacency, Block, BlockSet, ReadyUnit};
+pub use neighborhoods::{Dissolved, Neighborhood, Partition, Planned, Reason, Straddle};
+pub use network::{NodedEdge, NodedNetwork};
+
 use geo::{MultiPolygon, Point, Polygon};
 use serde::Serialize;
+
+/// Households are whole numbers; the band's ends (200 and 400 for 300 ±
+/// 1/3) are inside it whatever the floating-point rounding of 300 × 2/3.
+pub const BAND_EPS: f64 = 1e-6;
 
 /// Kind of community, which sets its neighborhood target (seeds 002 §1(一)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -1,0 +1,284 @@
+//! The command line's arguments (clap): parsing only; what they mean is
+//! settled in `cli/mod.rs` and each command's file.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "linli",
+    version,
+    about = "Plans neighborhoods (邻里) for community governance: blocks along roads, rivers and landmarks.",
+    after_help = "Examples:\n  linli demo                         plan the embedded demo into ./out\n  linli blocks data/demo --out out   polygonize a scenario into blocks\n  linli blocks city/ --crs EPSG:4549 --out out\n\nA scenario is a folder of GeoJSON layers (communities, buildings, roads, water, rail,\nlandmarks, compounds, facilities) plus an optional scenario.toml; see README.md."
+)]
+pub(super) struct Args {
+    /// Print nothing but errors.
+    #[arg(long, short, global = true)]
+    pub(super) quiet: bool,
+    /// Datum of lon/lat inputs: wgs84 (also CGCS2000) or gcj02 (AMap/Tencent web maps).
+    #[arg(long, global = true, value_enum, default_value_t = Datum::Wgs84)]
+    pub(super) datum: Datum,
+    /// Datum of lon/lat outputs: gcj02 to overlay on AMap/Tencent maps.
+    #[arg(long, global = true, value_enum, default_value_t = Datum::Wgs84)]
+    pub(super) output_datum: Datum,
+    /// Largest input file read, in MB (MiB); a larger one is an error.
+    #[arg(long, global = true, default_value_t = linli::read::text::DEFAULT_MAX_BYTES >> 20, value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
+    pub(super) max_input_mb: u64,
+    #[command(subcommand)]
+    pub(super) command: Command,
+}
+
+/// A lon/lat datum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum Datum {
+    /// WGS 84 (and CGCS2000, the same to centimetres).
+    Wgs84,
+    /// GCJ-02, the offset datum of Chinese web maps.
+    Gcj02,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum Command {
+    /// Plan a scenario: blocks → neighborhoods → staffing; every layer, summary.json and report.html.
+    #[command(
+        after_help = "Examples:\n  linli plan data/demo --out out\n  linli plan city/ --out out --crs EPSG:4549 --seed 7\n\nWrites blocks.geojson, neighborhoods.geojson, worker_patches.geojson, staffing.csv,\nsummary.json and report.html (open it in a browser; it works offline)."
+    )]
+    Plan {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Seed of the partition search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print the seconds each stage took (the files stay the same).
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Social workers per neighborhood against the 2–3 standard, and worker patches.
+    #[command(
+        after_help = "Examples:\n  linli staff data/demo --out out\n\nStaff counts come from staff.csv (community,workers) or the communities' social_workers\nproperty; a community without either is reported, not guessed. Writes staffing.csv,\nworker_patches.geojson and the neighborhoods it partitioned."
+    )]
+    Staff {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Seed of the partition search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Audit the existing grid (the scenario's neighborhoods.geojson): band, gaps, overlaps, borders, cut buildings.
+    #[command(
+        after_help = "Examples:\n  linli audit district/ --out audit\n  linli audit district/ --out audit --crs EPSG:4549\n\nWrites audit.geojson (each neighborhood with its figures and flags), audit_gaps.geojson,\naudit_overlaps.geojson and audit_summary.json. Gaps and overlaps without households under\n[audit] sliver_m2 (5 m²) or thinner than sliver_width_m (0.5 m) are reported as slivers."
+    )]
+    Audit {
+        /// Scenario folder with a neighborhoods.geojson layer.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+    },
+    /// Redraw the existing grid with minimal change: keep compliant neighborhoods, re-partition the rest.
+    #[command(
+        after_help = "Examples:\n  linli redraw district/ --out redrawn\n  linli redraw district/ --out redrawn --compare-scratch\n\nWrites neighborhoods.geojson (the redrawn grid), partition_summary.json and\nredraw_summary.json: kept/adjusted/redrawn/new/removed neighborhoods, households moved,\nand the audit before and after side by side."
+    )]
+    Redraw {
+        /// Scenario folder with a neighborhoods.geojson layer.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Seed of the partition search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also partition from scratch and report the households that would move.
+        #[arg(long)]
+        compare_scratch: bool,
+    },
+    /// Run the embedded demo scenario (Beijing Wudaokou, from OpenStreetMap) into ./out.
+    #[command(after_help = "Example:\n  linli demo --out out")]
+    Demo {
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Polygonize the barrier network into blocks with their adjacency.
+    #[command(
+        after_help = "Examples:\n  linli blocks data/demo --out out\n  linli blocks city/ --crs EPSG:4549 --out out\n\nWrites blocks.geojson, block_adjacency.csv and blocks_summary.json."
+    )]
+    Blocks {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+    },
+    /// Group each community's blocks into contiguous ~300-household neighborhoods.
+    #[command(
+        after_help = "Examples:\n  linli partition data/demo --out out\n  linli partition city/ --out out --seed 7 --labels out/labels.csv\n\nWrites neighborhoods.geojson and partition_summary.json (and the labels CSV: block_id,neighborhood)."
+    )]
+    Partition {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Seed of the search: the same input and seed give the same neighborhoods.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write block_id,neighborhood for every block to this CSV.
+        #[arg(long)]
+        labels: Option<PathBuf>,
+    },
+    /// Partition a layer of ready-made units (parcels, compounds with households) and write block_index,region.
+    #[command(
+        after_help = "Examples:\n  linli partition-units blocks.geojson labels.csv --target 300\n  linli partition-units parcels.geojson labels.csv --target 150 --crs EPSG:4549 --group-prop superblock\n\nUnits of different --group-prop values are taken to be separated by a major road or river.\nThis is how ../shared/peers runs linli beside spopt, GeoDa, GerryChain and METIS."
+    )]
+    PartitionUnits {
+        /// Units layer (GeoJSON polygons with households).
+        input: PathBuf,
+        /// CSV to write: block_index,region.
+        output: PathBuf,
+        /// Households per neighborhood.
+        #[arg(long, default_value_t = 300.0)]
+        target: f64,
+        /// CRS of the layer; its legacy `crs` member, or lon/lat, when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Households property.
+        #[arg(long, default_value = "households")]
+        households_prop: String,
+        /// Buildings property.
+        #[arg(long, default_value = "buildings")]
+        buildings_prop: String,
+        /// Barrier-group property.
+        #[arg(long, default_value = "superblock")]
+        group_prop: String,
+        /// Seed of the search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// 15-minute service circles: walking distances to facilities, coverage, service areas, gaps, new sites.
+    #[command(
+        after_help = "Examples:\n  linli coverage data/demo --out out\n  linli coverage city/ --out out --crs EPSG:32651 --no-neighborhoods\n  linli coverage city/ --out out --add 5 --kind clinic\n\nWrites coverage.geojson (buildings with metres and minutes per kind), service_areas.geojson,\ngaps.geojson, coverage_summary.json and, with --add, sites.geojson. New sites are chosen among\nthe points of <scenario>/candidates.geojson when it exists, else among the network's junctions.\nThresholds per kind: [walking.thresholds] in scenario.toml."
+    )]
+    Coverage {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Recommend this many new sites (needs --kind).
+        #[arg(long, requires = "kind")]
+        add: Option<usize>,
+        /// Facility kind of the new sites, e.g. clinic.
+        #[arg(long, requires = "add")]
+        kind: Option<String>,
+        /// Also write the covering problem solved (sites_model.json: weights,
+        /// candidates, what each covers) to check against an exact solver.
+        #[arg(long, requires = "add")]
+        sites_model: bool,
+        /// Skip planning neighborhoods (no per-neighborhood coverage).
+        #[arg(long)]
+        no_neighborhoods: bool,
+        /// Skip the service-area polygons (service_areas.geojson is written empty).
+        #[arg(long)]
+        no_service_areas: bool,
+        /// Seed of the neighborhood search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Generate a synthetic district (roads, river, rail, communities, buildings, facilities, staff) as a scenario folder.
+    #[command(
+        after_help = "Examples:\n  linli synth --households 400000 --seed 1 --out chongchuan/   a Chongchuan-sized district\n  linli synth --households 5000 --communities 6 --out small/ && linli plan small/ --out out\n\nThe same --households, --seed, --communities and --streets give byte-identical files.\nBy default one community per ~2,410 households and one street per ~10.4 communities\n(400,000 households: 166 communities in 16 streets, as Chongchuan). Writes the layers\nlinli plan reads, staff.csv, scenario.toml and synth_summary.json (what was generated)."
+    )]
+    Synth {
+        /// Households in the district.
+        #[arg(long)]
+        households: u64,
+        /// Seed: the same seed gives the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Scenario folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Communities (default: one per ~2,410 households).
+        #[arg(long)]
+        communities: Option<usize>,
+        /// Streets (街道) (default: one per ~10.4 communities).
+        #[arg(long)]
+        streets: Option<usize>,
+    },
+    /// Import an OpenStreetMap extract (.osm.pbf) into a ready scenario folder.
+    #[command(
+        after_help = "Examples:\n  linli import-osm city.osm.pbf --out city/\n  linli import-osm city.osm.pbf --out city/ --communities communities.geojson\n  linli import-osm city.osm.pbf --out city/ --admin-level 8 && linli plan city/ --out out\n  linli import-osm city.osm.pbf --out city/ --households-csv roster.csv --config scenario.toml\n\nWrites roads, water, rail, landmarks, compounds, buildings, facilities and communities\n(.geojson), scenario.toml and import_summary.json (the counts printed here).\nCommunities: --communities, else admin boundaries (the finest level whose units hold\n500–10,000 households, or --admin-level), else derived from the major roads.\nHouseholds: estimated per building (docs/households.md); --households-total N or\n--households-csv FILE (community,households) calibrates them to known figures.\nData © OpenStreetMap contributors, ODbL 1.0: keep the attribution on what you derive."
+    )]
+    ImportOsm {
+        /// The extract, e.g. from Geofabrik or BBBike.
+        input: PathBuf,
+        /// Scenario folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Communities layer to use when the extract has no admin boundaries.
+        #[arg(long)]
+        communities: Option<PathBuf>,
+        /// admin_level of the boundaries taken as communities (default: the
+        /// finest level whose units hold 500–10,000 households; communities
+        /// are derived from the major roads where boundaries are missing).
+        #[arg(long)]
+        admin_level: Option<u8>,
+        /// The extract's known households: estimates are scaled to it.
+        #[arg(long)]
+        households_total: Option<u64>,
+        /// Known households per community, a CSV of community,households
+        /// (community id or name), e.g. the civil-affairs roster.
+        #[arg(long)]
+        households_csv: Option<PathBuf>,
+        /// A scenario.toml whose [osm] section sets the household model,
+        /// community sizes and extra facility tags; copied into the scenario.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Extra facility mapping KEY=VALUE:KIND (repeatable), checked before the
+        /// built-in table, e.g. --facility amenity=pharmacy:clinic.
+        #[arg(long = "facility", value_parser = parse_facility)]
+        facility: Vec<(String, String, String)>,
+    },
+}
+
+/// `KEY=VALUE:KIND` → (key, value, kind).
+pub(super) fn parse_facility(s: &str) -> Result<(String, String, String), String> {
+    let (tag, kind) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("{s:?}: expected KEY=VALUE:KIND, e.g. amenity=pharmacy:clinic"))?;
+    let (k, v) = tag
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected KEY=VALUE:KIND, e.g. amenity=pharmacy:clinic"))?;
+    if k.is_empty() || v.is_empty() || kind.is_empty() {
+        return Err(format!("{s:?}: KEY, VALUE and KIND must not be empty"));
+    }
+    Ok((k.to_string(), v.to_string(), kind.to_string()))
+}

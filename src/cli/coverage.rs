@@ -1,0 +1,134 @@
+//! `linli coverage`: the 15-minute service circles.
+
+use super::args::Command;
+use super::Common;
+use linli::error::Error;
+use linli::read::{ReadOptions, ScenarioFiles};
+use std::path::PathBuf;
+
+pub(super) fn coverage(
+    (scenario, max_bytes): (&std::path::Path, u64),
+    out: PathBuf,
+    opts: ReadOptions,
+    sites: Option<(usize, String)>,
+    (neighborhoods, service_areas, sites_model): (bool, bool, bool),
+    seed: u64,
+    quiet: bool,
+) -> Result<(), Error> {
+    let t = std::time::Instant::now();
+    let files = ScenarioFiles::from_dir_capped(scenario, max_bytes)?;
+    // Candidate sites live beside the layers; the reader does not know them.
+    let cand = scenario.join("candidates.geojson");
+    let present = linli::read::text::input_file(&cand, max_bytes)
+        .map_err(|e| e.into_error(&cand, None))?
+        .is_some();
+    let candidates = match (&sites, present) {
+        (Some(_), true) => Some(
+            linli::read::text::Text::read_capped(&cand, max_bytes)
+                .map_err(|e| e.into_error(&cand, None))?
+                .to_string(),
+        ),
+        _ => None,
+    };
+    let req = linli::coverage::report::CoverageRequest {
+        neighborhoods,
+        seed,
+        sites,
+        candidates,
+        no_service_areas: !service_areas,
+    };
+    let (loaded, cov, an, mut written, timings) =
+        linli::plan::run_coverage(&files, &opts, &req, &out)?;
+    if let (true, Some(s)) = (sites_model, &an.sites) {
+        let path = out.join("sites_model.json");
+        linli::write::write_json(&path, &s.model)?;
+        written.push(path);
+    }
+    if !quiet {
+        out!(
+            "{} buildings, {} facilities; walking network {} nodes, {} edges ({:.2} s)",
+            loaded.scenario.buildings.len(),
+            loaded.scenario.facilities.len(),
+            cov.graph.nodes.len(),
+            cov.graph.edges.len(),
+            t.elapsed().as_secs_f64()
+        );
+        for (kind, sh) in &an.overall.by_kind {
+            out!(
+                "  {kind}: {} of {} households within {} m ({})",
+                sh.covered,
+                sh.households,
+                linli::coverage::threshold_m(&loaded.config.walking, kind),
+                sh.percent()
+            );
+        }
+        let all = &an.overall.all_kinds;
+        out!(
+            "  all kinds at once ({}): {} of {} households ({})",
+            if an.overall.all_kinds_of.is_empty() {
+                "none has a facility".to_string()
+            } else {
+                an.overall.all_kinds_of.join(", ")
+            },
+            all.covered,
+            all.households,
+            all.percent()
+        );
+        if let Some(s) = &an.sites {
+            out!(
+                "  {} new {} sites cover {} of {} uncovered households ({} candidates; {:.3} s + {:.3} s)",
+                s.sites.len(),
+                s.kind,
+                s.newly_covered_households,
+                s.uncovered_households,
+                s.candidates,
+                s.cover_sets_s,
+                s.select_s
+            );
+        }
+        let steps: Vec<String> = timings.iter().map(|(k, v)| format!("{k}={v:.4}")).collect();
+        out!("  timings: {}", steps.join(" "));
+        for w in loaded.report.warnings.iter().chain(&cov.warnings) {
+            out!("warning: {w}");
+        }
+        for p in written {
+            out!("wrote {}", p.display());
+        }
+    }
+    // The process ends here: handing millions of small objects back to the
+    // allocator one by one would only delay the exit (45 ms on a
+    // 300,000-building city).
+    std::mem::forget((files, loaded, cov, an));
+    Ok(())
+}
+
+/// `linli coverage`: its arguments checked, then the analysis.
+pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
+    let Command::Coverage {
+        scenario,
+        out,
+        crs,
+        add,
+        kind,
+        sites_model,
+        no_neighborhoods,
+        no_service_areas,
+        seed,
+    } = command
+    else {
+        unreachable!("called for coverage only")
+    };
+    let opts = ReadOptions {
+        crs,
+        ..c.base.clone()
+    };
+    coverage(
+        (&scenario, c.max_bytes),
+        out,
+        opts,
+        add.zip(kind),
+        (!no_neighborhoods, !no_service_areas, sites_model),
+        seed,
+        c.quiet,
+    )
+}

@@ -1,0 +1,167 @@
+//! The command line: arguments are parsed (`args`), turned into a validated
+//! run (`Common`, `Run`), and handed to the command's own file, which calls
+//! the library and reports. The library knows nothing of this.
+
+/// Prints a line to stdout; a closed pipe (`linli plan … | head`) is not an
+/// error worth a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+mod args;
+mod audit;
+mod blocks;
+mod coverage;
+mod import_osm;
+mod plan;
+mod staff;
+mod synth;
+
+use args::{Args, Command, Datum};
+use clap::Parser;
+use linli::error::Error;
+use linli::read::{ReadOptions, ScenarioFiles};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit codes: 0 success, 1 I/O failure, 2 bad input or usage (3, an
+/// internal error, is the panic guard's: src/crash.rs).
+const EXIT_IO: u8 = 1;
+const EXIT_INPUT: u8 = 2;
+
+/// An input file the command reads by itself: a regular file within the
+/// limit.
+fn check_input(path: &Path, max_bytes: u64) -> Result<u64, Error> {
+    linli::read::text::check_input(path, max_bytes)
+}
+
+/// What every command shares, from the global arguments.
+struct Common {
+    quiet: bool,
+    /// Datums apply to every command that reads a scenario.
+    base: ReadOptions,
+    max_bytes: u64,
+}
+
+/// Validated configuration of one run on a scenario folder.
+struct Run {
+    files: ScenarioFiles,
+    opts: ReadOptions,
+    out: PathBuf,
+    quiet: bool,
+}
+
+impl Common {
+    fn from_args(args: &Args) -> Self {
+        Common {
+            quiet: args.quiet,
+            base: ReadOptions {
+                crs: None,
+                input_gcj02: args.datum == Datum::Gcj02,
+                output_gcj02: args.output_datum == Datum::Gcj02,
+            },
+            max_bytes: args.max_input_mb << 20,
+        }
+    }
+
+    /// A run on the scenario folder `dir` (its layers read within the size
+    /// limit) in the CRS `crs`, writing into `out`.
+    fn scenario(&self, dir: &Path, crs: Option<String>, out: PathBuf) -> Result<Run, Error> {
+        Ok(Run {
+            files: ScenarioFiles::from_dir_capped(dir, self.max_bytes)?,
+            opts: ReadOptions {
+                crs,
+                ..self.base.clone()
+            },
+            out,
+            quiet: self.quiet,
+        })
+    }
+}
+
+/// Parses the arguments, runs the command, and says how it went.
+pub fn run() -> ExitCode {
+    let args = Args::parse();
+    panic_when_testing();
+    let common = Common::from_args(&args);
+    match dispatch(args.command, &common) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("linli: {e}");
+            ExitCode::from(match e {
+                Error::Input(_) | Error::Projection(_) => EXIT_INPUT,
+                Error::Io { .. } => EXIT_IO,
+            })
+        }
+    }
+}
+
+/// For the tests of the panic guard (src/crash.rs): a panic on a worker
+/// thread, as a bug in a parallel stage would panic.
+fn panic_when_testing() {
+    if let Some(m) = std::env::var_os("LINLI_TEST_PANIC") {
+        use rayon::prelude::*;
+        (0..64).into_par_iter().for_each(|i| {
+            if i == 63 {
+                panic!("{}", m.to_string_lossy());
+            }
+        });
+    }
+}
+
+/// Runs one command.
+fn dispatch(command: Command, c: &Common) -> Result<(), Error> {
+    match command {
+        Command::Demo { out } => plan::demo(out, c),
+        Command::Plan {
+            scenario,
+            out,
+            crs,
+            seed,
+            timings,
+        } => plan::plan_timed(&c.scenario(&scenario, crs, out)?, seed, timings),
+        Command::Synth {
+            households,
+            seed,
+            out,
+            communities,
+            streets,
+        } => {
+            let p = linli::synth::SynthParams {
+                households,
+                seed,
+                communities,
+                streets,
+            };
+            synth::synth(&p, &out, c.quiet)
+        }
+        Command::Staff {
+            scenario,
+            out,
+            crs,
+            seed,
+        } => staff::staff(&c.scenario(&scenario, crs, out)?, seed),
+        Command::Audit { scenario, out, crs } => audit::audit(&c.scenario(&scenario, crs, out)?),
+        Command::Redraw {
+            scenario,
+            out,
+            crs,
+            seed,
+            compare_scratch,
+        } => audit::redraw(&c.scenario(&scenario, crs, out)?, seed, compare_scratch),
+        Command::Blocks { scenario, out, crs } => blocks::blocks(&c.scenario(&scenario, crs, out)?),
+        Command::Partition {
+            scenario,
+            out,
+            crs,
+            seed,
+            labels,
+        } => blocks::partition(&c.scenario(&scenario, crs, out)?, seed, labels.as_deref()),
+        command @ Command::PartitionUnits { .. } => blocks::partition_units_command(command, c),
+        command @ Command::Coverage { .. } => coverage::command(command, c),
+        command @ Command::ImportOsm { .. } => import_osm::command(command, c),
+    }
+}

@@ -1,0 +1,116 @@
+//! `linli plan` and `linli demo`: the whole plan, with stage timings on request.
+
+use super::Common;
+use super::Run;
+use linli::error::Error;
+use std::path::PathBuf;
+
+pub(super) fn plan(run: &Run, seed: u64) -> Result<(), Error> {
+    plan_timed(run, seed, false)
+}
+
+pub(super) fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Error> {
+    use std::io::IsTerminal;
+    let t = std::time::Instant::now();
+    // Seconds per stage: a stage ends when the next one starts.
+    let mut stages: Vec<(String, std::time::Instant, Option<f64>)> = Vec::new();
+    // A spinner naming the stage, only for a person watching a terminal.
+    let bar = (!run.quiet && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.enable_steady_tick(std::time::Duration::from_millis(100));
+        b
+    });
+    let result = linli::plan::run_plan_with(&run.files, &run.opts, seed, &run.out, &mut |stage| {
+        stages.push((stage.to_string(), std::time::Instant::now(), cpu_seconds()));
+        if let Some(b) = &bar {
+            b.set_message(stage.to_string());
+        }
+    });
+    let (end, end_cpu) = (std::time::Instant::now(), cpu_seconds());
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let r = result?;
+    if !run.quiet {
+        let s = &r.loaded.scenario;
+        let n = &r.planned.partition.neighborhoods;
+        out!(
+            "{} communities, {} buildings → {} blocks → {} neighborhoods ({} flagged); {} worker patches; district {} workers missing ({:.2} s)",
+            s.communities.len(),
+            s.buildings.len(),
+            r.planned.block_count,
+            n.len(),
+            n.iter().filter(|x| !x.flags.is_empty()).count(),
+            r.staffing.patches.len(),
+            r.staffing.district.workers_missing,
+            t.elapsed().as_secs_f64()
+        );
+        for w in r
+            .loaded
+            .report
+            .warnings
+            .iter()
+            .chain(&r.planned.blocks.warnings)
+        {
+            out!("warning: {w}");
+        }
+        if !r.staffing.missing_data.is_empty() {
+            out!(
+                "warning: no staff data for {}",
+                r.staffing.missing_data.join(", ")
+            );
+        }
+        for p in &r.written {
+            out!("wrote {}", p.display());
+        }
+    }
+    if timings {
+        // Printed even with --quiet: asking for timings is asking for output.
+        let mut parts = Vec::new();
+        let mut cpu = Vec::new();
+        for (i, (name, at, c0)) in stages.iter().enumerate() {
+            let (until, c1) = stages.get(i + 1).map_or((end, end_cpu), |s| (s.1, s.2));
+            let name = name.replace(' ', "_");
+            parts.push(format!("{name}={:.3}", (until - *at).as_secs_f64()));
+            if let (Some(a), Some(b)) = (c0, c1) {
+                cpu.push(format!("{name}={:.2}", b - a));
+            }
+        }
+        parts.push(format!("total={:.3}", (end - t).as_secs_f64()));
+        if !cpu.is_empty() {
+            out!("cpu seconds: {}", cpu.join(" "));
+        }
+        out!("timings: {}", parts.join(" "));
+    }
+    Ok(())
+}
+
+/// CPU seconds (user + system) this process has used so far, from
+/// /proc/self/stat (Linux; `None` elsewhere). Wall time on a shared machine
+/// depends on what else runs; CPU time much less.
+pub(super) fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// `linli demo`: the embedded scenario planned into `out`.
+pub(super) fn demo(out: PathBuf, c: &Common) -> Result<(), Error> {
+    let run = Run {
+        files: linli::demo::files(),
+        opts: c.base.clone(),
+        out,
+        quiet: c.quiet,
+    };
+    plan(&run, 1)?;
+    if !c.quiet {
+        out!(
+            "demo done: open {0}/report.html in a browser, or {0}/neighborhoods.geojson in QGIS; figures in {0}/summary.json",
+            run.out.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,256 @@
+//! One function per command besides `plan`: each computes its stages
+//! through [`crate::pipeline`] and then writes its files.
+
+use super::PlanResult;
+use crate::error::Error;
+use crate::model::BlockSet;
+use crate::model::Planned;
+use crate::pipeline::{self, blocks, load, neighborhoods};
+use crate::read::{Loaded, ReadOptions, ScenarioFiles};
+use crate::staffing::plan_staffing;
+use crate::write;
+use std::path::{Path, PathBuf};
+
+/// Runs the blocks stage end to end and writes its files into `out`.
+pub fn run_blocks(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    out: &Path,
+) -> Result<(Loaded, BlockSet, Vec<PathBuf>), Error> {
+    let loaded = load(files, opts)?;
+    let set = blocks(&loaded)?;
+    let written = crate::write::blocks::write_blocks(out, &loaded, &set)?;
+    Ok((loaded, set, written))
+}
+
+/// Runs the partition end to end and writes its files into `out`.
+pub fn run_partition(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    seed: u64,
+    out: &Path,
+    labels: Option<&Path>,
+) -> Result<(Loaded, Planned, Vec<PathBuf>), Error> {
+    let loaded = load(files, opts)?;
+    let planned = neighborhoods(&loaded, seed)?;
+    let written = crate::write::neighborhoods::write_neighborhoods(out, &loaded, &planned, labels)?;
+    Ok((loaded, planned, written))
+}
+
+/// Runs coverage end to end: reads the scenario, plans neighborhoods when
+/// asked (and communities exist), computes distances, shares, service areas,
+/// gaps and new sites, and writes them into `out`. Returns the timings of
+/// each step too (seconds), which the files leave out to stay deterministic.
+#[allow(clippy::type_complexity)]
+pub fn run_coverage(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    req: &crate::coverage::report::CoverageRequest,
+    out: &Path,
+) -> Result<
+    (
+        Loaded,
+        crate::coverage::Coverage,
+        crate::coverage::report::Analysis,
+        Vec<PathBuf>,
+        Vec<(String, f64)>,
+    ),
+    Error,
+> {
+    use crate::coverage::report::{analyse_prepared, Neighborhoods, SiteRequest};
+    use crate::read::candidates::read_candidates;
+    use std::time::Instant;
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let loaded = load(files, opts)?;
+    timings.push(("read_s".to_string(), t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let nb = if req.neighborhoods && files.files.contains_key("communities.geojson") {
+        let planned = neighborhoods(&loaded, req.seed)?;
+        Some(Neighborhoods::from_planned(
+            &planned,
+            loaded.scenario.buildings.len(),
+        ))
+    } else {
+        None
+    };
+    timings.push(("neighborhoods_s".to_string(), t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let w = &loaded.config.walking;
+    // What the analysis needs of the scenario alone is made meanwhile: the
+    // network is built on one core for much of its time.
+    let (cov, prepared) = rayon::join(
+        || crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m),
+        || crate::coverage::report::prepare(&loaded.scenario, w),
+    );
+    let cov = cov.map_err(|p| loaded.locate(p))?;
+    timings.push(("distances_s".to_string(), t.elapsed().as_secs_f64()));
+    timings.extend(cov.timings.iter().cloned());
+    let sites = match &req.sites {
+        Some((count, kind)) => Some(SiteRequest {
+            count: *count,
+            kind: kind.clone(),
+            candidates: match &req.candidates {
+                Some(text) => Some(
+                    read_candidates(
+                        &format!("{}/candidates.geojson", files.label),
+                        text,
+                        &loaded.projector,
+                    )
+                    .map_err(|p| loaded.locate(p))?,
+                ),
+                None => None,
+            },
+        }),
+        None => None,
+    };
+    // coverage.geojson needs only the distances: it is written (under a
+    // temp name, put in place only if the analysis succeeds) meanwhile.
+    let out_existed = out.exists();
+    let (an, buildings) = rayon::join(
+        || {
+            analyse_prepared(
+                &loaded.scenario,
+                w,
+                &cov,
+                nb.as_ref(),
+                sites.as_ref(),
+                !req.no_service_areas,
+                &prepared,
+            )
+        },
+        || crate::write::coverage::pending_buildings(out, &loaded, &cov),
+    );
+    let an = match an {
+        Ok(an) => an,
+        Err(problems) => {
+            // The temp file is gone with `buildings`; a folder made for it
+            // goes too (only if empty).
+            drop(buildings);
+            if !out_existed {
+                let _ = std::fs::remove_dir(out);
+            }
+            return Err(Error::Input(problems));
+        }
+    };
+    let buildings = buildings?;
+    timings.extend(an.timings.iter().cloned());
+    let t = Instant::now();
+    let written = crate::write::coverage::write_coverage_with(out, &loaded, &cov, &an, buildings)?;
+    timings.push(("write_s".to_string(), t.elapsed().as_secs_f64()));
+    Ok((loaded, cov, an, written, timings))
+}
+
+/// Partitions (if needed) and assesses staffing, writing the neighborhoods,
+/// staffing.csv and worker_patches.geojson.
+pub fn run_staff(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    seed: u64,
+    out: &Path,
+) -> Result<PlanResult, Error> {
+    let loaded = pipeline::load(files, opts)?;
+    // The grid the district already has, when the scenario carries one.
+    let planned = if loaded.scenario.existing_neighborhoods.is_empty() {
+        pipeline::neighborhoods(&loaded, seed)?
+    } else {
+        crate::existing::existing_grid(&loaded)?
+    };
+    let staffing = plan_staffing(
+        &loaded.scenario,
+        &planned.blocks,
+        &planned.partition,
+        &loaded.config.staffing,
+        seed,
+    );
+    let mut written = write::neighborhoods::write_neighborhoods(out, &loaded, &planned, None)?;
+    written.extend(write::staffing::write_staffing(
+        out, &loaded, &planned, &staffing,
+    )?);
+    Ok(PlanResult {
+        loaded,
+        planned,
+        staffing,
+        written,
+    })
+}
+
+/// The scenario's existing grid, or an error saying it is missing.
+fn existing_grid_of(
+    loaded: &Loaded,
+    files: &ScenarioFiles,
+) -> Result<Vec<crate::model::Parcel>, Error> {
+    if loaded.scenario.existing_neighborhoods.is_empty() {
+        return Err(Error::Input(vec![crate::error::Problem::file(
+            format!("{}/neighborhoods.geojson", files.label),
+            "missing or empty: there is no existing grid to audit",
+        )
+        .with_hint(
+            "put the grid as neighborhoods.geojson (polygons with an id) in the scenario folder",
+        )]));
+    }
+    Ok(loaded.scenario.existing_neighborhoods.clone())
+}
+
+/// Audits the scenario's existing grid (`neighborhoods.geojson`) and writes
+/// audit.geojson, audit_gaps.geojson, audit_overlaps.geojson and
+/// audit_summary.json into `out`.
+pub fn run_audit(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    out: &Path,
+) -> Result<(Loaded, crate::audit::Audit, Vec<PathBuf>), Error> {
+    let loaded = load(files, opts)?;
+    let grid = existing_grid_of(&loaded, files)?;
+    let audit = crate::audit::audit(&loaded.scenario, &grid, &loaded.config)
+        .map_err(|p| loaded.locate(p))?;
+    let written = crate::write::audit::write_audit(out, &loaded, &grid, &audit)?;
+    Ok((loaded, audit, written))
+}
+
+/// Redraws the scenario's existing grid with minimal change and writes the
+/// redrawn neighborhoods.geojson, partition_summary.json and
+/// redraw_summary.json (before/after audits side by side; with
+/// `compare_scratch`, the households a from-scratch partition would move).
+pub fn run_redraw(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    seed: u64,
+    compare_scratch: bool,
+    out: &Path,
+) -> Result<
+    (
+        Loaded,
+        crate::redraw::Redrawn,
+        crate::write::audit::RedrawSummary,
+        Vec<PathBuf>,
+    ),
+    Error,
+> {
+    let loaded = load(files, opts)?;
+    let grid = existing_grid_of(&loaded, files)?;
+    let (s, c) = (&loaded.scenario, &loaded.config);
+    let before = crate::audit::audit(s, &grid, c).map_err(|p| loaded.locate(p))?;
+    let redrawn = crate::redraw::redraw(s, &grid, c, seed).map_err(|p| loaded.locate(p))?;
+    let after = crate::audit::audit(s, &redrawn.planned.grid(), c).map_err(|p| loaded.locate(p))?;
+    let moved = |planned: &Planned| {
+        let mut new = vec![None; s.buildings.len()];
+        for (bi, blk) in planned.blocks.blocks.iter().enumerate() {
+            for &i in &blk.buildings {
+                new[i] = Some(planned.partition.block_neighborhood[bi]);
+            }
+        }
+        crate::redraw::households_moved(&s.buildings, &redrawn.old_of_building, &new)
+    };
+    let matched = moved(&redrawn.planned);
+    let scratch = if compare_scratch {
+        Some(moved(&neighborhoods(&loaded, seed)?))
+    } else {
+        None
+    };
+    let summary = crate::write::audit::redraw_summary(
+        &loaded, &grid, &redrawn, &before, &after, matched, scratch,
+    );
+    let written = crate::write::audit::write_redraw(out, &loaded, &summary, &redrawn)?;
+    Ok((loaded, redrawn, summary, written))
+}
