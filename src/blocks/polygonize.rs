@@ -48,41 +48,81 @@ pub struct Faces {
 /// assert_eq!(faces.faces[0].area, 100.0);
 /// ```
 pub fn polygonize(net: &NodedNetwork) -> Faces {
-    let nv = net.vertices.len();
-    let ne = net.edges.len();
-    let mut alive = vec![true; ne];
-    // Outgoing half-edges per vertex; half-edge h: edge h/2, h%2==0 is a→b.
-    let mut incident: Vec<Vec<usize>> = vec![Vec::new(); nv];
-    for (e, edge) in net.edges.iter().enumerate() {
-        incident[edge.a].push(2 * e);
-        incident[edge.b].push(2 * e + 1);
+    let half = HalfEdges::new(net);
+    let mut alive = vec![true; net.edges.len()];
+    let cycles = trace_cycles(&half, &mut alive);
+    let mut pieces = Pieces::new(net, &alive);
+    let mut traced = Traced {
+        face_of: vec![None; 2 * net.edges.len()],
+        ..Traced::default()
+    };
+    for cyc in &cycles {
+        traced.add_cycle(&half, cyc, &mut pieces);
     }
-    let origin = |h: usize| {
-        let e = &net.edges[h / 2];
+    traced.place_outer_boundaries(&half, &mut pieces);
+    traced.into_faces(&alive)
+}
+
+/// The half-edges of a network: half-edge `h` is edge `h / 2`, from `a` to
+/// `b` when `h` is even; each vertex's outgoing half-edges sorted by angle.
+struct HalfEdges<'a> {
+    net: &'a NodedNetwork,
+    incident: Vec<Vec<usize>>,
+}
+
+impl<'a> HalfEdges<'a> {
+    fn new(net: &'a NodedNetwork) -> Self {
+        let mut incident: Vec<Vec<usize>> = vec![Vec::new(); net.vertices.len()];
+        for (e, edge) in net.edges.iter().enumerate() {
+            incident[edge.a].push(2 * e);
+            incident[edge.b].push(2 * e + 1);
+        }
+        let half = HalfEdges { net, incident };
+        let mut incident = half.incident.clone();
+        for list in incident.iter_mut() {
+            list.sort_by(|&x, &y| half.angle(x).total_cmp(&half.angle(y)).then(x.cmp(&y)));
+        }
+        HalfEdges { net, incident }
+    }
+
+    /// The vertex half-edge `h` leaves.
+    fn origin(&self, h: usize) -> usize {
+        let e = &self.net.edges[h / 2];
         if h.is_multiple_of(2) {
             e.a
         } else {
             e.b
         }
-    };
-    let angle = |h: usize| {
-        let e = &net.edges[h / 2];
-        let (p, q) = if h.is_multiple_of(2) {
-            (net.vertices[e.a], net.vertices[e.b])
-        } else {
-            (net.vertices[e.b], net.vertices[e.a])
-        };
-        (q.y - p.y).atan2(q.x - p.x)
-    };
-    for list in incident.iter_mut() {
-        list.sort_by(|&x, &y| angle(x).total_cmp(&angle(y)).then(x.cmp(&y)));
     }
 
-    let mut half_face: Vec<usize>;
-    let mut cycles: Vec<Vec<usize>>;
+    /// The direction of half-edge `h`.
+    fn angle(&self, h: usize) -> f64 {
+        let (p, q) = (
+            self.net.vertices[self.origin(h)],
+            self.net.vertices[self.origin(h ^ 1)],
+        );
+        (q.y - p.y).atan2(q.x - p.x)
+    }
+
+    /// The closed ring through the origins of the half-edges of a loop.
+    fn ring_of(&self, lp: &[usize]) -> Vec<Coord<f64>> {
+        let mut pts: Vec<Coord<f64>> = lp
+            .iter()
+            .map(|&h| self.net.vertices[self.origin(h)])
+            .collect();
+        pts.push(pts[0]);
+        pts
+    }
+}
+
+/// The boundary cycles of the network's faces, each its half-edges; edges
+/// that bound no area (dangles, bridges) are marked dead in `alive` first.
+fn trace_cycles(half: &HalfEdges, alive: &mut [bool]) -> Vec<Vec<usize>> {
+    let ne = alive.len();
     loop {
-        prune_dangles(net, &mut alive, &incident);
-        let out: Vec<Vec<usize>> = incident
+        prune_dangles(half.net, alive, &half.incident);
+        let out: Vec<Vec<usize>> = half
+            .incident
             .iter()
             .map(|l| l.iter().copied().filter(|&h| alive[h / 2]).collect())
             .collect();
@@ -92,8 +132,8 @@ pub fn polygonize(net: &NodedNetwork) -> Faces {
                 pos[h] = i;
             }
         }
-        half_face = vec![usize::MAX; 2 * ne];
-        cycles = Vec::new();
+        let mut half_face = vec![usize::MAX; 2 * ne];
+        let mut cycles = Vec::new();
         for start in 0..2 * ne {
             if !alive[start / 2] || half_face[start] != usize::MAX {
                 continue;
@@ -104,8 +144,9 @@ pub fn polygonize(net: &NodedNetwork) -> Faces {
             loop {
                 half_face[h] = id;
                 cyc.push(h);
+                // Turn to the next edge clockwise from the one arrived on.
                 let twin = h ^ 1;
-                let l = &out[origin(twin)];
+                let l = &out[half.origin(twin)];
                 h = l[(pos[twin] + l.len() - 1) % l.len()];
                 if h == start {
                     break;
@@ -122,152 +163,187 @@ pub fn polygonize(net: &NodedNetwork) -> Faces {
             }
         }
         if !bridges {
-            break;
+            return cycles;
         }
     }
+}
 
-    // Loops of a cycle: a boundary that touches itself at a vertex is split
-    // there, so every ring is simple (OGC-valid). Each loop is its
-    // half-edges; its ring is their origins.
-    let ring_of = |lp: &[usize]| -> Vec<Coord<f64>> {
-        let mut pts: Vec<Coord<f64>> = lp.iter().map(|&h| net.vertices[origin(h)]).collect();
-        pts.push(pts[0]);
-        pts
-    };
-    let signed_area = |pts: &[Coord<f64>]| -> f64 {
-        // Shoelace relative to the first point, for precision.
-        let o = pts[0];
-        let mut s = 0.0;
-        for w in pts.windows(2) {
-            s += (w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y);
+/// Signed area of a closed ring (counter-clockwise positive); shoelace
+/// relative to the first point, for precision.
+fn signed_area(pts: &[Coord<f64>]) -> f64 {
+    let o = pts[0];
+    let mut s = 0.0;
+    for w in pts.windows(2) {
+        s += (w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y);
+    }
+    s / 2.0
+}
+
+/// Connected pieces of the live network (union-find), to keep a piece's
+/// own faces from "containing" it.
+struct Pieces(Vec<usize>);
+
+impl Pieces {
+    fn new(net: &NodedNetwork, alive: &[bool]) -> Self {
+        let mut p = Pieces((0..net.vertices.len()).collect());
+        for (e, edge) in net.edges.iter().enumerate() {
+            if alive[e] {
+                let (ra, rb) = (p.find(edge.a), p.find(edge.b));
+                if ra != rb {
+                    p.0[ra.max(rb)] = ra.min(rb);
+                }
+            }
         }
-        s / 2.0
-    };
+        p
+    }
 
-    // Connected pieces, to keep a piece's own faces from "containing" it.
-    let mut comp: Vec<usize> = (0..nv).collect();
-    fn find(c: &mut [usize], mut x: usize) -> usize {
+    /// The piece of vertex `x`.
+    fn find(&mut self, mut x: usize) -> usize {
+        let c = &mut self.0;
         while c[x] != x {
             c[x] = c[c[x]];
             x = c[x];
         }
         x
     }
-    for (e, edge) in net.edges.iter().enumerate() {
-        if alive[e] {
-            let (ra, rb) = (find(&mut comp, edge.a), find(&mut comp, edge.b));
-            if ra != rb {
-                comp[ra.max(rb)] = ra.min(rb);
-            }
-        }
-    }
+}
 
-    let mut faces: Vec<(Vec<Coord<f64>>, f64, usize)> = Vec::new(); // ring, area, piece
-    let mut holes: Vec<Vec<Vec<Coord<f64>>>> = Vec::new();
-    let mut ext_area: Vec<f64> = Vec::new();
-    // The face left of each half-edge.
-    let mut face_of: Vec<Option<usize>> = vec![None; 2 * ne];
-    // Outer boundaries of pieces: their loops, to become holes.
-    let mut outer: Vec<Vec<Vec<usize>>> = Vec::new();
-    for cyc in &cycles {
-        let loops = split_pinches(cyc, &origin);
-        let areas: Vec<f64> = loops.iter().map(|l| signed_area(&ring_of(l))).collect();
-        let total: f64 = areas.iter().sum();
-        if total <= 0.0 {
-            outer.push(loops);
-            continue;
+/// Faces as they are traced: each exterior ring with its area (less its
+/// holes) and piece, the holes, and the face left of each half-edge.
+#[derive(Default)]
+struct Traced {
+    /// Exterior ring, area, piece.
+    faces: Vec<(Vec<Coord<f64>>, f64, usize)>,
+    holes: Vec<Vec<Vec<Coord<f64>>>>,
+    /// Area of each exterior ring alone.
+    ext_area: Vec<f64>,
+    face_of: Vec<Option<usize>>,
+    /// Outer boundaries of pieces: their loops, to become holes.
+    outer: Vec<Vec<Vec<usize>>>,
+}
+
+impl Traced {
+    /// Adds the faces a boundary cycle bounds, or keeps it as a piece's
+    /// outer boundary (clockwise in total).
+    fn add_cycle(&mut self, half: &HalfEdges, cyc: &[usize], pieces: &mut Pieces) {
+        // Loops of a cycle: a boundary that touches itself at a vertex is
+        // split there, so every ring is simple (OGC-valid).
+        let loops = split_pinches(cyc, &|h| half.origin(h));
+        let areas: Vec<f64> = loops
+            .iter()
+            .map(|l| signed_area(&half.ring_of(l)))
+            .collect();
+        if areas.iter().sum::<f64>() <= 0.0 {
+            self.outer.push(loops);
+            return;
         }
         // Every counter-clockwise loop is a face of its own (two lobes
         // touching at a vertex are two polygons); the clockwise loops
         // pinched off them are holes touching them.
-        let piece = find(&mut comp, origin(cyc[0]));
-        let first = faces.len();
+        let piece = pieces.find(half.origin(cyc[0]));
+        let first = self.faces.len();
         for (k, lp) in loops.iter().enumerate() {
             if areas[k] > 0.0 {
                 for &h in lp {
-                    face_of[h] = Some(faces.len());
+                    self.face_of[h] = Some(self.faces.len());
                 }
-                ext_area.push(areas[k]);
-                faces.push((ring_of(lp), areas[k], piece));
-                holes.push(Vec::new());
+                self.ext_area.push(areas[k]);
+                self.faces.push((half.ring_of(lp), areas[k], piece));
+                self.holes.push(Vec::new());
             }
         }
         for (k, lp) in loops.iter().enumerate() {
             if areas[k] < 0.0 {
-                let ring = ring_of(lp);
-                let f = (first..faces.len())
-                    .filter(|&f| faces.len() - first == 1 || holds(&faces[f].0, &ring))
-                    .min_by(|&x, &y| ext_area[x].total_cmp(&ext_area[y]))
+                let ring = half.ring_of(lp);
+                let n = self.faces.len();
+                let f = (first..n)
+                    .filter(|&f| n - first == 1 || holds(&self.faces[f].0, &ring))
+                    .min_by(|&x, &y| self.ext_area[x].total_cmp(&self.ext_area[y]))
                     .unwrap_or(first);
-                for &h in lp {
-                    face_of[h] = Some(f);
-                }
-                faces[f].1 += areas[k];
-                holes[f].push(ring);
+                self.add_hole(f, lp, ring, areas[k]);
             }
         }
     }
 
-    // Each piece's outer boundary is a hole in the smallest face of another
-    // piece that contains it.
-    let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
-        faces
-            .iter()
-            .enumerate()
-            .map(|(i, (pts, _, _))| {
-                let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-                for c in pts {
-                    lo = [lo[0].min(c.x), lo[1].min(c.y)];
-                    hi = [hi[0].max(c.x), hi[1].max(c.y)];
+    /// `ring` (the loop `lp`, of signed area `area`) as a hole of face `f`.
+    fn add_hole(&mut self, f: usize, lp: &[usize], ring: Vec<Coord<f64>>, area: f64) {
+        for &h in lp {
+            self.face_of[h] = Some(f);
+        }
+        self.faces[f].1 += area;
+        self.holes[f].push(ring);
+    }
+
+    /// Each piece's outer boundary becomes a hole in the smallest face of
+    /// another piece that contains it.
+    fn place_outer_boundaries(&mut self, half: &HalfEdges, pieces: &mut Pieces) {
+        let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
+            self.faces
+                .iter()
+                .enumerate()
+                .map(|(i, (pts, _, _))| {
+                    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+                    for c in pts {
+                        lo = [lo[0].min(c.x), lo[1].min(c.y)];
+                        hi = [hi[0].max(c.x), hi[1].max(c.y)];
+                    }
+                    GeomWithData::new(Rectangle::from_corners(lo, hi), i)
+                })
+                .collect(),
+        );
+        for loops in std::mem::take(&mut self.outer) {
+            for lp in loops {
+                let ring = half.ring_of(&lp);
+                let area = signed_area(&ring);
+                if area >= 0.0 {
+                    continue;
                 }
-                GeomWithData::new(Rectangle::from_corners(lo, hi), i)
+                let piece = pieces.find(half.origin(lp[0]));
+                let probe = ring[0];
+                let container = tree
+                    .locate_all_at_point(&[probe.x, probe.y])
+                    .map(|g| g.data)
+                    .filter(|&f| self.faces[f].2 != piece && point_in_ring(probe, &self.faces[f].0))
+                    .min_by(|&x, &y| {
+                        self.ext_area[x]
+                            .total_cmp(&self.ext_area[y])
+                            .then(x.cmp(&y))
+                    });
+                if let Some(f) = container {
+                    self.add_hole(f, &lp, ring, area);
+                }
+            }
+        }
+    }
+
+    /// The faces as polygons, and each live edge's two faces.
+    fn into_faces(self, alive: &[bool]) -> Faces {
+        let face_of = self.face_of;
+        let faces: Vec<Face> = self
+            .faces
+            .into_iter()
+            .zip(self.holes)
+            .map(|((ext, a, _), hs)| {
+                // `a` is the exterior less every hole (pinched or of another piece).
+                Face {
+                    polygon: Polygon::new(
+                        LineString(ext),
+                        hs.into_iter().map(LineString).collect(),
+                    ),
+                    area: a,
+                }
             })
-            .collect(),
-    );
-    for loops in outer {
-        for lp in loops {
-            let ring = ring_of(&lp);
-            let area = signed_area(&ring);
-            if area >= 0.0 {
-                continue;
-            }
-            let piece = find(&mut comp, origin(lp[0]));
-            let probe = ring[0];
-            let container = tree
-                .locate_all_at_point(&[probe.x, probe.y])
-                .map(|g| g.data)
-                .filter(|&f| faces[f].2 != piece && point_in_ring(probe, &faces[f].0))
-                .min_by(|&x, &y| ext_area[x].total_cmp(&ext_area[y]).then(x.cmp(&y)));
-            if let Some(f) = container {
-                for &h in &lp {
-                    face_of[h] = Some(f);
+            .collect();
+        let edge_faces = (0..alive.len())
+            .map(|e| {
+                if !alive[e] {
+                    return [None, None];
                 }
-                faces[f].1 += area;
-                holes[f].push(ring);
-            }
-        }
+                [face_of[2 * e], face_of[2 * e + 1]]
+            })
+            .collect();
+        Faces { faces, edge_faces }
     }
-
-    let faces: Vec<Face> = faces
-        .into_iter()
-        .zip(holes)
-        .map(|((ext, a, _), hs)| {
-            // `a` is the exterior less every hole (pinched or of another piece).
-            Face {
-                polygon: Polygon::new(LineString(ext), hs.into_iter().map(LineString).collect()),
-                area: a,
-            }
-        })
-        .collect();
-    let edge_faces = (0..ne)
-        .map(|e| {
-            if !alive[e] {
-                return [None, None];
-            }
-            [face_of[2 * e], face_of[2 * e + 1]]
-        })
-        .collect();
-    Faces { faces, edge_faces }
 }
 
 /// Whether `ring` (a hole touching `outer` at a vertex) lies inside `outer`:

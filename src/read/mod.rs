@@ -222,15 +222,78 @@ impl Loaded {
 }
 
 /// Reads, validates and projects a scenario.
+///
+/// The steps: settings; every layer parsed (in parallel); coordinates
+/// checked against the CRS; the local plane laid at the data's centre;
+/// communities (their borders pinned), buildings, barriers, the walking
+/// network and the other layers converted onto it.
 pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded, Error> {
+    let config = read_settings(files)?;
+    let (mut layers, mut report) = parse_layers(files)?;
+    let crs_text = opts.crs.clone().or(config.crs.clone());
+    let crs: Crs = match &crs_text {
+        Some(t) => t.parse().map_err(Error::Projection)?,
+        None => Crs::LonLat,
+    };
+    let input = InputTransform::new(&crs)?;
+    if input.is_lonlat() {
+        error_if_any(projected_looking(files, &layers))?;
+    }
+    let extent = data_extent(&layers);
+    if let (false, Some((lo, hi)), Some(crs)) = (input.is_lonlat(), extent, &crs_text) {
+        let source = if opts.crs.is_some() {
+            "--crs".to_string()
+        } else {
+            files.path("scenario.toml")
+        };
+        if let Some(p) = plausible::lonlat_in_projected(&files.label, lo, hi, crs, &source) {
+            return Err(Error::Input(vec![p]));
+        }
+    }
+    let projector = local_plane(&crs, &input, &layers, extent, opts)?;
     let mut problems: Vec<Problem> = Vec::new();
+    let mut ctx = Ctx {
+        files,
+        problems: &mut problems,
+    };
+    let (scenario, projector) =
+        convert_layers(&mut ctx, &mut layers, projector, &config, &mut report);
+    error_if_any(problems)?;
+    let community_features = community_features(&layers, &scenario);
+    // The parsed layers are millions of small allocations: they are handed
+    // back on another thread while the caller goes on (60 ms on a city of
+    // 300,000 buildings).
+    drop_aside(layers);
+    Ok(Loaded {
+        scenario,
+        config,
+        projector,
+        report,
+        label: files.label.clone(),
+        community_features,
+    })
+}
+
+/// `Err` holding `problems`, if there are any.
+fn error_if_any(problems: Vec<Problem>) -> Result<(), Error> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(problems))
+    }
+}
+
+/// The parsed layers by file name.
+type Layers<'a> = BTreeMap<&'a str, Vec<RawFeature>>;
+
+/// The scenario's settings (`scenario.toml`, else the defaults), once the
+/// layers every scenario needs are known to be there.
+fn read_settings(files: &ScenarioFiles) -> Result<Config, Error> {
     let config = match files.files.get("scenario.toml") {
-        Some(t) => match Config::from_toml_str(t, &files.path("scenario.toml")) {
-            Ok(c) => c,
-            Err(p) => return Err(Error::Input(p)),
-        },
+        Some(t) => Config::from_toml_str(t, &files.path("scenario.toml")).map_err(Error::Input)?,
         None => Config::default(),
     };
+    let mut problems = Vec::new();
     for required in ["buildings.geojson", "roads.geojson"] {
         if !files.files.contains_key(required) {
             problems.push(
@@ -239,39 +302,35 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
             );
         }
     }
-    if !problems.is_empty() {
-        return Err(Error::Input(problems));
-    }
+    error_if_any(problems)?;
+    Ok(config)
+}
 
-    // Parse every layer present.
-    let mut layers: BTreeMap<&str, Vec<RawFeature>> = BTreeMap::new();
-    let mut report = ReadReport::default();
-    // Layers parse in parallel; the results are taken in the fixed order.
+/// Every layer present, parsed in parallel (taken in the fixed order), with
+/// the feature counts; the layers a scenario needs must not be empty.
+fn parse_layers(files: &ScenarioFiles) -> Result<(Layers<'static>, ReadReport), Error> {
+    use rayon::prelude::*;
     type Parsed<'a> = (&'a str, Result<Vec<RawFeature>, Vec<Problem>>);
-    let parsed: Vec<Parsed> = {
-        use rayon::prelude::*;
-        let present: Vec<(&str, &text::Text)> = LAYER_FILES
-            .iter()
-            .filter(|n| n.ends_with(".geojson"))
-            .filter_map(|n| files.files.get(*n).map(|t| (*n, t)))
-            .collect();
-        present
-            .into_par_iter()
-            .map(|(name, text)| {
-                let keep = kept_properties(name);
-                (name, parse_layer_keeping(&files.path(name), text, keep))
-            })
-            .collect()
-    };
+    let present: Vec<(&str, &text::Text)> = LAYER_FILES
+        .iter()
+        .filter(|n| n.ends_with(".geojson"))
+        .filter_map(|n| files.files.get(*n).map(|t| (*n, t)))
+        .collect();
+    let parsed: Vec<Parsed> = present
+        .into_par_iter()
+        .map(|(name, text)| {
+            let keep = kept_properties(name);
+            (name, parse_layer_keeping(&files.path(name), text, keep))
+        })
+        .collect();
+    let mut layers = BTreeMap::new();
+    let mut report = ReadReport::default();
+    let mut problems = Vec::new();
     for (name, result) in parsed {
-        let name = &name;
         match result {
             Ok(fs) => {
-                if fs.is_empty()
-                    && (*name == "buildings.geojson"
-                        || *name == "roads.geojson"
-                        || *name == "communities.geojson")
-                {
+                let needed = ["buildings.geojson", "roads.geojson", "communities.geojson"];
+                if fs.is_empty() && needed.contains(&name) {
                     problems.push(
                         Problem::file(files.path(name), "has no features").with_hint(
                             "this layer cannot be empty; remove the file if the layer is optional",
@@ -284,58 +343,46 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
             Err(p) => problems.extend(p),
         }
     }
-    if !problems.is_empty() {
-        return Err(Error::Input(problems));
-    }
+    error_if_any(problems)?;
+    Ok((layers, report))
+}
 
-    // The CRS, and the projected-looking-coordinates check for lon/lat.
-    let crs_text = opts.crs.clone().or(config.crs.clone());
-    let crs: Crs = match &crs_text {
-        Some(t) => t.parse().map_err(Error::Projection)?,
-        None => Crs::LonLat,
-    };
-    let input = InputTransform::new(&crs)?;
-    if input.is_lonlat() {
-        for (name, fs) in &layers {
-            let mut bad: Option<(usize, Option<String>, f64, f64)> = None;
-            for f in fs {
-                layer::for_each_position(&f.geometry, &mut |p| {
-                    let s = p.as_slice();
-                    if bad.is_none() && s.len() >= 2 && looks_projected(s[0], s[1]) {
-                        bad = Some((f.index, f.id.clone(), s[0], s[1]));
-                    }
-                });
-                if bad.is_some() {
-                    break;
+/// For lon/lat input: the first coordinate of each layer that looks like
+/// projected metres, with the EPSG code it may be in.
+fn projected_looking(files: &ScenarioFiles, layers: &Layers) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (name, fs) in layers {
+        let mut bad: Option<(usize, Option<String>, f64, f64)> = None;
+        for f in fs {
+            layer::for_each_position(&f.geometry, &mut |p| {
+                let s = p.as_slice();
+                if bad.is_none() && s.len() >= 2 && looks_projected(s[0], s[1]) {
+                    bad = Some((f.index, f.id.clone(), s[0], s[1]));
                 }
-            }
-            if let Some((i, id, x, y)) = bad {
-                let hint = match suggest_epsg(x, y) {
-                    Some(code) => format!("these look like projected metres; pass --crs EPSG:{code} (or set crs in scenario.toml)"),
-                    None => "these look like projected metres; pass --crs EPSG:… with the layer's projection (e.g. EPSG:4549 for CGCS2000 Gauss-Krüger CM 120°E)".to_string(),
-                };
-                problems.push(
-                    Problem::feature(
-                        files.path(name),
-                        i,
-                        id,
-                        format!(
-                            "coordinate ({}, {}) is not a longitude/latitude",
-                            crate::error::show(x),
-                            crate::error::show(y)
-                        ),
-                    )
-                    .with_hint(hint),
-                );
+            });
+            if bad.is_some() {
+                break;
             }
         }
-        if !problems.is_empty() {
-            return Err(Error::Input(problems));
+        if let Some((i, id, x, y)) = bad {
+            let hint = match suggest_epsg(x, y) {
+                Some(code) => format!("these look like projected metres; pass --crs EPSG:{code} (or set crs in scenario.toml)"),
+                None => "these look like projected metres; pass --crs EPSG:… with the layer's projection (e.g. EPSG:4549 for CGCS2000 Gauss-Krüger CM 120°E)".to_string(),
+            };
+            let what = format!(
+                "coordinate ({}, {}) is not a longitude/latitude",
+                crate::error::show(x),
+                crate::error::show(y)
+            );
+            problems.push(Problem::feature(files.path(name), i, id, what).with_hint(hint));
         }
     }
+    problems
+}
 
-    // Every layer's extent, in the input CRS.
-    let extent = layers
+/// Every layer's extent together, in the input CRS.
+fn data_extent(layers: &Layers) -> Option<([f64; 2], [f64; 2])> {
+    layers
         .values()
         .filter_map(|fs| layer::extent(fs))
         .reduce(|(a, b), (c, d)| {
@@ -343,19 +390,19 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
                 [a[0].min(c[0]), a[1].min(c[1])],
                 [b[0].max(d[0]), b[1].max(d[1])],
             )
-        });
-    if let (false, Some((lo, hi)), Some(crs)) = (input.is_lonlat(), extent, &crs_text) {
-        let source = if opts.crs.is_some() {
-            "--crs".to_string()
-        } else {
-            files.path("scenario.toml")
-        };
-        if let Some(p) = plausible::lonlat_in_projected(&files.label, lo, hi, crs, &source) {
-            return Err(Error::Input(vec![p]));
-        }
-    }
+        })
+}
 
-    // Origin of the local plane: the centre of the data's extent.
+/// The local plane, its origin at the centre of the communities (else the
+/// buildings); inside the data's extent positions convert through a fit of
+/// the exact conversion (0.1 µm), outputs near it back the same way.
+fn local_plane(
+    crs: &Crs,
+    input: &InputTransform,
+    layers: &Layers,
+    extent: Option<([f64; 2], [f64; 2])>,
+    opts: &ReadOptions,
+) -> Result<Projector, Error> {
     let origin_layer = if layers.contains_key("communities.geojson") {
         "communities.geojson"
     } else {
@@ -363,46 +410,71 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     };
     let (cx, cy) = layer::centre(&layers[origin_layer]).unwrap_or((0.0, 0.0));
     let (olon, olat) = input.to_lonlat(cx, cy)?;
-    let mut projector =
-        Projector::new(&crs, olon, olat)?.with_gcj02(opts.input_gcj02, opts.output_gcj02);
-    // Positions inside the data's extent convert through a fit of the exact
-    // conversion (0.1 µm), outputs near it back the same way.
-    if let Some((lo, hi)) = extent {
-        projector = projector.fitted_to(lo, hi);
-    }
+    let projector =
+        Projector::new(crs, olon, olat)?.with_gcj02(opts.input_gcj02, opts.output_gcj02);
+    Ok(match extent {
+        Some((lo, hi)) => projector.fitted_to(lo, hi),
+        None => projector,
+    })
+}
+
+/// Every layer converted onto the plane into the scenario; the projector
+/// comes back pinned to the communities' borders as given.
+fn convert_layers(
+    ctx: &mut Ctx,
+    layers: &mut Layers,
+    projector: Projector,
+    config: &Config,
+    report: &mut ReadReport,
+) -> (Scenario, Projector) {
     let exact_or_fitted = projector.clone();
     let f = layer::plane_fn(&exact_or_fitted);
     let conv = Converter { f: &f };
-
     let mut scenario = Scenario::default();
-    let mut ctx = Ctx {
-        files,
-        problems: &mut problems,
-    };
     let mut pins = crate::project::pins::Pins::default();
     if let Some(fs) = layers.get("communities.geojson") {
-        scenario.communities = read_communities(
-            &mut ctx,
-            fs,
-            &conv,
-            &mut pins,
-            config.limits.max_community_km,
-        );
+        let max_km = config.limits.max_community_km;
+        scenario.communities = read_communities(ctx, fs, &conv, &mut pins, max_km);
     }
-    projector = projector.with_pins(pins);
-    scenario.buildings = read_buildings(
-        &mut ctx,
-        layers.remove("buildings.geojson").unwrap_or_default(),
-        &conv,
-        &config,
-        &mut report,
-    );
+    let buildings = layers.remove("buildings.geojson").unwrap_or_default();
+    scenario.buildings = read_buildings(ctx, buildings, &conv, config, report);
+    read_barriers(ctx, layers, &conv, config, &mut scenario);
+    read_other_layers(ctx, layers, &conv, &mut scenario, report);
+    // Before a community is made over the buildings' whole extent.
+    for (file, far) in plausible::far_outside(&scenario, &config.limits) {
+        report.warnings.extend(far.warning(
+            &ctx.files.path(file),
+            &format!(
+                "features lie more than {} km outside the scenario (the communities' extent, else the middle 98 % of the buildings); they are kept, check their coordinates",
+                crate::error::show(config.limits.far_outside_km)
+            ),
+        ));
+    }
+    if scenario.communities.is_empty() && ctx.problems.is_empty() {
+        if let Some(c) = whole_extent_community(&scenario) {
+            report.warnings.push(
+                "no communities.geojson: the whole extent of the buildings is treated as one urban community".into(),
+            );
+            scenario.communities.push(c);
+        }
+    }
+    (scenario, projector.with_pins(pins))
+}
+
+/// Roads (barriers and the walking network), water, rail and landmarks.
+fn read_barriers(
+    ctx: &mut Ctx,
+    layers: &Layers,
+    conv: &Converter,
+    config: &Config,
+    scenario: &mut Scenario,
+) {
     let b = &config.barriers;
     // Roads are converted once, for the barriers and the walking network.
     let road_fs: &[RawFeature] = layers.get("roads.geojson").map_or(&[], |v| v.as_slice());
-    let mut road_lines = convert_lines(road_fs, &conv, Takes::Lines);
+    let mut road_lines = convert_lines(road_fs, conv, Takes::Lines);
     read_converted_lines(
-        &mut ctx,
+        ctx,
         ("roads.geojson", Takes::Lines),
         road_fs,
         &road_lines,
@@ -422,85 +494,83 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
             }
         },
     );
-    // The walking network keeps every road line with its class; conversion
-    // problems were reported by read_lines above.
-    {
-        use rayon::prelude::*;
-        scenario.walkways = road_fs
-            .par_iter()
-            .zip(road_lines.par_iter_mut())
-            .with_min_len(1024)
-            .flat_map_iter(|(f, c)| {
-                let ls = match c.take() {
-                    Some((true, Ok(ls))) => ls,
-                    _ => Vec::new(),
-                };
-                let mut class = if ls.is_empty() {
-                    String::new()
-                } else {
-                    str_prop(&f.properties, &["class", "highway"]).unwrap_or_default()
-                };
-                // `walkable` (true/false, as import-osm writes it) decides
-                // over the class when present.
-                let walkable = match f.properties.get("walkable") {
-                    Some(Value::Bool(b)) => Some(*b),
-                    Some(Value::String(s)) if matches!(s.as_str(), "yes" | "no") => {
-                        Some(s == "yes")
-                    }
-                    _ => None,
-                };
-                // The last piece (nearly always the only one) takes the class.
-                let last = ls.len().saturating_sub(1);
-                ls.into_iter().enumerate().map(move |(k, line)| Walkway {
-                    line,
-                    class: if k == last {
-                        std::mem::take(&mut class)
-                    } else {
-                        class.clone()
-                    },
-                    walkable,
-                })
-            })
-            .collect();
+    // Conversion problems were reported just above.
+    scenario.walkways = walkways(road_fs, &mut road_lines);
+    let layer_barriers = [
+        ("water.geojson", Takes::Both, b.water, BarrierKind::Water),
+        ("rail.geojson", Takes::Lines, b.rail, BarrierKind::Rail),
+        (
+            "landmarks.geojson",
+            Takes::Areas,
+            b.landmark,
+            BarrierKind::Landmark,
+        ),
+    ];
+    for (file, takes, level, kind) in layer_barriers {
+        let barrier = Barrier { level, kind };
+        read_lines(
+            ctx,
+            (file, takes),
+            layers,
+            conv,
+            &mut scenario.barriers,
+            |_| barrier,
+        );
     }
-    read_lines(
-        &mut ctx,
-        ("water.geojson", Takes::Both),
-        &layers,
-        &conv,
-        &mut scenario.barriers,
-        |_| Barrier {
-            level: b.water,
-            kind: BarrierKind::Water,
-        },
-    );
-    read_lines(
-        &mut ctx,
-        ("rail.geojson", Takes::Lines),
-        &layers,
-        &conv,
-        &mut scenario.barriers,
-        |_| Barrier {
-            level: b.rail,
-            kind: BarrierKind::Rail,
-        },
-    );
-    read_lines(
-        &mut ctx,
-        ("landmarks.geojson", Takes::Areas),
-        &layers,
-        &conv,
-        &mut scenario.barriers,
-        |_| Barrier {
-            level: b.landmark,
-            kind: BarrierKind::Landmark,
-        },
-    );
+}
+
+/// The walking network: every road line with its class and `walkable`.
+fn walkways(road_fs: &[RawFeature], road_lines: &mut [LineConv]) -> Vec<Walkway> {
+    use rayon::prelude::*;
+    road_fs
+        .par_iter()
+        .zip(road_lines.par_iter_mut())
+        .with_min_len(1024)
+        .flat_map_iter(|(f, c)| {
+            let ls = match c.take() {
+                Some((true, Ok(ls))) => ls,
+                _ => Vec::new(),
+            };
+            let mut class = if ls.is_empty() {
+                String::new()
+            } else {
+                str_prop(&f.properties, &["class", "highway"]).unwrap_or_default()
+            };
+            // `walkable` (true/false, as import-osm writes it) decides
+            // over the class when present.
+            let walkable = match f.properties.get("walkable") {
+                Some(Value::Bool(b)) => Some(*b),
+                Some(Value::String(s)) if matches!(s.as_str(), "yes" | "no") => Some(s == "yes"),
+                _ => None,
+            };
+            // The last piece (nearly always the only one) takes the class.
+            let last = ls.len().saturating_sub(1);
+            ls.into_iter().enumerate().map(move |(k, line)| Walkway {
+                line,
+                class: if k == last {
+                    std::mem::take(&mut class)
+                } else {
+                    class.clone()
+                },
+                walkable,
+            })
+        })
+        .collect()
+}
+
+/// Compounds, facilities, ready-made blocks, the existing grid and staff.
+fn read_other_layers(
+    ctx: &mut Ctx,
+    layers: &Layers,
+    conv: &Converter,
+    scenario: &mut Scenario,
+    report: &mut ReadReport,
+) {
     if let Some(fs) = layers.get("compounds.geojson") {
-        scenario.compounds = read_compounds(&mut ctx, fs, &conv);
+        scenario.compounds = read_compounds(ctx, fs, conv);
     }
     if let Some(fs) = layers.get("facilities.geojson") {
-        scenario.facilities = read_facilities(&mut ctx, fs, &conv);
+        scenario.facilities = read_facilities(ctx, fs, conv);
     }
     for (file, parcels) in [
         ("blocks.geojson", &mut scenario.parcels),
@@ -511,69 +581,39 @@ pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded
     ] {
         if let Some(fs) = layers.get(file) {
             let mut fractional = plausible::Tally::default();
-            *parcels = read_parcels(&mut ctx, file, fs, &conv, &mut fractional);
+            *parcels = read_parcels(ctx, file, fs, conv, &mut fractional);
             report.warnings.extend(fractional.warning(
-                &files.path(file),
+                &ctx.files.path(file),
                 "polygons have households that are not whole numbers; each was rounded to the nearest whole household",
             ));
         }
     }
-    if let Some(text) = files.files.get("staff.csv") {
+    if let Some(text) = ctx.files.files.get("staff.csv") {
         // Every community id in the file, also of features rejected above.
         let listed: Vec<String> = layers
             .get("communities.geojson")
             .map(|fs| fs.iter().map(community_id).collect())
             .unwrap_or_default();
-        read_staff(&mut ctx, text, &mut scenario.communities, &listed);
+        read_staff(ctx, text, &mut scenario.communities, &listed);
     }
-    // Before a community is made over the buildings' whole extent.
-    for (file, far) in plausible::far_outside(&scenario, &config.limits) {
-        report.warnings.extend(far.warning(
-            &files.path(file),
-            &format!(
-                "features lie more than {} km outside the scenario (the communities' extent, else the middle 98 % of the buildings); they are kept, check their coordinates",
-                crate::error::show(config.limits.far_outside_km)
-            ),
-        ));
-    }
-    if scenario.communities.is_empty() && ctx.problems.is_empty() {
-        if let Some(c) = whole_extent_community(&scenario) {
-            report.warnings.push(
-                "no communities.geojson: the whole extent of the buildings is treated as one urban community".into(),
-            );
-            scenario.communities.push(c);
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::Input(problems));
-    }
-    // The parsed layers are millions of small allocations: they are handed
-    // back on another thread while the caller goes on (60 ms on a city of
-    // 300,000 buildings).
-    let community_features = match layers.get("communities.geojson") {
-        Some(fs) => {
-            let index: HashMap<String, usize> = fs
-                .iter()
-                .rev()
-                .map(|f| (community_id(f), f.index))
-                .collect();
-            scenario
-                .communities
-                .iter()
-                .map(|c| index.get(&c.id).copied().unwrap_or(usize::MAX))
-                .collect()
-        }
-        None => Vec::new(),
+}
+
+/// Each community's feature index in communities.geojson (`usize::MAX` for
+/// one made over the buildings' extent).
+fn community_features(layers: &Layers, scenario: &Scenario) -> Vec<usize> {
+    let Some(fs) = layers.get("communities.geojson") else {
+        return Vec::new();
     };
-    drop_aside(layers);
-    Ok(Loaded {
-        scenario,
-        config,
-        projector,
-        report,
-        label: files.label.clone(),
-        community_features,
-    })
+    let index: HashMap<String, usize> = fs
+        .iter()
+        .rev()
+        .map(|f| (community_id(f), f.index))
+        .collect();
+    scenario
+        .communities
+        .iter()
+        .map(|c| index.get(&c.id).copied().unwrap_or(usize::MAX))
+        .collect()
 }
 
 /// Drops `v` on a thread of its own (here, if none can be started: the
