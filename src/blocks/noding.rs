@@ -130,8 +130,36 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
     let tol = tolerance.max(0.0);
     let mut coords: Vec<Coord<f64>> = Vec::new();
     let mut grid = VertexGrid::new(tol);
-
     // 1. Vertex snapping, strongest barriers first so they keep their place.
+    let mut segs = snap_vertices(lines, tol, &mut coords, &mut grid);
+    // 2. Join line ends (and other vertices) lying within tol of a segment.
+    let mut padded: Option<SegTree> = None;
+    if tol > 0.0 {
+        let tree = seg_tree(&segs, &coords, tol);
+        let splits = snap_vertices_to_segments(&mut coords, &mut grid, &segs, tol, &tree);
+        if splits.iter().all(Vec::is_empty) {
+            // Nothing joined: the segments are unchanged, and their boxes
+            // padded by tol still hold them (a vertex moves less than tol),
+            // so the crossing search can use this tree.
+            padded = Some(tree);
+        } else {
+            segs = dedupe(apply_splits(&segs, &splits, &coords));
+        }
+    }
+    // 3. Split crossings until none are left.
+    let unresolved = split_crossings(&mut coords, &mut grid, &mut segs, tol, padded);
+    compact(coords, segs, unresolved)
+}
+
+/// Every line's vertices merged with those within the tolerance (a
+/// protected line's only with those at the very same place), strongest
+/// lines first; returns the segments between consecutive vertices.
+fn snap_vertices(
+    lines: &[BarrierLine],
+    tol: f64,
+    coords: &mut Vec<Coord<f64>>,
+    grid: &mut VertexGrid,
+) -> Vec<Seg> {
     let mut order: Vec<usize> = (0..lines.len()).collect();
     order.sort_by_key(|&i| {
         let b = lines[i].barrier;
@@ -140,18 +168,18 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
     let mut line_vids: Vec<Vec<usize>> = vec![Vec::new(); lines.len()];
     for &li in &order {
         let vids = &mut line_vids[li];
+        // Community borders are exact: their vertices merge only with
+        // vertices at the very same place.
+        let within = if protected(lines[li].barrier) {
+            MICRO.min(tol)
+        } else {
+            tol
+        };
         for c in lines[li].line.0.iter() {
             if !(c.x.is_finite() && c.y.is_finite()) {
                 continue;
             }
-            // Community borders are exact: their vertices merge only with
-            // vertices at the very same place.
-            let within = if protected(lines[li].barrier) {
-                MICRO.min(tol)
-            } else {
-                tol
-            };
-            let id = match grid.find_within(*c, &coords, within) {
+            let id = match grid.find_within(*c, coords, within) {
                 Some(id) => id,
                 None => {
                     coords.push(*c);
@@ -170,55 +198,43 @@ pub fn node(lines: &[BarrierLine], tolerance: f64) -> NodedNetwork {
             segs.push((w[0], w[1], lines[li].barrier));
         }
     }
-    segs = dedupe(segs);
+    dedupe(segs)
+}
 
-    // 2. Join line ends (and other vertices) lying within tol of a segment.
-    let mut padded: Option<SegTree> = None;
-    if tol > 0.0 {
-        let tree = seg_tree(&segs, &coords, tol);
-        let splits = snap_vertices_to_segments(&mut coords, &mut grid, &segs, tol, &tree);
-        if splits.iter().all(Vec::is_empty) {
-            // Nothing joined: the segments are unchanged, and their boxes
-            // padded by tol still hold them (a vertex moves less than tol),
-            // so the crossing search can use this tree.
-            padded = Some(tree);
-        } else {
-            segs = dedupe(apply_splits(&segs, &splits, &coords));
-        }
-    }
-
-    // 3. Split crossings until none are left.
-    // After the first round only segments created by splitting can cross
-    // anything: unchanged pairs were checked already.
+/// Splits crossings, round after round, until none is left (or 12 rounds
+/// have run); returns the crossings left. After the first round only
+/// segments created by splitting can cross anything: unchanged pairs were
+/// checked already. `padded` is a tree of the segments to start with.
+fn split_crossings(
+    coords: &mut Vec<Coord<f64>>,
+    grid: &mut VertexGrid,
+    segs: &mut Vec<Seg>,
+    tol: f64,
+    mut padded: Option<SegTree>,
+) -> usize {
     let mut unresolved = 0;
     let mut fresh: Option<Vec<bool>> = None;
     for round in 0..12 {
-        let tree = padded
-            .take()
-            .unwrap_or_else(|| seg_tree(&segs, &coords, 0.0));
-        let (splits, count) =
-            find_crossings(&mut coords, &mut grid, &segs, tol, fresh.as_deref(), &tree);
+        let tree = padded.take().unwrap_or_else(|| seg_tree(segs, coords, 0.0));
+        let (splits, count) = find_crossings(coords, grid, segs, tol, fresh.as_deref(), &tree);
         if count == 0 {
-            unresolved = 0;
-            break;
+            return 0;
         }
         unresolved = count;
         let before: std::collections::HashSet<(usize, usize)> =
             segs.iter().map(|&(a, b, _)| (a, b)).collect();
-        segs = dedupe(apply_splits(&segs, &splits, &coords));
+        *segs = dedupe(apply_splits(segs, &splits, coords));
         fresh = Some(
             segs.iter()
                 .map(|&(a, b, _)| !before.contains(&(a, b)))
                 .collect(),
         );
         if round == 11 {
-            let tree = seg_tree(&segs, &coords, 0.0);
-            unresolved =
-                find_crossings(&mut coords, &mut grid, &segs, tol, fresh.as_deref(), &tree).1;
+            let tree = seg_tree(segs, coords, 0.0);
+            unresolved = find_crossings(coords, grid, segs, tol, fresh.as_deref(), &tree).1;
         }
     }
-
-    compact(coords, segs, unresolved)
+    unresolved
 }
 
 /// Keeps one segment per vertex pair (strongest barrier), drops zero-length
@@ -284,6 +300,9 @@ fn project(c: Coord<f64>, p: Coord<f64>, q: Coord<f64>) -> (f64, Coord<f64>) {
     )
 }
 
+/// Step 2 of [`node`]: each vertex within `tol` of a segment (not at its
+/// ends) joins it. The weaker side moves: a line end goes onto a stronger
+/// line, a protected one never moves. Returns each segment's split vertices.
 fn snap_vertices_to_segments(
     coords: &mut [Coord<f64>],
     grid: &mut VertexGrid,
@@ -302,58 +321,14 @@ fn snap_vertices_to_segments(
             fixed[v] |= protected(bar);
         }
     }
-    // Which vertices can be near a segment at all, in parallel on the
-    // positions before any moves. A vertex moves at most `tol`, and only in
-    // its own turn, so a segment within `tol` of a vertex in the pass below
-    // is within `2 tol` here: the pass can skip every other vertex.
-    let near: Vec<bool> = {
-        use rayon::prelude::*;
-        let coords = &*coords;
-        (0..coords.len())
-            .into_par_iter()
-            .with_min_len(1024)
-            .map(|v| {
-                used[v] && {
-                    let c = coords[v];
-                    tree.at_point(c.x, c.y).any(|si| {
-                        let (a, b, _) = segs[si];
-                        a != v && b != v && {
-                            let (_, proj) = project(c, coords[a], coords[b]);
-                            dist(proj, c) <= 2.0 * tol
-                        }
-                    })
-                }
-            })
-            .collect()
-    };
+    let near = maybe_near_segments(coords, &used, segs, tol, tree);
     let mut splits: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
     let mut moved = vec![false; coords.len()];
     for v in 0..coords.len() {
         if !near[v] {
             continue;
         }
-        let c = coords[v];
-        let mut hits: Vec<(f64, usize, Coord<f64>)> = Vec::new();
-        for si in tree.at_point(c.x, c.y) {
-            let (a, b, _) = segs[si];
-            if a == v || b == v {
-                continue;
-            }
-            let (p, q) = (coords[a], coords[b]);
-            let (_, proj) = project(c, p, q);
-            let d = dist(proj, c);
-            if d <= tol && dist(proj, p) > tol && dist(proj, q) > tol {
-                hits.push((d, si, proj));
-            }
-        }
-        // Community borders and building outlines first: a vertex near one
-        // goes onto it, and weaker lines near it bend to meet it there.
-        hits.sort_by(|x, y| {
-            (!protected(segs[x.1].2))
-                .cmp(&!protected(segs[y.1].2))
-                .then(x.0.total_cmp(&y.0))
-                .then(x.1.cmp(&y.1))
-        });
+        let hits = segments_within(coords, v, segs, tol, tree);
         for (_, si, proj) in hits {
             // The weaker side moves: a footpath end joins a river bank where
             // the bank is, a river never bends to a footpath, and a
@@ -388,6 +363,71 @@ fn snap_vertices_to_segments(
         }
     }
     splits
+}
+
+/// Which vertices can be near a segment at all, in parallel on the
+/// positions before any moves. A vertex moves at most `tol`, and only in
+/// its own turn, so a segment within `tol` of a vertex in the pass of
+/// [`snap_vertices_to_segments`] is within `2 tol` here: the pass can skip
+/// every other vertex.
+fn maybe_near_segments(
+    coords: &[Coord<f64>],
+    used: &[bool],
+    segs: &[Seg],
+    tol: f64,
+    tree: &SegTree,
+) -> Vec<bool> {
+    use rayon::prelude::*;
+    (0..coords.len())
+        .into_par_iter()
+        .with_min_len(1024)
+        .map(|v| {
+            used[v] && {
+                let c = coords[v];
+                tree.at_point(c.x, c.y).any(|si| {
+                    let (a, b, _) = segs[si];
+                    a != v && b != v && {
+                        let (_, proj) = project(c, coords[a], coords[b]);
+                        dist(proj, c) <= 2.0 * tol
+                    }
+                })
+            }
+        })
+        .collect()
+}
+
+/// The segments within `tol` of vertex `v` (not at their ends), with the
+/// distance and the nearest point: protected ones first, then nearest.
+fn segments_within(
+    coords: &[Coord<f64>],
+    v: usize,
+    segs: &[Seg],
+    tol: f64,
+    tree: &SegTree,
+) -> Vec<(f64, usize, Coord<f64>)> {
+    let c = coords[v];
+    let mut hits: Vec<(f64, usize, Coord<f64>)> = Vec::new();
+    for si in tree.at_point(c.x, c.y) {
+        let (a, b, _) = segs[si];
+        if a == v || b == v {
+            continue;
+        }
+        let (p, q) = (coords[a], coords[b]);
+        let (_, proj) = project(c, p, q);
+        let d = dist(proj, c);
+        if d <= tol && dist(proj, p) > tol && dist(proj, q) > tol {
+            hits.push((d, si, proj));
+        }
+    }
+    // Community borders and building outlines first: a vertex near one
+    // goes onto it, and weaker lines near it bend to meet it there.
+    hits.sort_by(|x, y| {
+        (!protected(segs[x.1].2))
+            .cmp(&!protected(segs[y.1].2))
+            .then(x.0.total_cmp(&y.0))
+            .then(x.1.cmp(&y.1))
+    });
+    hits
 }
 
 /// Splits every segment at the given vertices (ordered along the segment).
@@ -431,6 +471,51 @@ fn find_crossings(
     fresh: Option<&[bool]>,
     tree: &SegTree,
 ) -> (Vec<Vec<usize>>, usize) {
+    let pairs = candidate_pairs(coords, segs, fresh, tree);
+    let found = intersections(coords, segs, &pairs);
+    // Resolved in pair order, as vertices are added.
+    let mut splits: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
+    let mut count = 0;
+    for (i, j, x) in found {
+        let at: Vec<usize> = match x {
+            LineIntersection::SinglePoint { intersection, .. } => {
+                vec![crossing_vertex(
+                    coords,
+                    grid,
+                    segs,
+                    (i, j),
+                    intersection,
+                    tol,
+                )]
+            }
+            LineIntersection::Collinear { intersection } => {
+                overlap_ends(coords, segs, (i, j), [intersection.start, intersection.end])
+            }
+        };
+        let mut hit = false;
+        for v in at {
+            for s in [i, j] {
+                if v != segs[s].0 && v != segs[s].1 {
+                    splits[s].push(v);
+                    hit = true;
+                }
+            }
+        }
+        if hit {
+            count += 1;
+        }
+    }
+    (splits, count)
+}
+
+/// The pairs of segments whose boxes meet, in order (with `fresh`: only
+/// pairs with a new segment, found by querying the tree with each).
+fn candidate_pairs(
+    coords: &[Coord<f64>],
+    segs: &[Seg],
+    fresh: Option<&[bool]>,
+    tree: &SegTree,
+) -> Vec<(usize, usize)> {
     let mut pairs: Vec<(usize, usize)> = match fresh {
         None => tree.pairs(),
         // Only pairs with a new segment: query the tree with each of them.
@@ -453,134 +538,126 @@ fn find_crossings(
     };
     pairs.sort_unstable();
     pairs.dedup();
-    // The intersections in parallel (they only read positions); they are
-    // resolved below in pair order, as vertices are added.
-    let found: Vec<(usize, usize, LineIntersection<f64>)> = {
-        use rayon::prelude::*;
-        let coords = &*coords;
-        pairs
-            .par_iter()
-            .with_min_len(2048)
-            .filter_map(|&(i, j)| {
-                let (a1, b1, _) = segs[i];
-                let (a2, b2, _) = segs[j];
-                // Segments meeting at a shared vertex and not collinear
-                // touch only there, which changes nothing: most pairs, as
-                // every junction pairs up its edges.
-                let shared = [
-                    (a1, b1, a2, b2),
-                    (a1, b1, b2, a2),
-                    (b1, a1, a2, b2),
-                    (b1, a1, b2, a2),
-                ]
-                .into_iter()
-                .find(|&(s, _, t, _)| s == t);
-                if let Some((s, p, _, q)) = shared {
-                    use geo::kernels::{Kernel, Orientation, RobustKernel};
-                    if RobustKernel::orient2d(coords[s], coords[p], coords[q])
-                        != Orientation::Collinear
-                    {
-                        return None;
-                    }
+    pairs
+}
+
+/// The intersections of the pairs, in parallel (they only read positions).
+fn intersections(
+    coords: &[Coord<f64>],
+    segs: &[Seg],
+    pairs: &[(usize, usize)],
+) -> Vec<(usize, usize, LineIntersection<f64>)> {
+    use rayon::prelude::*;
+    pairs
+        .par_iter()
+        .with_min_len(2048)
+        .filter_map(|&(i, j)| {
+            let (a1, b1, _) = segs[i];
+            let (a2, b2, _) = segs[j];
+            // Segments meeting at a shared vertex and not collinear
+            // touch only there, which changes nothing: most pairs, as
+            // every junction pairs up its edges.
+            let shared = [
+                (a1, b1, a2, b2),
+                (a1, b1, b2, a2),
+                (b1, a1, a2, b2),
+                (b1, a1, b2, a2),
+            ]
+            .into_iter()
+            .find(|&(s, _, t, _)| s == t);
+            if let Some((s, p, _, q)) = shared {
+                use geo::kernels::{Kernel, Orientation, RobustKernel};
+                if RobustKernel::orient2d(coords[s], coords[p], coords[q]) != Orientation::Collinear
+                {
+                    return None;
                 }
-                let l1 = Line::new(coords[a1], coords[b1]);
-                let l2 = Line::new(coords[a2], coords[b2]);
-                line_intersection(l1, l2).map(|x| (i, j, x))
-            })
-            .collect()
+            }
+            let l1 = Line::new(coords[a1], coords[b1]);
+            let l2 = Line::new(coords[a2], coords[b2]);
+            line_intersection(l1, l2).map(|x| (i, j, x))
+        })
+        .collect()
+}
+
+/// The vertex where segments `i` and `j` cross at `intersection`: an end
+/// vertex when the crossing is (within tol) at it, but never bending a
+/// stronger line towards a weaker line's end (a community border must keep
+/// its exact course); else a vertex there, shared by every line crossing
+/// at that point.
+fn crossing_vertex(
+    coords: &mut Vec<Coord<f64>>,
+    grid: &mut VertexGrid,
+    segs: &[Seg],
+    (i, j): (usize, usize),
+    intersection: Coord<f64>,
+    tol: f64,
+) -> usize {
+    let (a1, b1, _) = segs[i];
+    let (a2, b2, _) = segs[j];
+    let (li, lj) = (segs[i].2.level, segs[j].2.level);
+    let (pi, pj) = (protected(segs[i].2), protected(segs[j].2));
+    let near = |e: usize, other: (usize, usize)| {
+        let (_, p) = project(coords[e], coords[other.0], coords[other.1]);
+        dist(p, coords[e]) <= MICRO
     };
-    let mut splits: Vec<Vec<usize>> = vec![Vec::new(); segs.len()];
-    let mut count = 0;
-    for (i, j, x) in found {
-        let (a1, b1, _) = segs[i];
-        let (a2, b2, _) = segs[j];
-        match Some(x) {
-            None => {}
-            Some(LineIntersection::SinglePoint { intersection, .. }) => {
-                // Reuse an end vertex when the crossing is (within tol) at it,
-                // but never bend a stronger line towards a weaker line's end:
-                // a community border must keep its exact course.
-                let (li, lj) = (segs[i].2.level, segs[j].2.level);
-                let (pi, pj) = (protected(segs[i].2), protected(segs[j].2));
-                let near = |e: usize, other: (usize, usize)| {
-                    let (_, p) = project(coords[e], coords[other.0], coords[other.1]);
-                    dist(p, coords[e]) <= MICRO
-                };
-                let ends = [
-                    (a1, li, pj, (a2, b2)),
-                    (b1, li, pj, (a2, b2)),
-                    (a2, lj, pi, (a1, b1)),
-                    (b2, lj, pi, (a1, b1)),
-                ];
-                let at_end = ends
-                    .iter()
-                    .filter(|&&(e, lvl, other_fixed, other)| {
-                        dist(coords[e], intersection) <= tol
-                            && if other_fixed {
-                                near(e, other)
-                            } else {
-                                lvl >= li.max(lj) || near(e, other)
-                            }
-                    })
-                    .map(|&(e, _, _, _)| e)
-                    .min_by(|&x, &y| {
-                        dist(coords[x], intersection)
-                            .total_cmp(&dist(coords[y], intersection))
-                            .then(x.cmp(&y))
-                    });
-                let v = match at_end {
-                    Some(e) => e,
-                    // Crossings of several lines at one point share a vertex.
-                    None => match grid.find_within(intersection, coords, MICRO) {
-                        Some(id) => id,
-                        None => {
-                            coords.push(intersection);
-                            grid.insert(intersection, coords.len() - 1);
-                            coords.len() - 1
-                        }
-                    },
-                };
-                let mut hit = false;
-                if v != a1 && v != b1 {
-                    splits[i].push(v);
-                    hit = true;
+    let ends = [
+        (a1, li, pj, (a2, b2)),
+        (b1, li, pj, (a2, b2)),
+        (a2, lj, pi, (a1, b1)),
+        (b2, lj, pi, (a1, b1)),
+    ];
+    let at_end = ends
+        .iter()
+        .filter(|&&(e, lvl, other_fixed, other)| {
+            dist(coords[e], intersection) <= tol
+                && if other_fixed {
+                    near(e, other)
+                } else {
+                    lvl >= li.max(lj) || near(e, other)
                 }
-                if v != a2 && v != b2 {
-                    splits[j].push(v);
-                    hit = true;
-                }
-                if hit {
-                    count += 1;
-                }
+        })
+        .map(|&(e, _, _, _)| e)
+        .min_by(|&x, &y| {
+            dist(coords[x], intersection)
+                .total_cmp(&dist(coords[y], intersection))
+                .then(x.cmp(&y))
+        });
+    match at_end {
+        Some(e) => e,
+        // Crossings of several lines at one point share a vertex.
+        None => match grid.find_within(intersection, coords, MICRO) {
+            Some(id) => id,
+            None => {
+                coords.push(intersection);
+                grid.insert(intersection, coords.len() - 1);
+                coords.len() - 1
             }
-            Some(LineIntersection::Collinear { intersection }) => {
-                // The overlap's ends are end vertices of the two segments.
-                let mut hit = false;
-                for c in [intersection.start, intersection.end] {
-                    let v = [a1, b1, a2, b2]
-                        .into_iter()
-                        .min_by(|&x, &y| {
-                            dist(coords[x], c)
-                                .total_cmp(&dist(coords[y], c))
-                                .then(x.cmp(&y))
-                        })
-                        .expect("four candidates");
-                    if v != a1 && v != b1 {
-                        splits[i].push(v);
-                        hit = true;
-                    }
-                    if v != a2 && v != b2 {
-                        splits[j].push(v);
-                        hit = true;
-                    }
-                }
-                if hit {
-                    count += 1;
-                }
-            }
-        }
+        },
     }
-    (splits, count)
+}
+
+/// The end vertices of segments `i` and `j` nearest to the two ends of
+/// their overlap.
+fn overlap_ends(
+    coords: &[Coord<f64>],
+    segs: &[Seg],
+    (i, j): (usize, usize),
+    ends: [Coord<f64>; 2],
+) -> Vec<usize> {
+    let (a1, b1, _) = segs[i];
+    let (a2, b2, _) = segs[j];
+    ends.into_iter()
+        .map(|c| {
+            [a1, b1, a2, b2]
+                .into_iter()
+                .min_by(|&x, &y| {
+                    dist(coords[x], c)
+                        .total_cmp(&dist(coords[y], c))
+                        .then(x.cmp(&y))
+                })
+                .expect("four candidates")
+        })
+        .collect()
 }
 
 /// Drops unused vertices and renumbers edges so that `a < b`, sorted.

@@ -37,6 +37,44 @@ const WITHIN_GROUP: u8 = 2;
 /// assert_eq!(adj.barrier.level, 4);
 /// ```
 pub fn blocks_from_units(units: &[ReadyUnit], tolerance: f64) -> BlockSet {
+    let mut net = noding::node(&unit_rings(units), tolerance);
+    let faces = polygonize::polygonize(&net);
+    let face_unit = unit_of_faces(&faces, units);
+    let edge_blocks: Vec<[Option<usize>; 2]> = faces
+        .edge_faces
+        .iter()
+        .map(|s| s.map(|f| f.and_then(|f| face_unit[f])))
+        .collect();
+    let shared = label_borders(&mut net, &edge_blocks, units);
+    let mut adjacency = UnGraph::with_capacity(units.len(), shared.len());
+    for i in 0..units.len() {
+        adjacency.add_node(i);
+    }
+    for ((a, b), w) in shared {
+        adjacency.add_edge(NodeIndex::new(a), NodeIndex::new(b), w);
+    }
+    let missing = face_unit.iter().filter(|u| u.is_none()).count();
+    let mut warnings = Vec::new();
+    if missing > 0 {
+        warnings.push(format!(
+            "{missing} gap(s) or overlap(s) between units were left out"
+        ));
+    }
+    BlockSet {
+        blocks: units.iter().enumerate().map(unit_block).collect(),
+        adjacency,
+        outside_buildings: Vec::new(),
+        crossed_buildings: Vec::new(),
+        border_buildings: Vec::new(),
+        unresolved_crossings: net.unresolved_crossings,
+        warnings,
+        network: net,
+        edge_blocks,
+    }
+}
+
+/// Every ring of every unit, as a local road.
+fn unit_rings(units: &[ReadyUnit]) -> Vec<BarrierLine> {
     let ring_barrier = Barrier {
         level: WITHIN_GROUP,
         kind: BarrierKind::Road,
@@ -52,12 +90,15 @@ pub fn blocks_from_units(units: &[ReadyUnit], tolerance: f64) -> BlockSet {
             }
         }
     }
-    let mut net = noding::node(&lines, tolerance);
-    let faces = polygonize::polygonize(&net);
+    lines
+}
 
+/// The unit each face lies in (the first, where units overlap; `None` in a
+/// gap).
+fn unit_of_faces(faces: &polygonize::Faces, units: &[ReadyUnit]) -> Vec<Option<usize>> {
     let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> =
         crate::blocks::index::box_tree(units.iter().map(|u| u.area.bounding_rect()));
-    let face_unit: Vec<Option<usize>> = faces
+    faces
         .faces
         .iter()
         .map(|f| {
@@ -67,33 +108,36 @@ pub fn blocks_from_units(units: &[ReadyUnit], tolerance: f64) -> BlockSet {
                 .filter(|&i| units[i].area.intersects(&p))
                 .min()
         })
-        .collect();
+        .collect()
+}
 
-    let blocks: Vec<Block> = units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| Block {
-            id: i.to_string(),
-            community: 0,
-            polygon: u
-                .area
-                .0
-                .first()
-                .cloned()
-                .unwrap_or_else(|| geo::Polygon::new(geo::LineString(Vec::new()), Vec::new())),
-            area: u.area.unsigned_area(),
-            buildings: Vec::new(),
-            households: u.households,
-            estimated_households: 0,
-            compounds: Vec::new(),
-        })
-        .collect();
+/// Unit `i` as block `i`.
+fn unit_block((i, u): (usize, &ReadyUnit)) -> Block {
+    Block {
+        id: i.to_string(),
+        community: 0,
+        polygon: u
+            .area
+            .0
+            .first()
+            .cloned()
+            .unwrap_or_else(|| geo::Polygon::new(geo::LineString(Vec::new()), Vec::new())),
+        area: u.area.unsigned_area(),
+        buildings: Vec::new(),
+        households: u.households,
+        estimated_households: 0,
+        compounds: Vec::new(),
+    }
+}
 
-    let edge_blocks: Vec<[Option<usize>; 2]> = faces
-        .edge_faces
-        .iter()
-        .map(|s| s.map(|f| f.and_then(|f| face_unit[f])))
-        .collect();
+/// Each network edge labelled with what it is (a border between groups, a
+/// local road within one, or the edge of the units); returns what each
+/// pair of touching units shares.
+fn label_borders(
+    net: &mut noding::NodedNetwork,
+    edge_blocks: &[[Option<usize>; 2]],
+    units: &[ReadyUnit],
+) -> BTreeMap<(usize, usize), Adjacency> {
     let mut shared: BTreeMap<(usize, usize), Adjacency> = BTreeMap::new();
     for (e, sides) in edge_blocks.iter().enumerate() {
         let edge = &mut net.edges[e];
@@ -115,48 +159,24 @@ pub fn blocks_from_units(units: &[ReadyUnit], tolerance: f64) -> BlockSet {
             },
         };
         edge.barrier = barrier;
-        if let [Some(a), Some(b)] = *sides {
-            if a != b {
-                let (p, q) = (net.vertices[edge.a], net.vertices[edge.b]);
-                let len = (p.x - q.x).hypot(p.y - q.y);
-                shared
-                    .entry((a.min(b), a.max(b)))
-                    .and_modify(|x| {
-                        x.shared_m += len;
-                        x.barrier = x.barrier.max(barrier);
-                        x.weakest = x.weakest.min(barrier);
-                    })
-                    .or_insert(Adjacency {
-                        shared_m: len,
-                        barrier,
-                        weakest: barrier,
-                    });
-            }
+        let [Some(a), Some(b)] = *sides else { continue };
+        if a == b {
+            continue;
         }
+        let (p, q) = (net.vertices[edge.a], net.vertices[edge.b]);
+        let len = (p.x - q.x).hypot(p.y - q.y);
+        shared
+            .entry((a.min(b), a.max(b)))
+            .and_modify(|x| {
+                x.shared_m += len;
+                x.barrier = x.barrier.max(barrier);
+                x.weakest = x.weakest.min(barrier);
+            })
+            .or_insert(Adjacency {
+                shared_m: len,
+                barrier,
+                weakest: barrier,
+            });
     }
-    let mut adjacency = UnGraph::with_capacity(blocks.len(), shared.len());
-    for i in 0..blocks.len() {
-        adjacency.add_node(i);
-    }
-    for ((a, b), w) in shared {
-        adjacency.add_edge(NodeIndex::new(a), NodeIndex::new(b), w);
-    }
-    let missing = face_unit.iter().filter(|u| u.is_none()).count();
-    let mut warnings = Vec::new();
-    if missing > 0 {
-        warnings.push(format!(
-            "{missing} gap(s) or overlap(s) between units were left out"
-        ));
-    }
-    BlockSet {
-        blocks,
-        adjacency,
-        outside_buildings: Vec::new(),
-        crossed_buildings: Vec::new(),
-        border_buildings: Vec::new(),
-        unresolved_crossings: net.unresolved_crossings,
-        warnings,
-        network: net,
-        edge_blocks,
-    }
+    shared
 }

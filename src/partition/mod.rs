@@ -23,7 +23,6 @@ use regions::{regionalize, Link, Params, Unit};
 /// `seed` makes the search reproducible: the same blocks and seed give the
 /// same neighborhoods.
 pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64) -> Partition {
-    let t = &config.targets;
     let per_community: Vec<(usize, Vec<usize>, regions::Regions)> = (0..scenario.communities.len())
         .into_par_iter()
         .map(|ci| {
@@ -34,18 +33,68 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
             (ci, members, r)
         })
         .collect();
-
-    let mut block_neighborhood = vec![usize::MAX; set.blocks.len()];
-    let mut neighborhoods = Vec::new();
+    let mut out = Partition {
+        block_neighborhood: vec![usize::MAX; set.blocks.len()],
+        neighborhoods: Vec::new(),
+    };
     for (ci, members, regions) in per_community {
-        let (region, count) = (&regions.region, regions.count);
-        let com = &scenario.communities[ci];
-        let target = t.for_kind(com.kind);
-        // Order regions north-west first for readable ids.
-        let mut key: Vec<(f64, f64, usize)> = (0..count)
+        let community = CommunityRegions {
+            set,
+            scenario,
+            targets: &config.targets,
+            ci,
+            members: &members,
+            regions: &regions,
+        };
+        community.add_to(&mut out);
+    }
+    out
+}
+
+/// One community's regions, to become its neighborhoods.
+struct CommunityRegions<'a> {
+    set: &'a BlockSet,
+    scenario: &'a Scenario,
+    targets: &'a Targets,
+    ci: usize,
+    /// Its blocks (indices into `set.blocks`).
+    members: &'a [usize],
+    regions: &'a regions::Regions,
+}
+
+impl CommunityRegions<'_> {
+    /// Adds the regions as neighborhoods, numbered north-west first.
+    fn add_to(&self, out: &mut Partition) {
+        let width = if self.regions.count >= 100 { 3 } else { 2 };
+        let main_part = self.main_part();
+        for (rank, r) in self.north_west_first().into_iter().enumerate() {
+            let idx = out.neighborhoods.len();
+            let blocks: Vec<usize> = self
+                .members
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| self.regions.region[i] == r)
+                .map(|(_, &b)| b)
+                .collect();
+            for &b in &blocks {
+                out.block_neighborhood[b] = idx;
+            }
+            // An island or a bank without a bridge: drawn on its own.
+            let separate = self.regions.parts > 1 && Some(self.regions.part[r]) != main_part;
+            let mut n = self.neighborhood(blocks, separate);
+            n.id = format!("{}-{:0width$}", n.id, rank + 1);
+            out.neighborhoods.push(n);
+        }
+    }
+
+    /// The regions ordered north-west first (by area-weighted centre, in
+    /// 100 m rows), for readable ids.
+    fn north_west_first(&self) -> Vec<usize> {
+        let (set, region) = (self.set, &self.regions.region);
+        let mut key: Vec<(f64, f64, usize)> = (0..self.regions.count)
             .map(|r| {
                 let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
-                for (i, &b) in members.iter().enumerate() {
+                for (i, &b) in self.members.iter().enumerate() {
                     if region[i] == r {
                         if let Some(c) = set.blocks[b].polygon.centroid() {
                             let a = set.blocks[b].area.max(1e-9);
@@ -65,63 +114,58 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
                 .then(a.1.total_cmp(&b.1))
                 .then(a.2.cmp(&b.2))
         });
-        let width = if count >= 100 { 3 } else { 2 };
-        // The main part of the community holds the most households.
-        let mut part_h = vec![0u64; regions.parts];
-        for (i, &b) in members.iter().enumerate() {
-            part_h[regions.part[region[i]]] += set.blocks[b].households;
-        }
-        let main_part = (0..regions.parts).max_by_key(|&p| (part_h[p], std::cmp::Reverse(p)));
-        for (rank, &(_, _, r)) in key.iter().enumerate() {
-            let idx = neighborhoods.len();
-            let blocks: Vec<usize> = members
-                .iter()
-                .enumerate()
-                .filter(|&(i, _)| region[i] == r)
-                .map(|(_, &b)| b)
-                .collect();
-            for &b in &blocks {
-                block_neighborhood[b] = idx;
-            }
-            let households: u64 = blocks.iter().map(|&b| set.blocks[b].households).sum();
-            let buildings: usize = blocks.iter().map(|&b| set.blocks[b].buildings.len()).sum();
-            let (multi, single) = Targets::home_counts(
-                blocks
-                    .iter()
-                    .flat_map(|&b| &set.blocks[b].buildings)
-                    .map(|&i| scenario.buildings[i].households),
-            );
-            let homes = multi + single;
-            let estimated_households = blocks
-                .iter()
-                .map(|&b| set.blocks[b].estimated_households)
-                .sum();
-            let mut flags: Vec<String> = t
-                .band_flag(com.kind, households, homes)
-                .map(String::from)
-                .into_iter()
-                .collect();
-            if regions.parts > 1 && Some(regions.part[r]) != main_part {
-                // An island or a bank without a bridge: drawn on its own.
-                flags.push("separate_part".to_string());
-            }
-            flags.extend(t.buildings_flag(com.kind, multi, single).map(String::from));
-            neighborhoods.push(Neighborhood {
-                id: format!("{}-{:0width$}", com.id, rank + 1),
-                community: ci,
-                blocks,
-                households,
-                buildings,
-                residential_buildings: homes,
-                estimated_households,
-                target,
-                flags,
-            });
-        }
+        key.into_iter().map(|k| k.2).collect()
     }
-    Partition {
-        block_neighborhood,
-        neighborhoods,
+
+    /// The part of the community (pieces the search could not join) holding
+    /// the most households.
+    fn main_part(&self) -> Option<usize> {
+        let mut part_h = vec![0u64; self.regions.parts];
+        for (i, &b) in self.members.iter().enumerate() {
+            part_h[self.regions.part[self.regions.region[i]]] += self.set.blocks[b].households;
+        }
+        (0..self.regions.parts).max_by_key(|&p| (part_h[p], std::cmp::Reverse(p)))
+    }
+
+    /// A neighborhood of `blocks` with its figures and flags (`separate`:
+    /// on a part of the community apart from its main one). Its id is the
+    /// community's; the caller numbers it.
+    fn neighborhood(&self, blocks: Vec<usize>, separate: bool) -> Neighborhood {
+        let (set, t) = (self.set, self.targets);
+        let com = &self.scenario.communities[self.ci];
+        let households: u64 = blocks.iter().map(|&b| set.blocks[b].households).sum();
+        let buildings: usize = blocks.iter().map(|&b| set.blocks[b].buildings.len()).sum();
+        let (multi, single) = Targets::home_counts(
+            blocks
+                .iter()
+                .flat_map(|&b| &set.blocks[b].buildings)
+                .map(|&i| self.scenario.buildings[i].households),
+        );
+        let homes = multi + single;
+        let estimated_households = blocks
+            .iter()
+            .map(|&b| set.blocks[b].estimated_households)
+            .sum();
+        let mut flags: Vec<String> = t
+            .band_flag(com.kind, households, homes)
+            .map(String::from)
+            .into_iter()
+            .collect();
+        if separate {
+            flags.push("separate_part".to_string());
+        }
+        flags.extend(t.buildings_flag(com.kind, multi, single).map(String::from));
+        Neighborhood {
+            id: com.id.clone(),
+            community: self.ci,
+            blocks,
+            households,
+            buildings,
+            residential_buildings: homes,
+            estimated_households,
+            target: t.for_kind(com.kind),
+            flags,
+        }
     }
 }
 

@@ -692,8 +692,6 @@ fn heaviest(sub: &Sub, members: &[usize]) -> usize {
         .expect("members")
 }
 
-/// Partitions one connected part; returns the region of each unit,
-/// numbered from 0 in order of first unit.
 fn solve_part(sub: &Sub, params: &Params, seed: u64) -> Vec<usize> {
     let n = sub.len();
     let total: f64 = sub.h.iter().sum();
@@ -719,14 +717,27 @@ fn solve_part(sub: &Sub, params: &Params, seed: u64) -> Vec<usize> {
         let r = st.new_region(true);
         st.put(u, r);
     }
-    let (piece, pieces) = sub.components(|u| big[u], |_| true);
-    // Seeds per joined cell, as many as its households call for, so that
-    // regions start on one side of every hard barrier.
+    // Growth from seeds per joined cell, so that regions start on one side
+    // of every hard barrier.
     let area: Vec<usize> = (0..n)
         .map(|u| if big[u] { NONE } else { joined[cell[u]] })
         .collect();
+    let seeds = place_seeds(&mut st, &big, &area);
+    st.grow(&seeds, Some(&area));
+    // A piece is connected and holds a seed, so growth reaches every unit.
+    debug_assert!(st.region.iter().all(|&r| r != NONE));
+    let movable: Vec<usize> = (0..n).filter(|&u| !big[u]).collect();
+    improve(&mut st, &movable, &cell, &mut rng);
+    renumbered(&st)
+}
+
+/// Seeds for the regions: in each joined cell (`area` of each unit) as many
+/// as its households call for, far apart; one in any piece left without.
+fn place_seeds(st: &mut State, big: &[bool], area: &[usize]) -> Vec<(usize, usize)> {
+    let (sub, params) = (st.sub, st.params);
+    let (piece, pieces) = sub.components(|u| big[u], |_| true);
     let mut members_of: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for u in (0..n).filter(|&u| !big[u]) {
+    for u in (0..sub.len()).filter(|&u| !big[u]) {
         members_of.entry(area[u]).or_default().push(u);
     }
     let mut seeds: Vec<(usize, usize)> = Vec::new();
@@ -749,39 +760,40 @@ fn solve_part(sub: &Sub, params: &Params, seed: u64) -> Vec<usize> {
             seeds.push((s, r));
         }
     }
-    st.grow(&seeds, Some(&area));
-    // A piece is connected and holds a seed, so growth reaches every unit.
-    debug_assert!(st.region.iter().all(|&r| r != NONE));
+    seeds
+}
 
-    // First phase, regions kept inside their barrier cells: greedy descent,
-    // annealing, greedy descent (keeping the best), then repair.
-    let movable: Vec<usize> = (0..n).filter(|&u| !big[u]).collect();
+/// The search after growth. First phase, regions kept inside their barrier
+/// cells: greedy descent, annealing, greedy descent (keeping the best),
+/// then repair. Second phase, barriers at their real cost: a region may
+/// now cross one where that brings it into the band.
+fn improve(st: &mut State, movable: &[usize], cell: &[usize], rng: &mut Rng) {
     st.major = MAJOR_PHASE_COST;
-    st.descend(&movable);
+    st.descend(movable);
     let best_cost = st.total();
     let best = st.region.clone();
-    let moves = params.effort * movable.len();
+    let moves = st.params.effort * movable.len();
     if moves > 0 {
-        st.anneal(&movable, moves, &mut rng);
-        st.descend(&movable);
+        st.anneal(movable, moves, rng);
+        st.descend(movable);
         if st.total() >= best_cost {
             st.region = best;
-            recount(&mut st);
+            recount(st);
         }
     }
-    repair(&mut st, &mut rng, Some(&cell));
-    // Second phase, barriers at their real cost: a region may now cross
-    // one where that brings it into the band.
+    repair(st, rng, Some(cell));
     st.major = 0.0;
-    st.descend(&movable);
-    repair(&mut st, &mut rng, None);
-    st.descend(&movable);
-    merge_small(&mut st);
+    st.descend(movable);
+    repair(st, rng, None);
+    st.descend(movable);
+    merge_small(st);
+}
 
-    // Renumber the surviving regions 0.. in order of first member.
+/// The surviving regions numbered 0.. in order of first member.
+fn renumbered(st: &State) -> Vec<usize> {
     let mut map = vec![NONE; st.count()];
     let mut next = 0;
-    (0..n)
+    (0..st.sub.len())
         .map(|u| {
             let r = st.region[u];
             if map[r] == NONE {
@@ -964,22 +976,11 @@ type Candidate = (f64, Vec<usize>, Vec<usize>, Vec<usize>);
 /// cannot: a region walled off from households, or units too coarse to
 /// shift a few households across one border.
 fn repair(st: &mut State, rng: &mut Rng, cell: Option<&[usize]>) {
-    let n = st.sub.len();
     let mut of: Vec<Vec<usize>> = vec![Vec::new(); st.count()];
-    for u in 0..n {
+    for u in 0..st.sub.len() {
         of[st.region[u]].push(u);
     }
-    let mut map = vec![NONE; n];
-    let neighbours = |st: &State, of: &[Vec<usize>], a: usize| -> Vec<usize> {
-        let mut v: Vec<usize> = of[a]
-            .iter()
-            .flat_map(|&u| st.sub.adj[u].iter().map(|&(v, _, _)| st.region[v]))
-            .filter(|&r| r != a && !st.fixed[r])
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
+    let mut map = vec![NONE; st.sub.len()];
     for _ in 0..4 {
         let mut bad: Vec<(f64, usize)> = (0..st.count())
             .filter(|&r| st.size[r] > 0 && !st.fixed[r] && !st.in_band(r))
@@ -991,90 +992,122 @@ fn repair(st: &mut State, rng: &mut Rng, cell: Option<&[usize]>) {
             if st.size[a] == 0 || st.in_band(a) {
                 continue;
             }
-            let nbrs = neighbours(st, &of, a);
+            let nbrs = neighbour_regions(st, &of, a);
             // Groups of regions to re-partition: alone and in pairs first;
             // triples only when no pair helps.
-            let mut groups: Vec<Vec<usize>> = std::iter::once(vec![a])
+            let pairs: Vec<Vec<usize>> = std::iter::once(vec![a])
                 .chain(nbrs.iter().map(|&b| vec![a, b]))
                 .collect();
-            // Gain, units, old regions, new region of each unit.
-            let mut best: Option<Candidate> = None;
-            for stage in 0..2 {
-                if stage == 1 {
-                    if best.is_some() {
-                        break;
-                    }
-                    groups.clear();
-                    for (i, &b) in nbrs.iter().enumerate() {
-                        for &c in &nbrs[i + 1..] {
-                            groups.push(vec![a, b, c]);
-                        }
-                        for c in neighbours(st, &of, b) {
-                            if c != a && nbrs.binary_search(&c).is_err() {
-                                groups.push(vec![a, b, c]);
-                            }
-                        }
-                    }
-                    for g in groups.iter_mut() {
-                        g[1..].sort_unstable();
-                    }
-                    groups.sort();
-                    groups.dedup();
-                }
-                for old in &groups {
-                    let set: Vec<usize> = old.iter().flat_map(|&r| of[r].iter().copied()).collect();
-                    // Within cells first: a group across cells would only
-                    // pay the phase's barrier cost.
-                    if let Some(cl) = cell {
-                        if set.iter().any(|&u| cl[u] != cl[set[0]]) {
-                            continue;
-                        }
-                    }
-                    let before: f64 =
-                        old.iter().map(|&r| st.cost_of(r)).sum::<f64>() + st.inside(&set);
-                    let h: f64 = old.iter().map(|&r| st.households[r]).sum();
-                    let mid = region_count(h.round() as u64, st.params.target, st.params.tolerance);
-                    for k in mid.saturating_sub(1).max(1)..=mid + 1 {
-                        if k > set.len() || (old.len() == 1 && k == 1) {
-                            continue;
-                        }
-                        let (c, assign) = recombine(st, &set, k, rng, &mut map);
-                        let gain = before - c;
-                        if gain > 1e-6 && best.as_ref().is_none_or(|x| gain > x.0 + 1e-9) {
-                            best = Some((gain, set.clone(), old.clone(), assign));
-                        }
-                    }
-                }
+            let mut best = best_regrouping(st, &of, &pairs, cell, rng, &mut map);
+            if best.is_none() {
+                let triples = triples_around(st, &of, a, &nbrs);
+                best = best_regrouping(st, &of, &triples, cell, rng, &mut map);
             }
-            let Some((_, set, old, assign)) = best else {
-                continue;
-            };
-            let k = assign.iter().max().map_or(0, |m| m + 1);
-            let mut ids = old;
-            while ids.len() < k {
-                ids.push(st.new_region(false));
-                of.push(Vec::new());
+            if let Some(candidate) = best {
+                apply_regrouping(st, &mut of, candidate);
+                changed = true;
             }
-            for &r in &ids {
-                st.households[r] = 0.0;
-                st.buildings[r] = 0;
-                st.size[r] = 0;
-                of[r].clear();
-            }
-            for (i, &u) in set.iter().enumerate() {
-                let r = ids[assign[i]];
-                st.region[u] = NONE;
-                st.put(u, r);
-                of[r].push(u);
-            }
-            for &r in &ids {
-                of[r].sort_unstable();
-            }
-            changed = true;
         }
         if !changed {
             break;
         }
+    }
+}
+
+/// The regions next to region `a` (not fixed ones), sorted.
+fn neighbour_regions(st: &State, of: &[Vec<usize>], a: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = of[a]
+        .iter()
+        .flat_map(|&u| st.sub.adj[u].iter().map(|&(v, _, _)| st.region[v]))
+        .filter(|&r| r != a && !st.fixed[r])
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Region `a` with two of its neighbours, or with a neighbour and a
+/// neighbour of that one; each group once.
+fn triples_around(st: &State, of: &[Vec<usize>], a: usize, nbrs: &[usize]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, &b) in nbrs.iter().enumerate() {
+        for &c in &nbrs[i + 1..] {
+            groups.push(vec![a, b, c]);
+        }
+        for c in neighbour_regions(st, of, b) {
+            if c != a && nbrs.binary_search(&c).is_err() {
+                groups.push(vec![a, b, c]);
+            }
+        }
+    }
+    for g in groups.iter_mut() {
+        g[1..].sort_unstable();
+    }
+    groups.sort();
+    groups.dedup();
+    groups
+}
+
+/// The re-partition of one of `groups` (into as many regions as their
+/// households call for, ±1) that lowers the cost most, if any does.
+fn best_regrouping(
+    st: &State,
+    of: &[Vec<usize>],
+    groups: &[Vec<usize>],
+    cell: Option<&[usize]>,
+    rng: &mut Rng,
+    map: &mut [usize],
+) -> Option<Candidate> {
+    let mut best: Option<Candidate> = None;
+    for old in groups {
+        let set: Vec<usize> = old.iter().flat_map(|&r| of[r].iter().copied()).collect();
+        // Within cells first: a group across cells would only pay the
+        // phase's barrier cost.
+        if let Some(cl) = cell {
+            if set.iter().any(|&u| cl[u] != cl[set[0]]) {
+                continue;
+            }
+        }
+        let before: f64 = old.iter().map(|&r| st.cost_of(r)).sum::<f64>() + st.inside(&set);
+        let h: f64 = old.iter().map(|&r| st.households[r]).sum();
+        let mid = region_count(h.round() as u64, st.params.target, st.params.tolerance);
+        for k in mid.saturating_sub(1).max(1)..=mid + 1 {
+            if k > set.len() || (old.len() == 1 && k == 1) {
+                continue;
+            }
+            let (c, assign) = recombine(st, &set, k, rng, map);
+            let gain = before - c;
+            if gain > 1e-6 && best.as_ref().is_none_or(|x| gain > x.0 + 1e-9) {
+                best = Some((gain, set.clone(), old.clone(), assign));
+            }
+        }
+    }
+    best
+}
+
+/// Puts the units of a re-partition into their new regions (the old ones
+/// reused, new ones made as needed).
+fn apply_regrouping(st: &mut State, of: &mut Vec<Vec<usize>>, (_, set, old, assign): Candidate) {
+    let k = assign.iter().max().map_or(0, |m| m + 1);
+    let mut ids = old;
+    while ids.len() < k {
+        ids.push(st.new_region(false));
+        of.push(Vec::new());
+    }
+    for &r in &ids {
+        st.households[r] = 0.0;
+        st.buildings[r] = 0;
+        st.size[r] = 0;
+        of[r].clear();
+    }
+    for (i, &u) in set.iter().enumerate() {
+        let r = ids[assign[i]];
+        st.region[u] = NONE;
+        st.put(u, r);
+        of[r].push(u);
+    }
+    for &r in &ids {
+        of[r].sort_unstable();
     }
 }
 
