@@ -4,7 +4,7 @@ use super::args::Command;
 use super::Common;
 use linli::error::Error;
 use linli::read::{ReadOptions, ScenarioFiles};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub(super) fn coverage(
     (scenario, max_bytes): (&std::path::Path, u64),
@@ -17,19 +17,7 @@ pub(super) fn coverage(
 ) -> Result<(), Error> {
     let t = std::time::Instant::now();
     let files = ScenarioFiles::from_dir_capped(scenario, max_bytes)?;
-    // Candidate sites live beside the layers; the reader does not know them.
-    let cand = scenario.join("candidates.geojson");
-    let present = linli::read::text::input_file(&cand, max_bytes)
-        .map_err(|e| e.into_error(&cand, None))?
-        .is_some();
-    let candidates = match (&sites, present) {
-        (Some(_), true) => Some(
-            linli::read::text::Text::read_capped(&cand, max_bytes)
-                .map_err(|e| e.into_error(&cand, None))?
-                .to_string(),
-        ),
-        _ => None,
-    };
+    let candidates = candidates_text(scenario, max_bytes, sites.is_some())?;
     let req = linli::coverage::report::CoverageRequest {
         neighborhoods,
         seed,
@@ -45,47 +33,8 @@ pub(super) fn coverage(
         written.push(path);
     }
     if !quiet {
-        out!(
-            "{} buildings, {} facilities; walking network {} nodes, {} edges ({:.2} s)",
-            loaded.scenario.buildings.len(),
-            loaded.scenario.facilities.len(),
-            cov.graph.nodes.len(),
-            cov.graph.edges.len(),
-            t.elapsed().as_secs_f64()
-        );
-        for (kind, sh) in &an.overall.by_kind {
-            out!(
-                "  {kind}: {} of {} households within {} m ({})",
-                sh.covered,
-                sh.households,
-                linli::coverage::threshold_m(&loaded.config.walking, kind),
-                sh.percent()
-            );
-        }
-        let all = &an.overall.all_kinds;
-        out!(
-            "  all kinds at once ({}): {} of {} households ({})",
-            if an.overall.all_kinds_of.is_empty() {
-                "none has a facility".to_string()
-            } else {
-                an.overall.all_kinds_of.join(", ")
-            },
-            all.covered,
-            all.households,
-            all.percent()
-        );
-        if let Some(s) = &an.sites {
-            out!(
-                "  {} new {} sites cover {} of {} uncovered households ({} candidates; {:.3} s + {:.3} s)",
-                s.sites.len(),
-                s.kind,
-                s.newly_covered_households,
-                s.uncovered_households,
-                s.candidates,
-                s.cover_sets_s,
-                s.select_s
-            );
-        }
+        let elapsed = t.elapsed().as_secs_f64();
+        print_coverage(&loaded, &cov, &an, elapsed);
         let steps: Vec<String> = timings.iter().map(|(k, v)| format!("{k}={v:.4}")).collect();
         out!("  timings: {}", steps.join(" "));
         for w in loaded.report.warnings.iter().chain(&cov.warnings) {
@@ -100,6 +49,72 @@ pub(super) fn coverage(
     // 300,000-building city).
     std::mem::forget((files, loaded, cov, an));
     Ok(())
+}
+
+/// The text of candidates.geojson beside the layers, when `wanted` and
+/// there is one (the scenario reader does not know it); checked as an input
+/// file either way.
+fn candidates_text(scenario: &Path, max_bytes: u64, wanted: bool) -> Result<Option<String>, Error> {
+    let cand = scenario.join("candidates.geojson");
+    let present = linli::read::text::input_file(&cand, max_bytes)
+        .map_err(|e| e.into_error(&cand, None))?
+        .is_some();
+    if !(present && wanted) {
+        return Ok(None);
+    }
+    let text = linli::read::text::Text::read_capped(&cand, max_bytes)
+        .map_err(|e| e.into_error(&cand, None))?;
+    Ok(Some(text.to_string()))
+}
+
+/// The network, each kind's share, all kinds at once and the new sites.
+fn print_coverage(
+    loaded: &linli::read::Loaded,
+    cov: &linli::coverage::Coverage,
+    an: &linli::coverage::report::Analysis,
+    elapsed: f64,
+) {
+    out!(
+        "{} buildings, {} facilities; walking network {} nodes, {} edges ({:.2} s)",
+        loaded.scenario.buildings.len(),
+        loaded.scenario.facilities.len(),
+        cov.graph.nodes.len(),
+        cov.graph.edges.len(),
+        elapsed
+    );
+    for (kind, sh) in &an.overall.by_kind {
+        out!(
+            "  {kind}: {} of {} households within {} m ({})",
+            sh.covered,
+            sh.households,
+            linli::coverage::threshold_m(&loaded.config.walking, kind),
+            sh.percent()
+        );
+    }
+    let all = &an.overall.all_kinds;
+    out!(
+        "  all kinds at once ({}): {} of {} households ({})",
+        if an.overall.all_kinds_of.is_empty() {
+            "none has a facility".to_string()
+        } else {
+            an.overall.all_kinds_of.join(", ")
+        },
+        all.covered,
+        all.households,
+        all.percent()
+    );
+    if let Some(s) = &an.sites {
+        out!(
+            "  {} new {} sites cover {} of {} uncovered households ({} candidates; {:.3} s + {:.3} s)",
+            s.sites.len(),
+            s.kind,
+            s.newly_covered_households,
+            s.uncovered_households,
+            s.candidates,
+            s.cover_sets_s,
+            s.select_s
+        );
+    }
 }
 
 /// `linli coverage`: its arguments checked, then the analysis.

@@ -28,77 +28,8 @@ pub(super) fn import_osm(
     let written = imp.write(out)?;
     if !quiet {
         let c = &imp.counts;
-        out!(
-            "{} nodes, {} ways, {} relations ({:.1} MB, {:.2} s)",
-            c.nodes,
-            c.ways,
-            c.relations,
-            c.bytes as f64 / 1e6,
-            t.elapsed().as_secs_f64()
-        );
-        out!(
-            "roads: {} ({} walkable; {} ways whole, {} split at the extract's edge)",
-            c.roads,
-            c.roads_walkable,
-            c.road_ways_complete,
-            c.road_ways_split
-        );
-        out!(
-            "buildings: {} ({} residential); households: {} ({} model{})",
-            c.buildings,
-            c.buildings_residential,
-            c.households,
-            c.region,
-            if c.calibrated {
-                ", calibrated to known totals"
-            } else {
-                ""
-            }
-        );
-        let by: Vec<String> = c
-            .households_by_source
-            .iter()
-            .filter(|(k, _)| *k != "non_residential")
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
-        out!("households by source: {}", by.join(", "));
-        if let Some(x) = c.completeness {
-            out!("buildings look ~{:.0}% mapped (footprints on residential land, buildings along residential streets)", x * 100.0);
-        }
-        for (k, n) in &c.tag_warnings {
-            out!("warning: {n} buildings with an unreadable {k} (ignored)");
-        }
-        let kinds: Vec<String> = c
-            .facilities
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
-        out!(
-            "facilities: {}",
-            if kinds.is_empty() {
-                "none".to_string()
-            } else {
-                kinds.join(", ")
-            }
-        );
-        out!(
-            "water: {} lines, {} areas; rail: {}; landmarks: {}; compounds: {}",
-            c.water_lines,
-            c.water_areas,
-            c.rail,
-            c.landmarks,
-            c.compounds,
-        );
-        out!(
-            "communities: {} ({} admin{}, {} derived, {} rural; {} buildings in derived communities, {} outside every community)",
-            c.communities,
-            c.communities_admin,
-            c.admin_level.map(|l| format!(" level {l}")).unwrap_or_default(),
-            c.communities_derived,
-            c.communities_rural,
-            c.buildings_in_derived_communities,
-            c.buildings_outside_communities
-        );
+        print_read(c, t.elapsed().as_secs_f64());
+        print_layers(c);
         for (why, n) in &c.dropped {
             out!("dropped: {why} {n}");
         }
@@ -110,6 +41,86 @@ pub(super) fn import_osm(
         }
     }
     Ok(())
+}
+
+/// What was read: elements, roads, buildings and their households.
+fn print_read(c: &linli::osm::ImportCounts, elapsed: f64) {
+    out!(
+        "{} nodes, {} ways, {} relations ({:.1} MB, {:.2} s)",
+        c.nodes,
+        c.ways,
+        c.relations,
+        c.bytes as f64 / 1e6,
+        elapsed
+    );
+    out!(
+        "roads: {} ({} walkable; {} ways whole, {} split at the extract's edge)",
+        c.roads,
+        c.roads_walkable,
+        c.road_ways_complete,
+        c.road_ways_split
+    );
+    out!(
+        "buildings: {} ({} residential); households: {} ({} model{})",
+        c.buildings,
+        c.buildings_residential,
+        c.households,
+        c.region,
+        if c.calibrated {
+            ", calibrated to known totals"
+        } else {
+            ""
+        }
+    );
+    let by: Vec<String> = c
+        .households_by_source
+        .iter()
+        .filter(|(k, _)| *k != "non_residential")
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    out!("households by source: {}", by.join(", "));
+    if let Some(x) = c.completeness {
+        out!("buildings look ~{:.0}% mapped (footprints on residential land, buildings along residential streets)", x * 100.0);
+    }
+    for (k, n) in &c.tag_warnings {
+        out!("warning: {n} buildings with an unreadable {k} (ignored)");
+    }
+}
+
+/// The other layers: facilities, water, rail, landmarks, compounds and
+/// communities.
+fn print_layers(c: &linli::osm::ImportCounts) {
+    let kinds: Vec<String> = c
+        .facilities
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    out!(
+        "facilities: {}",
+        if kinds.is_empty() {
+            "none".to_string()
+        } else {
+            kinds.join(", ")
+        }
+    );
+    out!(
+        "water: {} lines, {} areas; rail: {}; landmarks: {}; compounds: {}",
+        c.water_lines,
+        c.water_areas,
+        c.rail,
+        c.landmarks,
+        c.compounds,
+    );
+    out!(
+        "communities: {} ({} admin{}, {} derived, {} rural; {} buildings in derived communities, {} outside every community)",
+        c.communities,
+        c.communities_admin,
+        c.admin_level.map(|l| format!(" level {l}")).unwrap_or_default(),
+        c.communities_derived,
+        c.communities_rural,
+        c.buildings_in_derived_communities,
+        c.buildings_outside_communities
+    );
 }
 
 /// `linli import-osm`: every input file checked, the settings read, then

@@ -57,23 +57,14 @@ pub fn run_coverage(
     ),
     Error,
 > {
-    use crate::coverage::report::{analyse_prepared, Neighborhoods, SiteRequest};
-    use crate::read::candidates::read_candidates;
+    use crate::coverage::report::analyse_prepared;
     use std::time::Instant;
     let mut timings = Vec::new();
     let t = Instant::now();
     let loaded = load(files, opts)?;
     timings.push(("read_s".to_string(), t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    let nb = if req.neighborhoods && files.files.contains_key("communities.geojson") {
-        let planned = neighborhoods(&loaded, req.seed)?;
-        Some(Neighborhoods::from_planned(
-            &planned,
-            loaded.scenario.buildings.len(),
-        ))
-    } else {
-        None
-    };
+    let nb = coverage_neighborhoods(req, files, &loaded)?;
     timings.push(("neighborhoods_s".to_string(), t.elapsed().as_secs_f64()));
     let t = Instant::now();
     let w = &loaded.config.walking;
@@ -86,24 +77,7 @@ pub fn run_coverage(
     let cov = cov.map_err(|p| loaded.locate(p))?;
     timings.push(("distances_s".to_string(), t.elapsed().as_secs_f64()));
     timings.extend(cov.timings.iter().cloned());
-    let sites = match &req.sites {
-        Some((count, kind)) => Some(SiteRequest {
-            count: *count,
-            kind: kind.clone(),
-            candidates: match &req.candidates {
-                Some(text) => Some(
-                    read_candidates(
-                        &format!("{}/candidates.geojson", files.label),
-                        text,
-                        &loaded.projector,
-                    )
-                    .map_err(|p| loaded.locate(p))?,
-                ),
-                None => None,
-            },
-        }),
-        None => None,
-    };
+    let sites = site_request(req, files, &loaded)?;
     // coverage.geojson needs only the distances: it is written (under a
     // temp name, put in place only if the analysis succeeds) meanwhile.
     let out_existed = out.exists();
@@ -173,6 +147,48 @@ pub fn run_staff(
         staffing,
         written,
     })
+}
+
+/// The neighborhoods coverage is counted for, when asked (and the scenario
+/// has communities).
+fn coverage_neighborhoods(
+    req: &crate::coverage::report::CoverageRequest,
+    files: &ScenarioFiles,
+    loaded: &Loaded,
+) -> Result<Option<crate::coverage::report::Neighborhoods>, Error> {
+    if !(req.neighborhoods && files.files.contains_key("communities.geojson")) {
+        return Ok(None);
+    }
+    let planned = neighborhoods(loaded, req.seed)?;
+    Ok(Some(crate::coverage::report::Neighborhoods::from_planned(
+        &planned,
+        loaded.scenario.buildings.len(),
+    )))
+}
+
+/// The new sites asked for (`--add`, `--kind`), with the candidates
+/// layer's points when one is given.
+fn site_request(
+    req: &crate::coverage::report::CoverageRequest,
+    files: &ScenarioFiles,
+    loaded: &Loaded,
+) -> Result<Option<crate::coverage::report::SiteRequest>, Error> {
+    let Some((count, kind)) = &req.sites else {
+        return Ok(None);
+    };
+    let candidates = match &req.candidates {
+        Some(text) => {
+            let file = format!("{}/candidates.geojson", files.label);
+            let points = crate::read::candidates::read_candidates(&file, text, &loaded.projector);
+            Some(points.map_err(|p| loaded.locate(p))?)
+        }
+        None => None,
+    };
+    Ok(Some(crate::coverage::report::SiteRequest {
+        count: *count,
+        kind: kind.clone(),
+        candidates,
+    }))
 }
 
 /// The scenario's existing grid, or an error saying it is missing.

@@ -3,6 +3,7 @@
 
 pub mod commands;
 
+use crate::blocks::BlockSet;
 use crate::error::Error;
 use crate::pipeline::{self, Planned};
 use crate::read::{Loaded, ReadOptions, ScenarioFiles};
@@ -85,20 +86,68 @@ pub fn run_plan_with(
     let staged = StagedFolder::begin(out)?;
     on_stage("reading the scenario");
     let loaded = pipeline::load(files, opts)?;
+    let computed = compute_plan(&loaded, seed, on_stage)?;
+    on_stage("writing the plan");
+    let dir = staged.dir();
+    let mut written = write_plan(dir, &loaded, &computed)?;
+    let inputs = manifest::inputs(files, &plan_options(opts, seed));
+    manifest::write_manifest(dir, inputs)?;
+    written.push(dir.join("manifest.json"));
+    staged.commit()?;
+    // The files under the names the caller gave.
+    let written = written
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|name| out.join(name))
+        .collect();
+    Ok(PlanResult {
+        loaded,
+        planned: computed.planned,
+        staffing: computed.staffing,
+        written,
+    })
+}
+
+/// Everything a plan computes, before any of it is written.
+struct Computed {
+    /// The blocks as polygonized, when the partition ran on them with the
+    /// blocks above the band split into cells (else `planned.blocks`).
+    polygonized: Option<BlockSet>,
+    planned: Planned,
+    staffing: StaffingPlan,
+    cov: crate::coverage::Coverage,
+    an: crate::coverage::report::Analysis,
+    audit: Option<crate::audit::Audit>,
+}
+
+impl Computed {
+    /// The blocks as blocks.geojson shows them: as polygonized.
+    fn blocks(&self) -> &BlockSet {
+        self.polygonized.as_ref().unwrap_or(&self.planned.blocks)
+    }
+}
+
+/// Every stage after reading: blocks, neighborhoods, staffing, coverage
+/// and the audit of an existing grid; `on_stage` hears each one's name.
+fn compute_plan(
+    loaded: &Loaded,
+    seed: u64,
+    on_stage: &mut dyn FnMut(&str),
+) -> Result<Computed, Error> {
     on_stage("polygonizing blocks");
-    let set = pipeline::blocks(&loaded)?;
+    let set = pipeline::blocks(loaded)?;
     on_stage("partitioning neighborhoods");
     // blocks.geojson shows the blocks as polygonized; the partition runs on
     // them with the blocks above the band split into cells.
     let block_count = set.blocks.len();
-    let (polygonized, planned) = match pipeline::oversized_split(&loaded, &set)? {
+    let (polygonized, planned) = match pipeline::oversized_split(loaded, &set)? {
         Some(cells) => (
             Some(set),
-            pipeline::neighborhoods_of_split(&loaded, cells, seed, block_count),
+            pipeline::neighborhoods_of_split(loaded, cells, seed, block_count),
         ),
         None => (
             None,
-            pipeline::neighborhoods_of_split(&loaded, set, seed, block_count),
+            pipeline::neighborhoods_of_split(loaded, set, seed, block_count),
         ),
     };
     on_stage("staffing");
@@ -109,7 +158,6 @@ pub fn run_plan_with(
         &loaded.config.staffing,
         seed,
     );
-
     // Coverage: the 15-minute circles, per neighborhood too.
     on_stage("walking coverage");
     let w = &loaded.config.walking;
@@ -123,134 +171,154 @@ pub fn run_plan_with(
     let an =
         crate::coverage::report::analyse_with(&loaded.scenario, w, &cov, Some(&nb), None, true)
             .map_err(|p| loaded.locate(p))?;
-
     // The grid the district already has, audited against the same rules.
     let grid = &loaded.scenario.existing_neighborhoods;
     let audit = if grid.is_empty() {
         None
     } else {
         on_stage("auditing the existing grid");
-        Some(
-            crate::audit::audit(&loaded.scenario, grid, &loaded.config)
-                .map_err(|p| loaded.locate(p))?,
-        )
+        let a = crate::audit::audit(&loaded.scenario, grid, &loaded.config);
+        Some(a.map_err(|p| loaded.locate(p))?)
     };
-
-    on_stage("writing the plan");
-    let computed = Computed {
-        loaded: &loaded,
-        blocks: polygonized.as_ref().unwrap_or(&planned.blocks),
-        planned: &planned,
-        staffing: &staffing,
-        cov: &cov,
-        an: &an,
-        audit: audit.as_ref(),
-    };
-    let dir = staged.dir();
-    let mut written = write_plan(dir, &computed)?;
-    let inputs = manifest::inputs(files, &plan_options(opts, seed));
-    manifest::write_manifest(dir, inputs)?;
-    written.push(dir.join("manifest.json"));
-    staged.commit()?;
-    // The files under the names the caller gave.
-    let written = written
-        .iter()
-        .filter_map(|p| p.file_name())
-        .map(|name| out.join(name))
-        .collect();
-    Ok(PlanResult {
-        loaded,
-        planned,
-        staffing,
-        written,
-    })
-}
-
-/// Everything a plan computed, for [`write_plan`].
-struct Computed<'a> {
-    loaded: &'a Loaded,
-    /// The blocks as polygonized (before cells).
-    blocks: &'a crate::blocks::BlockSet,
-    planned: &'a Planned,
-    staffing: &'a StaffingPlan,
-    cov: &'a crate::coverage::Coverage,
-    an: &'a crate::coverage::report::Analysis,
-    audit: Option<&'a crate::audit::Audit>,
-}
-
-/// Writes every file of a plan into `dir`; returns their paths.
-fn write_plan(dir: &Path, c: &Computed) -> Result<Vec<PathBuf>, Error> {
-    let Computed {
-        loaded,
-        blocks,
+    Ok(Computed {
+        polygonized,
         planned,
         staffing,
         cov,
         an,
         audit,
-    } = *c;
+    })
+}
+
+/// Writes every file of a plan into `dir`: the layers, summary.json and
+/// report.html; returns their paths.
+fn write_plan(dir: &Path, loaded: &Loaded, c: &Computed) -> Result<Vec<PathBuf>, Error> {
     let grid = &loaded.scenario.existing_neighborhoods;
-    let mut written = write::blocks::write_blocks(dir, loaded, blocks)?;
-    let blocks_summary = write::blocks::summarize(loaded, blocks);
+    let mut written = write::blocks::write_blocks(dir, loaded, c.blocks())?;
     written.extend(write::neighborhoods::write_neighborhoods(
-        dir, loaded, planned, None,
+        dir, loaded, &c.planned, None,
     )?);
     written.extend(write::staffing::write_staffing(
-        dir, loaded, planned, staffing,
+        dir,
+        loaded,
+        &c.planned,
+        &c.staffing,
     )?);
-    written.extend(write::coverage::write_coverage(dir, loaded, cov, an)?);
-    // As coverage_summary.json reads back: serde_json parses a float's
-    // shortest digits to within one unit in the last place, not always to
-    // the same bits, and summary.json has always held what it read.
-    let coverage_summary: serde_json::Value =
-        serde_json::to_string(&write::coverage::summary(loaded, cov, an))
-            .and_then(|text| serde_json::from_str(&text))
-            .map_err(|e| Error::io(dir.join("summary.json"), std::io::Error::other(e)))?;
-    let audit = match audit {
-        Some(a) => {
-            written.extend(write::audit::write_audit(dir, loaded, grid, a)?);
-            Some(write::audit::audit_summary(loaded, a))
-        }
-        None => None,
-    };
-    let figs = write::neighborhoods::figures(loaded, planned);
-    let partition_summary = write::neighborhoods::summarize(loaded, planned, &figs);
-    let summary = json!({
-        "scenario": loaded.config.name,
-        "read": loaded.report,
-        "blocks": blocks_summary,
-        "partition": partition_summary,
-        "neighborhoods": figs,
-        "coverage": coverage_summary,
-        "staffing": {
-            "standard": loaded.config.staffing,
-            "communities": staffing.communities,
-            "streets": staffing.streets,
-            "district": staffing.district,
-            "patches": staffing.patches.len(),
-            "missing_data": staffing.missing_data,
-        },
-        "audit": audit,
-    });
+    written.extend(write::coverage::write_coverage(dir, loaded, &c.cov, &c.an)?);
+    if let Some(a) = &c.audit {
+        written.extend(write::audit::write_audit(dir, loaded, grid, a)?);
+    }
+    let summary = Summaries::of(dir, loaded, c)?;
     let summary_path = dir.join("summary.json");
-    write_json(&summary_path, &summary)?;
+    write_json(&summary_path, &summary.json(loaded, c))?;
     written.push(summary_path);
+    let report_path = dir.join("report.html");
+    let html = report_html(dir, loaded, c, &summary)?;
+    write_atomic(&report_path, html.as_bytes())?;
+    written.push(report_path);
+    Ok(written)
+}
 
-    // The report's map layers.
+/// The figures summary.json and report.html share.
+struct Summaries {
+    blocks: write::blocks::BlocksSummary,
+    figures: Vec<write::neighborhoods::NeighborhoodFigures>,
+    partition: write::neighborhoods::PartitionSummary,
+    coverage: serde_json::Value,
+    audit: Option<write::audit::AuditSummary>,
+}
+
+impl Summaries {
+    fn of(dir: &Path, loaded: &Loaded, c: &Computed) -> Result<Self, Error> {
+        // As coverage_summary.json reads back: serde_json parses a float's
+        // shortest digits to within one unit in the last place, not always
+        // to the same bits, and summary.json has always held what it read.
+        let coverage: serde_json::Value =
+            serde_json::to_string(&write::coverage::summary(loaded, &c.cov, &c.an))
+                .and_then(|text| serde_json::from_str(&text))
+                .map_err(|e| Error::io(dir.join("summary.json"), std::io::Error::other(e)))?;
+        let figures = write::neighborhoods::figures(loaded, &c.planned);
+        let partition = write::neighborhoods::summarize(loaded, &c.planned, &figures);
+        Ok(Summaries {
+            blocks: write::blocks::summarize(loaded, c.blocks()),
+            figures,
+            partition,
+            coverage,
+            audit: c
+                .audit
+                .as_ref()
+                .map(|a| write::audit::audit_summary(loaded, a)),
+        })
+    }
+
+    /// summary.json.
+    fn json(&self, loaded: &Loaded, c: &Computed) -> serde_json::Value {
+        let staffing = &c.staffing;
+        json!({
+            "scenario": loaded.config.name,
+            "read": loaded.report,
+            "blocks": self.blocks,
+            "partition": self.partition,
+            "neighborhoods": self.figures,
+            "coverage": self.coverage,
+            "staffing": {
+                "standard": loaded.config.staffing,
+                "communities": staffing.communities,
+                "streets": staffing.streets,
+                "district": staffing.district,
+                "patches": staffing.patches.len(),
+                "missing_data": staffing.missing_data,
+            },
+            "audit": self.audit,
+        })
+    }
+}
+
+/// report.html: the map layers (as written into `dir`), the facilities and
+/// the tables.
+fn report_html(
+    dir: &Path,
+    loaded: &Loaded,
+    c: &Computed,
+    summary: &Summaries,
+) -> Result<String, Error> {
     let layer = |name: &str| {
         std::fs::read_to_string(dir.join(name)).map_err(|e| Error::io(dir.join(name), e))
     };
-    let facilities = feature_collection(
-        &loaded.projector,
-        loaded.scenario.facilities.iter().map(|f| {
-            let mut m = Map::new();
-            m.insert("id".into(), json!(f.id));
-            m.insert("kind".into(), json!(f.kind));
-            m.insert("name".into(), json!(f.name));
-            (OutGeometry::Point(f.location), m)
-        }),
-    );
-    // (name, CSS class, file, shown when the page opens), bottom first.
+    let mut layers = Vec::new();
+    for (name, class, file, visible) in map_layers(c.audit.is_some()) {
+        layers.push(MapLayer {
+            name: name.into(),
+            class: class.into(),
+            geojson: layer(file)?,
+            visible,
+        });
+    }
+    layers.push(MapLayer {
+        name: "facilities".into(),
+        class: "facility".into(),
+        geojson: facilities_layer(loaded),
+        visible: true,
+    });
+    let mut warnings = loaded.report.warnings.clone();
+    warnings.extend(c.planned.blocks.warnings.iter().cloned());
+    Ok(render(&ReportInput {
+        title: loaded.config.name.clone(),
+        layers,
+        neighborhoods: &summary.figures,
+        staffing: &c.staffing,
+        coverage: shares_by_group(&c.an.communities),
+        street_coverage: shares_by_group(&c.an.streets),
+        estimated_households: loaded.report.estimated_households,
+        warnings,
+        partition: &summary.partition,
+        audit: summary.audit.as_ref(),
+    }))
+}
+
+/// The report's map layers from files: (name, CSS class, file, shown when
+/// the page opens), bottom first.
+fn map_layers(with_audit: bool) -> Vec<(&'static str, &'static str, &'static str, bool)> {
     let mut table = vec![
         (
             "neighborhoods",
@@ -267,7 +335,7 @@ fn write_plan(dir: &Path, c: &Computed) -> Result<Vec<PathBuf>, Error> {
         ("coverage gaps", "gap", "gaps.geojson", true),
         ("worker patches", "patch", "worker_patches.geojson", false),
     ];
-    if audit.is_some() {
+    if with_audit {
         table.extend([
             ("existing grid", "existing", "audit.geojson", false),
             ("grid gaps", "audit_gap", "audit_gaps.geojson", false),
@@ -279,37 +347,19 @@ fn write_plan(dir: &Path, c: &Computed) -> Result<Vec<PathBuf>, Error> {
             ),
         ]);
     }
-    let mut layers = Vec::new();
-    for (name, class, file, visible) in table {
-        layers.push(MapLayer {
-            name: name.into(),
-            class: class.into(),
-            geojson: layer(file)?,
-            visible,
-        });
-    }
-    layers.push(MapLayer {
-        name: "facilities".into(),
-        class: "facility".into(),
-        geojson: facilities,
-        visible: true,
-    });
-    let mut warnings = loaded.report.warnings.clone();
-    warnings.extend(planned.blocks.warnings.iter().cloned());
-    let html = render(&ReportInput {
-        title: loaded.config.name.clone(),
-        layers,
-        neighborhoods: &figs,
-        staffing,
-        coverage: shares_by_group(&an.communities),
-        street_coverage: shares_by_group(&an.streets),
-        estimated_households: loaded.report.estimated_households,
-        warnings,
-        partition: &partition_summary,
-        audit: audit.as_ref(),
-    });
-    let report_path = dir.join("report.html");
-    write_atomic(&report_path, html.as_bytes())?;
-    written.push(report_path);
-    Ok(written)
+    table
+}
+
+/// The facilities as a GeoJSON layer for the report's map.
+fn facilities_layer(loaded: &Loaded) -> String {
+    feature_collection(
+        &loaded.projector,
+        loaded.scenario.facilities.iter().map(|f| {
+            let mut m = Map::new();
+            m.insert("id".into(), json!(f.id));
+            m.insert("kind".into(), json!(f.kind));
+            m.insert("name".into(), json!(f.name));
+            (OutGeometry::Point(f.location), m)
+        }),
+    )
 }

@@ -51,84 +51,77 @@ impl ChebyshevMap {
             return None;
         }
         for degree in DEGREES {
-            let n = degree + 1;
-            // Values at the Chebyshev nodes cos(π (k + ½) / n).
-            let nodes: Vec<f64> = (0..n)
-                .map(|k| (std::f64::consts::PI * (k as f64 + 0.5) / n as f64).cos())
-                .collect();
-            let mut fu = vec![0.0; n * n];
-            let mut fv = vec![0.0; n * n];
-            for (k, s) in nodes.iter().enumerate() {
-                for (l, t) in nodes.iter().enumerate() {
-                    let (x, y) = denormalise(lo, hi, *s, *t);
-                    let (u, v) = f(x, y)?;
-                    fu[k * n + l] = u;
-                    fv[k * n + l] = v;
-                }
-            }
-            // c_ij = (2/n)² Σ_k Σ_l f(s_k, t_l) T_i(s_k) T_j(t_l), halved for
-            // i = 0 and for j = 0 (the discrete orthogonality of T at the nodes).
-            let t: Vec<f64> = (0..n)
-                .flat_map(|i| nodes.iter().map(move |s| chebyshev(i, *s)))
-                .collect(); // t[i * n + k] = T_i(s_k)
-            let coefficients = |fk: &[f64]| {
-                let mut c = vec![0.0; n * n];
-                for i in 0..n {
-                    for j in 0..n {
-                        let mut sum = 0.0;
-                        for k in 0..n {
-                            let mut row = 0.0;
-                            for l in 0..n {
-                                row += fk[k * n + l] * t[j * n + l];
-                            }
-                            sum += row * t[i * n + k];
-                        }
-                        let mut w = 4.0 / (n * n) as f64;
-                        if i == 0 {
-                            w /= 2.0;
-                        }
-                        if j == 0 {
-                            w /= 2.0;
-                        }
-                        c[i * n + j] = sum * w;
-                    }
-                }
-                c
-            };
-            let mut m = ChebyshevMap {
-                lo,
-                hi,
-                c: coefficients(&fu)
-                    .into_iter()
-                    .zip(coefficients(&fv))
-                    .map(|(u, v)| [u, v])
-                    .collect(),
-                n,
-                max_error: [0.0; 2],
-            };
-            // Check on a grid three times finer than the nodes, edges included.
-            let steps = 3 * n;
-            let mut ok = true;
-            'check: for a in 0..=steps {
-                for b in 0..=steps {
-                    let s = -1.0 + 2.0 * a as f64 / steps as f64;
-                    let t = -1.0 + 2.0 * b as f64 / steps as f64;
-                    let (x, y) = denormalise(lo, hi, s, t);
-                    let (u, v) = f(x, y)?;
-                    let (pu, pv) = m.eval_normalised(s, t);
-                    m.max_error[0] = m.max_error[0].max((pu - u).abs());
-                    m.max_error[1] = m.max_error[1].max((pv - v).abs());
-                    if !(m.max_error[0] <= tolerance[0] && m.max_error[1] <= tolerance[1]) {
-                        ok = false;
-                        break 'check;
-                    }
-                }
-            }
-            if ok {
+            let mut m = Self::fit_degree(lo, hi, degree + 1, f)?;
+            if m.check(tolerance, f)? {
                 return Some(m);
             }
         }
         None
+    }
+
+    /// The fit with `n` terms per variable, from `f` at the Chebyshev nodes;
+    /// `None` when `f` fails at one.
+    fn fit_degree(
+        lo: [f64; 2],
+        hi: [f64; 2],
+        n: usize,
+        f: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
+    ) -> Option<Self> {
+        // Values at the Chebyshev nodes cos(π (k + ½) / n).
+        let nodes: Vec<f64> = (0..n)
+            .map(|k| (std::f64::consts::PI * (k as f64 + 0.5) / n as f64).cos())
+            .collect();
+        let mut fu = vec![0.0; n * n];
+        let mut fv = vec![0.0; n * n];
+        for (k, s) in nodes.iter().enumerate() {
+            for (l, t) in nodes.iter().enumerate() {
+                let (x, y) = denormalise(lo, hi, *s, *t);
+                let (u, v) = f(x, y)?;
+                fu[k * n + l] = u;
+                fv[k * n + l] = v;
+            }
+        }
+        // t[i * n + k] = T_i(s_k)
+        let t: Vec<f64> = (0..n)
+            .flat_map(|i| nodes.iter().map(move |s| chebyshev(i, *s)))
+            .collect();
+        Some(ChebyshevMap {
+            lo,
+            hi,
+            c: coefficients(&fu, &t, n)
+                .into_iter()
+                .zip(coefficients(&fv, &t, n))
+                .map(|(u, v)| [u, v])
+                .collect(),
+            n,
+            max_error: [0.0; 2],
+        })
+    }
+
+    /// Whether the fit is within `tolerance` of `f` on a grid three times
+    /// finer than the nodes, edges included (the largest errors found kept
+    /// in `max_error`); `None` when `f` fails at a point.
+    fn check(
+        &mut self,
+        tolerance: [f64; 2],
+        f: &dyn Fn(f64, f64) -> Option<(f64, f64)>,
+    ) -> Option<bool> {
+        let steps = 3 * self.n;
+        for a in 0..=steps {
+            for b in 0..=steps {
+                let s = -1.0 + 2.0 * a as f64 / steps as f64;
+                let t = -1.0 + 2.0 * b as f64 / steps as f64;
+                let (x, y) = denormalise(self.lo, self.hi, s, t);
+                let (u, v) = f(x, y)?;
+                let (pu, pv) = self.eval_normalised(s, t);
+                self.max_error[0] = self.max_error[0].max((pu - u).abs());
+                self.max_error[1] = self.max_error[1].max((pv - v).abs());
+                if !(self.max_error[0] <= tolerance[0] && self.max_error[1] <= tolerance[1]) {
+                    return Some(false);
+                }
+            }
+        }
+        Some(true)
     }
 
     /// The fitted map at `(x, y)`, or `None` outside the box.
@@ -194,6 +187,34 @@ fn chebyshev(i: usize, s: f64) -> f64 {
             b
         }
     }
+}
+
+/// Chebyshev coefficients of values `fk` at the nodes (`t[i * n + k]` =
+/// T_i(s_k)): c_ij = (2/n)² Σ_k Σ_l f(s_k, t_l) T_i(s_k) T_j(t_l), halved
+/// for i = 0 and for j = 0 (the discrete orthogonality of T at the nodes).
+fn coefficients(fk: &[f64], t: &[f64], n: usize) -> Vec<f64> {
+    let mut c = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            let mut sum = 0.0;
+            for k in 0..n {
+                let mut row = 0.0;
+                for l in 0..n {
+                    row += fk[k * n + l] * t[j * n + l];
+                }
+                sum += row * t[i * n + k];
+            }
+            let mut w = 4.0 / (n * n) as f64;
+            if i == 0 {
+                w /= 2.0;
+            }
+            if j == 0 {
+                w /= 2.0;
+            }
+            c[i * n + j] = sum * w;
+        }
+    }
+    c
 }
 
 #[cfg(test)]

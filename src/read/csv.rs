@@ -52,38 +52,7 @@ pub fn records(text: &str) -> Result<Vec<Record>, CsvError> {
                 Some('"') if field.trim().is_empty() && !quoted => {
                     quoted = true;
                     field.clear();
-                    // The quoted part, up to its closing quote.
-                    loop {
-                        match chars.next() {
-                            None => {
-                                return Err(CsvError {
-                                    line: start,
-                                    what: "a quoted field is not closed (a \" is missing)".into(),
-                                })
-                            }
-                            Some('"') if chars.peek() == Some(&'"') => {
-                                chars.next();
-                                field.push('"');
-                            }
-                            Some('"') => break,
-                            Some(c) => {
-                                if c == '\n' {
-                                    line += 1;
-                                }
-                                field.push(c);
-                            }
-                        }
-                    }
-                    // Only spaces may follow before the separator.
-                    while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
-                        chars.next();
-                    }
-                    if !matches!(chars.peek(), None | Some(',') | Some('\n') | Some('\r')) {
-                        return Err(CsvError {
-                            line,
-                            what: "text after a quoted field's closing quote".into(),
-                        });
-                    }
+                    read_quoted(&mut chars, &mut field, start, &mut line)?;
                 }
                 Some(',') => {
                     fields.push(finish(&field, quoted));
@@ -115,6 +84,48 @@ pub fn records(text: &str) -> Result<Vec<Record>, CsvError> {
         }
     }
     Ok(out)
+}
+
+/// The quoted part of a field (after its opening quote) into `field`, up
+/// to its closing quote; only spaces may follow it before the separator.
+/// `line` counts the line breaks inside it; `start` is the record's line.
+fn read_quoted(
+    chars: &mut std::iter::Peekable<std::str::Chars>,
+    field: &mut String,
+    start: usize,
+    line: &mut usize,
+) -> Result<(), CsvError> {
+    loop {
+        match chars.next() {
+            None => {
+                return Err(CsvError {
+                    line: start,
+                    what: "a quoted field is not closed (a \" is missing)".into(),
+                })
+            }
+            Some('"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            Some('"') => break,
+            Some(c) => {
+                if c == '\n' {
+                    *line += 1;
+                }
+                field.push(c);
+            }
+        }
+    }
+    while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+        chars.next();
+    }
+    if !matches!(chars.peek(), None | Some(',') | Some('\n') | Some('\r')) {
+        return Err(CsvError {
+            line: *line,
+            what: "text after a quoted field's closing quote".into(),
+        });
+    }
+    Ok(())
 }
 
 /// A field's value: quoted ones as they are, others trimmed.

@@ -835,33 +835,10 @@ fn read_communities(
             None => continue,
         };
         let id = community_id(f);
-        let kind = match str_prop(&f.properties, &["kind"]) {
-            None => CommunityKind::Urban,
-            Some(k) => match CommunityKind::parse(&k) {
-                Some(k) => k,
-                None => {
-                    ctx.feature(FILE, f, format!("kind {k:?} is not known"))
-                        .hint = Some("use urban, rural or resettlement".into());
-                    continue;
-                }
-            },
+        let Some(kind) = community_kind(ctx, f) else {
+            continue;
         };
-        let social_workers = match num_prop(&f.properties, "social_workers") {
-            Ok(Some(v)) => {
-                match whole_count(&v.to_string(), crate::config::ranges::MAX_SOCIAL_WORKERS) {
-                    Ok(w) => Some(w as u32),
-                    Err(e) => {
-                        ctx.feature(FILE, f, format!("social_workers {e}"));
-                        None
-                    }
-                }
-            }
-            Ok(None) => None,
-            Err(e) => {
-                ctx.feature(FILE, f, e);
-                None
-            }
-        };
+        let social_workers = social_workers(ctx, f);
         out.push(Community {
             name: str_prop(&f.properties, &["name"]).unwrap_or_else(|| id.clone()),
             street: str_prop(&f.properties, &["street"]).unwrap_or_default(),
@@ -872,6 +849,42 @@ fn read_communities(
         });
     }
     out
+}
+
+/// A community's `kind` (urban when absent); `None` after reporting one
+/// not known.
+fn community_kind(ctx: &mut Ctx, f: &RawFeature) -> Option<CommunityKind> {
+    let Some(k) = str_prop(&f.properties, &["kind"]) else {
+        return Some(CommunityKind::Urban);
+    };
+    let kind = CommunityKind::parse(&k);
+    if kind.is_none() {
+        ctx.feature("communities.geojson", f, format!("kind {k:?} is not known"))
+            .hint = Some("use urban, rural or resettlement".into());
+    }
+    kind
+}
+
+/// A community's `social_workers`, a whole number (a problem reported
+/// otherwise).
+fn social_workers(ctx: &mut Ctx, f: &RawFeature) -> Option<u32> {
+    const FILE: &str = "communities.geojson";
+    match num_prop(&f.properties, "social_workers") {
+        Ok(Some(v)) => {
+            match whole_count(&v.to_string(), crate::config::ranges::MAX_SOCIAL_WORKERS) {
+                Ok(w) => Some(w as u32),
+                Err(e) => {
+                    ctx.feature(FILE, f, format!("social_workers {e}"));
+                    None
+                }
+            }
+        }
+        Ok(None) => None,
+        Err(e) => {
+            ctx.feature(FILE, f, e);
+            None
+        }
+    }
 }
 
 /// A community's id: its `id`, or `C<n>` numbered from 1.
@@ -986,63 +999,22 @@ fn read_building(f: RawFeature, conv: &Converter, config: &Config) -> BuildingRe
         Ok(v) => v,
         Err(e) => return BuildingRead::Problem(at(f), e, None),
     };
-    // Households given with a source other than `tagged` (import-osm's
-    // estimates) are still estimates.
-    let given_estimate = prop_text(&f.properties, &["households_source"])
-        .is_some_and(|s| !matches!(&*s, "tagged" | "given" | "census" | "roster"));
-    let max = config.limits.max_households_per_building;
+    let no_area = footprint
+        .as_ref()
+        .is_some_and(|p| p.unsigned_area() < plausible::NO_AREA_M2);
     let mut odd = Odd {
-        no_area: footprint
-            .as_ref()
-            .is_some_and(|p| p.unsigned_area() < plausible::NO_AREA_M2),
+        no_area,
         ..Odd::default()
     };
-    let (households, estimated) = match num_prop(&f.properties, "households") {
-        Ok(Some(h)) if h.round() > f64::from(max) => {
-            return BuildingRead::Problem(
-                at(f),
-                format!(
-                    "households is {}, above the most one building may hold ({max})",
-                    crate::error::show(h)
-                ),
-                Some("check the value (a tower holds a few hundred households); if it is right, raise [limits] max_households_per_building in scenario.toml"),
-            )
-        }
-        Ok(Some(h)) => {
-            if h.fract() != 0.0 {
-                odd.fractional = Some(h);
-            }
-            (h.round() as u32, given_estimate)
-        }
-        Ok(None) => {
-            match households::estimate(footprint.as_ref(), levels, &use_, &config.households) {
-                Some(h) if h > max => {
-                    return BuildingRead::Problem(
-                        at(f),
-                        format!(
-                            "has {h} households estimated from its footprint and {} levels, above the most one building may hold ({max})",
-                            levels.map_or("the default".to_string(), crate::error::show)
-                        ),
-                        Some("check levels and the footprint, or give households; if it is right, raise [limits] max_households_per_building in scenario.toml"),
-                    )
-                }
-                Some(h) => (h, true),
-                None => {
-                    return BuildingRead::Problem(
-                        at(f),
-                        "has no households and no footprint to estimate them from".into(),
-                        Some("add a households property to point buildings"),
-                    )
-                }
-            }
-        }
-        Err(e) => {
-            return BuildingRead::Problem(
-                at(f),
-                e,
-                Some("households must be a non-negative number, or absent to estimate it"),
-            )
-        }
+    let given = Given {
+        properties: &f.properties,
+        footprint: footprint.as_ref(),
+        levels,
+        use_: &use_,
+    };
+    let (households, estimated) = match building_households(&given, config, &mut odd) {
+        Ok(h) => h,
+        Err((what, hint)) => return BuildingRead::Problem(at(f), what, hint),
     };
     let index = f.index;
     let b = Building {
@@ -1054,6 +1026,63 @@ fn read_building(f: RawFeature, conv: &Converter, config: &Config) -> BuildingRe
         use_,
     };
     BuildingRead::Ok(b, odd)
+}
+
+/// What a building's households are judged from.
+struct Given<'a> {
+    properties: &'a layer::Properties,
+    footprint: Option<&'a Polygon<f64>>,
+    levels: Option<f64>,
+    use_: &'a str,
+}
+
+/// A building's households and whether they are an estimate: as given
+/// (rounded, a fraction noted in `odd`), else estimated from its footprint
+/// and levels; above the limit or impossible to tell is a problem (what,
+/// hint).
+fn building_households(
+    b: &Given,
+    config: &Config,
+    odd: &mut Odd,
+) -> Result<(u32, bool), (String, Option<&'static str>)> {
+    // Households given with a source other than `tagged` (import-osm's
+    // estimates) are still estimates.
+    let given_estimate = prop_text(b.properties, &["households_source"])
+        .is_some_and(|s| !matches!(&*s, "tagged" | "given" | "census" | "roster"));
+    let max = config.limits.max_households_per_building;
+    match num_prop(b.properties, "households") {
+        Ok(Some(h)) if h.round() > f64::from(max) => Err((
+            format!(
+                "households is {}, above the most one building may hold ({max})",
+                crate::error::show(h)
+            ),
+            Some("check the value (a tower holds a few hundred households); if it is right, raise [limits] max_households_per_building in scenario.toml"),
+        )),
+        Ok(Some(h)) => {
+            if h.fract() != 0.0 {
+                odd.fractional = Some(h);
+            }
+            Ok((h.round() as u32, given_estimate))
+        }
+        Ok(None) => match households::estimate(b.footprint, b.levels, b.use_, &config.households) {
+            Some(h) if h > max => Err((
+                format!(
+                    "has {h} households estimated from its footprint and {} levels, above the most one building may hold ({max})",
+                    b.levels.map_or("the default".to_string(), crate::error::show)
+                ),
+                Some("check levels and the footprint, or give households; if it is right, raise [limits] max_households_per_building in scenario.toml"),
+            )),
+            Some(h) => Ok((h, true)),
+            None => Err((
+                "has no households and no footprint to estimate them from".into(),
+                Some("add a households property to point buildings"),
+            )),
+        },
+        Err(e) => Err((
+            e,
+            Some("households must be a non-negative number, or absent to estimate it"),
+        )),
+    }
 }
 
 fn read_lines(

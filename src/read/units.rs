@@ -1,5 +1,6 @@
 //! A layer of ready-made units (parcels, compounds) with households.
 
+use super::feature::RawFeature;
 use super::layer::{parse_layer, Converter};
 use crate::error::{Error, Problem};
 use crate::model::ReadyUnit;
@@ -47,6 +48,48 @@ fn num(v: Option<&Value>) -> Option<f64> {
     }
 }
 
+/// One unit and its count of buildings (as given, else one when it has
+/// households), or what is wrong with it.
+fn read_unit(
+    file: &str,
+    feat: &RawFeature,
+    conv: &Converter,
+    props: &UnitProps,
+) -> Result<(ReadyUnit, u32), Problem> {
+    let problem = |what: String| Problem::feature(file, feat.index, feat.id.clone(), what);
+    let area = match conv.areal(&feat.geometry) {
+        Some(Ok(a)) => a,
+        Some(Err(e)) => return Err(problem(e)),
+        None => return Err(problem("is not a Polygon or MultiPolygon".into())),
+    };
+    let Some(h) =
+        num(feat.properties.get(&props.households)).filter(|h| h.is_finite() && *h >= 0.0)
+    else {
+        let what = format!(
+            "{} is missing or not a non-negative number",
+            props.households
+        );
+        return Err(problem(what)
+            .with_hint("units need households; name the property with --households-prop"));
+    };
+    let h = h.round() as u64;
+    let b = num(feat.properties.get(&props.buildings))
+        .filter(|b| b.is_finite() && *b >= 0.0)
+        .map(|b| b.round() as u32)
+        .unwrap_or(u32::from(h > 0));
+    let group = feat.properties.get(&props.group).and_then(|v| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    });
+    let unit = ReadyUnit {
+        area,
+        households: h,
+        group,
+    };
+    Ok((unit, b))
+}
+
 /// Reads a units layer. The CRS is `crs`, else the file's legacy `crs`
 /// member, else lon/lat.
 pub fn read_units(
@@ -84,55 +127,13 @@ pub fn read_units(
     let mut units = Vec::with_capacity(features.len());
     let mut buildings = Vec::with_capacity(features.len());
     for feat in &features {
-        let area = match conv.areal(&feat.geometry) {
-            Some(Ok(a)) => a,
-            Some(Err(e)) => {
-                problems.push(Problem::feature(file, feat.index, feat.id.clone(), e));
-                continue;
+        match read_unit(file, feat, &conv, props) {
+            Ok((unit, b)) => {
+                units.push(unit);
+                buildings.push(b);
             }
-            None => {
-                problems.push(Problem::feature(
-                    file,
-                    feat.index,
-                    feat.id.clone(),
-                    "is not a Polygon or MultiPolygon",
-                ));
-                continue;
-            }
-        };
-        let Some(h) =
-            num(feat.properties.get(&props.households)).filter(|h| h.is_finite() && *h >= 0.0)
-        else {
-            problems.push(
-                Problem::feature(
-                    file,
-                    feat.index,
-                    feat.id.clone(),
-                    format!(
-                        "{} is missing or not a non-negative number",
-                        props.households
-                    ),
-                )
-                .with_hint("units need households; name the property with --households-prop"),
-            );
-            continue;
-        };
-        let h = h.round() as u64;
-        let b = num(feat.properties.get(&props.buildings))
-            .filter(|b| b.is_finite() && *b >= 0.0)
-            .map(|b| b.round() as u32)
-            .unwrap_or(u32::from(h > 0));
-        let group = feat.properties.get(&props.group).and_then(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        });
-        units.push(ReadyUnit {
-            area,
-            households: h,
-            group,
-        });
-        buildings.push(b);
+            Err(p) => problems.push(p),
+        }
     }
     if !problems.is_empty() {
         return Err(Error::Input(problems));
