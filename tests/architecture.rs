@@ -276,3 +276,116 @@ fn the_checker_sees_imports() {
     assert_eq!(find_loop(&g).unwrap(), ["a", "b", "a"]);
     assert!(rank("plan") > rank("pipeline") && rank("model") < rank("read"));
 }
+
+/// Most lines a function may span (from `fn` to its closing brace) unless
+/// a comment just above it, starting `// Long:`, says why.
+const MAX_FUNCTION_LINES: usize = 80;
+
+/// Functions longer than [`MAX_FUNCTION_LINES`] in `text`: (line, name,
+/// lines). Braces in strings and comments are skipped.
+fn long_functions(text: &str) -> Vec<(usize, String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start();
+        let t = t
+            .strip_prefix("pub(crate) ")
+            .or_else(|| t.strip_prefix("pub(super) "))
+            .or_else(|| t.strip_prefix("pub "))
+            .unwrap_or(t);
+        let t = t.strip_prefix("const ").unwrap_or(t);
+        let Some(rest) = t.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let Some(end) = closing_line(&lines, i) else {
+            continue;
+        };
+        let reason = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| l.trim_start().starts_with("//") || l.trim_start().starts_with("#["))
+            .any(|l| l.trim_start().starts_with("// Long:"));
+        if end - i + 1 > MAX_FUNCTION_LINES && !reason {
+            out.push((i + 1, name, end - i + 1));
+        }
+    }
+    out
+}
+
+/// The line of the brace closing the body that opens at or after line
+/// `start`; `None` for a declaration without a body.
+fn closing_line(lines: &[&str], start: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    // Brackets and parentheses of the signature: `[i64; 4]` holds a `;`.
+    let mut nested = 0i32;
+    let mut opened = false;
+    for (j, l) in lines.iter().enumerate().skip(start) {
+        let mut in_str = false;
+        let mut prev = ' ';
+        let mut chars = l.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if prev != '\\' => in_str = !in_str,
+                '/' if !in_str && chars.peek() == Some(&'/') => break,
+                '\'' if !in_str => {
+                    // A char literal such as '{' (not a lifetime).
+                    let rest: String = chars.clone().take(3).collect();
+                    if rest.len() >= 2 && rest.chars().nth(1) == Some('\'') {
+                        chars.next();
+                        chars.next();
+                    }
+                }
+                '{' if !in_str => {
+                    depth += 1;
+                    opened = true;
+                }
+                '}' if !in_str => depth -= 1,
+                '(' | '[' if !in_str => nested += 1,
+                ')' | ']' if !in_str => nested -= 1,
+                ';' if !in_str && !opened && depth == 0 && nested == 0 => return None,
+                _ => {}
+            }
+            prev = if prev == '\\' && c == '\\' { ' ' } else { c };
+        }
+        if opened && depth == 0 {
+            return Some(j);
+        }
+    }
+    None
+}
+
+#[test]
+fn no_function_is_over_80_lines_without_a_reason() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut long = Vec::new();
+    for p in files {
+        let text = std::fs::read_to_string(&p).unwrap();
+        for (line, name, n) in long_functions(&text) {
+            let rel = p.strip_prefix(&src).unwrap().display().to_string();
+            long.push(format!("src/{rel}:{line} fn {name}: {n} lines"));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines (split them, or say why above them in a `// Long:` comment):\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn the_length_check_counts_bodies() {
+    let body = "    let x = 1;\n".repeat(85);
+    let text = format!("fn short() {{ '{{'; \"}}\"; }}\n\npub fn long() {{\n{body}}}\n\n// Long: one tight loop.\nfn allowed() {{\n{body}}}\nfn declared();\nfn array(a: [u8; 2]) {{\n{body}}}\n");
+    let found = long_functions(&text);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        (found[0].0, found[0].1.as_str(), found[0].2),
+        (3, "long", 87)
+    );
+}
