@@ -1940,7 +1940,7 @@ fn a_panic_is_one_line_a_report_file_and_exit_code_3() {
     assert_eq!(r.status.code(), Some(3), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("linli: internal error in src/cli.rs:"),
+        stderr.starts_with("linli: internal error in src/cli/mod.rs:"),
         "{stderr}"
     );
     assert!(

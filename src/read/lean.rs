@@ -59,7 +59,7 @@ fn at_feature<E: de::Error>(index: usize, e: E) -> E {
 /// let fc = r#"{"type":"FeatureCollection","features":[
 ///   {"type":"Feature","properties":{"households":3,"households":300},
 ///    "geometry":{"type":"Point","coordinates":[120.5,31.25]}}]}"#;
-/// assert!(linli::read::lean::parse_collection(fc).is_none());
+/// assert!(linli::read::pieces::parse_collection(fc).is_none());
 /// assert_eq!(linli::read::lean::repeated_name(fc, None), Some((0, "households".to_string())));
 /// ```
 pub fn repeated_name(text: &str, keep: Keep) -> Option<(usize, String)> {
