@@ -21,8 +21,8 @@ use crate::write::geojson::{scenario_layer, OutGeometry};
 use crate::write::{write_atomic, write_json};
 use assemble::{relation_polygons, way_polygon, way_runs, NodeIndex};
 use communities::{admin_level, CommunityInput};
-use context::{extent, in_china, locate, residential_streets, LandIndex, Places};
-use geo::{Area, Coord, InteriorPoint, MultiPolygon, Point};
+use context::{extent, in_china, locate, meets, residential_streets, LandIndex, Places};
+use geo::{Area, BoundingRect, Contains, Coord, InteriorPoint, LineString, MultiPolygon, Point};
 use homes::building_homes;
 use pbf::Tags;
 use serde_json::{Map, Value};
@@ -343,7 +343,9 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
     };
     let mut warnings = Vec::new();
 
-    // The local plane around the centre of the nodes' extent.
+    // The extract's area: the box the header says it was cut to (whole
+    // ways and relations crossing it bring nodes from far outside), within
+    // the box of its nodes; the local plane is centred on it.
     let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
     for &(lon, lat) in data.nodes.values() {
         if lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0 {
@@ -357,6 +359,13 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             "has no node with a valid longitude/latitude",
         )]));
     }
+    let header = data
+        .bbox
+        .map(|[w, s, e, n]| ([lo[0].max(w), lo[1].max(s)], [hi[0].min(e), hi[1].min(n)]))
+        .filter(|(l, h)| l[0] < h[0] && l[1] < h[1]);
+    if let Some((l, h)) = header {
+        (lo, hi) = (l, h);
+    }
     let projector = Projector::new(&Crs::LonLat, (lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0)?;
     let mut nodes: NodeIndex = HashMap::with_capacity(data.nodes.len());
     for (&id, &(lon, lat)) in &data.nodes {
@@ -366,6 +375,10 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             }
         }
     }
+    let rect = match header {
+        Some(_) => context::lonlat_box(&projector, lo, hi).unwrap_or_else(|| extent(&nodes)),
+        None => extent(&nodes),
+    };
     let mut drop = |layer: &str, why: &str| {
         *c.dropped.entry(format!("{layer}.{why}")).or_insert(0) += 1;
     };
@@ -385,6 +398,13 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             continue;
         }
         let (runs, complete) = way_runs(&w.refs, &nodes);
+        // Runs wholly outside the extract's area (a whole way kept by the
+        // extractor) are left out.
+        let known = !runs.is_empty();
+        let runs: Vec<LineString<f64>> = runs
+            .into_iter()
+            .filter(|r| meets(r.bounding_rect(), &rect))
+            .collect();
         let emit = |layer: &mut Layer, class: &str, extra: &[(&str, Value)]| {
             let n = runs.len();
             for (k, r) in runs.iter().enumerate() {
@@ -405,9 +425,9 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             if walk {
                 walk_n += n;
             }
-            if complete {
+            if complete && (n > 0 || !known) {
                 complete_n += 1;
-            } else if n > 0 {
+            } else if !complete && n > 0 {
                 split_n += 1;
             }
         }
@@ -418,9 +438,14 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             rail_n += emit(&mut rail, class, &[]);
         }
         if runs.is_empty() {
+            let why = if known {
+                "outside_extract"
+            } else {
+                "way_missing_nodes"
+            };
             for (layer, on) in [("roads", road), ("water", wl), ("rail", rl)] {
                 if on.is_some() {
-                    drop(layer, "way_missing_nodes");
+                    drop(layer, why);
                 }
             }
         }
@@ -472,6 +497,17 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             }
         }
     }
+
+    // Areas wholly outside the extract's area are left out.
+    areas.retain(|(_, t, mp)| {
+        let keep = meets(mp.bounding_rect(), &rect);
+        if !keep {
+            for layer in area_layers(t, &map) {
+                drop(layer, "outside_extract");
+            }
+        }
+        keep
+    });
 
     let mut landmarks = Layer::default();
     let mut compounds = Layer::default();
@@ -540,6 +576,10 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         let Some(kind) = tags::facility_kind_with(t, &map) else {
             continue;
         };
+        if !rect.contains(&pt) {
+            drop("facilities", "outside_extract");
+            continue;
+        }
         let mut p = named(t);
         p.insert("kind".into(), kind.clone().into());
         facilities.push((0, *id, 0), OutGeometry::Point(Point(pt)), p);
@@ -560,6 +600,14 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         &opts.settings.elsewhere
     };
     let mut homes = building_homes(&areas, &land, &businesses, model);
+    // A building is the extract's when its centroid is, as for communities.
+    homes.retain(|h| {
+        let keep = rect.contains(&h.centroid);
+        if !keep {
+            drop("buildings", "outside_extract");
+        }
+        keep
+    });
     for h in &homes {
         for b in &h.estimate.bad_tags {
             *c.tag_warnings.entry(b.to_string()).or_insert(0) += 1;
@@ -567,7 +615,6 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
     }
 
     // Communities: a file, else admin boundaries, else derived ones.
-    let rect = extent(&nodes);
     let (units, source) = if let Some(path) = &opts.communities {
         (communities::read_file(path, &projector)?, "file")
     } else {
