@@ -261,3 +261,82 @@ fn calibration_keeps_known_totals_exact() {
     assert_eq!(read, imp.counts.households);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The header's box of an extract (west, south, east, north), read with
+/// osmpbf directly.
+fn header_box(path: &Path) -> Option<[f64; 4]> {
+    use osmpbf::{BlobDecode, BlobReader};
+    let blob = BlobReader::from_path(path).ok()?.next()?.ok()?;
+    let BlobDecode::OsmHeader(h) = blob.decode().ok()? else {
+        return None;
+    };
+    let b = h.bbox()?;
+    Some([b.left, b.bottom.min(b.top), b.right, b.bottom.max(b.top)])
+}
+
+/// Every extract imports into a folder that linli reads back and plans
+/// (all but Helsinki, whose plan is slow):
+/// no community stretches beyond the extract (Monaco's whole ways and
+/// relations reach 100 km into France and Italy; its header box is 3 km),
+/// and every community lies within the header's box where there is one.
+#[test]
+fn every_extract_imports_reads_and_plans() {
+    let dir = std::env::temp_dir().join(format!("linli-osm-real-{}", std::process::id()));
+    for name in [
+        "beijing-wudaokou",
+        "helsinki-centre",
+        "monaco-2019",
+        "nantong-haimen-dieshiqiao",
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/osm")
+            .join(format!("{name}.osm.pbf"));
+        let imp = import_file(&path, &ImportOptions::default()).unwrap();
+        let folder = dir.join(name);
+        imp.write(&folder).unwrap();
+        let files = linli::read::ScenarioFiles::from_dir(&folder).unwrap();
+        let loaded = read_scenario(&files, &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: the imported scenario does not read: {e}"));
+        let s = &loaded.scenario;
+        assert_eq!(s.communities.len(), imp.counts.communities, "{name}");
+        for c in &s.communities {
+            let r = c.area.bounding_rect().unwrap();
+            let span = r.width().hypot(r.height());
+            assert!(span < 20_000.0, "{name}: {} spans {span:.0} m", c.id);
+        }
+        if let Some([w, so, e, n]) = header_box(&path) {
+            // The importer's area is the plane box around the header's box
+            // (meridians converge: up to ~1 m more at a 3 km extract's
+            // corners), 1 m wider: 3 m of margin, in degrees there.
+            let m_lat = 3.0 / 111_000.0;
+            let m_lon = m_lat / ((so + n) / 2.0).to_radians().cos();
+            for f in features(&imp, "communities.geojson") {
+                let text = f["geometry"]["coordinates"].to_string();
+                let nums: Vec<f64> = text
+                    .split(|ch: char| !(ch.is_ascii_digit() || ch == '.' || ch == '-'))
+                    .filter(|t| !t.is_empty())
+                    .map(|t| t.parse().unwrap())
+                    .collect();
+                for p in nums.chunks(2) {
+                    assert!(
+                        (w - m_lon..=e + m_lon).contains(&p[0])
+                            && (so - m_lat..=n + m_lat).contains(&p[1]),
+                        "{name}: community {} reaches {p:?}, outside the header's box",
+                        f["properties"]["id"]
+                    );
+                }
+            }
+        }
+        if name == "helsinki-centre" {
+            // Its whole plan takes ~40 s (coverage over 2,400 walkable
+            // ways); its blocks and neighborhoods are planned in
+            // `helsinki_centre`.
+            continue;
+        }
+        let out = dir.join(format!("{name}-plan"));
+        linli::plan::run_plan(&files, &ReadOptions::default(), 1, &out)
+            .unwrap_or_else(|e| panic!("{name}: plan failed: {e}"));
+        assert!(out.join("neighborhoods.geojson").is_file(), "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

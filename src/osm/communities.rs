@@ -8,7 +8,8 @@ use super::assemble::NodeIndex;
 use super::context::{locate, LandIndex, Places};
 use super::homes::Home;
 use super::pbf::{Relation, Way};
-use crate::blocks::{noding::node, polygonize::polygonize};
+use crate::blocks::noding::{node, NodedNetwork};
+use crate::blocks::polygonize::{polygonize, Faces};
 use crate::config::OsmSettings;
 use crate::model::{Barrier, BarrierKind, BarrierLine};
 use geo::{
@@ -477,12 +478,56 @@ fn clean(polys: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
 /// assert_eq!(parts[0].id, "D01");
 /// ```
 pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<u64>) -> Vec<Unit> {
+    let net = node(&tile_lines(&units, rect, d), TOLERANCE);
+    let faces = polygonize(&net);
+    let nf = faces.faces.len();
+    let mut owner = face_owners(&faces, rect, &units);
+    let (households, built) = face_households(&faces, d.homes);
+    // Empty land cut by the extract's edge is no community: faces in no
+    // unit, without buildings, on the extract's border are left out.
+    for sides in &faces.edge_faces {
+        if let [Some(f), None] | [None, Some(f)] = *sides {
+            if owner[f] == Some(usize::MAX) && !built[f] {
+                owner[f] = None;
+            }
+        }
+    }
+    let mut unit_h = vec![0u64; units.len()];
+    for f in 0..nf {
+        if let Some(u) = owner[f].filter(|&u| u != usize::MAX) {
+            unit_h[u] += households[f];
+        }
+    }
+    // Faces in no unit, and those of a unit too large, are merged.
+    let grouped = |o: usize| o == usize::MAX || split_above.is_some_and(|m| unit_h[o] > m);
+    let links = merge_links(&net, &faces, &owner, &grouped);
+    let merged = merge(&households, &links, d.min_households, d.max_households);
+    // The group of each face: its unit, or its merge root.
+    let group: Vec<Option<(usize, usize)>> = (0..nf)
+        .map(|f| {
+            owner[f].map(|o| {
+                if grouped(o) {
+                    (o, merged[f])
+                } else {
+                    (o, usize::MAX)
+                }
+            })
+        })
+        .collect();
+    let areas = trace_groups(&net, &faces, &group, &built);
+    name_groups(areas, &units)
+}
+
+/// The lines the extract is tiled along: its edge and every unit's border
+/// (level 5), the major lines (3) and local roads (1) that reach it,
+/// carried to the edge where they were cut.
+fn tile_lines(units: &[Unit], rect: &Rect<f64>, d: &Derive) -> Vec<BarrierLine> {
     let ring = |l: &LineString<f64>, level, kind| BarrierLine {
         line: l.clone(),
         barrier: Barrier { level, kind },
     };
     let mut lines = vec![ring(&rect_ring(rect), 5, BarrierKind::Community)];
-    for u in &units {
+    for u in units {
         for p in &u.area.0 {
             for r in std::iter::once(p.exterior()).chain(p.interiors()) {
                 lines.push(ring(r, 5, BarrierKind::Community));
@@ -509,14 +554,15 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
             .filter(inside)
             .map(|l| ring(&to_edge(l, rect), 1, BarrierKind::Road)),
     );
-    let net = node(&lines, TOLERANCE);
-    let faces = polygonize(&net);
-    let nf = faces.faces.len();
+    lines
+}
+
+/// Each face's owner: `None` outside the extract, else the first unit
+/// holding its interior point, or `usize::MAX` for no unit.
+fn face_owners(faces: &Faces, rect: &Rect<f64>, units: &[Unit]) -> Vec<Option<usize>> {
     let bounds = rect.to_polygon();
     let unit_tree = box_tree(units.iter().map(|u| u.area.bounding_rect()));
-    // Each face: outside the extract (None), or its owner (a unit, or
-    // usize::MAX for no unit).
-    let mut owner: Vec<Option<usize>> = vec![None; nf];
+    let mut owner: Vec<Option<usize>> = vec![None; faces.faces.len()];
     for (f, face) in faces.faces.iter().enumerate() {
         let Some(p) = face.polygon.interior_point() else {
             continue;
@@ -531,7 +577,12 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
             .min();
         owner[f] = Some(u.unwrap_or(usize::MAX));
     }
-    // Households per face.
+    owner
+}
+
+/// Households per face and whether any building stands in it.
+fn face_households(faces: &Faces, homes: &[(Coord<f64>, u32)]) -> (Vec<u64>, Vec<bool>) {
+    let nf = faces.faces.len();
     let face_tree = box_tree(faces.faces.iter().map(|f| f.polygon.bounding_rect()));
     let face_at = |c: Coord<f64>| {
         face_tree
@@ -542,29 +593,23 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
     };
     let mut households = vec![0u64; nf];
     let mut built = vec![false; nf];
-    for &(c, h) in d.homes {
+    for &(c, h) in homes {
         if let Some(f) = face_at(c) {
             households[f] += u64::from(h);
             built[f] = true;
         }
     }
-    // Empty land cut by the extract's edge is no community: faces in no
-    // unit, without buildings, on the extract's border are left out.
-    for sides in &faces.edge_faces {
-        if let [Some(f), None] | [None, Some(f)] = *sides {
-            if owner[f] == Some(usize::MAX) && !built[f] {
-                owner[f] = None;
-            }
-        }
-    }
-    let mut unit_h = vec![0u64; units.len()];
-    for f in 0..nf {
-        if let Some(u) = owner[f].filter(|&u| u != usize::MAX) {
-            unit_h[u] += households[f];
-        }
-    }
-    let grouped = |o: usize| o == usize::MAX || split_above.is_some_and(|m| unit_h[o] > m);
-    // Links between faces of one grouped owner.
+    (households, built)
+}
+
+/// Links between adjacent faces of one grouped owner, `true` where only
+/// major lines (level ≥ 3) part them.
+fn merge_links(
+    net: &NodedNetwork,
+    faces: &Faces,
+    owner: &[Option<usize>],
+    grouped: &dyn Fn(usize) -> bool,
+) -> BTreeMap<(usize, usize), bool> {
     let mut links: BTreeMap<(usize, usize), bool> = BTreeMap::new();
     for (e, sides) in faces.edge_faces.iter().enumerate() {
         if let [Some(a), Some(b)] = *sides {
@@ -577,36 +622,36 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
             }
         }
     }
-    let merged = merge(&households, &links, d.min_households, d.max_households);
-    // The group of each face: its unit, or its merge root.
-    let group: Vec<Option<(usize, usize)>> = (0..nf)
-        .map(|f| {
-            owner[f].map(|o| {
-                if grouped(o) {
-                    (o, merged[f])
-                } else {
-                    (o, usize::MAX)
-                }
-            })
-        })
-        .collect();
-    // Trace each group's outline from the edges between groups.
+    links
+}
+
+/// A group's pieces and whether any of its faces holds a building.
+type Pieces = (Vec<Polygon<f64>>, bool);
+
+/// Each group's outline, traced from the network's edges between groups
+/// (so neighbours share their border exactly): (owner, merge root) → pieces.
+fn trace_groups(
+    net: &NodedNetwork,
+    faces: &Faces,
+    group: &[Option<(usize, usize)>],
+    built: &[bool],
+) -> BTreeMap<(usize, usize), Pieces> {
     let mut border = Vec::new();
     for (e, sides) in faces.edge_faces.iter().enumerate() {
         let g = |s: Option<usize>| s.and_then(|f| group[f]);
         let (ga, gb) = (g(sides[0]), g(sides[1]));
         if ga != gb && (ga.is_some() || gb.is_some()) {
             let ed = net.edges[e];
-            border.push(ring(
-                &LineString::new(vec![net.vertices[ed.a], net.vertices[ed.b]]),
-                5,
-                BarrierKind::Community,
-            ));
+            border.push(BarrierLine {
+                line: LineString::new(vec![net.vertices[ed.a], net.vertices[ed.b]]),
+                barrier: Barrier {
+                    level: 5,
+                    kind: BarrierKind::Community,
+                },
+            });
         }
     }
     let pieces = polygonize(&node(&border, TOLERANCE));
-    // (owner, merge root) → the pieces and whether any face holds a building.
-    type Pieces = (Vec<Polygon<f64>>, bool);
     let mut areas: BTreeMap<(usize, usize), Pieces> = BTreeMap::new();
     // Each piece takes the group of the faces inside it (a face's interior
     // point is off every border; a piece's own could sit on a face edge).
@@ -629,13 +674,19 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
             areas.entry(g).or_default().0.push(piece.polygon);
         }
     }
-    for f in 0..nf {
-        if let (Some(g), true) = (group[f], built[f]) {
-            if let Some(e) = areas.get_mut(&g) {
+    for (f, g) in group.iter().enumerate() {
+        if let (Some(g), true) = (g, built[f]) {
+            if let Some(e) = areas.get_mut(g) {
                 e.1 = true;
             }
         }
     }
+    areas
+}
+
+/// The groups as communities: derived ones `D01…` (those with buildings),
+/// parts of a split unit `<id>-1…`, and whole units as they were.
+fn name_groups(areas: BTreeMap<(usize, usize), Pieces>, units: &[Unit]) -> Vec<Unit> {
     let mut out = Vec::new();
     let mut split_n: BTreeMap<usize, usize> = BTreeMap::new();
     let mut derived = 0;
@@ -824,50 +875,10 @@ pub fn pick(inp: &CommunityInput) -> Picked {
         }
     }
     let s = inp.settings;
-    let total: u64 = inp
-        .homes
-        .iter()
-        .map(|h| u64::from(h.estimate.households))
-        .sum();
-    let mut units = Vec::new();
-    if let Some(l) = inp.level {
-        units = level_units(inp, l);
-        if units.is_empty() {
-            out.warnings.push(format!(
-                "no admin_level={l} boundary could be built in the extract ({} relations at that level): communities are derived from the road network",
-                out.levels_seen.get(&l).copied().unwrap_or(0)
-            ));
-        } else {
-            out.level = Some(l);
-        }
-    } else {
-        for &l in out.levels_seen.keys().rev() {
-            let us = level_units(inp, l);
-            if us.is_empty() {
-                continue;
-            }
-            let hh = households_in(&us, inp.homes);
-            let covered: u64 = hh.iter().sum();
-            let mut lived: Vec<u64> = hh.iter().copied().filter(|&h| h > 0).collect();
-            lived.sort_unstable();
-            let median = lived.get(lived.len() / 2).copied().unwrap_or(0);
-            let ok = total > 0
-                && covered as f64 >= 0.5 * total as f64
-                && (u64::from(s.admin_min_households)..=u64::from(s.admin_max_households))
-                    .contains(&median);
-            out.warnings.push(format!(
-                "admin_level={l}: {} units in the extract, median {median} households, {:.0}% of the households: {}",
-                us.len(),
-                if total > 0 { covered as f64 * 100.0 / total as f64 } else { 0.0 },
-                if ok { "taken as communities" } else { "not a community level" }
-            ));
-            if ok {
-                out.level = Some(l);
-                units = us;
-                break;
-            }
-        }
-    }
+    let units = match inp.level {
+        Some(l) => asked_level(inp, l, &mut out),
+        None => finest_community_level(inp, &mut out),
+    };
     let major = network(inp.data_ways, inp.nodes, inp.rect, true);
     let minor = network(inp.data_ways, inp.nodes, inp.rect, false);
     let pts: Vec<(Coord<f64>, u32)> = inp
@@ -889,11 +900,79 @@ pub fn pick(inp: &CommunityInput) -> Picked {
         .is_none()
         .then_some(u64::from(s.admin_max_households));
     let mut kept = tile(units, inp.rect, &d, split);
+    let n = name_derived(&mut kept, inp.places);
+    if n > 0 {
+        out.warnings.push(format!(
+            "{n} communities derived from the major-road network where no admin boundary was taken"
+        ));
+    }
+    kept.sort_by(|a, b| a.id.cmp(&b.id));
+    out.units = kept;
+    out
+}
+
+/// The units of the admin level asked for (none, with a warning, when
+/// none can be built).
+fn asked_level(inp: &CommunityInput, l: u8, out: &mut Picked) -> Vec<Unit> {
+    let units = level_units(inp, l);
+    if units.is_empty() {
+        out.warnings.push(format!(
+            "no admin_level={l} boundary could be built in the extract ({} relations at that level): communities are derived from the road network",
+            out.levels_seen.get(&l).copied().unwrap_or(0)
+        ));
+    } else {
+        out.level = Some(l);
+    }
+    units
+}
+
+/// The units of the finest admin level whose median unit holds a
+/// community's households and which together hold at least half the
+/// extract's; each level tried is reported.
+fn finest_community_level(inp: &CommunityInput, out: &mut Picked) -> Vec<Unit> {
+    let s = inp.settings;
+    let total: u64 = inp
+        .homes
+        .iter()
+        .map(|h| u64::from(h.estimate.households))
+        .sum();
+    let levels: Vec<u8> = out.levels_seen.keys().rev().copied().collect();
+    for l in levels {
+        let us = level_units(inp, l);
+        if us.is_empty() {
+            continue;
+        }
+        let hh = households_in(&us, inp.homes);
+        let covered: u64 = hh.iter().sum();
+        let mut lived: Vec<u64> = hh.iter().copied().filter(|&h| h > 0).collect();
+        lived.sort_unstable();
+        let median = lived.get(lived.len() / 2).copied().unwrap_or(0);
+        let ok = total > 0
+            && covered as f64 >= 0.5 * total as f64
+            && (u64::from(s.admin_min_households)..=u64::from(s.admin_max_households))
+                .contains(&median);
+        out.warnings.push(format!(
+            "admin_level={l}: {} units in the extract, median {median} households, {:.0}% of the households: {}",
+            us.len(),
+            if total > 0 { covered as f64 * 100.0 / total as f64 } else { 0.0 },
+            if ok { "taken as communities" } else { "not a community level" }
+        ));
+        if ok {
+            out.level = Some(l);
+            return us;
+        }
+    }
+    Vec::new()
+}
+
+/// Names each derived community after the first (by name) suburb,
+/// quarter, neighbourhood, village, hamlet or town inside it; returns how
+/// many communities are derived.
+fn name_derived(units: &mut [Unit], places: &Places) -> usize {
     let mut n = 0;
-    for u in kept.iter_mut().filter(|u| u.source == "derived") {
+    for u in units.iter_mut().filter(|u| u.source == "derived") {
         n += 1;
-        u.name = inp
-            .places
+        u.name = places
             .named
             .iter()
             .filter(|(_, p, c)| {
@@ -905,14 +984,7 @@ pub fn pick(inp: &CommunityInput) -> Picked {
             .map(|(nm, _, _)| nm.clone())
             .min();
     }
-    if n > 0 {
-        out.warnings.push(format!(
-            "{n} communities derived from the major-road network where no admin boundary was taken"
-        ));
-    }
-    kept.sort_by(|a, b| a.id.cmp(&b.id));
-    out.units = kept;
-    out
+    n
 }
 
 /// Each community's kind: `rural` where farmland (≥ 25% of its area) or a

@@ -4,6 +4,7 @@
 use super::assemble::NodeIndex;
 use super::households::Landuse;
 use super::pbf::{Tags, Way};
+use crate::project::Projector;
 use geo::{Area, BoundingRect, Contains, Coord, LineString, MultiPolygon, Point, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
@@ -138,6 +139,54 @@ pub fn extent(nodes: &NodeIndex) -> Rect<f64> {
             y: hi[1] + 1.0,
         },
     )
+}
+
+/// A lon/lat box (`lo` = west, south; `hi` = east, north) on the plane:
+/// the box of its border (sampled, as meridians converge), 1 m wider like
+/// [`extent`]; `None` if a corner cannot be projected.
+///
+/// ```
+/// use linli::project::{Crs, Projector};
+/// let p = Projector::new(&Crs::LonLat, 7.43, 43.74).unwrap();
+/// let r = linli::osm::context::lonlat_box(&p, [7.42, 43.73], [7.44, 43.75]).unwrap();
+/// assert!((r.width() - 1612.0).abs() < 5.0 && (r.height() - 2226.0).abs() < 5.0);
+/// ```
+pub fn lonlat_box(projector: &Projector, lo: [f64; 2], hi: [f64; 2]) -> Option<Rect<f64>> {
+    const STEPS: usize = 16;
+    let (mut a, mut b) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for k in 0..=STEPS {
+        let t = k as f64 / STEPS as f64;
+        let lon = lo[0] + t * (hi[0] - lo[0]);
+        let lat = lo[1] + t * (hi[1] - lo[1]);
+        for (x, y) in [(lon, lo[1]), (lon, hi[1]), (lo[0], lat), (hi[0], lat)] {
+            let (x, y) = projector.to_plane(x, y).ok()?;
+            if !(x.is_finite() && y.is_finite()) {
+                return None;
+            }
+            a = [a[0].min(x), a[1].min(y)];
+            b = [b[0].max(x), b[1].max(y)];
+        }
+    }
+    Some(Rect::new(
+        Coord {
+            x: a[0] - 1.0,
+            y: a[1] - 1.0,
+        },
+        Coord {
+            x: b[0] + 1.0,
+            y: b[1] + 1.0,
+        },
+    ))
+}
+
+/// Whether a box meets the extract's area `rect`.
+pub fn meets(b: Option<Rect<f64>>, rect: &Rect<f64>) -> bool {
+    b.is_some_and(|b| {
+        b.min().x <= rect.max().x
+            && b.max().x >= rect.min().x
+            && b.min().y <= rect.max().y
+            && b.max().y >= rect.min().y
+    })
 }
 
 /// Whether lon/lat is within China's extent (a box: 73–135°E, 18–54°N).

@@ -9,22 +9,8 @@
 //! `building=yes` is judged from its tags, land use, name and size.
 
 use super::pbf::Tags;
+pub use super::tags::Landuse;
 use crate::config::DwellingModel;
-
-/// Land use around a building (the landuse area holding its centroid).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Landuse {
-    /// Not inside any landuse area the importer knows.
-    None,
-    /// `landuse=residential`.
-    Residential,
-    /// `landuse=commercial` or `retail`: shops and offices, homes above them elsewhere.
-    Commercial,
-    /// Industry, railway, military, education, religious, cemetery, garages…
-    NonResidential,
-    /// Farmland, farmyards, orchards, meadows (villages).
-    Farm,
-}
 
 /// What the importer knows around a building.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -413,15 +399,7 @@ pub fn estimate(t: &Tags, area: f64, ctx: &Context, m: &DwellingModel) -> Estima
         None
     });
     let typed_home = HOME_TYPES.contains(&b);
-    let plain = !typed_home && !NON_HOME_BUILDINGS.contains(&b) && !super::tags::typed_non_home(b);
-    let (home, judged) = if typed_home {
-        (true, None)
-    } else if plain {
-        let (h, why) = judge_plain(t, area, ctx, m);
-        (h, Some(why))
-    } else {
-        (false, None)
-    };
+    let (home, judged) = judge_home(t, b, typed_home, area, ctx, m);
     if !home {
         let use_ = match super::tags::building_use(t) {
             "other" if INDUSTRIAL.contains(&b) => "industrial",
@@ -450,15 +428,8 @@ pub fn estimate(t: &Tags, area: f64, ctx: &Context, m: &DwellingModel) -> Estima
         }
     }
     let (fl, source) = floors(t, ctx, m, &mut bad);
-    if SINGLE_HOMES.contains(&b) {
-        return done(1, "type_default", Some(fl), bad);
-    }
-    if b == "semidetached_house" {
-        return done(2, "type_default", Some(fl), bad);
-    }
-    if b == "terrace" {
-        let units = (area / m.terrace_unit_m2).round().max(1.0);
-        return done(units as u32, "type_default", Some(fl), bad);
+    if let Some(units) = house_units(b, area, m) {
+        return done(units, "type_default", Some(fl), bad);
     }
     // A small home of few floors (untyped, or `residential`): one household.
     let floors_known = matches!(source, "levels" | "height");
@@ -487,6 +458,42 @@ pub fn estimate(t: &Tags, area: f64, ctx: &Context, m: &DwellingModel) -> Estima
     }
     let h = (area * home_floors / m.dwelling_m2 * m.occupied_share).round();
     done(h.clamp(1.0, 1e6) as u32, source, Some(fl), bad)
+}
+
+/// Whether a building is a home: a home type is, a type that is never a
+/// home is not, and a plain one is judged (with what judged it).
+fn judge_home(
+    t: &Tags,
+    b: &str,
+    typed_home: bool,
+    area: f64,
+    ctx: &Context,
+    m: &DwellingModel,
+) -> (bool, Option<&'static str>) {
+    let plain = !typed_home && !NON_HOME_BUILDINGS.contains(&b) && !super::tags::typed_non_home(b);
+    if typed_home {
+        (true, None)
+    } else if plain {
+        let (h, why) = judge_plain(t, area, ctx, m);
+        (h, Some(why))
+    } else {
+        (false, None)
+    }
+}
+
+/// Households of a house type, whatever its floors: single homes one,
+/// semidetached houses two, terraces one per `terrace_unit_m2`.
+fn house_units(b: &str, area: f64, m: &DwellingModel) -> Option<u32> {
+    if SINGLE_HOMES.contains(&b) {
+        return Some(1);
+    }
+    if b == "semidetached_house" {
+        return Some(2);
+    }
+    if b == "terrace" {
+        return Some((area / m.terrace_unit_m2).round().max(1.0) as u32);
+    }
+    None
 }
 
 /// Building values that are never homes (beyond those `building_use` names).

@@ -10,23 +10,26 @@ pub mod calibrate;
 pub mod communities;
 pub mod completeness;
 pub mod context;
+pub mod extract;
+pub mod features;
 pub mod homes;
 pub mod households;
 pub mod pbf;
 pub mod tags;
 
-use crate::error::{Error, Problem};
-use crate::project::{Crs, Projector};
-use crate::write::geojson::{scenario_layer, OutGeometry};
+use crate::config::DwellingModel;
+use crate::error::Error;
+use crate::write::geojson::OutGeometry;
 use crate::write::{write_atomic, write_json};
-use assemble::{relation_polygons, way_polygon, way_runs, NodeIndex};
-use communities::{admin_level, CommunityInput};
-use context::{extent, in_china, locate, residential_streets, LandIndex, Places};
-use geo::{Area, Coord, InteriorPoint, MultiPolygon, Point};
-use homes::building_homes;
-use pbf::Tags;
-use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use communities::{CommunityInput, Unit};
+use completeness::Completeness;
+use context::{in_china, locate, residential_streets, LandIndex, Places};
+use extract::Extract;
+use features::{areal, named, Facilities, Gathered, Layer};
+use geo::{Coord, MultiPolygon, Point};
+use homes::{building_homes, AreaElement, Home};
+use serde_json::Map;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Options of an import.
@@ -220,65 +223,6 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Imported, Error>
     import(&bytes, &path.display().to_string(), opts)
 }
 
-/// Element key for sorting: nodes, then ways, then relations, by id.
-type Key = (u8, i64, usize);
-
-fn oid(k: Key) -> String {
-    let t = ["n", "w", "r"][k.0 as usize];
-    if k.2 == 0 {
-        format!("{t}{}", k.1)
-    } else {
-        format!("{t}{}-{}", k.1, k.2)
-    }
-}
-
-/// Features of one layer, sorted by OSM id when written.
-#[derive(Default)]
-struct Layer(Vec<(Key, OutGeometry, Map<String, Value>)>);
-
-impl Layer {
-    fn push(&mut self, key: Key, g: OutGeometry, props: Map<String, Value>) {
-        self.push_id(key, oid(key), g, props);
-    }
-    fn push_id(&mut self, key: Key, id: String, g: OutGeometry, mut props: Map<String, Value>) {
-        props.insert("id".into(), id.into());
-        self.0.push((key, g, props));
-    }
-    fn text(mut self, projector: &Projector) -> String {
-        self.0.sort_by_key(|(k, _, _)| *k);
-        // id first, then the other properties in a fixed order.
-        scenario_layer(
-            projector,
-            self.0.into_iter().map(|(_, g, p)| {
-                let mut out = Map::new();
-                out.insert("id".into(), p["id"].clone());
-                for (k, v) in p {
-                    if k != "id" {
-                        out.insert(k, v);
-                    }
-                }
-                (g, out)
-            }),
-        )
-    }
-}
-
-fn areal(mp: MultiPolygon<f64>) -> OutGeometry {
-    if mp.0.len() == 1 {
-        OutGeometry::Polygon(mp.0.into_iter().next().expect("one part"))
-    } else {
-        OutGeometry::MultiPolygon(mp)
-    }
-}
-
-fn named(t: &Tags) -> Map<String, Value> {
-    let mut m = Map::new();
-    if let Some(n) = t.get("name") {
-        m.insert("name".into(), n.clone().into());
-    }
-    m
-}
-
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
@@ -296,32 +240,6 @@ fn facility_map(opts: &ImportOptions) -> Vec<(String, String, String)> {
         }
     }
     m
-}
-
-/// Whether a closed element with these tags is wanted as an area.
-fn wants_area(t: &Tags, map: &[(String, String, String)]) -> bool {
-    !area_layers(t, map).is_empty() || tags::landuse(t).is_some()
-}
-
-/// The area layers an element with tags `t` goes to, for drop counts.
-fn area_layers(t: &Tags, map: &[(String, String, String)]) -> Vec<&'static str> {
-    let mut v = Vec::new();
-    if tags::is_building(t) {
-        v.push("buildings");
-    }
-    if tags::is_water_area(t) {
-        v.push("water");
-    }
-    if tags::landmark_class(t).is_some() {
-        v.push("landmarks");
-    }
-    if tags::is_compound(t) {
-        v.push("compounds");
-    }
-    if tags::facility_kind_with(t, map).is_some() {
-        v.push("facilities");
-    }
-    v
 }
 
 /// Imports the bytes of an `.osm.pbf` extract into a scenario; `label`
@@ -342,242 +260,244 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         ..Default::default()
     };
     let mut warnings = Vec::new();
+    let ex = Extract::of(&data, label)?;
+    let f = scenario_features(&data, &ex, &facility_map(opts), &mut c);
 
-    // The local plane around the centre of the nodes' extent.
-    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
-    for &(lon, lat) in data.nodes.values() {
-        if lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0 {
-            lo = [lo[0].min(lon), lo[1].min(lat)];
-            hi = [hi[0].max(lon), hi[1].max(lat)];
-        }
-    }
-    if lo[0] > hi[0] {
-        return Err(Error::Input(vec![Problem::file(
-            label.to_string(),
-            "has no node with a valid longitude/latitude",
-        )]));
-    }
-    let projector = Projector::new(&Crs::LonLat, (lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0)?;
-    let mut nodes: NodeIndex = HashMap::with_capacity(data.nodes.len());
-    for (&id, &(lon, lat)) in &data.nodes {
-        if let Ok((x, y)) = projector.to_plane(lon, lat) {
-            if x.is_finite() && y.is_finite() {
-                nodes.insert(id, Coord { x, y });
-            }
-        }
-    }
-    let mut drop = |layer: &str, why: &str| {
-        *c.dropped.entry(format!("{layer}.{why}")).or_insert(0) += 1;
-    };
+    // Households per building, communities, then completeness and known totals.
+    let model = household_model(opts, &ex, &mut c);
+    let land = &f.area.land;
+    let mut homes = extract_homes(&f.gathered.areas, land, &f.businesses, model, &ex, &mut c);
+    let (units, source) = choose_communities(opts, &ex, &f, &homes, &data, &mut c, &mut warnings)?;
+    let home_at: Vec<Coord<f64>> = homes.iter().map(|h| h.centroid).collect();
+    let unit_areas: Vec<MultiPolygon<f64>> = units.iter().map(|u| u.area.clone()).collect();
+    let in_unit = locate(&unit_areas, &home_at);
+    let est_hh = households_per_unit(&homes, &in_unit, units.len());
+    let unit_kind = communities::kinds(&units, &est_hh, land, &f.places);
+    let road_lines = residential_streets(&data.ways, &ex.nodes);
+    let comp = completeness::measure(&completeness::Input {
+        units: &units,
+        homes: &homes,
+        in_unit: &in_unit,
+        land,
+        streets: &road_lines,
+        model,
+    });
+    let fill = calibrate_to_totals(
+        opts,
+        &mut homes,
+        &units,
+        &in_unit,
+        land,
+        &comp,
+        &mut c,
+        &mut warnings,
+    )?;
 
-    let mut roads = Layer::default();
-    let mut water = Layer::default();
-    let mut rail = Layer::default();
-    let (mut road_n, mut walk_n, mut complete_n, mut split_n) = (0, 0, 0, 0);
-    let (mut water_lines, mut rail_n) = (0, 0);
+    // The buildings and communities layers, the counts, the files.
+    let (buildings, per_unit) = buildings_layer(&homes, &in_unit, &fill, units.len(), &mut c);
+    let communities = communities_layer(&units, &unit_kind, &per_unit, &comp, &mut c);
+    c.communities = units.len();
+    c.completeness = comp.overall.map(round2);
+    warnings.extend(closing_warnings(&c, source, &comp, &units, &buildings, &f));
+    let files = scenario_files(label, opts, &ex, f, communities, buildings, &c.region);
+    Ok(Imported {
+        files,
+        counts: c,
+        warnings,
+    })
+}
 
-    // Lines: roads, waterways, railways, split at nodes outside the extract.
-    for w in &data.ways {
-        let road = tags::road_class(&w.tags);
-        let wl = tags::water_line_class(&w.tags);
-        let rl = tags::rail_class(&w.tags);
-        if road.is_none() && wl.is_none() && rl.is_none() {
-            continue;
-        }
-        let (runs, complete) = way_runs(&w.refs, &nodes);
-        let emit = |layer: &mut Layer, class: &str, extra: &[(&str, Value)]| {
-            let n = runs.len();
-            for (k, r) in runs.iter().enumerate() {
-                let mut p = named(&w.tags);
-                p.insert("class".into(), class.into());
-                for (key, v) in extra {
-                    p.insert((*key).into(), v.clone());
-                }
-                let piece = if n == 1 { 0 } else { k + 1 };
-                layer.push((1, w.id, piece), OutGeometry::LineString(r.clone()), p);
-            }
-            n
-        };
-        if let Some(class) = road {
-            let walk = tags::walkable(class, &w.tags);
-            let n = emit(&mut roads, class, &[("walkable", walk.into())]);
-            road_n += n;
-            if walk {
-                walk_n += n;
-            }
-            if complete {
-                complete_n += 1;
-            } else if n > 0 {
-                split_n += 1;
-            }
-        }
-        if let Some(class) = wl {
-            water_lines += emit(&mut water, class, &[]);
-        }
-        if let Some(class) = rl {
-            rail_n += emit(&mut rail, class, &[]);
-        }
-        if runs.is_empty() {
-            for (layer, on) in [("roads", road), ("water", wl), ("rail", rl)] {
-                if on.is_some() {
-                    drop(layer, "way_missing_nodes");
-                }
-            }
-        }
-    }
-    c.roads = road_n;
-    c.roads_walkable = walk_n;
-    c.road_ways_complete = complete_n;
-    c.road_ways_split = split_n;
-    c.water_lines = water_lines;
-    c.rail = rail_n;
+/// Every feature layer but buildings and communities, with what homes and
+/// communities are judged in.
+struct Features<'a> {
+    lines: features::Lines,
+    gathered: Gathered<'a>,
+    area: features::AreaFeatures,
+    facilities: Facilities,
+    places: Places,
+    businesses: Vec<Coord<f64>>,
+}
 
-    // Areas: closed ways and multipolygon relations; admin boundaries are
-    // assembled apart (cut ones are closed along the extract's edge).
-    let map = facility_map(opts);
-    let mut areas: Vec<(Key, &Tags, MultiPolygon<f64>)> = Vec::new();
-    for w in &data.ways {
-        if w.tags.is_empty() || !wants_area(&w.tags, &map) {
-            continue;
-        }
-        if w.tags.contains_key("highway") && w.tags.get("area").map(String::as_str) != Some("yes") {
-            continue;
-        }
-        match way_polygon(&w.refs, &nodes) {
-            Ok(p) => areas.push(((1, w.id, 0), &w.tags, MultiPolygon(vec![p]))),
-            Err(e) => {
-                for layer in area_layers(&w.tags, &map) {
-                    drop(layer, e.key());
-                }
-            }
-        }
+/// The feature layers of the extract (lines, areas, facilities) and the
+/// context (areas, land use, places, businesses), counted.
+fn scenario_features<'a>(
+    data: &'a pbf::OsmData,
+    ex: &Extract,
+    map: &[(String, String, String)],
+    c: &mut ImportCounts,
+) -> Features<'a> {
+    let mut lines = features::lines(&data.ways, &ex.nodes, &ex.rect, &mut c.dropped);
+    count_lines(&lines, c);
+    let gathered = features::gather_areas(data, &ex.nodes, &ex.rect, map, &mut c.dropped);
+    let mut facilities = Facilities::default();
+    let area = features::area_features(
+        &gathered.areas,
+        map,
+        &mut lines.water,
+        &mut facilities,
+        &mut c.dropped,
+    );
+    c.water_areas = area.water_areas;
+    c.landmarks = area.landmark_n;
+    c.compounds = area.compound_n;
+    let (places, businesses) = features::node_features(
+        &data.tagged_nodes,
+        &ex.nodes,
+        &ex.rect,
+        map,
+        &mut facilities,
+        &mut c.dropped,
+    );
+    c.facilities = facilities.by_kind.clone();
+    Features {
+        lines,
+        gathered,
+        area,
+        facilities,
+        places,
+        businesses,
     }
-    let ways_by_id: HashMap<i64, &pbf::Way> = data.ways.iter().map(|w| (w.id, w)).collect();
-    let mut admin: Vec<&pbf::Relation> = Vec::new();
-    for r in &data.relations {
-        if admin_level(&r.tags).is_some() {
-            admin.push(r);
-            continue;
-        }
-        let t = r.tags.get("type").map(String::as_str);
-        if t != Some("multipolygon") || !wants_area(&r.tags, &map) {
-            continue;
-        }
-        match relation_polygons(r, &ways_by_id, &nodes) {
-            Ok(mp) => areas.push(((2, r.id, 0), &r.tags, mp)),
-            Err(e) => {
-                for layer in area_layers(&r.tags, &map) {
-                    drop(layer, e.key());
-                }
-            }
-        }
-    }
+}
 
-    let mut landmarks = Layer::default();
-    let mut compounds = Layer::default();
-    let mut facilities = Layer::default();
-    let mut places = Places::default();
-    let mut land = LandIndex::default();
-    for (key, t, mp) in &areas {
-        let area = mp.unsigned_area();
-        if tags::is_water_area(t) {
-            if area >= tags::WATER_MIN_M2 {
-                let mut p = named(t);
-                p.insert("class".into(), "water".into());
-                water.push(*key, areal(mp.clone()), p);
-                c.water_areas += 1;
-            } else {
-                drop("water", "too_small");
-            }
-        }
-        if let Some(class) = tags::landmark_class(t) {
-            if tags::is_campus(class) {
-                land.push(mp, None, true);
-            }
-            if area >= tags::LANDMARK_MIN_M2 {
-                let mut p = named(t);
-                p.insert("class".into(), class.into());
-                landmarks.push(*key, areal(mp.clone()), p);
-                c.landmarks += 1;
-            } else {
-                drop("landmarks", "too_small");
-            }
-        }
-        if let Some(lu) = tags::landuse(t) {
-            land.push(mp, Some(lu), false);
-        }
-        if tags::is_compound(t) {
-            if area >= tags::COMPOUND_MIN_M2 {
-                compounds.push(*key, areal(mp.clone()), named(t));
-                c.compounds += 1;
-            } else {
-                drop("compounds", "too_small");
-            }
-        }
-        if let Some(kind) = tags::facility_kind_with(t, &map) {
-            if let Some(pt) = mp.interior_point() {
-                let mut p = named(t);
-                p.insert("kind".into(), kind.clone().into());
-                facilities.push(*key, OutGeometry::Point(pt), p);
-                *c.facilities.entry(kind.to_string()).or_insert(0) += 1;
-            }
-        }
+/// The warnings drawn from the finished counts: buildings outside every
+/// community, thin mapping, and layers `linli plan` needs left empty.
+fn closing_warnings(
+    c: &ImportCounts,
+    source: &str,
+    comp: &Completeness,
+    units: &[Unit],
+    buildings: &Layer,
+    f: &Features,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if c.buildings_outside_communities > 0 {
+        warnings.push(format!(
+            "{} buildings are outside every community (their centroid is in no community of {})",
+            c.buildings_outside_communities, source
+        ));
     }
-    land.finish();
-    // Facilities mapped as nodes; places and businesses for context.
-    let mut businesses: Vec<Coord<f64>> = Vec::new();
-    for (id, t) in &data.tagged_nodes {
-        let Some(&pt) = nodes.get(id) else {
-            if tags::facility_kind_with(t, &map).is_some() {
-                drop("facilities", "node_without_location");
-            }
-            continue;
-        };
-        places.push(t, pt);
-        if tags::is_business(t) {
-            businesses.push(pt);
-        }
-        let Some(kind) = tags::facility_kind_with(t, &map) else {
-            continue;
-        };
-        let mut p = named(t);
-        p.insert("kind".into(), kind.clone().into());
-        facilities.push((0, *id, 0), OutGeometry::Point(Point(pt)), p);
-        *c.facilities.entry(kind.to_string()).or_insert(0) += 1;
+    warnings.extend(completeness::warnings(comp, units, c.calibrated));
+    if buildings.is_empty() {
+        warnings.push(
+            "the extract has no buildings: linli plan needs buildings.geojson features".into(),
+        );
     }
+    if f.lines.roads.is_empty() {
+        warnings.push("the extract has no roads: linli plan needs roads.geojson features".into());
+    }
+    warnings
+}
 
-    // Buildings: the largest part stands for the footprint.
+/// File name → contents: every layer in lon/lat and scenario.toml.
+fn scenario_files(
+    label: &str,
+    opts: &ImportOptions,
+    ex: &Extract,
+    f: Features,
+    communities: Layer,
+    buildings: Layer,
+    region: &str,
+) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    for (name, layer) in [
+        ("communities.geojson", communities),
+        ("roads.geojson", f.lines.roads),
+        ("water.geojson", f.lines.water),
+        ("rail.geojson", f.lines.rail),
+        ("landmarks.geojson", f.area.landmarks),
+        ("compounds.geojson", f.area.compounds),
+        ("buildings.geojson", buildings),
+        ("facilities.geojson", f.facilities.layer),
+    ] {
+        files.insert(name.to_string(), layer.text(&ex.projector));
+    }
+    files.insert(
+        "scenario.toml".to_string(),
+        scenario_toml(label, opts, region),
+    );
+    files
+}
+
+/// The line layers' counts into the import's.
+fn count_lines(lines: &features::Lines, c: &mut ImportCounts) {
+    c.roads = lines.road_n;
+    c.roads_walkable = lines.walk_n;
+    c.road_ways_complete = lines.complete_n;
+    c.road_ways_split = lines.split_n;
+    c.water_lines = lines.water_lines;
+    c.rail = lines.rail_n;
+}
+
+/// The household model: the settings' region, else China's within its
+/// extent and the model for elsewhere outside it.
+fn household_model<'a>(
+    opts: &'a ImportOptions,
+    ex: &Extract,
+    c: &mut ImportCounts,
+) -> &'a DwellingModel {
+    let (lon, lat) = ex.centre();
     let region = match opts.settings.region.as_str() {
         "china" => "china",
         "elsewhere" => "elsewhere",
-        _ if in_china((lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0) => "china",
+        _ if in_china(lon, lat) => "china",
         _ => "elsewhere",
     };
     c.region = region.to_string();
-    let model = if region == "china" {
+    if region == "china" {
         &opts.settings.china
     } else {
         &opts.settings.elsewhere
-    };
-    let mut homes = building_homes(&areas, &land, &businesses, model);
+    }
+}
+
+/// Every building of the extract with its households (the largest part
+/// stands for the footprint); a building is the extract's when its
+/// centroid is, as for communities. Unreadable tags are counted.
+fn extract_homes<'a>(
+    areas: &[AreaElement<'a>],
+    land: &LandIndex,
+    businesses: &[Coord<f64>],
+    model: &DwellingModel,
+    ex: &Extract,
+    c: &mut ImportCounts,
+) -> Vec<Home<'a>> {
+    let mut homes = building_homes(areas, land, businesses, model);
+    homes.retain(|h| {
+        let keep = geo::Contains::contains(&ex.rect, &h.centroid);
+        if !keep {
+            features::drop(&mut c.dropped, "buildings", "outside_extract");
+        }
+        keep
+    });
     for h in &homes {
         for b in &h.estimate.bad_tags {
             *c.tag_warnings.entry(b.to_string()).or_insert(0) += 1;
         }
     }
+    homes
+}
 
-    // Communities: a file, else admin boundaries, else derived ones.
-    let rect = extent(&nodes);
+/// The communities: a file, else admin boundaries, else derived ones;
+/// returns them and where they came from.
+fn choose_communities(
+    opts: &ImportOptions,
+    ex: &Extract,
+    f: &Features,
+    homes: &[Home],
+    data: &pbf::OsmData,
+    c: &mut ImportCounts,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<Unit>, &'static str), Error> {
     let (units, source) = if let Some(path) = &opts.communities {
-        (communities::read_file(path, &projector)?, "file")
+        (communities::read_file(path, &ex.projector)?, "file")
     } else {
         let picked = communities::pick(&CommunityInput {
-            admin: &admin,
-            ways: &ways_by_id,
-            nodes: &nodes,
-            rect: &rect,
-            places: &places,
-            homes: &homes,
+            admin: &f.gathered.admin,
+            ways: &f.gathered.ways_by_id,
+            nodes: &ex.nodes,
+            rect: &ex.rect,
+            places: &f.places,
+            homes,
             data_ways: &data.ways,
             settings: &opts.settings,
             level: opts.admin_level,
@@ -588,96 +508,87 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         (picked.units, "admin+derived")
     };
     c.communities_source = source.to_string();
-    let home_at: Vec<Coord<f64>> = homes.iter().map(|h| h.centroid).collect();
-    let unit_areas: Vec<MultiPolygon<f64>> = units.iter().map(|u| u.area.clone()).collect();
-    let in_unit = locate(&unit_areas, &home_at);
-    let mut est_hh = vec![0u64; units.len()];
-    for (h, u) in homes.iter().zip(&in_unit) {
+    Ok((units, source))
+}
+
+/// Households estimated in each of `n` communities.
+fn households_per_unit(homes: &[Home], in_unit: &[Option<usize>], n: usize) -> Vec<u64> {
+    let mut hh = vec![0u64; n];
+    for (h, u) in homes.iter().zip(in_unit) {
         if let Some(u) = u {
-            est_hh[*u] += u64::from(h.estimate.households);
+            hh[*u] += u64::from(h.estimate.households);
         }
     }
-    let unit_kind = communities::kinds(&units, &est_hh, &land, &places);
+    hh
+}
 
-    // Completeness per community, then calibration to known totals.
-    let road_lines = residential_streets(&data.ways, &nodes);
-    let comp = completeness::measure(&completeness::Input {
-        units: &units,
-        homes: &homes,
-        in_unit: &in_unit,
-        land: &land,
-        streets: &road_lines,
-        model,
-    });
-    let mut fill: Vec<calibrate::Fill> = Vec::new();
+/// Households scaled to the known totals (a roster per community, or the
+/// extract's total), if any; returns the land-use fill added where homes
+/// are missing.
+#[allow(clippy::too_many_arguments)] // the import's state, passed down once
+fn calibrate_to_totals(
+    opts: &ImportOptions,
+    homes: &mut [Home],
+    units: &[Unit],
+    in_unit: &[Option<usize>],
+    land: &LandIndex,
+    comp: &Completeness,
+    c: &mut ImportCounts,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<calibrate::Fill>, Error> {
     let totals = match (&opts.community_totals, opts.households_total) {
-        (Some(path), _) => Some(calibrate::read_totals(path)?),
-        (None, Some(n)) => Some(vec![("*".to_string(), n)]),
-        _ => None,
+        (Some(path), _) => calibrate::read_totals(path)?,
+        (None, Some(n)) => vec![("*".to_string(), n)],
+        _ => return Ok(Vec::new()),
     };
-    if let Some(totals) = totals {
-        let out = calibrate::apply(
-            &mut homes,
-            &calibrate::Input {
-                totals: &totals,
-                units: &units,
-                in_unit: &in_unit,
-                land: &land,
-                completeness: &comp.per_unit,
-                overall: comp.overall,
-            },
-        );
-        warnings.extend(out.warnings);
-        fill = out.fill;
-        c.calibrated = true;
-    }
+    let out = calibrate::apply(
+        homes,
+        &calibrate::Input {
+            totals: &totals,
+            units,
+            in_unit,
+            land,
+            completeness: &comp.per_unit,
+            overall: comp.overall,
+        },
+    );
+    warnings.extend(out.warnings);
+    c.calibrated = true;
+    Ok(out.fill)
+}
 
-    // Write buildings, communities and the counts.
+/// Households and buildings per community, as written.
+struct PerUnit {
+    households: Vec<u64>,
+    buildings: Vec<usize>,
+}
+
+/// buildings.geojson (footprints, then land-use fill points) and what each
+/// community holds; counts the buildings and households by source.
+fn buildings_layer(
+    homes: &[Home],
+    in_unit: &[Option<usize>],
+    fill: &[calibrate::Fill],
+    n_units: usize,
+    c: &mut ImportCounts,
+) -> (Layer, PerUnit) {
     let mut buildings = Layer::default();
-    let mut unit_hh = vec![0u64; units.len()];
-    let mut unit_b = vec![0usize; units.len()];
-    for (h, u) in homes.iter().zip(&in_unit) {
+    let mut per = PerUnit {
+        households: vec![0u64; n_units],
+        buildings: vec![0usize; n_units],
+    };
+    for (h, u) in homes.iter().zip(in_unit) {
         let e = &h.estimate;
-        let mut props = named(h.tags);
-        props.insert("use".into(), e.use_.into());
-        if let Some(b) = h.tags.get("building") {
-            props.insert("building".into(), b.clone().into());
-        }
-        if let Some(f) = e.floors {
-            props.insert("levels".into(), round1(f).into());
-        }
-        props.insert("households".into(), e.households.into());
-        props.insert("households_source".into(), e.source.into());
-        if let Some(j) = e.judged {
-            props.insert("judged_by".into(), j.into());
-        }
-        buildings.push(h.key, OutGeometry::Polygon(h.footprint.clone()), props);
-        c.buildings += 1;
-        if h.key.0 == 1 {
-            c.building_ways += 1;
-        } else {
-            c.building_relations += 1;
-        }
-        if e.use_ == "residential" {
-            c.buildings_residential += 1;
-            if e.source != "tagged" {
-                c.buildings_estimated_households += 1;
-            }
-        }
-        c.households += u64::from(e.households);
-        *c.households_by_source
-            .entry(e.source.to_string())
-            .or_insert(0) += u64::from(e.households);
-        *c.buildings_by_source
-            .entry(e.source.to_string())
-            .or_insert(0) += 1;
-        if let Some(j) = e.judged {
-            *c.plain_buildings_judged.entry(j.to_string()).or_insert(0) += 1;
-        }
+        buildings.push(
+            h.key,
+            OutGeometry::Polygon(h.footprint.clone()),
+            home_properties(h),
+        );
+        count_home(h, c);
         match u {
             Some(i) => {
-                unit_hh[*i] += u64::from(e.households);
-                unit_b[*i] += 1;
+                per.households[*i] += u64::from(e.households);
+                per.buildings[*i] += 1;
             }
             None => c.buildings_outside_communities += 1,
         }
@@ -702,9 +613,67 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             .or_insert(0) += 1;
         c.buildings += 1;
         if let Some(i) = f.unit {
-            unit_hh[i] += u64::from(f.households);
+            per.households[i] += u64::from(f.households);
         }
     }
+    (buildings, per)
+}
+
+/// A building's properties: name, use, building, levels, households and
+/// their source, and what judged a plain footprint.
+fn home_properties(h: &Home) -> Map<String, serde_json::Value> {
+    let e = &h.estimate;
+    let mut props = named(h.tags);
+    props.insert("use".into(), e.use_.into());
+    if let Some(b) = h.tags.get("building") {
+        props.insert("building".into(), b.clone().into());
+    }
+    if let Some(f) = e.floors {
+        props.insert("levels".into(), round1(f).into());
+    }
+    props.insert("households".into(), e.households.into());
+    props.insert("households_source".into(), e.source.into());
+    if let Some(j) = e.judged {
+        props.insert("judged_by".into(), j.into());
+    }
+    props
+}
+
+/// Counts one building: how it was mapped, its use, its households by source.
+fn count_home(h: &Home, c: &mut ImportCounts) {
+    let e = &h.estimate;
+    c.buildings += 1;
+    if h.key.0 == 1 {
+        c.building_ways += 1;
+    } else {
+        c.building_relations += 1;
+    }
+    if e.use_ == "residential" {
+        c.buildings_residential += 1;
+        if e.source != "tagged" {
+            c.buildings_estimated_households += 1;
+        }
+    }
+    c.households += u64::from(e.households);
+    *c.households_by_source
+        .entry(e.source.to_string())
+        .or_insert(0) += u64::from(e.households);
+    *c.buildings_by_source
+        .entry(e.source.to_string())
+        .or_insert(0) += 1;
+    if let Some(j) = e.judged {
+        *c.plain_buildings_judged.entry(j.to_string()).or_insert(0) += 1;
+    }
+}
+
+/// communities.geojson, and each community in the counts.
+fn communities_layer(
+    units: &[Unit],
+    unit_kind: &[&'static str],
+    per: &PerUnit,
+    comp: &Completeness,
+    c: &mut ImportCounts,
+) -> Layer {
     let mut communities = Layer::default();
     for (i, u) in units.iter().enumerate() {
         let mut p = Map::new();
@@ -719,7 +688,7 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         if let Some(l) = u.admin_level {
             p.insert("admin_level".into(), l.into());
         }
-        p.insert("households".into(), unit_hh[i].into());
+        p.insert("households".into(), per.households[i].into());
         if let Some(x) = comp.per_unit[i] {
             p.insert("completeness".into(), round2(x).into());
         }
@@ -727,7 +696,7 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         match u.source {
             "derived" | "admin_split" => {
                 c.communities_derived += 1;
-                c.buildings_in_derived_communities += unit_b[i];
+                c.buildings_in_derived_communities += per.buildings[i];
             }
             "file" => {}
             _ => c.communities_admin += 1,
@@ -740,66 +709,29 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
             name: u.name.clone().or(u.name_zh.clone()),
             source: u.source.to_string(),
             kind: unit_kind[i].to_string(),
-            buildings: unit_b[i],
-            households: unit_hh[i],
+            buildings: per.buildings[i],
+            households: per.households[i],
             completeness: comp.per_unit[i].map(round2),
         });
     }
-    c.communities = units.len();
-    c.completeness = comp.overall.map(round2);
-    if c.buildings_outside_communities > 0 {
-        warnings.push(format!(
-            "{} buildings are outside every community (their centroid is in no community of {})",
-            c.buildings_outside_communities, source
-        ));
-    }
-    for w in completeness::warnings(&comp, &units, c.calibrated) {
-        warnings.push(w);
-    }
-    let mut files = BTreeMap::new();
-    files.insert(
-        "communities.geojson".to_string(),
-        communities.text(&projector),
-    );
+    communities
+}
 
-    if buildings.0.is_empty() {
-        warnings.push(
-            "the extract has no buildings: linli plan needs buildings.geojson features".into(),
-        );
-    }
-    if roads.0.is_empty() {
-        warnings.push("the extract has no roads: linli plan needs roads.geojson features".into());
-    }
-    for (name, layer) in [
-        ("roads.geojson", roads),
-        ("water.geojson", water),
-        ("rail.geojson", rail),
-        ("landmarks.geojson", landmarks),
-        ("compounds.geojson", compounds),
-        ("buildings.geojson", buildings),
-        ("facilities.geojson", facilities),
-    ] {
-        files.insert(name.to_string(), layer.text(&projector));
-    }
+/// The imported scenario.toml: where it came from, the attribution, and
+/// the settings' own text (else a name).
+fn scenario_toml(label: &str, opts: &ImportOptions, region: &str) -> String {
     let stem = Path::new(label)
         .file_name()
         .map(|n| n.to_string_lossy().trim_end_matches(".osm.pbf").to_string())
         .unwrap_or_else(|| label.to_string());
     let head = format!(
-        "# Imported by `linli import-osm` from {stem} (household model: {}).\n# Data © OpenStreetMap contributors, ODbL 1.0.\n",
-        c.region
+        "# Imported by `linli import-osm` from {stem} (household model: {region}).\n# Data © OpenStreetMap contributors, ODbL 1.0.\n"
     );
-    let toml_text = match &opts.config_text {
+    match &opts.config_text {
         Some(t) => format!("{head}{t}"),
         None => format!(
             "{head}name = {}\n",
             toml::Value::String(format!("{stem} (OpenStreetMap)"))
         ),
-    };
-    files.insert("scenario.toml".to_string(), toml_text);
-    Ok(Imported {
-        files,
-        counts: c,
-        warnings,
-    })
+    }
 }

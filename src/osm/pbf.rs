@@ -1,7 +1,7 @@
 //! Reading an `.osm.pbf` extract into plain nodes, ways and relations.
 
 use crate::error::{Error, Problem};
-use osmpbf::{Element, ElementReader, RelMemberType};
+use osmpbf::{BlobDecode, BlobReader, Element, ElementReader, RelMemberType};
 use std::collections::{BTreeMap, HashMap};
 
 /// OSM tags of one element, sorted by key.
@@ -51,6 +51,31 @@ pub struct OsmData {
     pub ways: Vec<Way>,
     /// Relations, sorted by id.
     pub relations: Vec<Relation>,
+    /// The area the extract was cut to, from the file's header: west,
+    /// south, east, north in degrees (`None` when the header gives none).
+    /// Extractors keep whole ways and relations that cross it, so nodes
+    /// may lie far outside.
+    pub bbox: Option<[f64; 4]>,
+}
+
+/// The header's bounding box, when it gives a valid one of some extent.
+fn header_bbox(bytes: &[u8]) -> Option<[f64; 4]> {
+    // The header is the file's first blob.
+    let blob = BlobReader::new(std::io::Cursor::new(bytes)).next()?.ok()?;
+    let BlobDecode::OsmHeader(h) = blob.decode().ok()? else {
+        return None;
+    };
+    // osmpbf names the fields after the protocol: `top` is the north edge.
+    let b = h.bbox()?;
+    let (w, s, e, n) = (b.left, b.bottom.min(b.top), b.right, b.bottom.max(b.top));
+    let valid = [w, s, e, n].iter().all(|v| v.is_finite())
+        && (-180.0..=180.0).contains(&w)
+        && (-180.0..=180.0).contains(&e)
+        && (-90.0..=90.0).contains(&s)
+        && (-90.0..=90.0).contains(&n)
+        && w < e
+        && s < n;
+    valid.then_some([w, s, e, n])
 }
 
 fn tags<'a>(it: impl Iterator<Item = (&'a str, &'a str)>) -> Tags {
@@ -77,7 +102,10 @@ pub fn read_pbf(bytes: &[u8], label: &str) -> Result<OsmData, Error> {
     // The decoder may panic on some malformed input (unknown enum values);
     // that is bad input, not a bug of ours: it becomes an error.
     let result = std::panic::catch_unwind(|| {
-        let mut data = OsmData::default();
+        let mut data = OsmData {
+            bbox: header_bbox(bytes),
+            ..Default::default()
+        };
         let r = ElementReader::new(std::io::Cursor::new(bytes)).for_each(|e| match e {
             Element::Node(n) => {
                 data.nodes.insert(n.id(), (n.lon(), n.lat()));

@@ -425,6 +425,21 @@ pub fn is_campus(class: &str) -> bool {
     )
 }
 
+/// Land use around a building (the landuse area holding its centroid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Landuse {
+    /// Not inside any landuse area the importer knows.
+    None,
+    /// `landuse=residential`.
+    Residential,
+    /// `landuse=commercial` or `retail`: shops and offices, homes above them elsewhere.
+    Commercial,
+    /// Industry, railway, military, education, religious, cemetery, garages…
+    NonResidential,
+    /// Farmland, farmyards, orchards, meadows (villages).
+    Farm,
+}
+
 /// The land use of an area, as the household model sees it.
 ///
 /// ```
@@ -432,8 +447,7 @@ pub fn is_campus(class: &str) -> bool {
 /// let t: Tags = [("landuse".to_string(), "farmland".to_string())].into();
 /// assert_eq!(landuse(&t), Some(Landuse::Farm));
 /// ```
-pub fn landuse(t: &Tags) -> Option<super::households::Landuse> {
-    use super::households::Landuse;
+pub fn landuse(t: &Tags) -> Option<Landuse> {
     let v = get(t, "landuse")?;
     Some(match v {
         "residential" => Landuse::Residential,

@@ -8,9 +8,9 @@
 //! neighborhoods-per-worker standard, some communities with no data.
 
 use super::fill::{AreaPlan, BuildingPlan};
-use super::layout::Layout;
+use super::lattice::LATTICE_M;
+use super::layout::{CommunityPlan, Layout};
 use super::rng::Rng;
-use super::LATTICE_M;
 use crate::model::CommunityKind;
 
 /// A facility: kind, position (pre-warp metres), floor area.
@@ -74,6 +74,7 @@ pub fn place_facilities(
     let mut start = 0;
     for c in &layout.communities {
         let mut r = rng.fork(4).fork(c.index as u64);
+        // Buildings come community by community.
         let end = start
             + buildings[start..]
                 .iter()
@@ -87,56 +88,10 @@ pub fn place_facilities(
         if homes.is_empty() {
             continue;
         }
-        // Beside the door of the k-th home (in the building's own yard).
-        let near = |k: usize| -> (f64, f64) {
-            let b = homes[k % homes.len()];
-            (b.centre.0, b.centre.1 - b.size.1 / 2.0 - 4.0)
-        };
-        let mut push = |kind, at, area| {
-            out.push(FacilityPlan {
-                community: c.index,
-                kind,
-                at,
-                floor_area_m2: area,
-            })
-        };
-        if !gap(c.index, 0) {
-            push(
-                "community_centre",
-                near(homes.len() / 2),
-                r.between(400, 1200),
-            );
-        }
-        let expected = c.households as f64 / target(c.kind);
-        // One community in nine has no neighborhood office at all.
-        let offices = if c.index % 9 == 8 {
-            0
-        } else {
-            (expected * 0.46).round() as usize
-        };
-        for k in 0..offices {
-            let at = near(k * homes.len() / offices.max(1) + homes.len() / (2 * offices.max(1)));
-            push("neighborhood_office", at, r.between(15, 60));
-        }
         let [x0, x1, y0, y1] = c.rect.map(|v| v as f64 * LATTICE_M);
+        // The south-east quarter is the deliberate gap in clinics.
         let south_east = (x0 + x1) / 2.0 > w / 2.0 && (y0 + y1) / 2.0 < h / 2.0;
-        if !south_east && r.chance(0.5) {
-            push("clinic", near(r.next_u64() as usize), r.between(200, 800));
-        }
-        if r.chance(0.45) {
-            push(
-                "elderly_care",
-                near(r.next_u64() as usize),
-                r.between(150, 600),
-            );
-        }
-        for _ in 0..(c.households + 600) / 1200 {
-            push(
-                "kindergarten",
-                near(r.next_u64() as usize),
-                r.between(800, 2500),
-            );
-        }
+        community_services(c, &homes, south_east, &mut r, &mut out);
     }
     for l in landmarks.iter().filter(|l| l.class == "school") {
         let [x0, x1, y0, _] = l.rect;
@@ -148,6 +103,66 @@ pub fn place_facilities(
         });
     }
     out
+}
+
+/// One community's services beside its homes: the community centre and
+/// neighborhood offices (with deliberate gaps), a clinic (none in the
+/// south-east), elderly care, kindergartens by households.
+fn community_services(
+    c: &CommunityPlan,
+    homes: &[&BuildingPlan],
+    south_east: bool,
+    r: &mut Rng,
+    out: &mut Vec<FacilityPlan>,
+) {
+    // Beside the door of the k-th home (in the building's own yard).
+    let near = |k: usize| -> (f64, f64) {
+        let b = homes[k % homes.len()];
+        (b.centre.0, b.centre.1 - b.size.1 / 2.0 - 4.0)
+    };
+    let mut push = |kind, at, area| {
+        out.push(FacilityPlan {
+            community: c.index,
+            kind,
+            at,
+            floor_area_m2: area,
+        })
+    };
+    if !gap(c.index, 0) {
+        push(
+            "community_centre",
+            near(homes.len() / 2),
+            r.between(400, 1200),
+        );
+    }
+    let expected = c.households as f64 / target(c.kind);
+    // One community in nine has no neighborhood office at all.
+    let offices = if c.index % 9 == 8 {
+        0
+    } else {
+        (expected * 0.46).round() as usize
+    };
+    for k in 0..offices {
+        let at = near(k * homes.len() / offices.max(1) + homes.len() / (2 * offices.max(1)));
+        push("neighborhood_office", at, r.between(15, 60));
+    }
+    if !south_east && r.chance(0.5) {
+        push("clinic", near(r.next_u64() as usize), r.between(200, 800));
+    }
+    if r.chance(0.45) {
+        push(
+            "elderly_care",
+            near(r.next_u64() as usize),
+            r.between(150, 600),
+        );
+    }
+    for _ in 0..(c.households + 600) / 1200 {
+        push(
+            "kindergarten",
+            near(r.next_u64() as usize),
+            r.between(800, 2500),
+        );
+    }
 }
 
 /// Social workers per community around the 2–3 standard (one per 1.5–4

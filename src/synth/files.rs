@@ -2,7 +2,7 @@
 //! reads (lon/lat WGS 84, 7 decimals, around Nantong), staff.csv,
 //! scenario.toml and synth_summary.json, all written atomically.
 
-use super::SynthCity;
+use super::city::SynthCity;
 use crate::error::Error;
 use crate::project::{Crs, Projector};
 use crate::write::geojson::{scenario_layer, OutGeometry};
@@ -39,136 +39,15 @@ impl SynthCity {
         let p = Projector::new(&Crs::LonLat, ORIGIN.0, ORIGIN.1)
             .expect("the origin is a valid lon/lat");
         let mut f = BTreeMap::new();
-        f.insert(
-            "communities.geojson".into(),
-            scenario_layer(
-                &p,
-                self.communities.iter().map(|c| {
-                    (
-                        OutGeometry::MultiPolygon(c.area.clone()),
-                        props(&[
-                            ("id", json!(c.id)),
-                            ("name", json!(c.name)),
-                            ("street", json!(c.street)),
-                            ("kind", json!(c.kind.as_str())),
-                        ]),
-                    )
-                }),
-            ),
-        );
-        f.insert(
-            "buildings.geojson".into(),
-            scenario_layer(
-                &p,
-                self.buildings.iter().map(|b| {
-                    (
-                        OutGeometry::Polygon(b.footprint.clone()),
-                        props(&[
-                            ("id", json!(b.id)),
-                            ("community", json!(self.communities[b.community].id)),
-                            ("households", json!(b.households)),
-                            ("levels", json!(b.levels)),
-                            ("use", json!(b.use_)),
-                        ]),
-                    )
-                }),
-            ),
-        );
-        f.insert(
-            "roads.geojson".into(),
-            scenario_layer(
-                &p,
-                self.roads.iter().map(|r| {
-                    (
-                        OutGeometry::LineString(r.line.clone()),
-                        props(&[
-                            ("id", json!(r.id)),
-                            ("class", json!(r.class)),
-                            ("name", json!(r.name)),
-                            ("bridge", if r.bridge { json!("yes") } else { Value::Null }),
-                        ]),
-                    )
-                }),
-            ),
-        );
-        f.insert(
-            "water.geojson".into(),
-            scenario_layer(
-                &p,
-                self.water.iter().enumerate().map(|(i, w)| {
-                    (
-                        OutGeometry::Polygon(w.clone()),
-                        props(&[
-                            ("id", json!(format!("W{}", i + 1))),
-                            ("class", json!("river")),
-                            ("name", json!("濠河")),
-                        ]),
-                    )
-                }),
-            ),
-        );
-        f.insert(
-            "rail.geojson".into(),
-            scenario_layer(
-                &p,
-                self.rail.iter().enumerate().map(|(i, l)| {
-                    (
-                        OutGeometry::LineString(l.clone()),
-                        props(&[
-                            ("id", json!(format!("T{}", i + 1))),
-                            ("class", json!("rail")),
-                        ]),
-                    )
-                }),
-            ),
-        );
-        f.insert(
-            "landmarks.geojson".into(),
-            scenario_layer(
-                &p,
-                self.landmarks.iter().map(|l| {
-                    (
-                        OutGeometry::Polygon(l.area.clone()),
-                        props(&[("id", json!(l.id)), ("class", json!(l.class))]),
-                    )
-                }),
-            ),
-        );
-        f.insert(
-            "compounds.geojson".into(),
-            scenario_layer(
-                &p,
-                self.compounds.iter().map(|c| {
-                    (
-                        OutGeometry::MultiPolygon(c.area.clone()),
-                        props(&[("id", json!(c.id)), ("name", json!(c.name))]),
-                    )
-                }),
-            ),
-        );
-        f.insert(
-            "facilities.geojson".into(),
-            scenario_layer(
-                &p,
-                self.facilities.iter().map(|x| {
-                    (
-                        OutGeometry::Point(x.location),
-                        props(&[
-                            ("id", json!(x.id)),
-                            ("kind", json!(x.kind)),
-                            ("floor_area_m2", json!(x.floor_area_m2)),
-                        ]),
-                    )
-                }),
-            ),
-        );
-        let mut staff = String::from("community,workers\n");
-        for c in &self.communities {
-            if let Some(w) = c.social_workers {
-                staff.push_str(&format!("{},{w}\n", c.id));
-            }
-        }
-        f.insert("staff.csv".into(), staff);
+        f.insert("communities.geojson".into(), self.communities_layer(&p));
+        f.insert("buildings.geojson".into(), self.buildings_layer(&p));
+        f.insert("roads.geojson".into(), self.roads_layer(&p));
+        f.insert("water.geojson".into(), self.water_layer(&p));
+        f.insert("rail.geojson".into(), self.rail_layer(&p));
+        f.insert("landmarks.geojson".into(), self.landmarks_layer(&p));
+        f.insert("compounds.geojson".into(), self.compounds_layer(&p));
+        f.insert("facilities.geojson".into(), self.facilities_layer(&p));
+        f.insert("staff.csv".into(), self.staff_csv());
         f.insert(
             "scenario.toml".into(),
             format!(
@@ -181,6 +60,148 @@ impl SynthCity {
         summary.push('\n');
         f.insert("synth_summary.json".into(), summary);
         f
+    }
+
+    /// communities.geojson: id, name, street, kind.
+    fn communities_layer(&self, p: &Projector) -> String {
+        scenario_layer(
+            p,
+            self.communities.iter().map(|c| {
+                (
+                    OutGeometry::MultiPolygon(c.area.clone()),
+                    props(&[
+                        ("id", json!(c.id)),
+                        ("name", json!(c.name)),
+                        ("street", json!(c.street)),
+                        ("kind", json!(c.kind.as_str())),
+                    ]),
+                )
+            }),
+        )
+    }
+
+    /// buildings.geojson: id, community, households, levels, use.
+    fn buildings_layer(&self, p: &Projector) -> String {
+        scenario_layer(
+            p,
+            self.buildings.iter().map(|b| {
+                (
+                    OutGeometry::Polygon(b.footprint.clone()),
+                    props(&[
+                        ("id", json!(b.id)),
+                        ("community", json!(self.communities[b.community].id)),
+                        ("households", json!(b.households)),
+                        ("levels", json!(b.levels)),
+                        ("use", json!(b.use_)),
+                    ]),
+                )
+            }),
+        )
+    }
+
+    /// roads.geojson: id, class, name, bridge.
+    fn roads_layer(&self, p: &Projector) -> String {
+        scenario_layer(
+            p,
+            self.roads.iter().map(|r| {
+                (
+                    OutGeometry::LineString(r.line.clone()),
+                    props(&[
+                        ("id", json!(r.id)),
+                        ("class", json!(r.class)),
+                        ("name", json!(r.name)),
+                        ("bridge", if r.bridge { json!("yes") } else { Value::Null }),
+                    ]),
+                )
+            }),
+        )
+    }
+
+    /// water.geojson: the river.
+    fn water_layer(&self, p: &Projector) -> String {
+        scenario_layer(
+            p,
+            self.water.iter().enumerate().map(|(i, w)| {
+                (
+                    OutGeometry::Polygon(w.clone()),
+                    props(&[
+                        ("id", json!(format!("W{}", i + 1))),
+                        ("class", json!("river")),
+                        ("name", json!("濠河")),
+                    ]),
+                )
+            }),
+        )
+    }
+
+    /// rail.geojson: the railway.
+    fn rail_layer(&self, p: &Projector) -> String {
+        scenario_layer(
+            p,
+            self.rail.iter().enumerate().map(|(i, l)| {
+                (
+                    OutGeometry::LineString(l.clone()),
+                    props(&[
+                        ("id", json!(format!("T{}", i + 1))),
+                        ("class", json!("rail")),
+                    ]),
+                )
+            }),
+        )
+    }
+
+    /// landmarks.geojson: parks and school campuses.
+    fn landmarks_layer(&self, p: &Projector) -> String {
+        scenario_layer(
+            p,
+            self.landmarks.iter().map(|l| {
+                (
+                    OutGeometry::Polygon(l.area.clone()),
+                    props(&[("id", json!(l.id)), ("class", json!(l.class))]),
+                )
+            }),
+        )
+    }
+
+    /// compounds.geojson: residential compounds.
+    fn compounds_layer(&self, p: &Projector) -> String {
+        scenario_layer(
+            p,
+            self.compounds.iter().map(|c| {
+                (
+                    OutGeometry::MultiPolygon(c.area.clone()),
+                    props(&[("id", json!(c.id)), ("name", json!(c.name))]),
+                )
+            }),
+        )
+    }
+
+    /// facilities.geojson: id, kind, floor area.
+    fn facilities_layer(&self, p: &Projector) -> String {
+        scenario_layer(
+            p,
+            self.facilities.iter().map(|x| {
+                (
+                    OutGeometry::Point(x.location),
+                    props(&[
+                        ("id", json!(x.id)),
+                        ("kind", json!(x.kind)),
+                        ("floor_area_m2", json!(x.floor_area_m2)),
+                    ]),
+                )
+            }),
+        )
+    }
+
+    /// staff.csv: workers per community (communities without data left out).
+    fn staff_csv(&self) -> String {
+        let mut staff = String::from("community,workers\n");
+        for c in &self.communities {
+            if let Some(w) = c.social_workers {
+                staff.push_str(&format!("{},{w}\n", c.id));
+            }
+        }
+        staff
     }
 
     /// The scenario as in-memory files for [`crate::read::read_scenario`].

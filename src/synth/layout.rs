@@ -4,8 +4,8 @@
 //! streets (contiguous runs of a serpentine order) and household budgets
 //! that sum exactly to the requested total.
 
+use super::lattice::LATTICE_M;
 use super::rng::Rng;
-use super::LATTICE_M;
 use crate::model::CommunityKind;
 
 /// One community of the layout, in lattice units (see [`LATTICE_M`]).
@@ -129,18 +129,36 @@ pub fn plan_layout(households: u64, communities: usize, streets: usize, rng: &Rn
     // stays that of a Chinese city whatever the total.
     let per = households as f64 / n as f64;
     let scale = (per / 2400.0).sqrt().clamp(0.25, 3.0);
-    let widths = bands(gc, scale, &mut r);
-    let heights = bands(gr, scale, &mut r);
-    let mut cols = vec![0i64];
-    for w in &widths {
-        cols.push(cols.last().copied().unwrap_or(0) + w);
+    let cols = grid_lines(&bands(gc, scale, &mut r));
+    let rows = grid_lines(&bands(gr, scale, &mut r));
+    let mut plans = community_grid(n, &cols, &rows);
+    assign_kinds(&mut plans);
+    let s = streets.clamp(1, n);
+    assign_streets(&mut plans, gc, gr, s);
+    household_budgets(&mut plans, households, &mut r);
+    Layout {
+        cols,
+        rows,
+        communities: plans,
+        streets: s,
     }
-    let mut rows = vec![0i64];
-    for h in &heights {
-        rows.push(rows.last().copied().unwrap_or(0) + h);
+}
+
+/// The grid lines bounding bands of these widths, from 0.
+fn grid_lines(widths: &[i64]) -> Vec<i64> {
+    let mut lines = vec![0i64];
+    for w in widths {
+        lines.push(lines.last().copied().unwrap_or(0) + w);
     }
+    lines
+}
+
+/// `n` urban communities on the grid, row by row from the south-west, each
+/// with its distance from the district centre (`zone`).
+fn community_grid(n: usize, cols: &[i64], rows: &[i64]) -> Vec<CommunityPlan> {
+    let (gc, gr) = (cols.len() - 1, rows.len() - 1);
     let (cx, cy) = (cols[gc] as f64 / 2.0, rows[gr] as f64 / 2.0);
-    let mut plans: Vec<CommunityPlan> = (0..n)
+    (0..n)
         .map(|i| {
             let (row, col) = (i / gc, i % gc);
             let rect = [cols[col], cols[col + 1], rows[row], rows[row + 1]];
@@ -157,26 +175,34 @@ pub fn plan_layout(households: u64, communities: usize, streets: usize, rng: &Rn
                 households: 0,
             }
         })
-        .collect();
-    // Kinds: the farthest ~22 % rural, ~10 % of the middle ring resettlement.
-    if n >= 3 {
-        let mut by_zone: Vec<usize> = (0..n).collect();
-        by_zone.sort_by(|&a, &b| plans[a].zone.total_cmp(&plans[b].zone).then(a.cmp(&b)));
-        let rural = ((n as f64 * 0.22).round() as usize).max(1);
-        for &i in by_zone.iter().rev().take(rural) {
-            plans[i].kind = CommunityKind::Rural;
-        }
-        let rest = &by_zone[..n - rural];
-        let resettle = ((n as f64 * 0.10).round() as usize).max(1);
-        // Evenly through the outer half of the non-rural communities.
-        let ring = &rest[rest.len() / 2..];
-        for k in 0..resettle.min(ring.len()) {
-            let i = ring[(k * ring.len()) / resettle.min(ring.len())];
-            plans[i].kind = CommunityKind::Resettlement;
-        }
+        .collect()
+}
+
+/// Kinds: the farthest ~22 % rural, ~10 % of the middle ring resettlement.
+fn assign_kinds(plans: &mut [CommunityPlan]) {
+    let n = plans.len();
+    if n < 3 {
+        return;
     }
-    // Streets: contiguous chunks of a serpentine walk over the grid.
-    let s = streets.clamp(1, n);
+    let mut by_zone: Vec<usize> = (0..n).collect();
+    by_zone.sort_by(|&a, &b| plans[a].zone.total_cmp(&plans[b].zone).then(a.cmp(&b)));
+    let rural = ((n as f64 * 0.22).round() as usize).max(1);
+    for &i in by_zone.iter().rev().take(rural) {
+        plans[i].kind = CommunityKind::Rural;
+    }
+    let rest = &by_zone[..n - rural];
+    let resettle = ((n as f64 * 0.10).round() as usize).max(1);
+    // Evenly through the outer half of the non-rural communities.
+    let ring = &rest[rest.len() / 2..];
+    for k in 0..resettle.min(ring.len()) {
+        let i = ring[(k * ring.len()) / resettle.min(ring.len())];
+        plans[i].kind = CommunityKind::Resettlement;
+    }
+}
+
+/// Streets: `s` contiguous chunks of a serpentine walk over the `gc` × `gr` grid.
+fn assign_streets(plans: &mut [CommunityPlan], gc: usize, gr: usize, s: usize) {
+    let n = plans.len();
     let mut order: Vec<usize> = Vec::with_capacity(n);
     for row in 0..gr {
         let mut line: Vec<usize> = (0..gc).map(|c| row * gc + c).filter(|&i| i < n).collect();
@@ -188,7 +214,11 @@ pub fn plan_layout(households: u64, communities: usize, streets: usize, rng: &Rn
     for (k, &i) in order.iter().enumerate() {
         plans[i].street = k * s / n;
     }
-    // Household budgets: rural communities hold fewer, resettlement more.
+}
+
+/// Household budgets summing to `households`: rural communities hold
+/// fewer, resettlement more, each ±25 %.
+fn household_budgets(plans: &mut [CommunityPlan], households: u64, r: &mut Rng) {
     let weights: Vec<f64> = plans
         .iter()
         .map(|p| {
@@ -202,11 +232,5 @@ pub fn plan_layout(households: u64, communities: usize, streets: usize, rng: &Rn
         .collect();
     for (p, h) in plans.iter_mut().zip(apportion(households, &weights)) {
         p.households = h;
-    }
-    Layout {
-        cols,
-        rows,
-        communities: plans,
-        streets: s,
     }
 }

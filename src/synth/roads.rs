@@ -6,11 +6,12 @@
 //!
 //! Every coordinate is a lattice point, and every line holds every lattice
 //! point it passes, so crossings and T-junctions are shared vertices (as in
-//! OpenStreetMap) before [`super::thin`] drops the ones nobody shares.
+//! OpenStreetMap) before `lattice::thin` drops the ones nobody shares.
 
-use super::layout::Layout;
+use super::lattice::{Lp, LATTICE_M};
+use super::layout::{CommunityPlan, Layout};
+use super::river::River;
 use super::rng::Rng;
-use super::{Lp, River, LATTICE_M};
 use crate::model::CommunityKind;
 use std::collections::BTreeMap;
 
@@ -108,6 +109,79 @@ fn positions(lo: i64, hi: i64, step: (i64, i64), rng: &mut Rng) -> Vec<i64> {
     out
 }
 
+/// The class of one side of a local street, `None` where it is missing.
+fn minor_class(kind: CommunityKind, rng: &mut Rng) -> Option<&'static str> {
+    let r = rng.unit();
+    match kind {
+        CommunityKind::Rural if r < 0.15 => None,
+        CommunityKind::Rural if r < 0.35 => Some("track"),
+        CommunityKind::Rural => Some("unclassified"),
+        _ if r < 0.08 => None,
+        _ if r < 0.16 => Some("footway"),
+        _ if r < 0.24 => Some("service"),
+        _ => Some("residential"),
+    }
+}
+
+/// A local street of the lattice line `fixed` (north-south when
+/// `is_v`), cut into sides at the crossing lines `cuts`: a side may be
+/// missing, half there (a dead end) or of a minor class; runs of sides of
+/// one class make one way.
+fn street_sides(
+    is_v: bool,
+    fixed: i64,
+    cuts: &[i64],
+    kind: CommunityKind,
+    rng: &mut Rng,
+    out: &mut Network,
+) {
+    let at = |a: i64| if is_v { (fixed, a) } else { (a, fixed) };
+    let mut run: Vec<Lp> = Vec::new();
+    let mut run_class: Option<&'static str> = None;
+    let flush = |run: &mut Vec<Lp>, class: &mut Option<&'static str>, out: &mut Network| {
+        if run.len() >= 2 {
+            if let Some(c) = *class {
+                out.roads.push(RoadRun {
+                    pts: std::mem::take(run),
+                    class: c,
+                    name: String::new(),
+                    bridge: false,
+                });
+            }
+        }
+        run.clear();
+        *class = None;
+    };
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let class = minor_class(kind, rng);
+        let dead_end = rng.chance(0.07);
+        match class {
+            None => flush(&mut run, &mut run_class, out),
+            Some(c) if dead_end => {
+                flush(&mut run, &mut run_class, out);
+                let mid = (a + b) / 2;
+                let (s, e) = if rng.chance(0.5) { (a, mid) } else { (mid, b) };
+                out.roads.push(RoadRun {
+                    pts: (s..=e).map(at).collect(),
+                    class: c,
+                    name: String::new(),
+                    bridge: false,
+                });
+            }
+            Some(c) => {
+                if run_class != Some(c) {
+                    flush(&mut run, &mut run_class, out);
+                    run_class = Some(c);
+                }
+                let start = if run.is_empty() { a } else { a + 1 };
+                run.extend((start..=b).map(at));
+            }
+        }
+    }
+    flush(&mut run, &mut run_class, out);
+}
+
 /// Local streets of one superblock; pushes roads and cells.
 fn local_grid(
     community: usize,
@@ -123,6 +197,7 @@ fn local_grid(
     };
     let xs = positions(sb[0], sb[1], step, rng);
     let ys = positions(sb[2], sb[3], step, rng);
+    // The lines with the superblock's edges: where the cells end.
     let xb: Vec<i64> = std::iter::once(sb[0])
         .chain(xs.iter().copied())
         .chain([sb[1]])
@@ -131,74 +206,11 @@ fn local_grid(
         .chain(ys.iter().copied())
         .chain([sb[3]])
         .collect();
-    let minor = |rng: &mut Rng| -> Option<&'static str> {
-        let r = rng.unit();
-        match kind {
-            CommunityKind::Rural if r < 0.15 => None,
-            CommunityKind::Rural if r < 0.35 => Some("track"),
-            CommunityKind::Rural => Some("unclassified"),
-            _ if r < 0.08 => None,
-            _ if r < 0.16 => Some("footway"),
-            _ if r < 0.24 => Some("service"),
-            _ => Some("residential"),
-        }
-    };
-    // Each local line is cut into sides at the crossing lines; a side may be
-    // missing, half there (a dead end) or of a minor class; runs of sides of
-    // one class make one way.
-    let mut lines: Vec<(bool, i64, &[i64])> = Vec::new();
     for &x in &xs {
-        lines.push((true, x, &yb));
+        street_sides(true, x, &yb, kind, rng, out);
     }
     for &y in &ys {
-        lines.push((false, y, &xb));
-    }
-    for (is_v, fixed, cuts) in lines {
-        let at = |a: i64| if is_v { (fixed, a) } else { (a, fixed) };
-        let mut run: Vec<Lp> = Vec::new();
-        let mut run_class: Option<&'static str> = None;
-        let flush = |run: &mut Vec<Lp>, class: &mut Option<&'static str>, out: &mut Network| {
-            if run.len() >= 2 {
-                if let Some(c) = *class {
-                    out.roads.push(RoadRun {
-                        pts: std::mem::take(run),
-                        class: c,
-                        name: String::new(),
-                        bridge: false,
-                    });
-                }
-            }
-            run.clear();
-            *class = None;
-        };
-        for w in cuts.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let class = minor(rng);
-            let dead_end = rng.chance(0.07);
-            match class {
-                None => flush(&mut run, &mut run_class, out),
-                Some(c) if dead_end => {
-                    flush(&mut run, &mut run_class, out);
-                    let mid = (a + b) / 2;
-                    let (s, e) = if rng.chance(0.5) { (a, mid) } else { (mid, b) };
-                    out.roads.push(RoadRun {
-                        pts: (s..=e).map(at).collect(),
-                        class: c,
-                        name: String::new(),
-                        bridge: false,
-                    });
-                }
-                Some(c) => {
-                    if run_class != Some(c) {
-                        flush(&mut run, &mut run_class, out);
-                        run_class = Some(c);
-                    }
-                    let start = if run.is_empty() { a } else { a + 1 };
-                    run.extend((start..=b).map(at));
-                }
-            }
-        }
-        flush(&mut run, &mut run_class, out);
+        street_sides(false, y, &xb, kind, rng, out);
     }
     for i in 0..xb.len() - 1 {
         for j in 0..yb.len() - 1 {
@@ -273,8 +285,23 @@ fn cut_at_river(r: RoadRun, river: &River, out: &mut Vec<RoadRun>) {
 pub fn plan_network(layout: &Layout, river: &River, rng: &Rng) -> Network {
     let mut r = rng.fork(2);
     let mut net = Network::default();
+    let mut runs = arterials(layout);
+    for c in &layout.communities {
+        // Forked before the diagonals draw from `r`.
+        let mut cr = r.fork(c.index as u64 + 100);
+        community_streets(c, &mut cr, &mut runs, &mut net.cells);
+    }
+    diagonal_roads(layout, &mut r, &mut runs, &mut net.diagonals);
+    for run in runs {
+        cut_at_river(run, river, &mut net.roads);
+    }
+    net
+}
+
+/// Arterials on the community borders, merged along each grid line:
+/// primary and secondary alternating, every other north-south one a bridge.
+fn arterials(layout: &Layout) -> Vec<RoadRun> {
     let mut runs: Vec<RoadRun> = Vec::new();
-    // Arterials on the community borders, merged along each grid line.
     let mut v: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
     let mut h: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
     for c in &layout.communities {
@@ -314,57 +341,71 @@ pub fn plan_network(layout: &Layout, river: &River, rng: &Rng) -> Network {
             });
         }
     }
-    // Inside each community: a tertiary cross when it is large, then local
-    // streets in each superblock.
-    for c in &layout.communities {
-        let [x0, x1, y0, y1] = c.rect;
-        let mut cr = r.fork(c.index as u64 + 100);
-        let mut xs = vec![x0];
-        if (x1 - x0) as f64 * LATTICE_M > 700.0 {
-            let m = (x0 + x1) / 2 + cr.between(0, 6) as i64 - 3;
-            runs.push(RoadRun {
-                pts: vertical(m, y0, y1),
-                class: "tertiary",
-                name: format!("社区{}南北路", c.index + 1),
-                bridge: false,
-            });
-            xs.push(m);
-        }
-        xs.push(x1);
-        let mut ys = vec![y0];
-        if (y1 - y0) as f64 * LATTICE_M > 700.0 {
-            let m = (y0 + y1) / 2 + cr.between(0, 6) as i64 - 3;
-            runs.push(RoadRun {
-                pts: horizontal(m, x0, x1),
-                class: "tertiary",
-                name: format!("社区{}东西路", c.index + 1),
-                bridge: false,
-            });
-            ys.push(m);
-        }
-        ys.push(y1);
-        let mut local = Network::default();
-        for i in 0..xs.len() - 1 {
-            for j in 0..ys.len() - 1 {
-                local_grid(
-                    c.index,
-                    c.kind,
-                    [xs[i], xs[i + 1], ys[j], ys[j + 1]],
-                    &mut cr,
-                    &mut local,
-                );
-            }
-        }
-        runs.extend(local.roads);
-        net.cells.extend(local.cells);
+    runs
+}
+
+/// Inside one community: a tertiary cross when it is large (over 700 m a
+/// side), then local streets in each superblock it leaves.
+fn community_streets(
+    c: &CommunityPlan,
+    cr: &mut Rng,
+    runs: &mut Vec<RoadRun>,
+    cells: &mut Vec<Cell>,
+) {
+    let [x0, x1, y0, y1] = c.rect;
+    let mut xs = vec![x0];
+    if (x1 - x0) as f64 * LATTICE_M > 700.0 {
+        let m = (x0 + x1) / 2 + cr.between(0, 6) as i64 - 3;
+        runs.push(RoadRun {
+            pts: vertical(m, y0, y1),
+            class: "tertiary",
+            name: format!("社区{}南北路", c.index + 1),
+            bridge: false,
+        });
+        xs.push(m);
     }
-    // 45° diagonals through the core (one per ~40 communities), kept where
-    // they run inside the district.
+    xs.push(x1);
+    let mut ys = vec![y0];
+    if (y1 - y0) as f64 * LATTICE_M > 700.0 {
+        let m = (y0 + y1) / 2 + cr.between(0, 6) as i64 - 3;
+        runs.push(RoadRun {
+            pts: horizontal(m, x0, x1),
+            class: "tertiary",
+            name: format!("社区{}东西路", c.index + 1),
+            bridge: false,
+        });
+        ys.push(m);
+    }
+    ys.push(y1);
+    let mut local = Network::default();
+    for i in 0..xs.len() - 1 {
+        for j in 0..ys.len() - 1 {
+            local_grid(
+                c.index,
+                c.kind,
+                [xs[i], xs[i + 1], ys[j], ys[j + 1]],
+                cr,
+                &mut local,
+            );
+        }
+    }
+    runs.extend(local.roads);
+    cells.extend(local.cells);
+}
+
+/// 45° diagonals through the core (one per ~40 communities), kept where
+/// they run inside the district; their ends go to `diagonals`.
+fn diagonal_roads(
+    layout: &Layout,
+    r: &mut Rng,
+    runs: &mut Vec<RoadRun>,
+    diagonals: &mut Vec<(Lp, Lp)>,
+) {
     let n = layout.communities.len();
-    let diagonals = if n >= 4 { (n / 40).max(1) } else { 0 };
+    let count = if n >= 4 { (n / 40).max(1) } else { 0 };
     let gc = layout.cols.len() - 1;
     let gr = layout.rows.len() - 1;
-    for d in 0..diagonals {
+    for d in 0..count {
         let ci = (gc / 4 + r.between(0, (gc / 4) as u64) as usize).min(gc - 1);
         let rj = (gr / 4 + r.between(0, (gr / 4) as u64) as usize).min(gr - 1);
         let (sx, sy) = (layout.cols[ci], layout.rows[rj]);
@@ -383,7 +424,7 @@ pub fn plan_network(layout: &Layout, river: &River, rng: &Rng) -> Network {
         }
         pieces.push(cur);
         for p in pieces.into_iter().filter(|p| p.len() >= 2) {
-            net.diagonals.push((p[0], p[p.len() - 1]));
+            diagonals.push((p[0], p[p.len() - 1]));
             runs.push(RoadRun {
                 pts: p,
                 class: "secondary",
@@ -392,8 +433,4 @@ pub fn plan_network(layout: &Layout, river: &River, rng: &Rng) -> Network {
             });
         }
     }
-    for run in runs {
-        cut_at_river(run, river, &mut net.roads);
-    }
-    net
 }
