@@ -340,3 +340,31 @@ fn every_extract_imports_reads_and_plans() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn thinly_mapped_communities_are_named_when_the_plan_reads_them() {
+    let Some(p) = shared("beijing-wudaokou.osm.pbf") else {
+        return;
+    };
+    // D01 maps ~35 % of its buildings: the plan's reader says so, with the
+    // way out; once households are calibrated to known totals it does not.
+    let thin = |opts: &ImportOptions| -> Vec<String> {
+        let imp = import_file(&p, opts).unwrap();
+        let loaded = read_scenario(&imp.scenario_files("bj"), &ReadOptions::default()).unwrap();
+        loaded
+            .report
+            .warnings
+            .into_iter()
+            .filter(|w| w.contains("thinly mapped"))
+            .collect()
+    };
+    let plain = thin(&ImportOptions::default());
+    assert_eq!(plain.len(), 1, "{plain:?}");
+    assert!(plain[0].contains("D01 (~35%)"), "{plain:?}");
+    assert!(plain[0].contains("--households-total"), "{plain:?}");
+    let calibrated = ImportOptions {
+        households_total: Some(20_000),
+        ..ImportOptions::default()
+    };
+    assert!(thin(&calibrated).is_empty());
+}

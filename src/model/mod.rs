@@ -142,6 +142,11 @@ impl BarrierKind {
 /// ```
 pub const STRONG_LEVEL: u8 = 4;
 
+/// Below this share of buildings mapped (a community's `completeness`, as
+/// `linli import-osm` estimates it), households are a floor, not an
+/// estimate (docs/osm.md).
+pub const THIN_COMPLETENESS: f64 = 0.6;
+
 /// How strong a barrier is: its level (higher is stronger) and its kind.
 ///
 /// Ordered by level first, so `max` picks the strongest barrier.

@@ -152,7 +152,7 @@ pub fn measure(inp: &Input) -> Completeness {
 }
 
 /// Below this, households are a floor, not an estimate.
-pub const THIN: f64 = 0.6;
+pub const THIN: f64 = crate::model::THIN_COMPLETENESS;
 
 /// Plain-language warnings about thin data.
 pub fn warnings(c: &Completeness, units: &[Unit], calibrated: bool) -> Vec<String> {

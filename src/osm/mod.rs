@@ -692,6 +692,11 @@ fn communities_layer(
         if let Some(x) = comp.per_unit[i] {
             p.insert("completeness".into(), round2(x).into());
         }
+        if c.calibrated {
+            // The plan's reader warns of thin data only where households
+            // were not calibrated to known totals.
+            p.insert("households_calibrated".into(), true.into());
+        }
         communities.push_id((3, i as i64, 0), u.id.clone(), areal(u.area.clone()), p);
         match u.source {
             "derived" | "admin_split" => {

@@ -440,6 +440,9 @@ fn convert_layers(
     scenario.buildings = read_buildings(ctx, buildings, &conv, config, report);
     read_barriers(ctx, layers, &conv, config, &mut scenario);
     read_other_layers(ctx, layers, &conv, &mut scenario, report);
+    if let Some(fs) = layers.get("communities.geojson") {
+        report.warnings.extend(thin_data_warning(fs));
+    }
     // Before a community is made over the buildings' whole extent.
     for (file, far) in plausible::far_outside(&scenario, &config.limits) {
         report.warnings.extend(far.warning(
@@ -459,6 +462,34 @@ fn convert_layers(
         }
     }
     (scenario, projector.with_pins(pins))
+}
+
+/// The communities whose buildings look thinly mapped (their `completeness`
+/// under [`crate::model::THIN_COMPLETENESS`], households not calibrated to
+/// known totals), in one warning.
+fn thin_data_warning(fs: &[RawFeature]) -> Option<String> {
+    let thin: Vec<String> = fs
+        .iter()
+        .filter(|f| f.properties.get("households_calibrated") != Some(&Value::Bool(true)))
+        .filter_map(|f| {
+            let x = f.properties.get("completeness")?.as_f64()?;
+            (x < crate::model::THIN_COMPLETENESS).then(|| {
+                let name = str_prop(&f.properties, &["name"]).unwrap_or_else(|| community_id(f));
+                format!("{name} (~{:.0}%)", x * 100.0)
+            })
+        })
+        .collect();
+    if thin.is_empty() {
+        return None;
+    }
+    let more = thin.len().saturating_sub(8);
+    let mut list = thin.into_iter().take(8).collect::<Vec<_>>().join(", ");
+    if more > 0 {
+        list.push_str(&format!(" and {more} more"));
+    }
+    Some(format!(
+        "buildings look thinly mapped in {list} (communities.geojson's completeness): households there are a floor, not an estimate; give import-osm --households-total or a community totals CSV (--households-csv)"
+    ))
 }
 
 /// Roads (barriers and the walking network), water, rail and landmarks.
