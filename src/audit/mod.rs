@@ -20,6 +20,7 @@ use cut::CutBuilding;
 use geo::{Area, Euclidean, Length};
 use grid::{GridBlocks, Piece};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Flags that make a neighborhood non-compliant (the building-count and
 /// cut-building flags are advice: the seeds' 3–10 rule is soft).
@@ -200,164 +201,38 @@ pub fn audit(scenario: &Scenario, grid: &[Parcel], config: &Config) -> Result<Au
 /// assert_eq!(a.neighborhoods[0].flags, vec!["empty", "few_buildings"]);
 /// ```
 pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBlocks) -> Audit {
-    let set = &g.set;
     let st = &config.audit;
-    let t = &config.targets;
-    let (gaps, overlaps) = grid::gaps_and_overlaps(set, &g.holders, st);
-    let main = main_communities(&g, grid.len());
+    let (gaps, overlaps) = grid::gaps_and_overlaps(&g.set, &g.holders, st);
     let cut = cut::cut_buildings(scenario, grid, &g, st.sliver_m2.max(0.5));
-    let index = BarrierIndex::new(
-        &scenario.barriers,
-        &scenario.communities,
-        st.border_distance_m,
-    );
-
-    // Per grid polygon: households, buildings and areas from its blocks.
-    let n = grid.len();
-    let mut hh = vec![0u64; n];
-    let mut est = vec![0u64; n];
-    let mut bld = vec![0usize; n];
-    let mut homes = vec![0usize; n];
-    let mut singles = vec![0usize; n];
-    let mut areas: Vec<std::collections::BTreeMap<usize, f64>> = vec![Default::default(); n];
-    for (bi, blk) in set.blocks.iter().enumerate() {
-        for &h in &g.holders[bi] {
-            hh[h] += blk.households;
-            est[h] += blk.estimated_households;
-            bld[h] += blk.buildings.len();
-            let (m, s1) = crate::config::Targets::home_counts(
-                blk.buildings
-                    .iter()
-                    .map(|&i| scenario.buildings[i].households),
-            );
-            homes[h] += m + s1;
-            singles[h] += s1;
-            *areas[h].entry(blk.community).or_insert(0.0) += blk.area;
-        }
-    }
-    let mut overlap_with: Vec<std::collections::BTreeMap<usize, f64>> = vec![Default::default(); n];
-    for p in overlaps.iter().filter(|p| !p.sliver) {
-        for &a in &p.holders {
-            for &o in p.holders.iter().filter(|&&o| o != a) {
-                *overlap_with[a].entry(o).or_insert(0.0) += p.area_m2;
-            }
-        }
-    }
-    let mut cut_count = vec![0usize; n];
-    for c in &cut {
-        for &(h, _) in &c.shares {
-            cut_count[h] += 1;
-        }
-    }
-
+    let ctx = Drawn {
+        scenario,
+        config,
+        main: main_communities(&g, grid.len()),
+        tallies: tally_blocks(scenario, &g, grid.len()),
+        overlap_with: overlap_areas(&overlaps, grid.len()),
+        cut_count: cut_counts(&cut, grid.len()),
+        index: BarrierIndex::new(
+            &scenario.barriers,
+            &scenario.communities,
+            st.border_distance_m,
+        ),
+    };
     let neighborhoods: Vec<GridFigures> = grid
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            let area_m2 = p.area.unsigned_area();
-            let inside: f64 = areas[i].values().sum();
-            let outside_m2 = (area_m2 - inside).max(0.0);
-            let community = main[i];
-            let kind = community.map(|c| scenario.communities[c].kind);
-            let target = t.for_kind(kind.unwrap_or(CommunityKind::Urban));
-            let tf = f64::from(target);
-            let h = hh[i] as f64;
-            let mut flags = Vec::new();
-            if hh[i] == 0 && bld[i] == 0 && community.is_some() {
-                flags.push("empty".to_string());
-            } else {
-                let k = kind.unwrap_or(CommunityKind::Urban);
-                flags.extend(t.band_flag(k, hh[i], homes[i]).map(String::from));
-            }
-            if let Some(k) = kind {
-                let multi = homes[i] - singles[i];
-                flags.extend(t.buildings_flag(k, multi, singles[i]).map(String::from));
-            }
-            let parts = p
-                .area
-                .0
-                .iter()
-                .filter(|q| q.unsigned_area() >= st.sliver_m2)
-                .count();
-            if parts > 1 {
-                flags.push("multi_part".to_string());
-            }
-            let overlaps: Vec<(usize, f64)> =
-                overlap_with[i].iter().map(|(&o, &a)| (o, a)).collect();
-            if !overlaps.is_empty() {
-                flags.push("overlap".to_string());
-            }
-            if community.is_none() {
-                flags.push("outside_community".to_string());
-            } else {
-                if areas[i]
-                    .iter()
-                    .any(|(&c, &a)| Some(c) != community && a >= st.sliver_m2)
-                {
-                    flags.push("crosses_community_border".to_string());
-                }
-                if outside_m2 >= st.sliver_m2 && outside_m2 >= 1e-6 * area_m2 {
-                    flags.push("outside_community".to_string());
-                }
-            }
-            if cut_count[i] > 0 {
-                flags.push("cuts_buildings".to_string());
-            }
-            let mut border = BorderLengths::default();
-            let mut perimeter = 0.0;
-            for q in &p.area.0 {
-                for r in std::iter::once(q.exterior()).chain(q.interiors()) {
-                    border.add(&index.along(r));
-                    perimeter += Euclidean.length(r);
-                }
-            }
-            let pp = if perimeter > 0.0 {
-                4.0 * std::f64::consts::PI * area_m2 / (perimeter * perimeter)
-            } else {
-                0.0
-            };
-            let compliant = !flags.iter().any(|f| HARD_FLAGS.contains(&f.as_str()));
-            GridFigures {
-                id: p.id.clone(),
-                community,
-                community_areas: areas[i].iter().map(|(&c, &a)| (c, a)).collect(),
-                outside_m2: round(outside_m2, 2),
-                area_m2: round(area_m2, 2),
-                households: hh[i],
-                declared_households: p.households,
-                buildings: bld[i],
-                residential_buildings: homes[i],
-                estimated_households: est[i],
-                target,
-                deviation: round(h / tf - 1.0, 4),
-                parts,
-                polsby_popper: round(pp, 4),
-                barrier_share: round(border.barrier_share(), 4),
-                border,
-                overlaps,
-                cut_buildings: cut_count[i],
-                flags,
-                compliant,
-            }
-        })
+        .map(|(i, p)| grid_figures(&ctx, i, p))
         .collect();
-
-    let summary = |c: Option<usize>| {
-        summarize(
-            scenario,
-            config,
-            &g,
-            &neighborhoods,
-            &gaps,
-            &overlaps,
-            &cut,
-            c,
-        )
+    let found = Found {
+        g: &g,
+        figures: &neighborhoods,
+        gaps: &gaps,
+        overlaps: &overlaps,
+        cut: &cut,
     };
     let communities: Vec<CommunityAudit> = (0..scenario.communities.len())
-        .map(|c| summary(Some(c)))
+        .map(|c| summarize(scenario, config, &found, Some(c)))
         .collect();
-    let overall = summary(None);
+    let overall = summarize(scenario, config, &found, None);
     Audit {
         grid: g,
         neighborhoods,
@@ -367,6 +242,206 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
         communities,
         overall,
     }
+}
+
+/// What each grid polygon holds, from the blocks it holds.
+struct Tallies {
+    households: Vec<u64>,
+    estimated: Vec<u64>,
+    buildings: Vec<usize>,
+    /// Buildings with households.
+    homes: Vec<usize>,
+    /// Of those, single-household ones.
+    singles: Vec<usize>,
+    /// Area in each community (community → m²).
+    areas: Vec<BTreeMap<usize, f64>>,
+}
+
+/// Households, buildings and areas of each of the `n` grid polygons.
+fn tally_blocks(scenario: &Scenario, g: &GridBlocks, n: usize) -> Tallies {
+    let mut t = Tallies {
+        households: vec![0; n],
+        estimated: vec![0; n],
+        buildings: vec![0; n],
+        homes: vec![0; n],
+        singles: vec![0; n],
+        areas: vec![BTreeMap::new(); n],
+    };
+    for (bi, blk) in g.set.blocks.iter().enumerate() {
+        for &h in &g.holders[bi] {
+            t.households[h] += blk.households;
+            t.estimated[h] += blk.estimated_households;
+            t.buildings[h] += blk.buildings.len();
+            let (m, s1) = crate::config::Targets::home_counts(
+                blk.buildings
+                    .iter()
+                    .map(|&i| scenario.buildings[i].households),
+            );
+            t.homes[h] += m + s1;
+            t.singles[h] += s1;
+            *t.areas[h].entry(blk.community).or_insert(0.0) += blk.area;
+        }
+    }
+    t
+}
+
+/// For each of the `n` grid polygons, the others it overlaps (slivers
+/// aside) and by how much (m²).
+fn overlap_areas(overlaps: &[Piece], n: usize) -> Vec<BTreeMap<usize, f64>> {
+    let mut overlap_with: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); n];
+    for p in overlaps.iter().filter(|p| !p.sliver) {
+        for &a in &p.holders {
+            for &o in p.holders.iter().filter(|&&o| o != a) {
+                *overlap_with[a].entry(o).or_insert(0.0) += p.area_m2;
+            }
+        }
+    }
+    overlap_with
+}
+
+/// Buildings each of the `n` grid polygons' borders cut.
+fn cut_counts(cut: &[CutBuilding], n: usize) -> Vec<usize> {
+    let mut cut_count = vec![0usize; n];
+    for c in cut {
+        for &(h, _) in &c.shares {
+            cut_count[h] += 1;
+        }
+    }
+    cut_count
+}
+
+/// What the figures of a grid polygon are made from.
+struct Drawn<'a> {
+    scenario: &'a Scenario,
+    config: &'a Config,
+    main: Vec<Option<usize>>,
+    tallies: Tallies,
+    overlap_with: Vec<BTreeMap<usize, f64>>,
+    cut_count: Vec<usize>,
+    index: BarrierIndex,
+}
+
+/// The figures and flags of grid polygon `i`.
+fn grid_figures(ctx: &Drawn, i: usize, p: &Parcel) -> GridFigures {
+    let (st, t, tl) = (&ctx.config.audit, &ctx.config.targets, &ctx.tallies);
+    let area_m2 = p.area.unsigned_area();
+    let inside: f64 = tl.areas[i].values().sum();
+    let outside_m2 = (area_m2 - inside).max(0.0);
+    let community = ctx.main[i];
+    let kind = community.map(|c| ctx.scenario.communities[c].kind);
+    let target = t.for_kind(kind.unwrap_or(CommunityKind::Urban));
+    let parts = p
+        .area
+        .0
+        .iter()
+        .filter(|q| q.unsigned_area() >= st.sliver_m2)
+        .count();
+    let overlaps: Vec<(usize, f64)> = ctx.overlap_with[i].iter().map(|(&o, &a)| (o, a)).collect();
+    let flags = grid_flags(
+        ctx,
+        i,
+        kind,
+        parts,
+        !overlaps.is_empty(),
+        outside_m2,
+        area_m2,
+    );
+    let (border, pp) = border_and_shape(&ctx.index, p, area_m2);
+    let compliant = !flags.iter().any(|f| HARD_FLAGS.contains(&f.as_str()));
+    GridFigures {
+        id: p.id.clone(),
+        community,
+        community_areas: tl.areas[i].iter().map(|(&c, &a)| (c, a)).collect(),
+        outside_m2: round(outside_m2, 2),
+        area_m2: round(area_m2, 2),
+        households: tl.households[i],
+        declared_households: p.households,
+        buildings: tl.buildings[i],
+        residential_buildings: tl.homes[i],
+        estimated_households: tl.estimated[i],
+        target,
+        deviation: round(tl.households[i] as f64 / f64::from(target) - 1.0, 4),
+        parts,
+        polsby_popper: round(pp, 4),
+        barrier_share: round(border.barrier_share(), 4),
+        border,
+        overlaps,
+        cut_buildings: ctx.cut_count[i],
+        flags,
+        compliant,
+    }
+}
+
+/// The flags of grid polygon `i` (see [`HARD_FLAGS`]), in the order
+/// written: band or empty, building count, parts, overlap, community,
+/// cut buildings.
+fn grid_flags(
+    ctx: &Drawn,
+    i: usize,
+    kind: Option<CommunityKind>,
+    parts: usize,
+    overlaps: bool,
+    outside_m2: f64,
+    area_m2: f64,
+) -> Vec<String> {
+    let (st, t, tl) = (&ctx.config.audit, &ctx.config.targets, &ctx.tallies);
+    let community = ctx.main[i];
+    let mut flags = Vec::new();
+    if tl.households[i] == 0 && tl.buildings[i] == 0 && community.is_some() {
+        flags.push("empty".to_string());
+    } else {
+        let k = kind.unwrap_or(CommunityKind::Urban);
+        flags.extend(
+            t.band_flag(k, tl.households[i], tl.homes[i])
+                .map(String::from),
+        );
+    }
+    if let Some(k) = kind {
+        let multi = tl.homes[i] - tl.singles[i];
+        flags.extend(t.buildings_flag(k, multi, tl.singles[i]).map(String::from));
+    }
+    if parts > 1 {
+        flags.push("multi_part".to_string());
+    }
+    if overlaps {
+        flags.push("overlap".to_string());
+    }
+    if community.is_none() {
+        flags.push("outside_community".to_string());
+    } else {
+        if tl.areas[i]
+            .iter()
+            .any(|(&c, &a)| Some(c) != community && a >= st.sliver_m2)
+        {
+            flags.push("crosses_community_border".to_string());
+        }
+        if outside_m2 >= st.sliver_m2 && outside_m2 >= 1e-6 * area_m2 {
+            flags.push("outside_community".to_string());
+        }
+    }
+    if ctx.cut_count[i] > 0 {
+        flags.push("cuts_buildings".to_string());
+    }
+    flags
+}
+
+/// What the polygon's border runs along, and its Polsby-Popper
+/// compactness (4πA / P²).
+fn border_and_shape(index: &BarrierIndex, p: &Parcel, area_m2: f64) -> (BorderLengths, f64) {
+    let mut border = BorderLengths::default();
+    let mut perimeter = 0.0;
+    for q in &p.area.0 {
+        for r in std::iter::once(q.exterior()).chain(q.interiors()) {
+            border.add(&index.along(r));
+            perimeter += Euclidean.length(r);
+        }
+    }
+    let pp = if perimeter > 0.0 {
+        4.0 * std::f64::consts::PI * area_m2 / (perimeter * perimeter)
+    } else {
+        0.0
+    };
+    (border, pp)
 }
 
 /// The community holding most of each grid polygon's area (`None` when it
@@ -401,19 +476,25 @@ pub fn main_communities(g: &GridBlocks, count: usize) -> Vec<Option<usize>> {
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the audit found, summed per community by [`summarize`].
+struct Found<'a> {
+    g: &'a GridBlocks,
+    figures: &'a [GridFigures],
+    gaps: &'a [Piece],
+    overlaps: &'a [Piece],
+    cut: &'a [CutBuilding],
+}
+
+/// The figures of one community (`None`: over all of them).
 fn summarize(
     scenario: &Scenario,
     config: &Config,
-    g: &GridBlocks,
-    figs: &[GridFigures],
-    gaps: &[Piece],
-    overlaps: &[Piece],
-    cut: &[CutBuilding],
+    found: &Found,
     community: Option<usize>,
 ) -> CommunityAudit {
     let of = |c: usize| community.is_none_or(|x| x == c);
-    let mine: Vec<&GridFigures> = figs
+    let mine: Vec<&GridFigures> = found
+        .figures
         .iter()
         .filter(|f| match community {
             Some(c) => f.community == Some(c),
@@ -421,42 +502,78 @@ fn summarize(
         })
         .collect();
     let n = mine.len();
-    let within = mine
-        .iter()
-        .filter(|f| {
-            !f.flags
-                .iter()
-                .any(|x| x == "above_band" || x == "below_band" || x == "empty")
-        })
-        .count();
-    let mut border = BorderLengths::default();
-    for f in &mine {
-        border.add(&f.border);
-    }
-    let households: u64 = g
+    let households: u64 = found
+        .g
         .set
         .blocks
         .iter()
         .filter(|b| of(b.community))
         .map(|b| b.households)
         .sum();
-    let real = |ps: &[Piece]| -> (usize, f64, u64) {
-        let r: Vec<&Piece> = ps.iter().filter(|p| !p.sliver && of(p.community)).collect();
-        (
-            r.len(),
-            round(r.iter().map(|p| p.area_m2).sum(), 2),
-            r.iter().map(|p| p.households).sum(),
-        )
-    };
-    let (gap_n, gap_m2, gap_h) = real(gaps);
-    let (ov_n, ov_m2, ov_h) = real(overlaps);
-    let slivers = gaps
+    let gaps = PieceTotals::of(found.gaps, of);
+    let overlaps = PieceTotals::of(found.overlaps, of);
+    let slivers = found
+        .gaps
         .iter()
-        .chain(overlaps)
+        .chain(found.overlaps)
         .filter(|p| p.sliver && of(p.community))
         .count();
-    let cut_n = cut.iter().filter(|c| c.community.is_some_and(of)).count();
-    let (id, street, workers) = match community {
+    let (id, street, workers) = who(scenario, community);
+    let staffing = match community {
+        Some(_) => Some(assess(n, workers, &config.staffing).0),
+        None => workers.map(|w| assess(n, Some(w), &config.staffing).0),
+    };
+    let mut a = CommunityAudit {
+        id,
+        street,
+        households,
+        households_in_gaps: gaps.households,
+        households_in_overlaps: overlaps.households,
+        gaps: gaps.count,
+        gap_m2: gaps.area_m2,
+        overlaps: overlaps.count,
+        overlap_m2: overlaps.area_m2,
+        slivers,
+        cut_buildings: found
+            .cut
+            .iter()
+            .filter(|c| c.community.is_some_and(of))
+            .count(),
+        workers,
+        neighborhoods_per_worker: workers
+            .filter(|&w| w > 0)
+            .map(|w| round(n as f64 / f64::from(w), 2)),
+        staffing,
+        ..Default::default()
+    };
+    count_neighborhoods(&mut a, &mine);
+    a
+}
+
+/// Real (not sliver) gaps or overlaps of a community: how many, their
+/// area (m², to the cm²) and households.
+struct PieceTotals {
+    count: usize,
+    area_m2: f64,
+    households: u64,
+}
+
+impl PieceTotals {
+    /// The totals of the real pieces of `ps` in the communities `of` picks.
+    fn of(ps: &[Piece], of: impl Fn(usize) -> bool) -> Self {
+        let r: Vec<&Piece> = ps.iter().filter(|p| !p.sliver && of(p.community)).collect();
+        PieceTotals {
+            count: r.len(),
+            area_m2: round(r.iter().map(|p| p.area_m2).sum(), 2),
+            households: r.iter().map(|p| p.households).sum(),
+        }
+    }
+}
+
+/// Id, street and workers of a community, or of everything ("all"; the
+/// workers only when every community has a figure).
+fn who(scenario: &Scenario, community: Option<usize>) -> (String, String, Option<u32>) {
+    match community {
         Some(c) => {
             let com = &scenario.communities[c];
             (com.id.clone(), com.street.clone(), com.social_workers)
@@ -471,53 +588,41 @@ fn summarize(
                 .then(|| known.iter().sum());
             ("all".to_string(), String::new(), w)
         }
-    };
-    let staffing = match community {
-        Some(_) => Some(assess(n, workers, &config.staffing).0),
-        None => workers.map(|w| assess(n, Some(w), &config.staffing).0),
-    };
-    CommunityAudit {
-        id,
-        street,
-        neighborhoods: n,
-        compliant: mine.iter().filter(|f| f.compliant).count(),
-        within_band: within,
-        share_within_band: if n > 0 {
-            round(within as f64 / n as f64, 4)
-        } else {
-            0.0
-        },
-        multi_part: mine.iter().filter(|f| f.parts > 1).count(),
-        crossing_border: mine
-            .iter()
-            .filter(|f| {
-                f.flags
-                    .iter()
-                    .any(|x| x == "crosses_community_border" || x == "outside_community")
-            })
-            .count(),
-        households,
-        households_in_gaps: gap_h,
-        households_in_overlaps: ov_h,
-        gaps: gap_n,
-        gap_m2,
-        overlaps: ov_n,
-        overlap_m2: ov_m2,
-        slivers,
-        cut_buildings: cut_n,
-        barrier_share: round(border.barrier_share(), 4),
-        mean_polsby_popper: if n > 0 {
-            round(
-                mine.iter().map(|f| f.polsby_popper).sum::<f64>() / n as f64,
-                4,
-            )
-        } else {
-            0.0
-        },
-        workers,
-        neighborhoods_per_worker: workers
-            .filter(|&w| w > 0)
-            .map(|w| round(n as f64 / f64::from(w), 2)),
-        staffing,
     }
+}
+
+/// The neighborhood counts and means of `a` from its neighborhoods `mine`.
+fn count_neighborhoods(a: &mut CommunityAudit, mine: &[&GridFigures]) {
+    let n = mine.len();
+    let has = |f: &GridFigures, flags: &[&str]| f.flags.iter().any(|x| flags.contains(&x.as_str()));
+    let within = mine
+        .iter()
+        .filter(|f| !has(f, &["above_band", "below_band", "empty"]))
+        .count();
+    let mut border = BorderLengths::default();
+    for f in mine {
+        border.add(&f.border);
+    }
+    a.neighborhoods = n;
+    a.compliant = mine.iter().filter(|f| f.compliant).count();
+    a.within_band = within;
+    a.share_within_band = if n > 0 {
+        round(within as f64 / n as f64, 4)
+    } else {
+        0.0
+    };
+    a.multi_part = mine.iter().filter(|f| f.parts > 1).count();
+    a.crossing_border = mine
+        .iter()
+        .filter(|f| has(f, &["crosses_community_border", "outside_community"]))
+        .count();
+    a.barrier_share = round(border.barrier_share(), 4);
+    a.mean_polsby_popper = if n > 0 {
+        round(
+            mine.iter().map(|f| f.polsby_popper).sum::<f64>() / n as f64,
+            4,
+        )
+    } else {
+        0.0
+    };
 }

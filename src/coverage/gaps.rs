@@ -129,23 +129,53 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
     // cell are within the link of each other, and two cells up to two apart
     // join as soon as one pair of their buildings is close enough; dense
     // housing costs a cell, not every pair of neighbours.
-    let at = |k: usize| buildings[members[k]].location;
     // The members sorted by cell, row by row: each cell is a run of them,
     // and the cells a row or two up are found by cursors that only move
     // forward (no hashing, no list per cell).
     let mut keyed = keyed_by_cell(buildings, members, link_m);
     sort_by_cell(&mut keyed);
-    struct Cell {
-        row: i64,
-        col: i64,
-        /// `keyed[start..end]` are its members.
-        start: usize,
-        end: usize,
-        bbox: [f64; 4],
+    let cells = cells_of(buildings, members, &keyed);
+    let mut parent: Vec<usize> = (0..members.len()).collect();
+    let member = |i: usize| keyed[i].2 as usize;
+    for c in &cells {
+        for i in c.start + 1..c.end {
+            union(&mut parent, member(c.start), member(i));
+        }
     }
+    let near = Linking {
+        buildings,
+        members,
+        keyed: &keyed,
+        l2: link_m * link_m,
+    };
+    link_near_cells(&cells, &near, &mut parent);
+    // The groups: members sorted by their root.
+    let mut by_root: Vec<(usize, usize)> = (0..members.len())
+        .map(|k| (find(&mut parent, k), members[k]))
+        .collect();
+    by_root.sort_unstable();
+    let groups: Vec<Vec<usize>> = by_root
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|g| g.iter().map(|&(_, m)| m).collect())
+        .collect();
+    gap_areas(buildings, groups, margin_m)
+}
+
+/// A cell of the gap grid holding members.
+struct Cell {
+    row: i64,
+    col: i64,
+    /// `keyed[start..end]` are its members.
+    start: usize,
+    end: usize,
+    bbox: [f64; 4],
+}
+
+/// The cells of the members `keyed` (sorted by cell), with their boxes.
+fn cells_of(buildings: &[Building], members: &[usize], keyed: &[(i64, i64, u32)]) -> Vec<Cell> {
     let mut cells: Vec<Cell> = Vec::new();
     for (i, &(r, c, k)) in keyed.iter().enumerate() {
-        let p = at(k as usize);
+        let p = buildings[members[k as usize]].location;
         match cells.last_mut() {
             Some(last) if (last.row, last.col) == (r, c) => {
                 last.end = i + 1;
@@ -166,30 +196,35 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
             }),
         }
     }
-    let mut parent: Vec<usize> = (0..members.len()).collect();
-    let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
-        let (a, b) = (find(parent, a), find(parent, b));
-        if a != b {
-            parent[a.max(b)] = a.min(b);
-        }
-    };
-    let member = |i: usize| keyed[i].2 as usize;
-    for c in &cells {
-        for i in c.start + 1..c.end {
-            union(&mut parent, member(c.start), member(i));
-        }
+    cells
+}
+
+/// Joins the sets of `a` and `b` (the root is the smaller member).
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (a, b) = (find(parent, a), find(parent, b));
+    if a != b {
+        parent[a.max(b)] = a.min(b);
     }
-    let l2 = link_m * link_m;
-    // Squared distance from a point to a box (0 inside).
-    let to_box = |x: f64, y: f64, b: &[f64; 4]| {
-        let dx = (b[0] - x).max(x - b[2]).max(0.0);
-        let dy = (b[1] - y).max(y - b[3]).max(0.0);
-        dx * dx + dy * dy
-    };
-    // Each pair of cells up to two apart once: the cell itself looks at the
-    // two cells to its right and at five cells in each of the two rows
-    // above. The groups are the same whatever order pairs are joined in
-    // (union-find roots are the smallest member).
+}
+
+/// What the linking of two cells reads: the members' locations, the sorted
+/// members and the squared link.
+struct Linking<'a> {
+    buildings: &'a [Building],
+    members: &'a [usize],
+    keyed: &'a [(i64, i64, u32)],
+    l2: f64,
+}
+
+/// Joins every pair of cells up to two apart holding two members within
+/// the link.
+///
+/// Each pair once: the cell itself looks at the two cells to its right and
+/// at five cells in each of the two rows above. The groups are the same
+/// whatever order pairs are joined in (union-find roots are the smallest
+/// member).
+fn link_near_cells(cells: &[Cell], near: &Linking, parent: &mut [usize]) {
+    let member = |i: usize| near.keyed[i].2 as usize;
     let mut cursor = [0usize; 3];
     for ci in 0..cells.len() {
         let (row, col) = (cells[ci].row, cells[ci].col);
@@ -208,38 +243,48 @@ pub fn gaps(buildings: &[Building], members: &[usize], link_m: f64, margin_m: f6
                 // Boxes farther apart than the link: no pair can join.
                 let gx = (ob[0] - kb[2]).max(kb[0] - ob[2]).max(0.0);
                 let gy = (ob[1] - kb[3]).max(kb[1] - ob[3]).max(0.0);
-                if gx * gx + gy * gy > l2 {
+                if gx * gx + gy * gy > near.l2
+                    || find(parent, member(kc.start)) == find(parent, member(oc.start))
+                {
                     continue;
                 }
-                if find(&mut parent, member(kc.start)) == find(&mut parent, member(oc.start)) {
-                    continue;
-                }
-                'pairs: for a in kc.start..kc.end {
-                    let p = at(member(a));
-                    if to_box(p.x(), p.y(), ob) > l2 {
-                        continue;
-                    }
-                    for b in oc.start..oc.end {
-                        let q = at(member(b));
-                        let (ddx, ddy) = (p.x() - q.x(), p.y() - q.y());
-                        if ddx * ddx + ddy * ddy <= l2 {
-                            union(&mut parent, member(a), member(b));
-                            break 'pairs;
-                        }
-                    }
+                if let Some((a, b)) = close_pair(kc, oc, near) {
+                    union(parent, a, b);
                 }
             }
         }
     }
-    // The groups: members sorted by their root.
-    let mut by_root: Vec<(usize, usize)> = (0..members.len())
-        .map(|k| (find(&mut parent, k), members[k]))
-        .collect();
-    by_root.sort_unstable();
-    let groups: Vec<Vec<usize>> = by_root
-        .chunk_by(|a, b| a.0 == b.0)
-        .map(|g| g.iter().map(|&(_, m)| m).collect())
-        .collect();
+}
+
+/// The first pair of members (one of each cell) within the link, if any.
+fn close_pair(kc: &Cell, oc: &Cell, near: &Linking) -> Option<(usize, usize)> {
+    let member = |i: usize| near.keyed[i].2 as usize;
+    let at = |k: usize| near.buildings[near.members[k]].location;
+    // Squared distance from a point to a box (0 inside).
+    let to_box = |x: f64, y: f64, b: &[f64; 4]| {
+        let dx = (b[0] - x).max(x - b[2]).max(0.0);
+        let dy = (b[1] - y).max(y - b[3]).max(0.0);
+        dx * dx + dy * dy
+    };
+    for a in kc.start..kc.end {
+        let p = at(member(a));
+        if to_box(p.x(), p.y(), &oc.bbox) > near.l2 {
+            continue;
+        }
+        for b in oc.start..oc.end {
+            let q = at(member(b));
+            let (ddx, ddy) = (p.x() - q.x(), p.y() - q.y());
+            if ddx * ddx + ddy * ddy <= near.l2 {
+                return Some((member(a), member(b)));
+            }
+        }
+    }
+    None
+}
+
+/// Each group of buildings as a gap with its households and widened hull
+/// (in parallel), largest first.
+fn gap_areas(buildings: &[Building], groups: Vec<Vec<usize>>, margin_m: f64) -> Vec<Gap> {
     use rayon::prelude::*;
     let ring = round(margin_m);
     let mut out: Vec<Gap> = groups

@@ -341,59 +341,115 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
     timings.push(("network_s".to_string(), clock.elapsed().as_secs_f64()));
     let clock = std::time::Instant::now();
     if graph.edges.is_empty() {
-        let excluded: Vec<String> = graph
-            .lines_excluded
-            .iter()
-            .map(|(c, n)| format!("{n} {c}"))
-            .collect();
-        return Err(vec![Problem::file(
-            "roads.geojson",
-            format!(
-                "has no walkable road ({} lines read{})",
-                s.walkways.len(),
-                if excluded.is_empty() {
-                    String::new()
-                } else {
-                    format!("; left out as not walkable: {}", excluded.join(", "))
-                }
-            ),
-        )
-        .with_hint(
-            "coverage needs the street and path network; walking.excluded_classes in scenario.toml sets the classes left out",
-        )]);
+        return Err(vec![no_walkable_road(s, &graph)]);
     }
     let snapper = Snapper::new(&graph);
     let limit = w.snap_limit_m;
     let mut warnings = Vec::new();
-
-    // Buildings.
-    let mut buildings_left_out = Vec::new();
-    // Snaps in parallel, in Z order (neighbours after each other find the
-    // same edges in cache); the left-out list is made in building order.
-    let snapped: Vec<Option<Snap>> = {
-        use rayon::prelude::*;
-        let locations: Vec<Coord<f64>> = s.buildings.iter().map(|b| b.location.0).collect();
-        let order = crate::blocks::index::spatial_order(&locations, snapper.cell());
-        let in_order: Vec<Option<Snap>> = order
-            .par_iter()
-            .with_min_len(1024)
-            .map(|&i| snapper.snap(&graph, locations[i as usize]))
-            .collect();
-        let mut snapped = vec![None; locations.len()];
-        for (&i, sn) in order.iter().zip(in_order) {
-            snapped[i as usize] = sn;
-        }
-        snapped
-    };
-    let building_snaps: Vec<Option<Snap>> = s
-        .buildings
+    let buildings = snap_buildings(s, &graph, &snapper, limit, &mut warnings);
+    let known = known_kinds(w);
+    let facilities = snap_facilities(s, &graph, &snapper, limit, &known, &mut warnings);
+    let kind_names = kinds_to_search(s, w, &facilities.snaps);
+    let bound_m = kind_names
         .iter()
-        .zip(snapped)
+        .map(|k| threshold_m(w, k))
+        .fold(0.0, f64::max);
+    timings.push(("snap_s".to_string(), clock.elapsed().as_secs_f64()));
+
+    let clock = std::time::Instant::now();
+    let located = Located {
+        graph: &graph,
+        buildings: &buildings.snaps,
+        facilities: &facilities.snaps,
+    };
+    let (kinds, dijkstra_cpu_s) = search_kinds(s, w, &located, &kind_names, bound_m);
+    timings.push(("search_s".to_string(), clock.elapsed().as_secs_f64()));
+    // Summed over kinds (they run in parallel): the single-core cost of the
+    // shortest-path searches alone, comparable with scipy's dijkstra.
+    timings.push(("dijkstra_cpu_s".to_string(), dijkstra_cpu_s));
+    for k in kinds.iter().filter(|k| k.facilities.is_empty()) {
+        warnings.push(format!(
+            "no {} on the network: nobody is covered for it",
+            k.kind
+        ));
+    }
+    let components = component_report(&graph, s, &buildings.snaps, &facilities.snaps);
+    warnings.extend(network_warnings(&graph, &components));
+
+    Ok(Coverage {
+        graph,
+        snapper,
+        building_snaps: buildings.snaps,
+        facility_snaps: facilities.snaps,
+        kinds,
+        bound_m,
+        metres_per_minute: metres_per_minute(w.speed_kmh),
+        buildings_left_out: buildings.left_out,
+        facilities_left_out: facilities.left_out,
+        known_kinds: known,
+        components,
+        warnings,
+        timings,
+    })
+}
+
+/// Points put on the walking network: each one's snap (`None`: left out)
+/// and the list of those left out with the reason.
+struct Snapped {
+    snaps: Vec<Option<Snap>>,
+    left_out: Vec<LeftOut>,
+}
+
+/// The network and where buildings and facilities sit on it: what every
+/// kind's search reads.
+struct Located<'a> {
+    graph: &'a WalkGraph,
+    buildings: &'a [Option<Snap>],
+    facilities: &'a [Option<Snap>],
+}
+
+/// The error when no road is walkable, naming the classes left out.
+fn no_walkable_road(s: &Scenario, graph: &WalkGraph) -> Problem {
+    let excluded: Vec<String> = graph
+        .lines_excluded
+        .iter()
+        .map(|(c, n)| format!("{n} {c}"))
+        .collect();
+    Problem::file(
+        "roads.geojson",
+        format!(
+            "has no walkable road ({} lines read{})",
+            s.walkways.len(),
+            if excluded.is_empty() {
+                String::new()
+            } else {
+                format!("; left out as not walkable: {}", excluded.join(", "))
+            }
+        ),
+    )
+    .with_hint(
+        "coverage needs the street and path network; walking.excluded_classes in scenario.toml sets the classes left out",
+    )
+}
+
+/// Puts every building on the network; those farther than `limit` from a
+/// road are left out (one warning counts them).
+fn snap_buildings(
+    s: &Scenario,
+    graph: &WalkGraph,
+    snapper: &Snapper,
+    limit: f64,
+    warnings: &mut Vec<String>,
+) -> Snapped {
+    let mut left_out = Vec::new();
+    let snaps: Vec<Option<Snap>> = snap_in_z_order(s, graph, snapper)
+        .into_iter()
+        .zip(&s.buildings)
         .enumerate()
-        .map(|(i, (b, sn))| match sn {
+        .map(|(i, (sn, b))| match sn {
             Some(sn) if sn.leg <= limit => Some(sn),
             _ => {
-                buildings_left_out.push(LeftOut {
+                left_out.push(LeftOut {
                     index: i,
                     id: b.id.clone(),
                     reason: "too_far_from_road".into(),
@@ -405,42 +461,68 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
             }
         })
         .collect();
-    if !buildings_left_out.is_empty() {
-        let hh: u64 = buildings_left_out
+    if !left_out.is_empty() {
+        let hh: u64 = left_out
             .iter()
             .filter_map(|l| l.households.map(u64::from))
             .sum();
         warnings.push(format!(
             "{} buildings ({hh} households) are farther than {limit} m from any walkable road and are left out (first: {})",
-            buildings_left_out.len(),
-            buildings_left_out[0].id
+            left_out.len(),
+            left_out[0].id
         ));
     }
+    Snapped { snaps, left_out }
+}
 
-    // Facilities.
-    let known = known_kinds(w);
-    let mut facilities_left_out = Vec::new();
+/// The nearest network point of each building, in building order.
+///
+/// Snaps in parallel, in Z order: neighbours after each other find the same
+/// edges in cache.
+fn snap_in_z_order(s: &Scenario, graph: &WalkGraph, snapper: &Snapper) -> Vec<Option<Snap>> {
+    use rayon::prelude::*;
+    let locations: Vec<Coord<f64>> = s.buildings.iter().map(|b| b.location.0).collect();
+    let order = crate::blocks::index::spatial_order(&locations, snapper.cell());
+    let in_order: Vec<Option<Snap>> = order
+        .par_iter()
+        .with_min_len(1024)
+        .map(|&i| snapper.snap(graph, locations[i as usize]))
+        .collect();
+    let mut snapped = vec![None; locations.len()];
+    for (&i, sn) in order.iter().zip(in_order) {
+        snapped[i as usize] = sn;
+    }
+    snapped
+}
+
+/// Puts every facility of a known kind on the network; unknown kinds and
+/// facilities farther than `limit` from a road are left out and warned of.
+fn snap_facilities(
+    s: &Scenario,
+    graph: &WalkGraph,
+    snapper: &Snapper,
+    limit: f64,
+    known: &[String],
+    warnings: &mut Vec<String>,
+) -> Snapped {
+    let mut left_out = Vec::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
-    let facility_snaps: Vec<Option<Snap>> = s
+    let snaps: Vec<Option<Snap>> = s
         .facilities
         .iter()
         .enumerate()
         .map(|(i, f)| {
             if known.binary_search(&f.kind).is_err() {
                 *unknown.entry(f.kind.clone()).or_insert(0) += 1;
-                facilities_left_out.push(left_out_facility(i, f, "unknown_kind", None));
+                left_out.push(left_out_facility(i, f, "unknown_kind", None));
                 return None;
             }
-            let sn = snapper.snap(&graph, f.location.0);
+            let sn = snapper.snap(graph, f.location.0);
             match sn {
                 Some(sn) if sn.leg <= limit => Some(sn),
                 _ => {
-                    facilities_left_out.push(left_out_facility(
-                        i,
-                        f,
-                        "too_far_from_road",
-                        sn.map(|x| round_cm(x.leg)),
-                    ));
+                    let d = sn.map(|x| round_cm(x.leg));
+                    left_out.push(left_out_facility(i, f, "too_far_from_road", d));
                     None
                 }
             }
@@ -457,7 +539,7 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
             known.join(", ")
         ));
     }
-    let far = facilities_left_out
+    let far = left_out
         .iter()
         .filter(|l| l.reason == "too_far_from_road")
         .count();
@@ -466,8 +548,12 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
             "{far} facilities are farther than {limit} m from any walkable road and are left out"
         ));
     }
+    Snapped { snaps, left_out }
+}
 
-    // Kinds: every kind with a threshold, and every known kind present.
+/// The kinds searched, sorted: every kind with a threshold, and every kind
+/// of a facility on the network.
+fn kinds_to_search(s: &Scenario, w: &Walking, facility_snaps: &[Option<Snap>]) -> Vec<String> {
     let mut kind_names: Vec<String> = w.thresholds.keys().cloned().collect();
     for (i, f) in s.facilities.iter().enumerate() {
         if facility_snaps[i].is_some() {
@@ -476,29 +562,35 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
     }
     kind_names.sort();
     kind_names.dedup();
-    let bound_m = kind_names
-        .iter()
-        .map(|k| threshold_m(w, k))
-        .fold(0.0, f64::max);
+    kind_names
+}
 
-    timings.push(("snap_s".to_string(), clock.elapsed().as_secs_f64()));
-    let clock = std::time::Instant::now();
+/// Distances from every building to the nearest facility of each kind
+/// (kinds in parallel, searches bounded by `bound_m`), with the seconds
+/// the searches took summed over kinds.
+fn search_kinds(
+    s: &Scenario,
+    w: &Walking,
+    on: &Located,
+    kind_names: &[String],
+    bound_m: f64,
+) -> (Vec<KindCoverage>, f64) {
     use rayon::prelude::*;
     let dijkstra_total = std::sync::Mutex::new(0.0f64);
     let kinds: Vec<KindCoverage> = kind_names
         .par_iter()
         .map_init(
-            || Search::new(graph.nodes.len()),
+            || Search::new(on.graph.nodes.len()),
             |search, kind| {
                 let facilities: Vec<usize> = (0..s.facilities.len())
-                    .filter(|&i| s.facilities[i].kind == *kind && facility_snaps[i].is_some())
+                    .filter(|&i| s.facilities[i].kind == *kind && on.facilities[i].is_some())
                     .collect();
                 let sources: Vec<Snap> = facilities
                     .iter()
-                    .filter_map(|&i| facility_snaps[i])
+                    .filter_map(|&i| on.facilities[i])
                     .collect();
                 let (metres, dijkstra_s) =
-                    distances_timed(&graph, search, &sources, &building_snaps, bound_m);
+                    distances_timed(on.graph, search, &sources, on.buildings, bound_m);
                 dijkstra_total.lock().map(|mut t| *t += dijkstra_s).ok();
                 KindCoverage {
                     kind: kind.clone(),
@@ -510,23 +602,13 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
             },
         )
         .collect();
-    timings.push(("search_s".to_string(), clock.elapsed().as_secs_f64()));
-    // Summed over kinds (they run in parallel): the single-core cost of the
-    // shortest-path searches alone, comparable with scipy's dijkstra.
-    timings.push((
-        "dijkstra_cpu_s".to_string(),
-        dijkstra_total.into_inner().unwrap_or(0.0),
-    ));
-    for k in &kinds {
-        if k.facilities.is_empty() {
-            warnings.push(format!(
-                "no {} on the network: nobody is covered for it",
-                k.kind
-            ));
-        }
-    }
+    (kinds, dijkstra_total.into_inner().unwrap_or(0.0))
+}
 
-    let components = component_report(&graph, s, &building_snaps, &facility_snaps);
+/// Warnings about the network itself: separate pieces, crossings left
+/// unnoded.
+fn network_warnings(graph: &WalkGraph, components: &[ComponentReport]) -> Vec<String> {
+    let mut warnings = Vec::new();
     if graph.components.len() > 1 {
         let off_main: u64 = components
             .iter()
@@ -544,22 +626,7 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
             graph.unresolved_crossings
         ));
     }
-
-    Ok(Coverage {
-        graph,
-        snapper,
-        building_snaps,
-        facility_snaps,
-        kinds,
-        bound_m,
-        metres_per_minute: metres_per_minute(w.speed_kmh),
-        buildings_left_out,
-        facilities_left_out,
-        known_kinds: known,
-        components,
-        warnings,
-        timings,
-    })
+    warnings
 }
 
 fn left_out_facility(i: usize, f: &Facility, reason: &str, d: Option<f64>) -> LeftOut {

@@ -4,6 +4,7 @@
 
 use super::dijkstra::Search;
 use super::gaps::{cell_order, gaps, Gap};
+use super::network::WalkGraph;
 use super::sites::{cover_sets, max_cover};
 use super::snap::Snap;
 use super::{locate, shares, Coverage, GroupCoverage};
@@ -276,45 +277,8 @@ pub fn analyse_prepared(
     };
     let mut timings = Vec::new();
     let t = Instant::now();
-    let hh: Vec<u32> = s.buildings.iter().map(|b| b.households).collect();
     let on: Vec<bool> = cov.building_snaps.iter().map(Option::is_some).collect();
-    let comm = &prepared.community;
-    // The whole scenario is its communities: a building outside every one
-    // is in no neighborhood, so it is counted apart, as the blocks do.
-    let all: Vec<Option<usize>> = if s.communities.is_empty() {
-        vec![Some(0); s.buildings.len()]
-    } else {
-        comm.iter().map(|c| c.map(|_| 0)).collect()
-    };
-    let overall = shares(&cov.kinds, &hh, &on, &all, &["all".to_string()])
-        .pop()
-        .unwrap_or_default();
-    let outside: Vec<usize> = (0..s.buildings.len())
-        .filter(|&b| all[b].is_none())
-        .collect();
-    let outside_communities = Outside {
-        buildings: outside.len(),
-        households: outside.iter().map(|&b| u64::from(hh[b])).sum(),
-    };
-    let comm_ids: Vec<String> = s.communities.iter().map(|c| c.id.clone()).collect();
-    let communities = shares(&cov.kinds, &hh, &on, comm, &comm_ids);
-    let mut street_ids: Vec<String> = s.communities.iter().map(|c| c.street.clone()).collect();
-    street_ids.sort();
-    street_ids.dedup();
-    let street_of: Vec<usize> = s
-        .communities
-        .iter()
-        .map(|c| street_ids.binary_search(&c.street).unwrap_or(0))
-        .collect();
-    let street: Vec<Option<usize>> = comm.iter().map(|c| c.map(|c| street_of[c])).collect();
-    let streets = shares(&cov.kinds, &hh, &on, &street, &street_ids);
-    let (neighborhoods, neighborhoods_without_office) = match nb {
-        Some(nb) => (
-            shares(&cov.kinds, &hh, &on, &nb.building, &nb.ids),
-            without_office(s, cov, nb),
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
+    let groups = group_shares(s, cov, nb, &prepared.community, &on);
     timings.push(("shares_s".to_string(), t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
@@ -326,30 +290,7 @@ pub fn analyse_prepared(
     timings.push(("service_areas_s".to_string(), t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
-    let link = gap_link_m(w);
-    let margin = 0.5 * w.service_area_width_m;
-    let mut all_gaps = Vec::new();
-    let per_kind: Vec<Vec<Gap>> = {
-        use rayon::prelude::*;
-        cov.kinds
-            .par_iter()
-            .map(|k| {
-                // In cell order already: the gap search need not sort.
-                let members: Vec<usize> = prepared
-                    .gap_order
-                    .iter()
-                    .copied()
-                    .filter(|&b| on[b] && !k.covers(b))
-                    .collect();
-                gaps(&s.buildings, &members, link, margin)
-            })
-            .collect()
-    };
-    for (k, gs) in cov.kinds.iter().zip(per_kind) {
-        for g in gs {
-            all_gaps.push((k.kind.clone(), g));
-        }
-    }
+    let gaps = gaps_per_kind(s, w, cov, &prepared.gap_order, &on);
     timings.push(("gaps_s".to_string(), t.elapsed().as_secs_f64()));
 
     let sites = match sites {
@@ -357,17 +298,117 @@ pub fn analyse_prepared(
         None => None,
     };
     Ok(Analysis {
+        overall: groups.overall,
+        outside_communities: groups.outside_communities,
+        communities: groups.communities,
+        streets: groups.streets,
+        neighborhoods: groups.neighborhoods,
+        neighborhoods_without_office: groups.neighborhoods_without_office,
+        service_areas,
+        gaps,
+        sites,
+        timings,
+    })
+}
+
+/// The shares of every grouping of the buildings (see [`Analysis`]).
+struct GroupShares {
+    overall: GroupCoverage,
+    outside_communities: Outside,
+    communities: Vec<GroupCoverage>,
+    streets: Vec<GroupCoverage>,
+    neighborhoods: Vec<GroupCoverage>,
+    neighborhoods_without_office: Vec<String>,
+}
+
+/// Coverage shares over everything, per community, street and (when given)
+/// neighborhood; `comm` is each building's community, `on` whether it is on
+/// the network.
+fn group_shares(
+    s: &Scenario,
+    cov: &Coverage,
+    nb: Option<&Neighborhoods>,
+    comm: &[Option<usize>],
+    on: &[bool],
+) -> GroupShares {
+    let hh: Vec<u32> = s.buildings.iter().map(|b| b.households).collect();
+    // The whole scenario is its communities: a building outside every one
+    // is in no neighborhood, so it is counted apart, as the blocks do.
+    let all: Vec<Option<usize>> = if s.communities.is_empty() {
+        vec![Some(0); s.buildings.len()]
+    } else {
+        comm.iter().map(|c| c.map(|_| 0)).collect()
+    };
+    let overall = shares(&cov.kinds, &hh, on, &all, &["all".to_string()])
+        .pop()
+        .unwrap_or_default();
+    let outside: Vec<usize> = (0..s.buildings.len())
+        .filter(|&b| all[b].is_none())
+        .collect();
+    let outside_communities = Outside {
+        buildings: outside.len(),
+        households: outside.iter().map(|&b| u64::from(hh[b])).sum(),
+    };
+    let comm_ids: Vec<String> = s.communities.iter().map(|c| c.id.clone()).collect();
+    let communities = shares(&cov.kinds, &hh, on, comm, &comm_ids);
+    let mut street_ids: Vec<String> = s.communities.iter().map(|c| c.street.clone()).collect();
+    street_ids.sort();
+    street_ids.dedup();
+    let street_of: Vec<usize> = s
+        .communities
+        .iter()
+        .map(|c| street_ids.binary_search(&c.street).unwrap_or(0))
+        .collect();
+    let street: Vec<Option<usize>> = comm.iter().map(|c| c.map(|c| street_of[c])).collect();
+    let streets = shares(&cov.kinds, &hh, on, &street, &street_ids);
+    let (neighborhoods, neighborhoods_without_office) = match nb {
+        Some(nb) => (
+            shares(&cov.kinds, &hh, on, &nb.building, &nb.ids),
+            without_office(s, cov, nb),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    GroupShares {
         overall,
         outside_communities,
         communities,
         streets,
         neighborhoods,
         neighborhoods_without_office,
-        service_areas,
-        gaps: all_gaps,
-        sites,
-        timings,
-    })
+    }
+}
+
+/// The gaps of every kind (kinds in parallel), as (kind, gap) in kind order.
+fn gaps_per_kind(
+    s: &Scenario,
+    w: &Walking,
+    cov: &Coverage,
+    gap_order: &[usize],
+    on: &[bool],
+) -> Vec<(String, Gap)> {
+    use rayon::prelude::*;
+    let link = gap_link_m(w);
+    let margin = 0.5 * w.service_area_width_m;
+    let per_kind: Vec<Vec<Gap>> = cov
+        .kinds
+        .par_iter()
+        .map(|k| {
+            // In cell order already: the gap search need not sort.
+            let members: Vec<usize> = gap_order
+                .iter()
+                .copied()
+                .filter(|&b| on[b] && !k.covers(b))
+                .collect();
+            gaps(&s.buildings, &members, link, margin)
+        })
+        .collect();
+    let mut all_gaps = Vec::new();
+    for (k, gs) in cov.kinds.iter().zip(per_kind) {
+        for g in gs {
+            all_gaps.push((k.kind.clone(), g));
+        }
+    }
+    all_gaps
 }
 
 fn without_office(s: &Scenario, cov: &Coverage, nb: &Neighborhoods) -> Vec<String> {
@@ -438,6 +479,9 @@ fn service_areas(s: &Scenario, w: &Walking, cov: &Coverage) -> Vec<ServiceArea> 
     out
 }
 
+/// New sites for `req` (see [`Sites`]): the uncovered households of the
+/// kind are the demand, the candidates given or the junctions within reach
+/// of them the supply, [`max_cover`] picks.
 fn recommend(
     s: &Scenario,
     w: &Walking,
@@ -445,84 +489,20 @@ fn recommend(
     req: &SiteRequest,
 ) -> Result<Sites, Vec<Problem>> {
     let Some(k) = cov.kinds.iter().find(|k| k.kind == req.kind) else {
-        let mut known = cov.known_kinds.clone();
-        known.retain(|x| !x.is_empty());
-        return Err(vec![Problem::file(
-            "--kind",
-            format!("{:?} is not a known facility kind", req.kind),
-        )
-        .with_hint(format!("use one of: {}", known.join(", ")))]);
+        return Err(vec![unknown_kind(cov, req)]);
     };
     let g = &cov.graph;
     let r = k.threshold_m;
     let t = Instant::now();
-    let demand_idx: Vec<usize> = (0..s.buildings.len())
-        .filter(|&b| {
-            s.buildings[b].households > 0 && cov.building_snaps[b].is_some() && !k.covers(b)
-        })
-        .collect();
-    let demand: Vec<Snap> = demand_idx
-        .iter()
-        .filter_map(|&b| cov.building_snaps[b])
-        .collect();
-    let weight: Vec<u64> = demand_idx
-        .iter()
-        .map(|&b| u64::from(s.buildings[b].households))
-        .collect();
-    type Candidates = (Vec<String>, Vec<Coord<f64>>, Vec<Snap>, usize, &'static str);
-    let (ids, points, snaps, left_out, from): Candidates = match &req.candidates {
-        Some(c) => {
-            let (mut ids, mut points, mut snaps) = (Vec::new(), Vec::new(), Vec::new());
-            let mut left = 0;
-            for (id, p) in c {
-                match cov.snapper.snap(g, *p) {
-                    Some(sn) if sn.leg <= w.snap_limit_m => {
-                        ids.push(id.clone());
-                        points.push(*p);
-                        snaps.push(sn);
-                    }
-                    _ => left += 1,
-                }
-            }
-            (ids, points, snaps, left, "candidates.geojson")
-        }
-        None => {
-            // Junctions within reach of some uncovered household: no other
-            // junction can gain anything.
-            let mut search = Search::new(g.nodes.len());
-            let mut seeds = Vec::new();
-            for d in &demand {
-                let e = g.edges[d.edge as usize];
-                let [(_, da), (_, db)] = d.seeds(e.len);
-                seeds.push((e.a, da));
-                seeds.push((e.b, db));
-            }
-            search.run(&g.csr, &seeds, r);
-            let mut nodes: Vec<u32> = search.reached().to_vec();
-            nodes.sort_unstable();
-            let snaps: Vec<Snap> = nodes
-                .iter()
-                .filter_map(|&v| {
-                    g.csr.incident(v).next().map(|(_, _, eid)| {
-                        let e = g.edges[eid as usize];
-                        Snap {
-                            edge: eid,
-                            t: if e.a == v { 0.0 } else { 1.0 },
-                            leg: 0.0,
-                            at: g.nodes[v as usize],
-                        }
-                    })
-                })
-                .collect();
-            let ids = nodes.iter().map(|v| format!("node-{v}")).collect();
-            let points = snaps.iter().map(|s| s.at).collect();
-            (ids, points, snaps, 0, "network junctions")
-        }
+    let demand = uncovered_demand(s, cov, k);
+    let cands = match &req.candidates {
+        Some(c) => given_candidates(cov, w, c),
+        None => junction_candidates(g, &demand.snaps, r),
     };
-    let covers = cover_sets(g, &snaps, &demand, r);
+    let covers = cover_sets(g, &cands.snaps, &demand.snaps, r);
     let cover_sets_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let sel = max_cover(&covers, &weight, req.count);
+    let sel = max_cover(&covers, &demand.weight, req.count);
     let select_s = t.elapsed().as_secs_f64();
     let sites = sel
         .chosen
@@ -530,8 +510,8 @@ fn recommend(
         .enumerate()
         .map(|(i, &c)| Site {
             rank: i + 1,
-            candidate: ids[c].clone(),
-            at: points[c],
+            candidate: cands.ids[c].clone(),
+            at: cands.points[c],
             gain_households: sel.gains[i],
             exclusive_households: sel.exclusive[i],
         })
@@ -539,10 +519,10 @@ fn recommend(
     Ok(Sites {
         kind: k.kind.clone(),
         requested: req.count,
-        candidates_from: from.to_string(),
-        candidates: snaps.len(),
-        candidates_left_out: left_out,
-        uncovered_households: weight.iter().sum::<u64>(),
+        candidates_from: cands.from.to_string(),
+        candidates: cands.snaps.len(),
+        candidates_left_out: cands.left_out,
+        uncovered_households: demand.weight.iter().sum::<u64>(),
         newly_covered_households: sel.covered,
         greedy_covered_households: sel.greedy_covered,
         swaps: sel.swaps,
@@ -552,11 +532,119 @@ fn recommend(
         model: CoverModel {
             p: req.count,
             covered: sel.covered,
-            weights: weight,
-            candidates: ids,
+            weights: demand.weight,
+            candidates: cands.ids,
             covers,
         },
     })
+}
+
+/// The error for a site request of a kind linli does not know.
+fn unknown_kind(cov: &Coverage, req: &SiteRequest) -> Problem {
+    let mut known = cov.known_kinds.clone();
+    known.retain(|x| !x.is_empty());
+    Problem::file(
+        "--kind",
+        format!("{:?} is not a known facility kind", req.kind),
+    )
+    .with_hint(format!("use one of: {}", known.join(", ")))
+}
+
+/// The demand of a site request: buildings with households on the network
+/// that kind `k` does not cover, where they sit and their households.
+struct Demand {
+    snaps: Vec<Snap>,
+    weight: Vec<u64>,
+}
+
+/// The households kind `k` leaves uncovered, in building order.
+fn uncovered_demand(s: &Scenario, cov: &Coverage, k: &super::KindCoverage) -> Demand {
+    let demand_idx: Vec<usize> = (0..s.buildings.len())
+        .filter(|&b| {
+            s.buildings[b].households > 0 && cov.building_snaps[b].is_some() && !k.covers(b)
+        })
+        .collect();
+    Demand {
+        snaps: demand_idx
+            .iter()
+            .filter_map(|&b| cov.building_snaps[b])
+            .collect(),
+        weight: demand_idx
+            .iter()
+            .map(|&b| u64::from(s.buildings[b].households))
+            .collect(),
+    }
+}
+
+/// Candidate sites on the network: ids, points, snaps, how many were left
+/// out (too far from a road) and where they came from.
+struct Candidates {
+    ids: Vec<String>,
+    points: Vec<Coord<f64>>,
+    snaps: Vec<Snap>,
+    left_out: usize,
+    from: &'static str,
+}
+
+/// The candidates given (candidates.geojson) within the snap limit of a
+/// road.
+fn given_candidates(cov: &Coverage, w: &Walking, given: &[(String, Coord<f64>)]) -> Candidates {
+    let (mut ids, mut points, mut snaps) = (Vec::new(), Vec::new(), Vec::new());
+    let mut left_out = 0;
+    for (id, p) in given {
+        match cov.snapper.snap(&cov.graph, *p) {
+            Some(sn) if sn.leg <= w.snap_limit_m => {
+                ids.push(id.clone());
+                points.push(*p);
+                snaps.push(sn);
+            }
+            _ => left_out += 1,
+        }
+    }
+    Candidates {
+        ids,
+        points,
+        snaps,
+        left_out,
+        from: "candidates.geojson",
+    }
+}
+
+/// Junctions within `r` of some uncovered household: no other junction can
+/// gain anything.
+fn junction_candidates(g: &WalkGraph, demand: &[Snap], r: f64) -> Candidates {
+    let mut search = Search::new(g.nodes.len());
+    let mut seeds = Vec::new();
+    for d in demand {
+        let e = g.edges[d.edge as usize];
+        let [(_, da), (_, db)] = d.seeds(e.len);
+        seeds.push((e.a, da));
+        seeds.push((e.b, db));
+    }
+    search.run(&g.csr, &seeds, r);
+    let mut nodes: Vec<u32> = search.reached().to_vec();
+    nodes.sort_unstable();
+    let snaps: Vec<Snap> = nodes
+        .iter()
+        .filter_map(|&v| {
+            g.csr.incident(v).next().map(|(_, _, eid)| {
+                let e = g.edges[eid as usize];
+                Snap {
+                    edge: eid,
+                    t: if e.a == v { 0.0 } else { 1.0 },
+                    leg: 0.0,
+                    at: g.nodes[v as usize],
+                }
+            })
+        })
+        .collect();
+    Candidates {
+        ids: nodes.iter().map(|v| format!("node-{v}")).collect(),
+        points: snaps.iter().map(|s| s.at).collect(),
+        snaps,
+        left_out: 0,
+        from: "network junctions",
+    }
 }
 
 impl Neighborhoods {

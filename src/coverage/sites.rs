@@ -44,99 +44,11 @@ pub struct Selection {
 /// assert_eq!((s.covered, s.gains.clone()), (30, vec![20, 10]));
 /// ```
 pub fn max_cover(covers: &[Vec<u32>], weight: &[u64], p: usize) -> Selection {
-    let nd = weight.len();
-    let mut count = vec![0u32; nd];
-    let gain_of = |c: usize, count: &[u32]| -> u64 {
-        covers[c]
-            .iter()
-            .filter(|&&d| count[d as usize] == 0)
-            .map(|&d| weight[d as usize])
-            .sum()
-    };
-    // Lazy greedy: heap of (upper bound, Reverse(candidate), round evaluated).
-    let mut heap: BinaryHeap<(u64, std::cmp::Reverse<usize>, usize)> = (0..covers.len())
-        .map(|c| (gain_of(c, &count), std::cmp::Reverse(c), 0))
-        .filter(|x| x.0 > 0)
-        .collect();
-    let mut chosen = Vec::new();
-    while chosen.len() < p {
-        let Some((_, std::cmp::Reverse(c), round)) = heap.pop() else {
-            break;
-        };
-        if round == chosen.len() {
-            chosen.push(c);
-            for &d in &covers[c] {
-                count[d as usize] += 1;
-            }
-        } else {
-            let fresh = gain_of(c, &count);
-            if fresh > 0 {
-                heap.push((fresh, std::cmp::Reverse(c), chosen.len()));
-            }
-        }
-    }
+    // count[d]: chosen sites covering demand point d.
+    let mut count = vec![0u32; weight.len()];
+    let mut chosen = lazy_greedy(covers, weight, p, &mut count);
     let greedy_covered = covered_weight(&count, weight);
-
-    // Swap improvement: best swap for each chosen site in turn, until a full
-    // pass finds none. Gains are exact integers, so this terminates.
-    let mut swaps = 0;
-    let mut mark = vec![false; nd];
-    let mut in_set = vec![false; covers.len()];
-    for &c in &chosen {
-        in_set[c] = true;
-    }
-    let mut improved = true;
-    let mut passes = 0;
-    while improved && passes < 20 {
-        improved = false;
-        passes += 1;
-        for slot in chosen.iter_mut() {
-            let out = *slot;
-            for &d in &covers[out] {
-                mark[d as usize] = true;
-            }
-            // Loss: weight only `out` covers.
-            let loss: u64 = covers[out]
-                .iter()
-                .filter(|&&d| count[d as usize] == 1)
-                .map(|&d| weight[d as usize])
-                .sum();
-            let mut best: Option<(u64, usize)> = None;
-            for (c, cv) in covers.iter().enumerate() {
-                if in_set[c] {
-                    continue;
-                }
-                let g: u64 = cv
-                    .iter()
-                    .filter(|&&d| {
-                        let k = count[d as usize];
-                        k == 0 || (k == 1 && mark[d as usize])
-                    })
-                    .map(|&d| weight[d as usize])
-                    .sum();
-                if g > loss && best.is_none_or(|(bg, _)| g > bg) {
-                    best = Some((g, c));
-                }
-            }
-            for &d in &covers[out] {
-                mark[d as usize] = false;
-            }
-            if let Some((_, c)) = best {
-                for &d in &covers[out] {
-                    count[d as usize] -= 1;
-                }
-                for &d in &covers[c] {
-                    count[d as usize] += 1;
-                }
-                in_set[out] = false;
-                in_set[c] = true;
-                *slot = c;
-                swaps += 1;
-                improved = true;
-            }
-        }
-    }
-
+    let swaps = improve_by_swaps(covers, weight, &mut chosen, &mut count);
     let exclusive = chosen
         .iter()
         .map(|&c| {
@@ -148,11 +60,11 @@ pub fn max_cover(covers: &[Vec<u32>], weight: &[u64], p: usize) -> Selection {
         })
         .collect();
     let covered = covered_weight(&count, weight);
-    let mut seq = vec![0u32; nd];
+    let mut seq = vec![0u32; weight.len()];
     let gains = chosen
         .iter()
         .map(|&c| {
-            let g = gain_of(c, &seq);
+            let g = gain_of(covers, weight, c, &seq);
             for &d in &covers[c] {
                 seq[d as usize] += 1;
             }
@@ -167,6 +79,128 @@ pub fn max_cover(covers: &[Vec<u32>], weight: &[u64], p: usize) -> Selection {
         greedy_covered,
         swaps,
     }
+}
+
+/// Weight candidate `c` covers that no chosen site covers yet.
+fn gain_of(covers: &[Vec<u32>], weight: &[u64], c: usize, count: &[u32]) -> u64 {
+    covers[c]
+        .iter()
+        .filter(|&&d| count[d as usize] == 0)
+        .map(|&d| weight[d as usize])
+        .sum()
+}
+
+/// Greedy with lazy evaluation: up to `p` candidates, each time the one
+/// covering the most weight not yet covered; `count` tallies the chosen
+/// sites covering each demand point.
+fn lazy_greedy(covers: &[Vec<u32>], weight: &[u64], p: usize, count: &mut [u32]) -> Vec<usize> {
+    // Heap of (upper bound, Reverse(candidate), round evaluated).
+    let mut heap: BinaryHeap<(u64, std::cmp::Reverse<usize>, usize)> = (0..covers.len())
+        .map(|c| (gain_of(covers, weight, c, count), std::cmp::Reverse(c), 0))
+        .filter(|x| x.0 > 0)
+        .collect();
+    let mut chosen = Vec::new();
+    while chosen.len() < p {
+        let Some((_, std::cmp::Reverse(c), round)) = heap.pop() else {
+            break;
+        };
+        if round == chosen.len() {
+            chosen.push(c);
+            for &d in &covers[c] {
+                count[d as usize] += 1;
+            }
+        } else {
+            let fresh = gain_of(covers, weight, c, count);
+            if fresh > 0 {
+                heap.push((fresh, std::cmp::Reverse(c), chosen.len()));
+            }
+        }
+    }
+    chosen
+}
+
+/// Swap improvement: the best swap for each chosen site in turn, until a
+/// full pass finds none (at most 20 passes). Gains are exact integers, so
+/// this terminates. Returns the swaps made.
+fn improve_by_swaps(
+    covers: &[Vec<u32>],
+    weight: &[u64],
+    chosen: &mut [usize],
+    count: &mut [u32],
+) -> usize {
+    let mut swaps = 0;
+    let mut mark = vec![false; weight.len()];
+    let mut in_set = vec![false; covers.len()];
+    for &c in chosen.iter() {
+        in_set[c] = true;
+    }
+    let mut improved = true;
+    let mut passes = 0;
+    while improved && passes < 20 {
+        improved = false;
+        passes += 1;
+        for slot in chosen.iter_mut() {
+            let out = *slot;
+            for &d in &covers[out] {
+                mark[d as usize] = true;
+            }
+            let best = best_swap(covers, weight, out, count, &mark, &in_set);
+            for &d in &covers[out] {
+                mark[d as usize] = false;
+            }
+            if let Some(c) = best {
+                for &d in &covers[out] {
+                    count[d as usize] -= 1;
+                }
+                for &d in &covers[c] {
+                    count[d as usize] += 1;
+                }
+                in_set[out] = false;
+                in_set[c] = true;
+                *slot = c;
+                swaps += 1;
+                improved = true;
+            }
+        }
+    }
+    swaps
+}
+
+/// The unchosen candidate that would cover the most in place of `out`
+/// (whose demand points are `mark`ed), when it covers more than `out`
+/// alone does.
+fn best_swap(
+    covers: &[Vec<u32>],
+    weight: &[u64],
+    out: usize,
+    count: &[u32],
+    mark: &[bool],
+    in_set: &[bool],
+) -> Option<usize> {
+    // Loss: weight only `out` covers.
+    let loss: u64 = covers[out]
+        .iter()
+        .filter(|&&d| count[d as usize] == 1)
+        .map(|&d| weight[d as usize])
+        .sum();
+    let mut best: Option<(u64, usize)> = None;
+    for (c, cv) in covers.iter().enumerate() {
+        if in_set[c] {
+            continue;
+        }
+        let g: u64 = cv
+            .iter()
+            .filter(|&&d| {
+                let k = count[d as usize];
+                k == 0 || (k == 1 && mark[d as usize])
+            })
+            .map(|&d| weight[d as usize])
+            .sum();
+        if g > loss && best.is_none_or(|(bg, _)| g > bg) {
+            best = Some((g, c));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 fn covered_weight(count: &[u32], weight: &[u64]) -> u64 {

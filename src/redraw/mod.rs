@@ -197,288 +197,470 @@ pub fn redraw(
     config: &Config,
     seed: u64,
 ) -> Result<Redrawn, Vec<Problem>> {
+    let g = grid_with_cells(scenario, grid, config)?;
+    let ctx = Context::new(scenario, grid, config, seed, &g);
+    let mut regions = kept_cores(&ctx);
+    place_free_pieces(&ctx, &mut regions);
+    let ids = inherit_ids(&ctx, &regions.list);
+    let built = build_neighborhoods(&ctx, &mut regions.list, &ids.origin);
+    let removed: Vec<usize> = (0..grid.len()).filter(|&o| !ids.used[o]).collect();
+    let (moved, old_of_building) = moved_by_ids(&ctx, &built.block_neighborhood, &built.origin);
+    let count = built.neighborhoods.len();
+    let partition = Partition {
+        block_neighborhood: built.block_neighborhood,
+        neighborhoods: built.neighborhoods,
+    };
+    let shapes = dissolve(&g.set, &partition.block_neighborhood, count);
+    let straddles = crate::partition::straddles::straddles(
+        &g.set,
+        &partition.block_neighborhood,
+        scenario,
+        &config.targets,
+    );
+    Ok(Redrawn {
+        planned: Planned {
+            block_count: g.set.blocks.len(),
+            blocks: g.set,
+            partition,
+            shapes,
+            straddles,
+        },
+        change: built.change,
+        origin: built.origin,
+        removed,
+        moved,
+        old_of_building,
+    })
+}
+
+/// The grid laid on the network; blocks too large for any neighborhood
+/// are split into cells first (and the grid laid again with their edges).
+fn grid_with_cells(
+    scenario: &Scenario,
+    grid: &[Parcel],
+    config: &Config,
+) -> Result<GridBlocks, Vec<Problem>> {
     let bc = &config.barriers;
-    let t = &config.targets;
-    let band = |c: usize| {
-        let tf = f64::from(t.for_kind(scenario.communities[c].kind));
-        (
-            tf * (1.0 - t.tolerance) - crate::model::BAND_EPS,
-            tf * (1.0 + t.tolerance) + crate::model::BAND_EPS,
-        )
-    };
-    // Blocks too large for any neighborhood are split into cells first.
     let g0 = grid_blocks(scenario, grid, &[], bc.snap_tolerance_m, bc.community)?;
-    let cells = cell_lines(&g0.set.blocks, &scenario.buildings, |b| band(b.community).1);
-    let g: GridBlocks = if cells.is_empty() {
-        g0
+    let cells = cell_lines(&g0.set.blocks, &scenario.buildings, |b| {
+        band(scenario, config, b.community).1
+    });
+    if cells.is_empty() {
+        Ok(g0)
     } else {
-        grid_blocks(scenario, grid, &cells, bc.snap_tolerance_m, bc.community)?
-    };
-    let set = &g.set;
-    let nb = set.blocks.len();
-    let main = main_communities(&g, grid.len());
-    // A polygon holds blocks only in its main community; the rest is free.
-    let holders: Vec<Vec<usize>> = g
-        .holders
-        .iter()
-        .enumerate()
-        .map(|(bi, h)| {
-            h.iter()
-                .copied()
-                .filter(|&x| main[x] == Some(set.blocks[bi].community))
-                .collect()
-        })
-        .collect();
-    let (gaps, overlaps) = gaps_and_overlaps(set, &holders, &config.audit);
-    let owner = owners(set, &holders, &gaps, &overlaps);
-    let mut sliver = vec![false; nb];
-    for p in gaps.iter().chain(&overlaps).filter(|p| p.sliver) {
-        for &b in &p.blocks {
-            sliver[b] = true;
+        grid_blocks(scenario, grid, &cells, bc.snap_tolerance_m, bc.community)
+    }
+}
+
+/// The household band of community `c`, widened by the band's epsilon.
+fn band(scenario: &Scenario, config: &Config, c: usize) -> (f64, f64) {
+    let t = &config.targets;
+    let tf = f64::from(t.for_kind(scenario.communities[c].kind));
+    (
+        tf * (1.0 - t.tolerance) - crate::model::BAND_EPS,
+        tf * (1.0 + t.tolerance) + crate::model::BAND_EPS,
+    )
+}
+
+/// What every step of the redraw reads: the scenario, the grid on its
+/// blocks, and the old neighborhood owning each block.
+struct Context<'a> {
+    scenario: &'a Scenario,
+    config: &'a Config,
+    grid: &'a [Parcel],
+    seed: u64,
+    g: &'a GridBlocks,
+    /// The community holding most of each old polygon.
+    main: Vec<Option<usize>>,
+    /// The one old polygon owning each block (gaps and overlaps resolved),
+    /// counting a polygon only in its main community.
+    owner: Vec<Option<usize>>,
+    /// Blocks of sliver gaps and overlaps (left out when comparing).
+    sliver: Vec<bool>,
+    /// Households each old polygon owns.
+    old_households: Vec<u64>,
+}
+
+impl<'a> Context<'a> {
+    /// Owners and slivers of the grid's blocks.
+    fn new(
+        scenario: &'a Scenario,
+        grid: &'a [Parcel],
+        config: &'a Config,
+        seed: u64,
+        g: &'a GridBlocks,
+    ) -> Self {
+        let set = &g.set;
+        let main = main_communities(g, grid.len());
+        // A polygon holds blocks only in its main community; the rest is free.
+        let holders: Vec<Vec<usize>> = g
+            .holders
+            .iter()
+            .enumerate()
+            .map(|(bi, h)| {
+                h.iter()
+                    .copied()
+                    .filter(|&x| main[x] == Some(set.blocks[bi].community))
+                    .collect()
+            })
+            .collect();
+        let (gaps, overlaps) = gaps_and_overlaps(set, &holders, &config.audit);
+        let owner = owners(set, &holders, &gaps, &overlaps);
+        let mut sliver = vec![false; set.blocks.len()];
+        for p in gaps.iter().chain(&overlaps).filter(|p| p.sliver) {
+            for &b in &p.blocks {
+                sliver[b] = true;
+            }
+        }
+        let mut old_households = vec![0u64; grid.len()];
+        for (b, o) in owner.iter().enumerate() {
+            if let Some(o) = o {
+                old_households[*o] += set.blocks[b].households;
+            }
+        }
+        Context {
+            scenario,
+            config,
+            grid,
+            seed,
+            g,
+            main,
+            owner,
+            sliver,
+            old_households,
         }
     }
-    let homes = |blocks: &[usize]| -> usize {
+
+    fn set(&self) -> &'a crate::blocks::BlockSet {
+        &self.g.set
+    }
+
+    /// The band of community `c`.
+    fn band(&self, c: usize) -> (f64, f64) {
+        band(self.scenario, self.config, c)
+    }
+
+    /// Households of `blocks`.
+    fn households(&self, blocks: &[usize]) -> u64 {
         blocks
             .iter()
-            .flat_map(|&b| &set.blocks[b].buildings)
-            .filter(|&&i| scenario.buildings[i].households > 0)
-            .count()
-    };
-    let hh = |blocks: &[usize]| -> u64 { blocks.iter().map(|&b| set.blocks[b].households).sum() };
-    let in_band = |c: usize, blocks: &[usize]| {
-        let (lo, hi) = band(c);
-        let h = hh(blocks) as f64;
-        (lo <= h && h <= hi) || (h > hi && blocks.len() == 1) || (h > hi && homes(blocks) == 1)
-    };
-
-    let mut old_households = vec![0u64; grid.len()];
-    for (b, o) in owner.iter().enumerate() {
-        if let Some(o) = o {
-            old_households[*o] += set.blocks[b].households;
-        }
+            .map(|&b| self.set().blocks[b].households)
+            .sum()
     }
-    // Kept cores.
-    let mut assign = vec![FREE; nb];
-    let mut regions: Vec<Region> = Vec::new();
-    let owner_key: Vec<Option<usize>> = owner.clone();
+
+    /// Whether `blocks` make a neighborhood within the band of community
+    /// `c` (one block or one home above it cannot be split, so counts).
+    fn in_band(&self, c: usize, blocks: &[usize]) -> bool {
+        let homes = || {
+            blocks
+                .iter()
+                .flat_map(|&b| &self.set().blocks[b].buildings)
+                .filter(|&&i| self.scenario.buildings[i].households > 0)
+                .count()
+        };
+        let (lo, hi) = self.band(c);
+        let h = self.households(blocks) as f64;
+        (lo <= h && h <= hi) || (h > hi && blocks.len() == 1) || (h > hi && homes() == 1)
+    }
+}
+
+/// The regions of the new grid and each block's region ([`FREE`]: none
+/// yet).
+struct Regions {
+    list: Vec<Region>,
+    assign: Vec<usize>,
+}
+
+impl Regions {
+    /// Adds a region of `blocks` in community `c`.
+    fn push(&mut self, ctx: &Context, c: usize, blocks: Vec<usize>, keeps: Option<usize>) {
+        for &b in &blocks {
+            self.assign[b] = self.list.len();
+        }
+        self.list.push(Region {
+            community: c,
+            households: ctx.households(&blocks),
+            blocks,
+            keeps,
+            alive: true,
+        });
+    }
+}
+
+/// The kept cores: for each old polygon, its largest connected piece in
+/// its main community (most households, then area), when within the band.
+fn kept_cores(ctx: &Context) -> Regions {
+    let set = ctx.set();
+    let mut regions = Regions {
+        list: Vec::new(),
+        assign: vec![FREE; set.blocks.len()],
+    };
     let mut pieces_of: BTreeMap<usize, Vec<Vec<usize>>> = BTreeMap::new();
-    for piece in components(set, &owner_key) {
-        if let Some(o) = owner[piece[0]] {
+    for piece in components(set, &ctx.owner) {
+        if let Some(o) = ctx.owner[piece[0]] {
             pieces_of.entry(o).or_default().push(piece);
         }
     }
+    let area = |p: &Vec<usize>| p.iter().map(|&x| set.blocks[x].area).sum::<f64>();
     for (o, pieces) in pieces_of {
-        let Some(c) = main[o] else { continue };
+        let Some(c) = ctx.main[o] else { continue };
         let core = pieces
             .into_iter()
             .max_by(|a, b| {
-                let area = |p: &Vec<usize>| p.iter().map(|&x| set.blocks[x].area).sum::<f64>();
-                hh(a)
-                    .cmp(&hh(b))
+                ctx.households(a)
+                    .cmp(&ctx.households(b))
                     .then(area(a).total_cmp(&area(b)))
                     .then(b[0].cmp(&a[0]))
             })
             .unwrap_or_default();
-        if core.is_empty() || !in_band(c, &core) || set.blocks[core[0]].community != c {
+        if core.is_empty() || !ctx.in_band(c, &core) || set.blocks[core[0]].community != c {
             continue;
         }
-        for &b in &core {
-            assign[b] = regions.len();
-        }
-        regions.push(Region {
-            community: c,
-            households: hh(&core),
-            blocks: core,
-            keeps: Some(o),
-            alive: true,
-        });
+        regions.push(ctx, c, core, Some(o));
     }
+    regions
+}
 
-    // Free pieces: fill, partition, or free a neighbour and try again.
-    let neighbours = |piece: &[usize], assign: &[usize]| -> BTreeMap<usize, f64> {
-        let mut out = BTreeMap::new();
-        for &b in piece {
-            for e in set.adjacency.edges(crate::blocks::BlockSet::node(b)) {
-                let o = if e.source().index() == b {
-                    e.target().index()
-                } else {
-                    e.source().index()
-                };
-                let r = assign[o];
-                if r != FREE && set.blocks[o].community == set.blocks[b].community {
-                    let w = e.weight();
-                    // Weak borders first: a river between them counts little.
-                    *out.entry(r).or_insert(0.0) += w.shared_m / (1.0 + f64::from(w.barrier.level));
-                }
-            }
-        }
-        out
-    };
-    // A few searches of a piece (old neighborhoods that fit the band kept
-    // whole where they can); the one with the fewest regions outside the
-    // band, then moving the fewest households, wins.
-    let best_cut = |piece: &[usize]| -> (Score, Vec<Vec<usize>>) {
-        let c = set.blocks[piece[0]].community;
-        let mut best: Option<(Score, Vec<Vec<usize>>)> = None;
-        // The piece as drawn (when every block has one owner and each old
-        // neighborhood in it is one piece) competes too: towers too big to
-        // pair stay as they were rather than being re-cut for nothing.
-        let mut by_owner: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        if piece.iter().all(|&b| owner[b].is_some()) {
-            for &b in piece {
-                by_owner
-                    .entry(owner[b].unwrap_or(usize::MAX))
-                    .or_default()
-                    .push(b);
-            }
-            let groups: Vec<Vec<usize>> = by_owner.into_values().collect();
-            if groups.iter().all(|gr| connected(set, gr)) {
-                let bad = groups.iter().filter(|gr| !in_band(c, gr)).count();
-                best = Some(((bad, moved_within(set, &g.holders, &groups)), groups));
-            }
-        }
-        for k in 0..TRIES {
-            let rs = regionalize_blocks_grouped(
-                set,
-                scenario,
-                config,
-                c,
-                piece,
-                seed ^ (piece[0] as u64) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                |b| owner[b],
-                old_households.clone(),
-            );
-            let groups: Vec<Vec<usize>> = (0..rs.count)
-                .map(|k| {
-                    piece
-                        .iter()
-                        .zip(&rs.region)
-                        .filter(|&(_, &r)| r == k)
-                        .map(|(&b, _)| b)
-                        .collect()
-                })
-                .filter(|g: &Vec<usize>| !g.is_empty())
-                .collect();
-            let bad = groups.iter().filter(|gr| !in_band(c, gr)).count();
-            let score = (bad, moved_within(set, &g.holders, &groups));
-            if best.as_ref().is_none_or(|(s, _)| score < *s) {
-                best = Some((score, groups));
-            }
-            if score == (0, 0) {
-                break;
-            }
-        }
-        best.expect("at least one try")
-    };
+/// Places every free piece: fill, partition, or free a neighbour and try
+/// again, until no block is free.
+fn place_free_pieces(ctx: &Context, regions: &mut Regions) {
     loop {
-        let free_key: Vec<Option<()>> = assign.iter().map(|&a| (a == FREE).then_some(())).collect();
-        let pieces = components(set, &free_key);
+        let free_key: Vec<Option<()>> = regions
+            .assign
+            .iter()
+            .map(|&a| (a == FREE).then_some(()))
+            .collect();
+        let pieces = components(ctx.set(), &free_key);
         if pieces.is_empty() {
             break;
         }
         for piece in pieces {
-            let c = set.blocks[piece[0]].community;
-            let (lo, hi) = band(c);
-            let h = hh(&piece);
-            let near = neighbours(&piece, &assign);
-            if (h as f64) < lo {
-                // Too small on its own: join a neighbour that stays in the
-                // band, a former holder first, then the longest border.
-                let held: Vec<usize> = piece.iter().flat_map(|&b| g.holders[b].clone()).collect();
-                let best = near
-                    .iter()
-                    .filter(|(&r, _)| (regions[r].households + h) as f64 <= hi)
-                    .max_by(|a, b| {
-                        let former = |r: usize| regions[r].keeps.is_some_and(|o| held.contains(&o));
-                        // Nearest the target after joining, then the
-                        // longest (weak) border.
-                        let off = |r: usize| {
-                            let tf = f64::from(t.for_kind(scenario.communities[c].kind));
-                            ((regions[r].households + h) as f64 - tf).abs()
-                        };
-                        former(*a.0)
-                            .cmp(&former(*b.0))
-                            .then(off(*b.0).total_cmp(&off(*a.0)))
-                            .then(a.1.total_cmp(b.1))
-                            .then(b.0.cmp(a.0))
-                    })
-                    .map(|(&r, _)| r);
-                if let Some(r) = best {
-                    for &b in &piece {
-                        assign[b] = r;
-                    }
-                    regions[r].blocks.extend(&piece);
-                    regions[r].households += h;
-                    continue;
-                }
+            // A neighbour freed: the free pieces have changed.
+            if place_piece(ctx, regions, piece) {
+                break;
             }
-            let (score, groups) = best_cut(&piece);
-            let kept_near: Vec<(usize, f64)> = near
-                .iter()
-                .filter(|(&r, _)| regions[r].keeps.is_some())
-                .map(|(&r, &w)| (r, w))
-                .collect();
-            // Out of the band: free a kept neighbour (the most shared weak
-            // border first) only when cutting the two together does better;
-            // a piece no neighbour helps (towers too big to pair, a small
-            // island) stays as it is rather than dragging sound ones in.
-            let mut helper = None;
-            if score.0 > 0 {
-                let mut order = kept_near.clone();
-                order.sort_by(|a, b| {
-                    b.1.total_cmp(&a.1)
-                        .then(regions[a.0].households.cmp(&regions[b.0].households))
-                        .then(a.0.cmp(&b.0))
-                });
-                for &(r, _) in order.iter().take(NEIGHBOURS_TRIED) {
-                    let mut union: Vec<usize> = piece.clone();
-                    union.extend(&regions[r].blocks);
-                    union.sort_unstable();
-                    if best_cut(&union).0 .0 < score.0 {
-                        helper = Some(r);
-                        break;
-                    }
-                }
-            }
-            let Some(r) = helper else {
-                for gr in groups.into_iter().filter(|g| !g.is_empty()) {
-                    for &b in &gr {
-                        assign[b] = regions.len();
-                    }
-                    regions.push(Region {
-                        community: c,
-                        households: hh(&gr),
-                        blocks: gr,
-                        keeps: None,
-                        alive: true,
-                    });
-                }
-                continue;
+        }
+    }
+}
+
+/// Places one free piece; returns whether a kept neighbour was freed to
+/// join it instead (the piece stays free).
+fn place_piece(ctx: &Context, regions: &mut Regions, piece: Vec<usize>) -> bool {
+    let c = ctx.set().blocks[piece[0]].community;
+    let near = neighbours(ctx, &piece, &regions.assign);
+    if (ctx.households(&piece) as f64) < ctx.band(c).0 && join_small(ctx, regions, &piece, &near) {
+        return false;
+    }
+    let (score, groups) = best_cut(ctx, &piece);
+    let helper = if score.0 > 0 {
+        helping_neighbour(ctx, &regions.list, &piece, &near, score)
+    } else {
+        None
+    };
+    let Some(r) = helper else {
+        for gr in groups.into_iter().filter(|g| !g.is_empty()) {
+            regions.push(ctx, c, gr, None);
+        }
+        return false;
+    };
+    for &b in &regions.list[r].blocks {
+        regions.assign[b] = FREE;
+    }
+    regions.list[r].alive = false;
+    regions.list[r].blocks.clear();
+    true
+}
+
+/// Regions next to `piece` in its community, by shared border weighted
+/// down by the barrier's level (a river between them counts little).
+fn neighbours(ctx: &Context, piece: &[usize], assign: &[usize]) -> BTreeMap<usize, f64> {
+    let set = ctx.set();
+    let mut out = BTreeMap::new();
+    for &b in piece {
+        for e in set.adjacency.edges(crate::blocks::BlockSet::node(b)) {
+            let o = if e.source().index() == b {
+                e.target().index()
+            } else {
+                e.source().index()
             };
-            for &b in &regions[r].blocks {
-                assign[b] = FREE;
+            let r = assign[o];
+            if r != FREE && set.blocks[o].community == set.blocks[b].community {
+                let w = e.weight();
+                *out.entry(r).or_insert(0.0) += w.shared_m / (1.0 + f64::from(w.barrier.level));
             }
-            regions[r].alive = false;
-            regions[r].blocks.clear();
+        }
+    }
+    out
+}
+
+/// A piece too small on its own joins a neighbour that stays in the band,
+/// a former holder first, then the one nearest the target after joining,
+/// then the longest (weak) border. Returns whether one was found.
+fn join_small(
+    ctx: &Context,
+    regions: &mut Regions,
+    piece: &[usize],
+    near: &BTreeMap<usize, f64>,
+) -> bool {
+    let c = ctx.set().blocks[piece[0]].community;
+    let hi = ctx.band(c).1;
+    let h = ctx.households(piece);
+    let list = &regions.list;
+    let held: Vec<usize> = piece
+        .iter()
+        .flat_map(|&b| ctx.g.holders[b].clone())
+        .collect();
+    let tf = f64::from(
+        ctx.config
+            .targets
+            .for_kind(ctx.scenario.communities[c].kind),
+    );
+    let former = |r: usize| list[r].keeps.is_some_and(|o| held.contains(&o));
+    let off = |r: usize| ((list[r].households + h) as f64 - tf).abs();
+    let best = near
+        .iter()
+        .filter(|(&r, _)| (list[r].households + h) as f64 <= hi)
+        .max_by(|a, b| {
+            former(*a.0)
+                .cmp(&former(*b.0))
+                .then(off(*b.0).total_cmp(&off(*a.0)))
+                .then(a.1.total_cmp(b.1))
+                .then(b.0.cmp(a.0))
+        })
+        .map(|(&r, _)| r);
+    let Some(r) = best else { return false };
+    for &b in piece {
+        regions.assign[b] = r;
+    }
+    regions.list[r].blocks.extend(piece);
+    regions.list[r].households += h;
+    true
+}
+
+/// The kept neighbour to free (the most shared weak border first) when
+/// cutting it together with `piece` leaves fewer regions out of the band
+/// than `score`; none when no neighbour helps (towers too big to pair, a
+/// small island stay as they are rather than dragging sound ones in).
+fn helping_neighbour(
+    ctx: &Context,
+    list: &[Region],
+    piece: &[usize],
+    near: &BTreeMap<usize, f64>,
+    score: Score,
+) -> Option<usize> {
+    let mut order: Vec<(usize, f64)> = near
+        .iter()
+        .filter(|(&r, _)| list[r].keeps.is_some())
+        .map(|(&r, &w)| (r, w))
+        .collect();
+    order.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(list[a.0].households.cmp(&list[b.0].households))
+            .then(a.0.cmp(&b.0))
+    });
+    for &(r, _) in order.iter().take(NEIGHBOURS_TRIED) {
+        let mut union: Vec<usize> = piece.to_vec();
+        union.extend(&list[r].blocks);
+        union.sort_unstable();
+        if best_cut(ctx, &union).0 .0 < score.0 {
+            return Some(r);
+        }
+    }
+    None
+}
+
+/// A few searches of a piece (old neighborhoods that fit the band kept
+/// whole where they can); the one with the fewest regions outside the
+/// band, then moving the fewest households, wins.
+fn best_cut(ctx: &Context, piece: &[usize]) -> (Score, Vec<Vec<usize>>) {
+    let set = ctx.set();
+    let c = set.blocks[piece[0]].community;
+    let mut best = as_drawn(ctx, piece);
+    for k in 0..TRIES {
+        let rs = regionalize_blocks_grouped(
+            set,
+            ctx.scenario,
+            ctx.config,
+            c,
+            piece,
+            ctx.seed ^ (piece[0] as u64) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            |b| ctx.owner[b],
+            ctx.old_households.clone(),
+        );
+        let groups: Vec<Vec<usize>> = (0..rs.count)
+            .map(|k| {
+                piece
+                    .iter()
+                    .zip(&rs.region)
+                    .filter(|&(_, &r)| r == k)
+                    .map(|(&b, _)| b)
+                    .collect()
+            })
+            .filter(|g: &Vec<usize>| !g.is_empty())
+            .collect();
+        let bad = groups.iter().filter(|gr| !ctx.in_band(c, gr)).count();
+        let score = (bad, moved_within(set, &ctx.g.holders, &groups));
+        if best.as_ref().is_none_or(|(s, _)| score < *s) {
+            best = Some((score, groups));
+        }
+        if score == (0, 0) {
             break;
         }
     }
+    best.expect("at least one try")
+}
 
-    // Ids: kept regions keep theirs; the others inherit one-to-one from the
-    // old neighborhoods they share the most households (then area) with.
-    let alive: Vec<usize> = (0..regions.len()).filter(|&r| regions[r].alive).collect();
+/// The piece as drawn, when every block has one owner and each old
+/// neighborhood in it is one piece: it competes with the searches, so
+/// towers too big to pair stay as they were rather than being re-cut for
+/// nothing.
+fn as_drawn(ctx: &Context, piece: &[usize]) -> Option<(Score, Vec<Vec<usize>>)> {
+    let set = ctx.set();
+    if !piece.iter().all(|&b| ctx.owner[b].is_some()) {
+        return None;
+    }
+    let c = set.blocks[piece[0]].community;
+    let mut by_owner: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &b in piece {
+        by_owner
+            .entry(ctx.owner[b].unwrap_or(usize::MAX))
+            .or_default()
+            .push(b);
+    }
+    let groups: Vec<Vec<usize>> = by_owner.into_values().collect();
+    if !groups.iter().all(|gr| connected(set, gr)) {
+        return None;
+    }
+    let bad = groups.iter().filter(|gr| !ctx.in_band(c, gr)).count();
+    Some(((bad, moved_within(set, &ctx.g.holders, &groups)), groups))
+}
+
+/// Which old polygon each region carries the id of, and which old polygons
+/// are taken.
+struct Ids {
+    /// Region → old polygon.
+    origin: BTreeMap<usize, usize>,
+    /// Old polygons whose id is carried.
+    used: Vec<bool>,
+}
+
+/// Ids: kept regions keep theirs; the others inherit one-to-one from the
+/// old neighborhoods they share the most households (then area) with.
+fn inherit_ids(ctx: &Context, regions: &[Region]) -> Ids {
+    let set = ctx.set();
     let mut origin: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut used = vec![false; grid.len()];
-    for &r in &alive {
+    let mut used = vec![false; ctx.grid.len()];
+    let alive = || (0..regions.len()).filter(|&r| regions[r].alive);
+    for r in alive() {
         if let Some(o) = regions[r].keeps {
             origin.insert(r, o);
             used[o] = true;
         }
     }
     let mut shared: BTreeMap<(usize, usize), (u64, f64)> = BTreeMap::new();
-    for &r in alive.iter().filter(|&&r| regions[r].keeps.is_none()) {
+    for r in alive().filter(|&r| regions[r].keeps.is_none()) {
         for &b in &regions[r].blocks {
-            for &o in &g.holders[b] {
+            for &o in &ctx.g.holders[b] {
                 if !used[o] {
                     let e = shared.entry((r, o)).or_insert((0, 0.0));
                     e.0 += set.blocks[b].households;
@@ -500,10 +682,29 @@ pub fn redraw(
             origin.insert(r, o);
         }
     }
+    Ids { origin, used }
+}
 
-    // Neighborhoods by community, kept and redrawn first, new last.
+/// The new grid's neighborhoods with what happened to each and the old
+/// polygon whose id it carries.
+struct Built {
+    block_neighborhood: Vec<usize>,
+    neighborhoods: Vec<Neighborhood>,
+    change: Vec<Change>,
+    origin: Vec<Option<usize>>,
+}
+
+/// The live regions as neighborhoods, by community, kept and redrawn
+/// first, new last (`<community>-newNN`, skipping ids the grid has).
+fn build_neighborhoods(
+    ctx: &Context,
+    regions: &mut [Region],
+    origin: &BTreeMap<usize, usize>,
+) -> Built {
+    let (set, grid) = (ctx.set(), ctx.grid);
+    let nb = set.blocks.len();
     let taken: std::collections::BTreeSet<&str> = grid.iter().map(|p| p.id.as_str()).collect();
-    let mut order: Vec<usize> = alive.clone();
+    let mut order: Vec<usize> = (0..regions.len()).filter(|&r| regions[r].alive).collect();
     order.sort_by_key(|&r| {
         (
             regions[r].community,
@@ -513,27 +714,28 @@ pub fn redraw(
     });
     // Blocks each old polygon held (slivers aside), ascending.
     let mut held: Vec<Vec<usize>> = vec![Vec::new(); grid.len()];
-    for b in (0..nb).filter(|&b| !sliver[b]) {
-        for &o in &g.holders[b] {
+    for b in (0..nb).filter(|&b| !ctx.sliver[b]) {
+        for &o in &ctx.g.holders[b] {
             held[o].push(b);
         }
     }
     let mut new_count: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut block_neighborhood = vec![usize::MAX; nb];
-    let mut neighborhoods = Vec::new();
-    let mut change = Vec::new();
-    let mut origins = Vec::new();
+    let mut built = Built {
+        block_neighborhood: vec![usize::MAX; nb],
+        neighborhoods: Vec::new(),
+        change: Vec::new(),
+        origin: Vec::new(),
+    };
     for r in order {
         let reg = &mut regions[r];
         reg.blocks.sort_unstable();
         let c = reg.community;
-        let com = &scenario.communities[c];
         let id = match origin.get(&r) {
             Some(&o) => grid[o].id.clone(),
             None => loop {
                 let k = new_count.entry(c).or_insert(0);
                 *k += 1;
-                let id = format!("{}-new{:02}", com.id, k);
+                let id = format!("{}-new{:02}", ctx.scenario.communities[c].id, k);
                 if !taken.contains(id.as_str()) {
                     break id;
                 }
@@ -541,7 +743,12 @@ pub fn redraw(
         };
         let same_as = |o: usize| {
             let mut was: Vec<usize> = held[o].clone();
-            let mut now: Vec<usize> = reg.blocks.iter().copied().filter(|&b| !sliver[b]).collect();
+            let mut now: Vec<usize> = reg
+                .blocks
+                .iter()
+                .copied()
+                .filter(|&b| !ctx.sliver[b])
+                .collect();
             // The same blocks, in whatever order the search gathered them.
             was.sort_unstable();
             now.sort_unstable();
@@ -553,65 +760,43 @@ pub fn redraw(
             (None, Some(_)) => Change::Redrawn,
             (None, None) => Change::New,
         };
-        let idx = neighborhoods.len();
+        let idx = built.neighborhoods.len();
         for &b in &reg.blocks {
-            block_neighborhood[b] = idx;
+            built.block_neighborhood[b] = idx;
         }
-        neighborhoods.push(neighborhood(
-            scenario,
-            config,
-            set,
-            id,
-            c,
-            reg.blocks.clone(),
-        ));
-        change.push(ch);
-        origins.push(origin.get(&r).copied());
+        let n = neighborhood(ctx.scenario, ctx.config, set, id, c, reg.blocks.clone());
+        built.neighborhoods.push(n);
+        built.change.push(ch);
+        built.origin.push(origin.get(&r).copied());
     }
-    let removed: Vec<usize> = (0..grid.len()).filter(|&o| !used[o]).collect();
+    built
+}
 
-    let mut old_of_building = vec![Vec::new(); scenario.buildings.len()];
+/// Households moved by the ids written (each building's old polygons
+/// against the one whose id its neighborhood carries), and each building's
+/// old polygons.
+fn moved_by_ids(
+    ctx: &Context,
+    block_neighborhood: &[usize],
+    origins: &[Option<usize>],
+) -> (Moved, Vec<Vec<usize>>) {
+    let holders = &ctx.g.holders;
+    let mut old_of_building = vec![Vec::new(); ctx.scenario.buildings.len()];
     let mut moved = Moved::default();
-    for (bi, blk) in set.blocks.iter().enumerate() {
+    for (bi, blk) in ctx.set().blocks.iter().enumerate() {
         let now = origins[block_neighborhood[bi]];
         for &i in &blk.buildings {
-            let h = u64::from(scenario.buildings[i].households);
-            old_of_building[i] = g.holders[bi].clone();
+            let h = u64::from(ctx.scenario.buildings[i].households);
+            old_of_building[i] = holders[bi].clone();
             moved.households += h;
-            if g.holders[bi].is_empty() {
+            if holders[bi].is_empty() {
                 moved.placed += h;
-            } else if !now.is_some_and(|o| g.holders[bi].contains(&o)) {
+            } else if !now.is_some_and(|o| holders[bi].contains(&o)) {
                 moved.moved += h;
             }
         }
     }
-
-    let count = neighborhoods.len();
-    let partition = Partition {
-        block_neighborhood,
-        neighborhoods,
-    };
-    let shapes = dissolve(&g.set, &partition.block_neighborhood, count);
-    let straddles = crate::partition::straddles::straddles(
-        &g.set,
-        &partition.block_neighborhood,
-        scenario,
-        &config.targets,
-    );
-    Ok(Redrawn {
-        planned: Planned {
-            block_count: g.set.blocks.len(),
-            blocks: g.set,
-            partition,
-            shapes,
-            straddles,
-        },
-        change,
-        origin: origins,
-        removed,
-        moved,
-        old_of_building,
-    })
+    (moved, old_of_building)
 }
 
 /// A neighborhood of `blocks` with its figures and the partition's flags.

@@ -82,19 +82,56 @@ pub fn perturb(
     defects: Defects,
     seed: u64,
 ) -> (Vec<Parcel>, Vec<Defect>) {
-    let mut rng = Rng(seed);
     let n = ids.len();
-    let mut label: Vec<usize> = partition.block_neighborhood.clone();
-    let mut names: Vec<String> = ids.to_vec();
-    let mut alive = vec![true; n];
-    let mut touched = vec![false; n];
-    let mut extra: Vec<(usize, usize)> = Vec::new();
-    let mut made = Vec::new();
-    let members = |label: &[usize], g: usize| -> Vec<usize> {
-        (0..label.len()).filter(|&b| label[b] == g).collect()
+    let mut sp = Spoiler {
+        set,
+        rng: Rng(seed),
+        label: partition.block_neighborhood.clone(),
+        names: ids.to_vec(),
+        alive: vec![true; n],
+        touched: vec![false; n],
+        extra: Vec::new(),
+        made: Vec::new(),
     };
-    // Block pairs across a border between two neighborhoods of a community.
-    let borders = |label: &[usize]| -> Vec<(usize, usize)> {
+    // Each kind in turn, until done or out of candidates.
+    let _ = (0..defects.merges).try_for_each(|_| sp.merge());
+    let _ = (0..defects.splits).try_for_each(|_| sp.split());
+    let _ = (0..defects.shifts).try_for_each(|_| sp.shift());
+    let _ = (0..defects.gaps).try_for_each(|_| sp.gap());
+    let _ = (0..defects.overlaps).try_for_each(|_| sp.overlap());
+    let grid = sp.grid();
+    (grid, sp.made)
+}
+
+/// The grid being spoiled: each block's neighborhood (`usize::MAX`: none),
+/// the neighborhoods' names, which are still drawn and which were touched,
+/// blocks claimed twice (neighborhood, block) and the defects made.
+struct Spoiler<'a> {
+    set: &'a BlockSet,
+    rng: Rng,
+    label: Vec<usize>,
+    names: Vec<String>,
+    alive: Vec<bool>,
+    touched: Vec<bool>,
+    extra: Vec<(usize, usize)>,
+    made: Vec<Defect>,
+}
+
+/// No candidate left for a defect.
+struct OutOfCandidates;
+
+impl Spoiler<'_> {
+    /// The blocks of neighborhood `g`.
+    fn members(&self, g: usize) -> Vec<usize> {
+        (0..self.label.len())
+            .filter(|&b| self.label[b] == g)
+            .collect()
+    }
+
+    /// Block pairs (both ways, sorted) across a border between two
+    /// neighborhoods of a community.
+    fn borders(&self) -> Vec<(usize, usize)> {
+        let (set, label) = (self.set, &self.label);
         let mut v: Vec<(usize, usize)> = set
             .adjacency
             .edge_references()
@@ -109,39 +146,68 @@ pub fn perturb(
             .collect();
         v.sort_unstable();
         v
-    };
-    let pick = |rng: &mut Rng, label: &[usize], touched: &[bool], need_two: bool| {
-        let cands: Vec<(usize, usize)> = borders(label)
-            .into_iter()
-            .filter(|&(a, b)| !touched[label[a]] && !touched[label[b]])
-            .filter(|&(a, _)| !need_two || members(label, label[a]).len() >= 2)
-            .collect();
-        (!cands.is_empty()).then(|| cands[rng.below(cands.len())])
-    };
-    for _ in 0..defects.merges {
-        let Some((a, b)) = pick(&mut rng, &label, &touched, false) else {
-            break;
-        };
-        let (x, y) = (label[a], label[b]);
-        for l in label.iter_mut().filter(|l| **l == y) {
-            *l = x;
-        }
-        alive[y] = false;
-        touched[x] = true;
-        touched[y] = true;
-        made.push(Defect::Merge(names[x].clone(), names[y].clone()));
     }
-    for _ in 0..defects.splits {
-        let cands: Vec<usize> = (0..n)
-            .filter(|&g| alive[g] && !touched[g] && members(&label, g).len() >= 2)
+
+    /// A random border pair between two untouched neighborhoods (the first
+    /// with two blocks or more when `need_two`).
+    fn pick(&mut self, need_two: bool) -> Result<(usize, usize), OutOfCandidates> {
+        let cands: Vec<(usize, usize)> = self
+            .borders()
+            .into_iter()
+            .filter(|&(a, b)| !self.touched[self.label[a]] && !self.touched[self.label[b]])
+            .filter(|&(a, _)| !need_two || self.members(self.label[a]).len() >= 2)
             .collect();
         if cands.is_empty() {
-            break;
+            return Err(OutOfCandidates);
         }
-        let g = cands[rng.below(cands.len())];
-        let m = members(&label, g);
+        Ok(cands[self.rng.below(cands.len())])
+    }
+
+    /// Two adjacent neighborhoods drawn as one.
+    fn merge(&mut self) -> Result<(), OutOfCandidates> {
+        let (a, b) = self.pick(false)?;
+        let (x, y) = (self.label[a], self.label[b]);
+        for l in self.label.iter_mut().filter(|l| **l == y) {
+            *l = x;
+        }
+        self.alive[y] = false;
+        self.touched[x] = true;
+        self.touched[y] = true;
+        let d = Defect::Merge(self.names[x].clone(), self.names[y].clone());
+        self.made.push(d);
+        Ok(())
+    }
+
+    /// A neighborhood of two blocks or more drawn as two: a connected half
+    /// grown from its first block becomes `<id>-b`.
+    fn split(&mut self) -> Result<(), OutOfCandidates> {
+        let cands: Vec<usize> = (0..self.names.len())
+            .filter(|&g| self.alive[g] && !self.touched[g] && self.members(g).len() >= 2)
+            .collect();
+        if cands.is_empty() {
+            return Err(OutOfCandidates);
+        }
+        let g = cands[self.rng.below(cands.len())];
+        let half = self.half_of(g);
+        let new = self.names.len();
+        self.names.push(format!("{}-b", self.names[g]));
+        self.alive.push(true);
+        self.touched.push(true);
+        self.touched[g] = true;
+        for &b in &half {
+            self.label[b] = new;
+        }
+        let d = Defect::Split(self.names[g].clone(), self.names[new].clone());
+        self.made.push(d);
+        Ok(())
+    }
+
+    /// A connected set of blocks of neighborhood `g` grown from its first
+    /// block up to half its households, leaving at least one block.
+    fn half_of(&self, g: usize) -> Vec<usize> {
+        let set = self.set;
+        let m = self.members(g);
         let total: u64 = m.iter().map(|&b| set.blocks[b].households).sum();
-        // Grow a connected half from the first block.
         let mut half = vec![m[0]];
         let mut h = set.blocks[m[0]].households;
         let mut i = 0;
@@ -153,7 +219,10 @@ pub fn perturb(
                 } else {
                     e.source().index()
                 };
-                if label[o] == g && !half.contains(&o) && h * 2 < total && half.len() + 1 < m.len()
+                if self.label[o] == g
+                    && !half.contains(&o)
+                    && h * 2 < total
+                    && half.len() + 1 < m.len()
                 {
                     half.push(o);
                     h += set.blocks[o].households;
@@ -161,58 +230,60 @@ pub fn perturb(
             }
             i += 1;
         }
-        let new = names.len();
-        names.push(format!("{}-b", names[g]));
-        alive.push(true);
-        touched.push(true);
-        touched[g] = true;
-        for &b in &half {
-            label[b] = new;
+        half
+    }
+
+    /// A block handed across a border to the neighbour.
+    fn shift(&mut self) -> Result<(), OutOfCandidates> {
+        let (a, b) = self.pick(true)?;
+        let (x, y) = (self.label[a], self.label[b]);
+        self.label[a] = y;
+        self.touched[x] = true;
+        self.touched[y] = true;
+        let d = Defect::Shift(self.names[x].clone(), self.names[y].clone());
+        self.made.push(d);
+        Ok(())
+    }
+
+    /// A block at a border left out of every neighborhood.
+    fn gap(&mut self) -> Result<(), OutOfCandidates> {
+        let (a, _) = self.pick(true)?;
+        let x = self.label[a];
+        self.label[a] = usize::MAX;
+        self.touched[x] = true;
+        self.made.push(Defect::Gap(self.names[x].clone()));
+        Ok(())
+    }
+
+    /// A block of a neighbour claimed by a neighborhood too.
+    fn overlap(&mut self) -> Result<(), OutOfCandidates> {
+        let (a, b) = self.pick(false)?;
+        let (x, y) = (self.label[a], self.label[b]);
+        self.extra.push((x, b));
+        self.touched[x] = true;
+        self.touched[y] = true;
+        let d = Defect::Overlap(self.names[x].clone(), self.names[y].clone());
+        self.made.push(d);
+        Ok(())
+    }
+
+    /// The spoiled grid as polygons: each live neighborhood dissolved, with
+    /// the blocks it claims twice added.
+    fn grid(&self) -> Vec<Parcel> {
+        let set = self.set;
+        let count = self.names.len();
+        let shapes = dissolve(set, &self.label, count);
+        let mut areas: Vec<MultiPolygon<f64>> = shapes.into_iter().map(|d| d.area).collect();
+        for &(x, b) in &self.extra {
+            areas[x] = areas[x].union(&MultiPolygon(vec![set.blocks[b].polygon.clone()]));
         }
-        made.push(Defect::Split(names[g].clone(), names[new].clone()));
+        (0..count)
+            .filter(|&g| self.alive[g] && !areas[g].0.is_empty())
+            .map(|g| Parcel {
+                id: self.names[g].clone(),
+                area: areas[g].clone(),
+                households: None,
+            })
+            .collect()
     }
-    for _ in 0..defects.shifts {
-        let Some((a, b)) = pick(&mut rng, &label, &touched, true) else {
-            break;
-        };
-        let (x, y) = (label[a], label[b]);
-        label[a] = y;
-        touched[x] = true;
-        touched[y] = true;
-        made.push(Defect::Shift(names[x].clone(), names[y].clone()));
-    }
-    for _ in 0..defects.gaps {
-        let Some((a, _)) = pick(&mut rng, &label, &touched, true) else {
-            break;
-        };
-        let x = label[a];
-        label[a] = usize::MAX;
-        touched[x] = true;
-        made.push(Defect::Gap(names[x].clone()));
-    }
-    for _ in 0..defects.overlaps {
-        let Some((a, b)) = pick(&mut rng, &label, &touched, false) else {
-            break;
-        };
-        let (x, y) = (label[a], label[b]);
-        extra.push((x, b));
-        touched[x] = true;
-        touched[y] = true;
-        made.push(Defect::Overlap(names[x].clone(), names[y].clone()));
-    }
-    let count = names.len();
-    let shapes = dissolve(set, &label, count);
-    let mut areas: Vec<MultiPolygon<f64>> = shapes.into_iter().map(|d| d.area).collect();
-    for (x, b) in extra {
-        areas[x] = areas[x].union(&MultiPolygon(vec![set.blocks[b].polygon.clone()]));
-    }
-    let grid = (0..count)
-        .filter(|&g| alive[g] && !areas[g].0.is_empty())
-        .map(|g| Parcel {
-            id: names[g].clone(),
-            area: areas[g].clone(),
-            households: None,
-        })
-        .collect();
-    (grid, made)
 }

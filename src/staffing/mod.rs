@@ -143,22 +143,7 @@ pub fn plan_staffing(
     seed: u64,
 ) -> StaffingPlan {
     let nb = &partition.neighborhoods;
-    // Neighborhood adjacency: shared border between their blocks.
-    let mut shared: BTreeMap<(usize, usize), (f64, u8)> = BTreeMap::new();
-    for e in set.adjacency.edge_references() {
-        let (a, b) = (e.source().index(), e.target().index());
-        let (na, nb2) = (
-            partition.block_neighborhood[a],
-            partition.block_neighborhood[b],
-        );
-        if na == nb2 || na == usize::MAX || nb2 == usize::MAX {
-            continue;
-        }
-        let w = e.weight();
-        let entry = shared.entry((na.min(nb2), na.max(nb2))).or_insert((0.0, 0));
-        entry.0 += w.shared_m;
-        entry.1 = entry.1.max(w.barrier.level);
-    }
+    let borders = neighborhood_borders(set, partition);
     let mut communities = Vec::new();
     let mut patches = Vec::new();
     let mut neighborhood_patch = vec![usize::MAX; nb.len()];
@@ -180,68 +165,9 @@ pub fn plan_staffing(
         if mine.is_empty() {
             continue;
         }
-        // Patches: the partition engine on neighborhoods, with "buildings"
-        // standing for neighborhoods so that 2–3 per patch is its soft rule.
-        let mut local = BTreeMap::new();
-        for (i, &n) in mine.iter().enumerate() {
-            local.insert(n, i);
-        }
-        let units: Vec<Unit> = mine
-            .iter()
-            .map(|&n| {
-                let (mut x, mut y, mut a) = (0.0, 0.0, 0.0);
-                for &b in &nb[n].blocks {
-                    if let Some(p) = set.blocks[b].polygon.centroid() {
-                        x += p.x() * set.blocks[b].area;
-                        y += p.y() * set.blocks[b].area;
-                        a += set.blocks[b].area;
-                    }
-                }
-                Unit {
-                    households: nb[n].households.max(1),
-                    buildings: 1,
-                    centroid: (x / a.max(1e-9), y / a.max(1e-9)),
-                    compound: None,
-                }
-            })
-            .collect();
-        let links: Vec<Link> = shared
-            .iter()
-            .filter_map(|(&(a, b), &(len, level))| {
-                Some(Link {
-                    a: *local.get(&a)?,
-                    b: *local.get(&b)?,
-                    shared_m: len,
-                    level,
-                })
-            })
-            .collect();
-        let n = mine.len() as f64;
-        let mid =
-            (standard.min_neighborhoods_per_worker + standard.max_neighborhoods_per_worker) / 2.0;
-        let k = ((n / mid).round().max(1.0)).clamp(
-            (n / standard.max_neighborhoods_per_worker).ceil(),
-            (n / standard.min_neighborhoods_per_worker).floor().max(1.0),
-        );
-        let total: u64 = units.iter().map(|u| u.households).sum();
-        let params = Params {
-            target: total as f64 / k,
-            tolerance: 1.0 / 3.0,
-            buildings: Some((
-                standard.min_neighborhoods_per_worker.ceil() as u32,
-                standard.max_neighborhoods_per_worker.floor() as u32,
-            )),
-            compound_households: Vec::new(),
-            seed: seed ^ ci as u64,
-            effort: 100,
-        };
-        let r = regionalize(&units, &links, &params);
         let first = patches.len();
-        for p in 0..r.count {
-            let members: Vec<usize> = (0..mine.len())
-                .filter(|&i| r.region[i] == p)
-                .map(|i| mine[i])
-                .collect();
+        let groups = community_patches(set, partition, &borders, &mine, standard, seed ^ ci as u64);
+        for (p, members) in groups.into_iter().enumerate() {
             for &m in &members {
                 neighborhood_patch[m] = first + p;
             }
@@ -253,8 +179,126 @@ pub fn plan_staffing(
             });
         }
     }
+    StaffingPlan {
+        streets: street_rows(&communities, standard),
+        district: district_row(&communities, standard),
+        communities,
+        patches,
+        neighborhood_patch,
+        missing_data,
+    }
+}
+
+/// Border between two neighborhoods: shared length (m) and the strongest
+/// barrier level along it, keyed by (lower, higher) neighborhood index.
+type Borders = BTreeMap<(usize, usize), (f64, u8)>;
+
+/// The neighborhood adjacency: the borders shared by their blocks.
+fn neighborhood_borders(set: &BlockSet, partition: &Partition) -> Borders {
+    let mut shared: Borders = BTreeMap::new();
+    for e in set.adjacency.edge_references() {
+        let (a, b) = (e.source().index(), e.target().index());
+        let (na, nb2) = (
+            partition.block_neighborhood[a],
+            partition.block_neighborhood[b],
+        );
+        if na == nb2 || na == usize::MAX || nb2 == usize::MAX {
+            continue;
+        }
+        let w = e.weight();
+        let entry = shared.entry((na.min(nb2), na.max(nb2))).or_insert((0.0, 0));
+        entry.0 += w.shared_m;
+        entry.1 = entry.1.max(w.barrier.level);
+    }
+    shared
+}
+
+/// The worker patches of one community's neighborhoods `mine`, each a list
+/// of neighborhood indices.
+///
+/// The partition engine on neighborhoods, with "buildings" standing for
+/// neighborhoods so that 2–3 per patch is its soft rule.
+fn community_patches(
+    set: &BlockSet,
+    partition: &Partition,
+    borders: &Borders,
+    mine: &[usize],
+    standard: &Standard,
+    seed: u64,
+) -> Vec<Vec<usize>> {
+    let nb = &partition.neighborhoods;
+    let local: BTreeMap<usize, usize> = mine.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let units: Vec<Unit> = mine
+        .iter()
+        .map(|&n| neighborhood_unit(set, &nb[n]))
+        .collect();
+    let links: Vec<Link> = borders
+        .iter()
+        .filter_map(|(&(a, b), &(len, level))| {
+            Some(Link {
+                a: *local.get(&a)?,
+                b: *local.get(&b)?,
+                shared_m: len,
+                level,
+            })
+        })
+        .collect();
+    let n = mine.len() as f64;
+    let mid = (standard.min_neighborhoods_per_worker + standard.max_neighborhoods_per_worker) / 2.0;
+    // Patches: as many as the standard's middle asks, within its range.
+    let k = ((n / mid).round().max(1.0)).clamp(
+        (n / standard.max_neighborhoods_per_worker).ceil(),
+        (n / standard.min_neighborhoods_per_worker).floor().max(1.0),
+    );
+    let total: u64 = units.iter().map(|u| u.households).sum();
+    let params = Params {
+        target: total as f64 / k,
+        tolerance: 1.0 / 3.0,
+        buildings: Some((
+            standard.min_neighborhoods_per_worker.ceil() as u32,
+            standard.max_neighborhoods_per_worker.floor() as u32,
+        )),
+        compound_households: Vec::new(),
+        seed,
+        effort: 100,
+    };
+    let r = regionalize(&units, &links, &params);
+    (0..r.count)
+        .map(|p| {
+            (0..mine.len())
+                .filter(|&i| r.region[i] == p)
+                .map(|i| mine[i])
+                .collect()
+        })
+        .collect()
+}
+
+/// A neighborhood as one unit of the patch search: its households, one
+/// "building", and its area-weighted centroid.
+fn neighborhood_unit(set: &BlockSet, n: &crate::partition::Neighborhood) -> Unit {
+    let (mut x, mut y, mut a) = (0.0, 0.0, 0.0);
+    for &b in &n.blocks {
+        if let Some(p) = set.blocks[b].polygon.centroid() {
+            x += p.x() * set.blocks[b].area;
+            y += p.y() * set.blocks[b].area;
+            a += set.blocks[b].area;
+        }
+    }
+    Unit {
+        households: n.households.max(1),
+        buildings: 1,
+        centroid: (x / a.max(1e-9), y / a.max(1e-9)),
+        compound: None,
+    }
+}
+
+/// One row per street (by name) from the community rows.
+///
+/// Workers do not move between communities: a street's shortfall and
+/// surplus are the sums of its communities'.
+fn street_rows(communities: &[StaffingRow], standard: &Standard) -> Vec<StaffingRow> {
     let mut by_street: BTreeMap<String, (usize, u64, Option<u32>)> = BTreeMap::new();
-    for r in &communities {
+    for r in communities {
         let e = by_street.entry(r.street.clone()).or_insert((0, 0, Some(0)));
         e.0 += r.neighborhoods;
         e.1 += r.households;
@@ -263,9 +307,7 @@ pub fn plan_staffing(
             _ => None,
         };
     }
-    // Workers do not move between communities: a street's (and the
-    // district's) shortfall and surplus are the sums of its communities'.
-    let streets: Vec<StaffingRow> = by_street
+    by_street
         .into_iter()
         .map(|(s, (n, h, w))| {
             let mut r = row(s.clone(), s, n, h, w, standard);
@@ -275,7 +317,12 @@ pub fn plan_staffing(
             });
             r
         })
-        .collect();
+        .collect()
+}
+
+/// The district's row: sums of the community rows (shortfall and surplus
+/// too, as for streets).
+fn district_row(communities: &[StaffingRow], standard: &Standard) -> StaffingRow {
     let n: usize = communities.iter().map(|r| r.neighborhoods).sum();
     let h: u64 = communities.iter().map(|r| r.households).sum();
     let w = communities
@@ -284,12 +331,5 @@ pub fn plan_staffing(
     let mut district = row("district".into(), String::new(), n, h, w, standard);
     district.workers_missing = communities.iter().map(|r| r.workers_missing).sum();
     district.workers_surplus = communities.iter().map(|r| r.workers_surplus).sum();
-    StaffingPlan {
-        communities,
-        streets,
-        district,
-        patches,
-        neighborhood_patch,
-        missing_data,
-    }
+    district
 }

@@ -207,81 +207,12 @@ fn write_buildings(
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     let s = &loaded.scenario;
-    let p = &loaded.projector;
-    // The keys of a building on the network, sorted as a map sorts them;
-    // when two coincide (a kind named like another key) every building
-    // goes through the map.
-    let mut keys: Vec<(String, Prop)> = vec![
-        ("id".into(), Prop::Id),
-        ("households".into(), Prop::Households),
-        ("snap_m".into(), Prop::Snap),
-        ("all_covered".into(), Prop::AllCovered),
-    ];
-    for (k, kind) in cov.kinds.iter().enumerate() {
-        keys.push((format!("{}_m", kind.kind), Prop::Metres(k)));
-        keys.push((format!("{}_min", kind.kind), Prop::Minutes(k)));
-    }
-    keys.sort_by(|a, b| a.0.cmp(&b.0));
-    let direct = keys.windows(2).all(|w| w[0].0 != w[1].0);
-    let keys: Vec<(String, Prop)> = keys
-        .into_iter()
-        .map(|(k, p)| (serde_json::to_string(&k).expect("strings serialize"), p))
-        .collect();
-    // Numbers and ids are formatted as serde_json formats them, straight
-    // into the chunk's bytes: no `Value` or `String` per number.
-    use serde_json::ser::{CompactFormatter, Formatter};
-    let number = |t: &mut Vec<u8>, v: f64| {
-        if v.is_finite() {
-            let _ = CompactFormatter.write_f64(t, v);
-        } else {
-            t.extend_from_slice(b"null");
-        }
-    };
-    let feature = |t: &mut Vec<u8>, scratch: &mut String, i: usize| {
-        let b = &s.buildings[i];
-        t.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":");
-        match (&cov.building_snaps[i], direct) {
-            (Some(sn), true) => {
-                t.push(b'{');
-                for (n, (key, prop)) in keys.iter().enumerate() {
-                    if n > 0 {
-                        t.push(b',');
-                    }
-                    t.extend_from_slice(key.as_bytes());
-                    t.push(b':');
-                    match *prop {
-                        Prop::Id => {
-                            let _ = serde_json::to_writer(&mut *t, &b.id);
-                        }
-                        Prop::Households => {
-                            let _ = CompactFormatter.write_u32(t, b.households);
-                        }
-                        Prop::Snap => number(t, round_cm(sn.leg)),
-                        Prop::Metres(k) => number(t, round_cm(cov.kinds[k].metres[i])),
-                        Prop::Minutes(k) => {
-                            let d = cov.kinds[k].metres[i];
-                            number(t, (d / cov.metres_per_minute * 10.0).round() / 10.0)
-                        }
-                        Prop::AllCovered => {
-                            let all = cov.kinds.iter().all(|k| k.covers(i));
-                            t.extend_from_slice(if all { b"true" } else { b"false" });
-                        }
-                    }
-                }
-                t.push(b'}');
-            }
-            _ => {
-                let _ = serde_json::to_writer(&mut *t, &building_props(cov, i, b));
-            }
-        }
-        t.extend_from_slice(b",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
-        let (lon, lat) = p.to_lonlat(b.location.x(), b.location.y());
-        scratch.clear();
-        coord(scratch, lon);
-        scratch.push(',');
-        coord(scratch, lat);
-        t.extend_from_slice(scratch.as_bytes());
-        t.extend_from_slice(b"]}}");
+    let (keys, direct) = property_keys(cov);
+    let writer = BuildingFeatures {
+        loaded,
+        cov,
+        keys,
+        direct,
     };
     let n = s.buildings.len();
     const CHUNK: usize = 2048;
@@ -297,7 +228,7 @@ fn write_buildings(
                     if i > 0 {
                         t.extend_from_slice(b",\n");
                     }
-                    feature(&mut t, &mut scratch, i);
+                    writer.feature(&mut t, &mut scratch, i);
                 }
                 t
             })
@@ -307,6 +238,108 @@ fn write_buildings(
         }
     }
     w.write_all(b"\n]}\n")
+}
+
+/// The keys of a building on the network (JSON-quoted), sorted as a map
+/// sorts them, and whether they can be written directly: when two coincide
+/// (a kind named like another key) every building goes through the map.
+fn property_keys(cov: &Coverage) -> (Vec<(String, Prop)>, bool) {
+    let mut keys: Vec<(String, Prop)> = vec![
+        ("id".into(), Prop::Id),
+        ("households".into(), Prop::Households),
+        ("snap_m".into(), Prop::Snap),
+        ("all_covered".into(), Prop::AllCovered),
+    ];
+    for (k, kind) in cov.kinds.iter().enumerate() {
+        keys.push((format!("{}_m", kind.kind), Prop::Metres(k)));
+        keys.push((format!("{}_min", kind.kind), Prop::Minutes(k)));
+    }
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    let direct = keys.windows(2).all(|w| w[0].0 != w[1].0);
+    let keys = keys
+        .into_iter()
+        .map(|(k, p)| (serde_json::to_string(&k).expect("strings serialize"), p))
+        .collect();
+    (keys, direct)
+}
+
+/// Writes one building's feature of coverage.geojson.
+struct BuildingFeatures<'a> {
+    loaded: &'a Loaded,
+    cov: &'a Coverage,
+    /// From [`property_keys`].
+    keys: Vec<(String, Prop)>,
+    direct: bool,
+}
+
+impl BuildingFeatures<'_> {
+    /// Building `i`'s feature, appended to `t` (`scratch`: reused text for
+    /// the coordinates).
+    fn feature(&self, t: &mut Vec<u8>, scratch: &mut String, i: usize) {
+        let b = &self.loaded.scenario.buildings[i];
+        t.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":");
+        match (&self.cov.building_snaps[i], self.direct) {
+            (Some(sn), true) => self.properties(t, i, sn.leg),
+            _ => {
+                let _ = serde_json::to_writer(&mut *t, &building_props(self.cov, i, b));
+            }
+        }
+        t.extend_from_slice(b",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+        let (lon, lat) = self
+            .loaded
+            .projector
+            .to_lonlat(b.location.x(), b.location.y());
+        scratch.clear();
+        coord(scratch, lon);
+        scratch.push(',');
+        coord(scratch, lat);
+        t.extend_from_slice(scratch.as_bytes());
+        t.extend_from_slice(b"]}}");
+    }
+
+    /// The properties of building `i` on the network (`leg`: its snap
+    /// distance), in key order.
+    ///
+    /// Numbers and ids are formatted as serde_json formats them, straight
+    /// into the chunk's bytes: no `Value` or `String` per number.
+    fn properties(&self, t: &mut Vec<u8>, i: usize, leg: f64) {
+        use serde_json::ser::{CompactFormatter, Formatter};
+        let (cov, b) = (self.cov, &self.loaded.scenario.buildings[i]);
+        let number = |t: &mut Vec<u8>, v: f64| {
+            if v.is_finite() {
+                let _ = CompactFormatter.write_f64(t, v);
+            } else {
+                t.extend_from_slice(b"null");
+            }
+        };
+        t.push(b'{');
+        for (n, (key, prop)) in self.keys.iter().enumerate() {
+            if n > 0 {
+                t.push(b',');
+            }
+            t.extend_from_slice(key.as_bytes());
+            t.push(b':');
+            match *prop {
+                Prop::Id => {
+                    let _ = serde_json::to_writer(&mut *t, &b.id);
+                }
+                Prop::Households => {
+                    let _ = CompactFormatter.write_u32(t, b.households);
+                }
+                Prop::Snap => number(t, round_cm(leg)),
+                Prop::Metres(k) => number(t, round_cm(cov.kinds[k].metres[i])),
+                Prop::Minutes(k) => {
+                    let d = cov.kinds[k].metres[i];
+                    number(t, (d / cov.metres_per_minute * 10.0).round() / 10.0)
+                }
+                Prop::AllCovered => {
+                    let all = cov.kinds.iter().all(|k| k.covers(i));
+                    t.extend_from_slice(if all { b"true" } else { b"false" });
+                }
+            }
+        }
+        t.push(b'}');
+    }
 }
 
 /// A lon or lat as the GeoJSON writer prints it: rounded to 7 decimals,

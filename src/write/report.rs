@@ -190,70 +190,9 @@ fn staffing_table(title: &str, rows: &[StaffingRow]) -> String {
 
 /// Renders the page.
 pub fn render(input: &ReportInput) -> String {
-    let mut tables = String::new();
-    // Per community: households, neighborhoods, band share, coverage.
-    let kinds: Vec<String> = {
-        let mut k: Vec<String> = input
-            .coverage
-            .iter()
-            .flat_map(|(_, v)| v.iter().map(|x| x.0.clone()))
-            .collect();
-        k.sort();
-        k.dedup();
-        k
-    };
-    tables.push_str("<h3>Communities</h3><table class=\"communities\"><tr><th>community</th><th>street</th><th>households</th><th>neighborhoods</th><th>within band</th><th>mean Polsby-Popper</th><th>barrier share</th>");
-    for k in &kinds {
-        tables.push_str(&format!("<th>covered: {}</th>", esc(k)));
-    }
-    tables.push_str("</tr>");
-    for r in &input.staffing.communities {
-        let st = input.partition.communities.iter().find(|c| c.id == r.id);
-        let (within, pp, bs) = st.map_or((0.0, 0.0, 0.0), |c| {
-            (c.share_within_band, c.mean_polsby_popper, c.barrier_share)
-        });
-        tables.push_str(&format!(
-            "<tr data-id=\"{}\"><td>{}</td><td>{}</td><td class=\"n households\">{}</td><td class=\"n count\">{}</td><td class=\"n\">{:.0}%</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.0}%</td>",
-            esc(&r.id),
-            esc(&r.id),
-            esc(&r.street),
-            r.households,
-            r.neighborhoods,
-            within * 100.0,
-            pp,
-            bs * 100.0
-        ));
-        let cov = input.coverage.iter().find(|(c, _)| c == &r.id);
-        tables.push_str(&coverage_cells(&kinds, cov.map(|(_, v)| v.as_slice())));
-        tables.push_str("</tr>");
-    }
-    tables.push_str("</table>");
-    // Per street: the same figures over the street's communities.
-    tables.push_str("<h3>Streets</h3><table class=\"streets\"><tr><th>street</th><th>households</th><th>neighborhoods</th><th>within band</th>");
-    for k in &kinds {
-        tables.push_str(&format!("<th>covered: {}</th>", esc(k)));
-    }
-    tables.push_str("</tr>");
-    for r in &input.staffing.streets {
-        let within = input
-            .partition
-            .streets
-            .iter()
-            .find(|s| s.id == r.street)
-            .map_or(0.0, |s| s.share_within_band);
-        tables.push_str(&format!(
-            "<tr data-id=\"{}\"><td>{}</td><td class=\"n households\">{}</td><td class=\"n count\">{}</td><td class=\"n\">{:.0}%</td>",
-            esc(&r.street),
-            esc(&r.street),
-            r.households,
-            r.neighborhoods,
-            within * 100.0
-        ));
-        let cov = input.street_coverage.iter().find(|(s, _)| s == &r.street);
-        tables.push_str(&coverage_cells(&kinds, cov.map(|(_, v)| v.as_slice())));
-        tables.push_str("</tr>");
-    }
-    tables.push_str("</table>");
+    let kinds = kinds_covered(input);
+    let mut tables = community_table(input, &kinds);
+    tables.push_str(&street_table(input, &kinds));
     tables.push_str(&staffing_table(
         "Staffing by community",
         &input.staffing.communities,
@@ -266,21 +205,111 @@ pub fn render(input: &ReportInput) -> String {
         "District",
         std::slice::from_ref(&input.staffing.district),
     ));
-    // Flags.
-    tables.push_str("<h3>Flagged neighborhoods</h3><table class=\"flags\"><tr><th>neighborhood</th><th>households</th><th>flags</th></tr>");
-    for f in input.neighborhoods.iter().filter(|f| !f.flags.is_empty()) {
-        tables.push_str(&format!(
+    tables.push_str(&flag_table(input.neighborhoods));
+    tables.push_str(&strong_barrier_section(input.partition));
+    if let Some(a) = input.audit {
+        tables.push_str(&audit_section(a));
+    }
+    let data = layers_data(&input.layers).replace("</", "<\\/");
+    TEMPLATE
+        .replace("{{TITLE}}", &esc(&input.title))
+        .replace("{{TABLES}}", &tables)
+        .replace("{{NOTES}}", &notes(input))
+        .replace("{{DATA}}", &data)
+}
+
+/// The facility kinds of the coverage shares, sorted.
+fn kinds_covered(input: &ReportInput) -> Vec<String> {
+    let mut k: Vec<String> = input
+        .coverage
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|x| x.0.clone()))
+        .collect();
+    k.sort();
+    k.dedup();
+    k
+}
+
+/// Per community: households, neighborhoods, band share, shape, barrier
+/// share and coverage.
+fn community_table(input: &ReportInput, kinds: &[String]) -> String {
+    let mut h = String::from("<h3>Communities</h3><table class=\"communities\"><tr><th>community</th><th>street</th><th>households</th><th>neighborhoods</th><th>within band</th><th>mean Polsby-Popper</th><th>barrier share</th>");
+    for k in kinds {
+        h.push_str(&format!("<th>covered: {}</th>", esc(k)));
+    }
+    h.push_str("</tr>");
+    for r in &input.staffing.communities {
+        let st = input.partition.communities.iter().find(|c| c.id == r.id);
+        let (within, pp, bs) = st.map_or((0.0, 0.0, 0.0), |c| {
+            (c.share_within_band, c.mean_polsby_popper, c.barrier_share)
+        });
+        h.push_str(&format!(
+            "<tr data-id=\"{}\"><td>{}</td><td>{}</td><td class=\"n households\">{}</td><td class=\"n count\">{}</td><td class=\"n\">{:.0}%</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.0}%</td>",
+            esc(&r.id),
+            esc(&r.id),
+            esc(&r.street),
+            r.households,
+            r.neighborhoods,
+            within * 100.0,
+            pp,
+            bs * 100.0
+        ));
+        let cov = input.coverage.iter().find(|(c, _)| c == &r.id);
+        h.push_str(&coverage_cells(kinds, cov.map(|(_, v)| v.as_slice())));
+        h.push_str("</tr>");
+    }
+    h.push_str("</table>");
+    h
+}
+
+/// Per street: the same figures over the street's communities.
+fn street_table(input: &ReportInput, kinds: &[String]) -> String {
+    let mut h = String::from("<h3>Streets</h3><table class=\"streets\"><tr><th>street</th><th>households</th><th>neighborhoods</th><th>within band</th>");
+    for k in kinds {
+        h.push_str(&format!("<th>covered: {}</th>", esc(k)));
+    }
+    h.push_str("</tr>");
+    for r in &input.staffing.streets {
+        let within = input
+            .partition
+            .streets
+            .iter()
+            .find(|s| s.id == r.street)
+            .map_or(0.0, |s| s.share_within_band);
+        h.push_str(&format!(
+            "<tr data-id=\"{}\"><td>{}</td><td class=\"n households\">{}</td><td class=\"n count\">{}</td><td class=\"n\">{:.0}%</td>",
+            esc(&r.street),
+            esc(&r.street),
+            r.households,
+            r.neighborhoods,
+            within * 100.0
+        ));
+        let cov = input.street_coverage.iter().find(|(s, _)| s == &r.street);
+        h.push_str(&coverage_cells(kinds, cov.map(|(_, v)| v.as_slice())));
+        h.push_str("</tr>");
+    }
+    h.push_str("</table>");
+    h
+}
+
+/// The neighborhoods with flags.
+fn flag_table(neighborhoods: &[NeighborhoodFigures]) -> String {
+    let mut h = String::from("<h3>Flagged neighborhoods</h3><table class=\"flags\"><tr><th>neighborhood</th><th>households</th><th>flags</th></tr>");
+    for f in neighborhoods.iter().filter(|f| !f.flags.is_empty()) {
+        h.push_str(&format!(
             "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             esc(&f.id),
             f.households,
             esc(&f.flags.join(", "))
         ));
     }
-    tables.push_str("</table>");
-    tables.push_str(&strong_barrier_section(input.partition));
-    if let Some(a) = input.audit {
-        tables.push_str(&audit_section(a));
-    }
+    h.push_str("</table>");
+    h
+}
+
+/// The notes beside the map: estimated households, missing staff data,
+/// warnings.
+fn notes(input: &ReportInput) -> String {
     let mut notes = format!(
         "<p>{} households were estimated from footprint × levels.</p>",
         input.estimated_households
@@ -294,12 +323,18 @@ pub fn render(input: &ReportInput) -> String {
     for w in &input.warnings {
         notes.push_str(&format!("<p class=\"warning\">{}</p>", esc(w)));
     }
-    // The layers' GeoJSON goes in as written (linli's own files, valid
-    // JSON): parsing tens of megabytes into a value tree only to print it
-    // again was most of this stage on a district.
-    let mut data = String::with_capacity(input.layers.iter().map(|l| l.geojson.len() + 96).sum());
+    notes
+}
+
+/// The map's layers as a JSON array.
+///
+/// The layers' GeoJSON goes in as written (linli's own files, valid JSON):
+/// parsing tens of megabytes into a value tree only to print it again was
+/// most of this stage on a district.
+fn layers_data(layers: &[MapLayer]) -> String {
+    let mut data = String::with_capacity(layers.iter().map(|l| l.geojson.len() + 96).sum());
     data.push('[');
-    for (i, l) in input.layers.iter().enumerate() {
+    for (i, l) in layers.iter().enumerate() {
         if i > 0 {
             data.push(',');
         }
@@ -317,12 +352,7 @@ pub fn render(input: &ReportInput) -> String {
         ));
     }
     data.push(']');
-    let data = data.replace("</", "<\\/");
-    TEMPLATE
-        .replace("{{TITLE}}", &esc(&input.title))
-        .replace("{{TABLES}}", &tables)
-        .replace("{{NOTES}}", &notes)
-        .replace("{{DATA}}", &data)
+    data
 }
 
 const TEMPLATE: &str = r##"<!DOCTYPE html>
