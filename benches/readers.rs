@@ -489,7 +489,7 @@ fn readers(c: &mut Criterion) {
 fn ryu_coordinate(s: &mut String, buf: &mut ryu::Buffer, v: f64) {
     let t = buf.format_finite(v + 0.0);
     if t.contains('e') || v.abs() >= 1e8 {
-        linli::write::geojson::push_coordinate(s, v);
+        push_coordinate_by_hand(s, v);
         return;
     }
     s.push_str(t.strip_suffix(".0").unwrap_or(t));
@@ -498,7 +498,7 @@ fn ryu_coordinate(s: &mut String, buf: &mut ryu::Buffer, v: f64) {
 fn zmij_coordinate(s: &mut String, buf: &mut zmij::Buffer, v: f64) {
     let t = buf.format_finite(v + 0.0);
     if t.contains('e') || v.abs() >= 1e8 {
-        linli::write::geojson::push_coordinate(s, v);
+        push_coordinate_by_hand(s, v);
         return;
     }
     s.push_str(t.strip_suffix(".0").unwrap_or(t));
@@ -508,7 +508,7 @@ fn zmij_coordinate(s: &mut String, buf: &mut zmij::Buffer, v: f64) {
 fn ryu_exact(s: &mut String, buf: &mut ryu::Buffer, v: f64) {
     let t = buf.format_finite(v + 0.0);
     if t.contains('e') {
-        linli::write::geojson::push_exact(s, v);
+        push_exact_display(s, v);
         return;
     }
     s.push_str(t.strip_suffix(".0").unwrap_or(t));
@@ -517,14 +517,68 @@ fn ryu_exact(s: &mut String, buf: &mut ryu::Buffer, v: f64) {
 fn zmij_exact(s: &mut String, buf: &mut zmij::Buffer, v: f64) {
     let t = buf.format_finite(v + 0.0);
     if t.contains('e') {
-        linli::write::geojson::push_exact(s, v);
+        push_exact_display(s, v);
         return;
     }
     s.push_str(t.strip_suffix(".0").unwrap_or(t));
 }
 
+/// `write::geojson::push_coordinate` as written by hand until issue 18
+/// (commit d669476): the digits by integer arithmetic, right to left.
+fn push_coordinate_by_hand(s: &mut String, v: f64) {
+    let scaled = (v * 1e7).round();
+    if scaled.is_nan() || scaled.abs() >= 9e15 {
+        let mut t = format!("{v:.7}");
+        if t.contains('.') {
+            t = t.trim_end_matches('0').trim_end_matches('.').to_string();
+        }
+        s.push_str(if t == "-0" { "0" } else { &t });
+        return;
+    }
+    let n = scaled as i64;
+    let mut buf = [0u8; 32];
+    let mut k = buf.len();
+    let m = n.unsigned_abs();
+    let (mut int, mut frac) = (m / 10_000_000, m % 10_000_000);
+    if frac != 0 {
+        let mut width = 7;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        for _ in 0..width {
+            k -= 1;
+            buf[k] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        k -= 1;
+        buf[k] = b'.';
+    }
+    loop {
+        k -= 1;
+        buf[k] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        k -= 1;
+        buf[k] = b'-';
+    }
+    if let Ok(text) = std::str::from_utf8(&buf[k..]) {
+        s.push_str(text);
+    }
+}
+
+/// `write::geojson::push_exact` until issue 18: std's `Display`.
+fn push_exact_display(s: &mut String, v: f64) {
+    use std::fmt::Write;
+    let _ = write!(s, "{}", v + 0.0);
+}
+
 /// `read::lean::number_text`'s digit loop for a whole number, as written
-/// there (private to the reader).
+/// there until issue 18 (commit d669476).
 fn number_text_by_hand(mut v: u64) -> String {
     let mut digits = [0u8; 20];
     let mut k = digits.len();
@@ -582,18 +636,24 @@ fn digits(c: &mut Criterion) {
     ];
     let edge_rounded: Vec<f64> = edge.iter().map(|v| (v * 1e7).round() / 1e7).collect();
     for set in [&rounded[..], &edge_rounded] {
-        same_bytes(set, linli::write::geojson::push_coordinate, |s, v| {
+        same_bytes(
+            set,
+            push_coordinate_by_hand,
+            linli::write::geojson::push_coordinate,
+        );
+        same_bytes(set, push_coordinate_by_hand, |s, v| {
             ryu_coordinate(s, &mut ryu::Buffer::new(), v)
         });
-        same_bytes(set, linli::write::geojson::push_coordinate, |s, v| {
+        same_bytes(set, push_coordinate_by_hand, |s, v| {
             zmij_coordinate(s, &mut zmij::Buffer::new(), v)
         });
     }
     for set in [&exact[..], &edge] {
-        same_bytes(set, linli::write::geojson::push_exact, |s, v| {
+        same_bytes(set, push_exact_display, linli::write::geojson::push_exact);
+        same_bytes(set, push_exact_display, |s, v| {
             ryu_exact(s, &mut ryu::Buffer::new(), v)
         });
-        same_bytes(set, linli::write::geojson::push_exact, |s, v| {
+        same_bytes(set, push_exact_display, |s, v| {
             zmij_exact(s, &mut zmij::Buffer::new(), v)
         });
     }
@@ -624,8 +684,8 @@ fn digits(c: &mut Criterion) {
         black_box(s.len());
     };
     let (mut rb, mut zb) = (ryu::Buffer::new(), zmij::Buffer::new());
-    let ours7 = linli::write::geojson::push_coordinate;
-    let exact_ours = linli::write::geojson::push_exact;
+    let ours7 = push_coordinate_by_hand;
+    let exact_ours = push_exact_display;
     let each = std::cell::RefCell::new(&mut each);
     let run = |vs: &[f64], f: &mut dyn FnMut(&mut String, f64)| (each.borrow_mut())(vs, f);
     paired(
@@ -641,6 +701,12 @@ fn digits(c: &mut Criterion) {
         || run(&rounded, &mut |s, v| zmij_coordinate(s, &mut zb, v)),
     );
     paired(
+        "7 decimals write::geojson::push_coordinate",
+        400,
+        || run(&rounded, &mut |s, v| ours7(s, v)),
+        || run(&rounded, &mut linli::write::geojson::push_coordinate),
+    );
+    paired(
         "exact ryu",
         400,
         || run(&exact, &mut |s, v| exact_ours(s, v)),
@@ -651,6 +717,12 @@ fn digits(c: &mut Criterion) {
         400,
         || run(&exact, &mut |s, v| exact_ours(s, v)),
         || run(&exact, &mut |s, v| zmij_exact(s, &mut zb, v)),
+    );
+    paired(
+        "exact write::geojson::push_exact",
+        400,
+        || run(&exact, &mut |s, v| exact_ours(s, v)),
+        || run(&exact, &mut linli::write::geojson::push_exact),
     );
     paired(
         "whole numbers itoa",
@@ -676,7 +748,19 @@ fn digits(c: &mut Criterion) {
     let mut s = String::with_capacity(rounded.len() * 14);
     g.throughput(Throughput::Elements(rounded.len() as u64));
     g.bench_function(
-        BenchmarkId::new("7 decimals", "push_coordinate (ours)"),
+        BenchmarkId::new("7 decimals", "by hand (until issue 18)"),
+        |b| {
+            b.iter(|| {
+                s.clear();
+                for &v in &rounded {
+                    push_coordinate_by_hand(&mut s, black_box(v));
+                }
+                s.len()
+            })
+        },
+    );
+    g.bench_function(
+        BenchmarkId::new("7 decimals", "write::geojson::push_coordinate"),
         |b| {
             b.iter(|| {
                 s.clear();
@@ -741,7 +825,7 @@ fn digits(c: &mut Criterion) {
     });
     g.throughput(Throughput::Elements(ids.len() as u64));
     g.bench_function(
-        BenchmarkId::new("whole numbers", "number_text loop (ours)"),
+        BenchmarkId::new("whole numbers", "number_text loop (until issue 18)"),
         |b| {
             b.iter(|| {
                 ids.iter()
