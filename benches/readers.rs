@@ -489,7 +489,7 @@ fn readers(c: &mut Criterion) {
 fn ryu_coordinate(s: &mut String, buf: &mut ryu::Buffer, v: f64) {
     let t = buf.format_finite(v + 0.0);
     if t.contains('e') || v.abs() >= 1e8 {
-        push_coordinate_by_hand(s, v);
+        linli::write::geojson::push_coordinate(s, v);
         return;
     }
     s.push_str(t.strip_suffix(".0").unwrap_or(t));
@@ -498,7 +498,7 @@ fn ryu_coordinate(s: &mut String, buf: &mut ryu::Buffer, v: f64) {
 fn zmij_coordinate(s: &mut String, buf: &mut zmij::Buffer, v: f64) {
     let t = buf.format_finite(v + 0.0);
     if t.contains('e') || v.abs() >= 1e8 {
-        push_coordinate_by_hand(s, v);
+        linli::write::geojson::push_coordinate(s, v);
         return;
     }
     s.push_str(t.strip_suffix(".0").unwrap_or(t));
@@ -523,52 +523,30 @@ fn zmij_exact(s: &mut String, buf: &mut zmij::Buffer, v: f64) {
     s.push_str(t.strip_suffix(".0").unwrap_or(t));
 }
 
-/// `write::geojson::push_coordinate` as written by hand until issue 18
-/// (commit d669476): the digits by integer arithmetic, right to left.
-fn push_coordinate_by_hand(s: &mut String, v: f64) {
-    let scaled = (v * 1e7).round();
-    if scaled.is_nan() || scaled.abs() >= 9e15 {
-        let mut t = format!("{v:.7}");
-        if t.contains('.') {
-            t = t.trim_end_matches('0').trim_end_matches('.').to_string();
+/// `write::geojson::push_coordinate` through zmij, the same bytes for every
+/// input (it rounds what is not rounded yet, as ours does); the wrappers
+/// above only for inputs already rounded, as the writers pass them.
+fn zmij_coordinate_any(s: &mut String, v: f64) {
+    if v.abs() < 1e8 {
+        let mut buf = zmij::Buffer::new();
+        let t = buf.format_finite(v + 0.0);
+        let decimals = t.find('.').map_or(0, |dot| t.len() - dot - 1);
+        if decimals <= 7 && !t.contains('e') {
+            s.push_str(t.strip_suffix(".0").unwrap_or(t));
+            return;
         }
-        s.push_str(if t == "-0" { "0" } else { &t });
-        return;
-    }
-    let n = scaled as i64;
-    let mut buf = [0u8; 32];
-    let mut k = buf.len();
-    let m = n.unsigned_abs();
-    let (mut int, mut frac) = (m / 10_000_000, m % 10_000_000);
-    if frac != 0 {
-        let mut width = 7;
-        while frac % 10 == 0 {
-            frac /= 10;
-            width -= 1;
-        }
-        for _ in 0..width {
-            k -= 1;
-            buf[k] = b'0' + (frac % 10) as u8;
-            frac /= 10;
-        }
-        k -= 1;
-        buf[k] = b'.';
-    }
-    loop {
-        k -= 1;
-        buf[k] = b'0' + (int % 10) as u8;
-        int /= 10;
-        if int == 0 {
-            break;
+        // Not rounded yet (callers round): round as the writers do.
+        let r = (v * 1e7).round() / 1e7;
+        if r != v {
+            return zmij_coordinate_any(s, r);
         }
     }
-    if n < 0 {
-        k -= 1;
-        buf[k] = b'-';
+    // Below 1e-5 (written with an exponent), beyond 1e8, or not finite.
+    let mut t = format!("{v:.7}");
+    if t.contains('.') {
+        t = t.trim_end_matches('0').trim_end_matches('.').to_string();
     }
-    if let Ok(text) = std::str::from_utf8(&buf[k..]) {
-        s.push_str(text);
-    }
+    s.push_str(if t == "-0" { "0" } else { &t });
 }
 
 /// `write::geojson::push_exact` until issue 18: std's `Display`.
@@ -638,13 +616,18 @@ fn digits(c: &mut Criterion) {
     for set in [&rounded[..], &edge_rounded] {
         same_bytes(
             set,
-            push_coordinate_by_hand,
             linli::write::geojson::push_coordinate,
+            zmij_coordinate_any,
         );
-        same_bytes(set, push_coordinate_by_hand, |s, v| {
+        same_bytes(
+            &exact,
+            linli::write::geojson::push_coordinate,
+            zmij_coordinate_any,
+        );
+        same_bytes(set, linli::write::geojson::push_coordinate, |s, v| {
             ryu_coordinate(s, &mut ryu::Buffer::new(), v)
         });
-        same_bytes(set, push_coordinate_by_hand, |s, v| {
+        same_bytes(set, linli::write::geojson::push_coordinate, |s, v| {
             zmij_coordinate(s, &mut zmij::Buffer::new(), v)
         });
     }
@@ -684,27 +667,27 @@ fn digits(c: &mut Criterion) {
         black_box(s.len());
     };
     let (mut rb, mut zb) = (ryu::Buffer::new(), zmij::Buffer::new());
-    let ours7 = push_coordinate_by_hand;
+    let ours7 = linli::write::geojson::push_coordinate;
     let exact_ours = push_exact_display;
     let each = std::cell::RefCell::new(&mut each);
     let run = |vs: &[f64], f: &mut dyn FnMut(&mut String, f64)| (each.borrow_mut())(vs, f);
     paired(
-        "7 decimals ryu",
+        "7 decimals ryu, rounded input",
         400,
         || run(&rounded, &mut |s, v| ours7(s, v)),
         || run(&rounded, &mut |s, v| ryu_coordinate(s, &mut rb, v)),
     );
     paired(
-        "7 decimals zmij",
+        "7 decimals zmij, rounded input",
         400,
         || run(&rounded, &mut |s, v| ours7(s, v)),
         || run(&rounded, &mut |s, v| zmij_coordinate(s, &mut zb, v)),
     );
     paired(
-        "7 decimals write::geojson::push_coordinate",
+        "7 decimals zmij, any input",
         400,
         || run(&rounded, &mut |s, v| ours7(s, v)),
-        || run(&rounded, &mut linli::write::geojson::push_coordinate),
+        || run(&rounded, &mut zmij_coordinate_any),
     );
     paired(
         "exact ryu",
@@ -747,20 +730,20 @@ fn digits(c: &mut Criterion) {
     g.sample_size(20);
     let mut s = String::with_capacity(rounded.len() * 14);
     g.throughput(Throughput::Elements(rounded.len() as u64));
+    g.bench_function(BenchmarkId::new("7 decimals", "zmij, any input"), |b| {
+        b.iter(|| {
+            s.clear();
+            for &v in &rounded {
+                zmij_coordinate_any(&mut s, black_box(v));
+            }
+            s.len()
+        })
+    });
     g.bench_function(
-        BenchmarkId::new("7 decimals", "by hand (until issue 18)"),
-        |b| {
-            b.iter(|| {
-                s.clear();
-                for &v in &rounded {
-                    push_coordinate_by_hand(&mut s, black_box(v));
-                }
-                s.len()
-            })
-        },
-    );
-    g.bench_function(
-        BenchmarkId::new("7 decimals", "write::geojson::push_coordinate"),
+        BenchmarkId::new(
+            "7 decimals",
+            "write::geojson::push_coordinate (ours, by hand)",
+        ),
         |b| {
             b.iter(|| {
                 s.clear();

@@ -99,7 +99,10 @@ fn collection(
 
 /// A coordinate already rounded to 7 decimals, printed with at most 7
 /// decimals, trailing zeros dropped and no negative zero: the same bytes as
-/// `format!("{v:.7}")` trimmed.
+/// `format!("{v:.7}")` trimmed, by integer arithmetic (float formatting was
+/// a tenth of writing a large layer; zmij, serde_json's float
+/// formatter, made to give these bytes for every input is 1.36× slower:
+/// benches/readers.rs).
 ///
 /// ```
 /// let mut s = String::new();
@@ -110,28 +113,52 @@ fn collection(
 /// assert_eq!(s, "121.4895874 -0.5 0 31 0.0000001 -33.1000001 ");
 /// ```
 pub fn push_coordinate(s: &mut String, v: f64) {
-    let r = (v * 1e7).round() / 1e7;
-    if r == 0.0 {
-        s.push('0');
+    let scaled = (v * 1e7).round();
+    if scaled.is_nan() || scaled.abs() >= 9e15 {
+        // Beyond exact integers (or not finite): the general path.
+        let mut t = format!("{v:.7}");
+        if t.contains('.') {
+            t = t.trim_end_matches('0').trim_end_matches('.').to_string();
+        }
+        s.push_str(if t == "-0" { "0" } else { &t });
         return;
     }
-    // Where doubles are finer than 1e-7 (below 1e8) the shortest text that
-    // reads back as `r` is its 7-decimal text: zmij's (serde_json's float
-    // formatter; a digit loop of our own won by only 1.17×, benches/readers.rs).
-    if r.abs() < 1e8 {
-        let mut buf = zmij::Buffer::new();
-        let t = buf.format_finite(r);
-        if !t.contains('e') {
-            s.push_str(t.strip_suffix(".0").unwrap_or(t));
-            return;
+    let n = scaled as i64;
+    // The digits by hand, right to left: the formatting machinery was most
+    // of the time of writing a coordinate.
+    let mut buf = [0u8; 32];
+    let mut k = buf.len();
+    let m = n.unsigned_abs();
+    let (mut int, mut frac) = (m / 10_000_000, m % 10_000_000);
+    if frac != 0 {
+        let mut width = 7;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        for _ in 0..width {
+            k -= 1;
+            buf[k] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        k -= 1;
+        buf[k] = b'.';
+    }
+    loop {
+        k -= 1;
+        buf[k] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
         }
     }
-    // Below 1e-5 (written with an exponent), beyond, or not finite.
-    let mut t = format!("{v:.7}");
-    if t.contains('.') {
-        t = t.trim_end_matches('0').trim_end_matches('.').to_string();
+    if n < 0 {
+        k -= 1;
+        buf[k] = b'-';
     }
-    s.push_str(if t == "-0" { "0" } else { &t });
+    if let Ok(text) = std::str::from_utf8(&buf[k..]) {
+        s.push_str(text); // always: digits, a point and a sign
+    }
 }
 
 fn num(s: &mut String, v: f64) {
