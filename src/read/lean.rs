@@ -309,22 +309,11 @@ impl<'de> Visitor<'de> for FeatureSeed {
 }
 
 /// A number as `Number::to_string` writes it; a whole number (every id a
-/// layer numbers its features with) without the formatting machinery.
+/// layer numbers its features with) through itoa, as serde_json does,
+/// without the formatting machinery.
 fn number_text(n: &serde_json::Number) -> String {
     match n.as_u64() {
-        Some(mut v) => {
-            let mut digits = [0u8; 20];
-            let mut k = digits.len();
-            loop {
-                k -= 1;
-                digits[k] = b'0' + (v % 10) as u8;
-                v /= 10;
-                if v == 0 {
-                    break;
-                }
-            }
-            String::from_utf8_lossy(&digits[k..]).into_owned() // digits: never lossy
-        }
+        Some(v) => itoa::Buffer::new().format(v).to_owned(),
         None => n.to_string(),
     }
 }
