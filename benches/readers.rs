@@ -432,7 +432,7 @@ fn reader_group(c: &mut Criterion, name: &str, text: &str) {
         b.iter(|| linli::read::lean::parse_whole(black_box(text), Some(KEEP)))
     });
     g.bench_function("lean (ours, in pieces on every core)", |b| {
-        b.iter(|| linli::read::lean::parse_collection_keeping(black_box(text), Some(KEEP)))
+        b.iter(|| linli::read::pieces::parse_collection_keeping(black_box(text), Some(KEEP)))
     });
     g.bench_function("serde derive, untagged Polygon|MultiPolygon", |b| {
         b.iter(|| serde_json::from_str::<DCollection>(black_box(text)).map(|fc| fc.features.len()))
