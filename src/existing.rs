@@ -183,7 +183,7 @@ fn name_pieces(s: &Scenario, t: &Targets, set: &BlockSet, p: &Pieces) -> Vec<Nei
         .zip(&p.members)
         .map(|(&(grid, c), blocks)| {
             let com = &s.communities[c];
-            let mut n = figures(s, t, set, c, blocks);
+            let mut n = crate::partition::neighborhood_of(s, t, set, c, blocks.to_vec(), false);
             n.id = match grid {
                 Some(g) => {
                     let base = s.existing_neighborhoods[g].id.clone();
@@ -204,39 +204,4 @@ fn name_pieces(s: &Scenario, t: &Targets, set: &BlockSet, p: &Pieces) -> Vec<Nei
             n
         })
         .collect()
-}
-
-/// A neighborhood of `blocks` in community `c` (no id yet) with its
-/// figures and the band and building-count flags.
-fn figures(s: &Scenario, t: &Targets, set: &BlockSet, c: usize, blocks: &[usize]) -> Neighborhood {
-    let com = &s.communities[c];
-    let households: u64 = blocks.iter().map(|&b| set.blocks[b].households).sum();
-    let buildings: usize = blocks.iter().map(|&b| set.blocks[b].buildings.len()).sum();
-    let (multi, single) = Targets::home_counts(
-        blocks
-            .iter()
-            .flat_map(|&b| &set.blocks[b].buildings)
-            .map(|&i| s.buildings[i].households),
-    );
-    let homes = multi + single;
-    let flags: Vec<String> = t
-        .band_flag(com.kind, households, homes)
-        .into_iter()
-        .chain(t.buildings_flag(com.kind, multi, single))
-        .map(String::from)
-        .collect();
-    Neighborhood {
-        id: String::new(),
-        community: c,
-        blocks: blocks.to_vec(),
-        households,
-        buildings,
-        residential_buildings: homes,
-        estimated_households: blocks
-            .iter()
-            .map(|&b| set.blocks[b].estimated_households)
-            .sum(),
-        target: t.for_kind(com.kind),
-        flags,
-    }
 }

@@ -81,7 +81,14 @@ impl CommunityRegions<'_> {
             }
             // An island or a bank without a bridge: drawn on its own.
             let separate = self.regions.parts > 1 && Some(self.regions.part[r]) != main_part;
-            let mut n = self.neighborhood(blocks, separate);
+            let mut n = neighborhood_of(
+                self.scenario,
+                self.targets,
+                self.set,
+                self.ci,
+                blocks,
+                separate,
+            );
             n.id = format!("{}-{:0width$}", n.id, rank + 1);
             out.neighborhoods.push(n);
         }
@@ -125,47 +132,6 @@ impl CommunityRegions<'_> {
             part_h[self.regions.part[self.regions.region[i]]] += self.set.blocks[b].households;
         }
         (0..self.regions.parts).max_by_key(|&p| (part_h[p], std::cmp::Reverse(p)))
-    }
-
-    /// A neighborhood of `blocks` with its figures and flags (`separate`:
-    /// on a part of the community apart from its main one). Its id is the
-    /// community's; the caller numbers it.
-    fn neighborhood(&self, blocks: Vec<usize>, separate: bool) -> Neighborhood {
-        let (set, t) = (self.set, self.targets);
-        let com = &self.scenario.communities[self.ci];
-        let households: u64 = blocks.iter().map(|&b| set.blocks[b].households).sum();
-        let buildings: usize = blocks.iter().map(|&b| set.blocks[b].buildings.len()).sum();
-        let (multi, single) = Targets::home_counts(
-            blocks
-                .iter()
-                .flat_map(|&b| &set.blocks[b].buildings)
-                .map(|&i| self.scenario.buildings[i].households),
-        );
-        let homes = multi + single;
-        let estimated_households = blocks
-            .iter()
-            .map(|&b| set.blocks[b].estimated_households)
-            .sum();
-        let mut flags: Vec<String> = t
-            .band_flag(com.kind, households, homes)
-            .map(String::from)
-            .into_iter()
-            .collect();
-        if separate {
-            flags.push("separate_part".to_string());
-        }
-        flags.extend(t.buildings_flag(com.kind, multi, single).map(String::from));
-        Neighborhood {
-            id: com.id.clone(),
-            community: self.ci,
-            blocks,
-            households,
-            buildings,
-            residential_buildings: homes,
-            estimated_households,
-            target: t.for_kind(com.kind),
-            flags,
-        }
     }
 }
 
@@ -316,4 +282,53 @@ pub fn regionalize_blocks_grouped(
         effort: 30,
     };
     regionalize(&units, &links, &params)
+}
+
+/// A neighborhood of `blocks` in community `c` with its figures and flags
+/// (band, then `separate_part` when `separate`: on a part of the community
+/// apart from its main one, then building count). Its id is the
+/// community's; callers number it. The partition, the existing grid and the
+/// redraw all count neighborhoods this way.
+pub fn neighborhood_of(
+    scenario: &Scenario,
+    t: &Targets,
+    set: &BlockSet,
+    c: usize,
+    blocks: Vec<usize>,
+    separate: bool,
+) -> Neighborhood {
+    let com = &scenario.communities[c];
+    let households: u64 = blocks.iter().map(|&b| set.blocks[b].households).sum();
+    let buildings: usize = blocks.iter().map(|&b| set.blocks[b].buildings.len()).sum();
+    let (multi, single) = Targets::home_counts(
+        blocks
+            .iter()
+            .flat_map(|&b| &set.blocks[b].buildings)
+            .map(|&i| scenario.buildings[i].households),
+    );
+    let homes = multi + single;
+    let estimated_households = blocks
+        .iter()
+        .map(|&b| set.blocks[b].estimated_households)
+        .sum();
+    let mut flags: Vec<String> = t
+        .band_flag(com.kind, households, homes)
+        .map(String::from)
+        .into_iter()
+        .collect();
+    if separate {
+        flags.push("separate_part".to_string());
+    }
+    flags.extend(t.buildings_flag(com.kind, multi, single).map(String::from));
+    Neighborhood {
+        id: com.id.clone(),
+        community: c,
+        blocks,
+        households,
+        buildings,
+        residential_buildings: homes,
+        estimated_households,
+        target: t.for_kind(com.kind),
+        flags,
+    }
 }

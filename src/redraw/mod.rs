@@ -22,7 +22,9 @@ use crate::dissolve::dissolve;
 use crate::error::Problem;
 use crate::model::Planned;
 use crate::model::{Parcel, Scenario};
-use crate::partition::{cells::cell_lines, regionalize_blocks_grouped, Neighborhood, Partition};
+use crate::partition::{
+    cells::cell_lines, neighborhood_of, regionalize_blocks_grouped, Neighborhood, Partition,
+};
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -764,7 +766,9 @@ fn build_neighborhoods(
         for &b in &reg.blocks {
             built.block_neighborhood[b] = idx;
         }
-        let n = neighborhood(ctx.scenario, ctx.config, set, id, c, reg.blocks.clone());
+        let (scenario, targets) = (ctx.scenario, &ctx.config.targets);
+        let mut n = neighborhood_of(scenario, targets, set, c, reg.blocks.clone(), false);
+        n.id = id;
         built.neighborhoods.push(n);
         built.change.push(ch);
         built.origin.push(origin.get(&r).copied());
@@ -797,49 +801,6 @@ fn moved_by_ids(
         }
     }
     (moved, old_of_building)
-}
-
-/// A neighborhood of `blocks` with its figures and the partition's flags.
-fn neighborhood(
-    scenario: &Scenario,
-    config: &Config,
-    set: &crate::blocks::BlockSet,
-    id: String,
-    c: usize,
-    blocks: Vec<usize>,
-) -> Neighborhood {
-    let t = &config.targets;
-    let com = &scenario.communities[c];
-    let target = t.for_kind(com.kind);
-    let households: u64 = blocks.iter().map(|&b| set.blocks[b].households).sum();
-    let buildings = blocks.iter().map(|&b| set.blocks[b].buildings.len()).sum();
-    let (multi, single) = crate::config::Targets::home_counts(
-        blocks
-            .iter()
-            .flat_map(|&b| &set.blocks[b].buildings)
-            .map(|&i| scenario.buildings[i].households),
-    );
-    let homes = multi + single;
-    let flags: Vec<String> = t
-        .band_flag(com.kind, households, homes)
-        .into_iter()
-        .chain(t.buildings_flag(com.kind, multi, single))
-        .map(String::from)
-        .collect();
-    Neighborhood {
-        id,
-        community: c,
-        estimated_households: blocks
-            .iter()
-            .map(|&b| set.blocks[b].estimated_households)
-            .sum(),
-        blocks,
-        households,
-        buildings,
-        residential_buildings: homes,
-        target,
-        flags,
-    }
 }
 
 /// Households moved from an old grid to new labels, matching each new
