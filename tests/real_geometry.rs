@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::written::{self, Feature};
+use common::written;
 use linli::osm::{import_file, ImportOptions};
 use linli::read::{ReadOptions, ScenarioFiles};
 use serde_json::Value;
@@ -41,46 +41,14 @@ fn check_plan(scenario: &Path, out: &Path) -> Vec<String> {
     let hoods = written::read_layer(&out.join("neighborhoods.geojson"), &mut problems);
     let communities = written::read_layer(&scenario.join("communities.geojson"), &mut problems);
     let buildings = written::read_layer(&scenario.join("buildings.geojson"), &mut problems);
-    problems.extend(written::invalid("blocks", &blocks));
-    problems.extend(written::invalid("neighborhoods", &hoods));
-    problems.extend(written::tiling(
-        &blocks,
-        "community",
-        &communities,
-        "id",
-        1e-6,
-    ));
-    problems.extend(written::tiling(
-        &hoods,
-        "community",
-        &communities,
-        "id",
-        1e-6,
-    ));
-    problems.extend(written::slivers("blocks", &blocks, 1.0, 0.5));
-    problems.extend(written::slivers("neighborhoods", &hoods, 1.0, 0.5));
+    problems.extend(written::layer_problems(&blocks, &hoods, &communities));
 
     let summary = json(&out.join("partition_summary.json"));
-    let on_borders: Vec<&str> = summary["buildings_on_community_borders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    let whole: Vec<Feature> = buildings
-        .into_iter()
-        .filter(|b| !on_borders.contains(&b.id().as_str()))
-        .collect();
+    let whole = written::off_community_borders(&summary, buildings);
     problems.extend(written::cut_buildings(&hoods, &whole, 0.5));
 
     // Strong lines (as the referee counts them: classed roads, rail, water
     // lines) through a neighborhood are all reported.
-    let reported: Vec<&str> = summary["strong_barriers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["neighborhood"].as_str().unwrap())
-        .collect();
     let mut lines = Vec::new();
     for (layer, classes) in [
         ("roads.geojson", &["motorway", "trunk", "primary"][..]),
@@ -101,13 +69,7 @@ fn check_plan(scenario: &Path, out: &Path) -> Vec<String> {
                 }),
         );
     }
-    for (part, line, m) in written::straddles(&hoods, &lines, 20.0) {
-        if !reported.contains(&part.as_str()) {
-            problems.push(format!(
-                "{part} crossed by {line} for {m:.0} m, not reported"
-            ));
-        }
-    }
+    problems.extend(written::unreported_straddles(&summary, &hoods, &lines));
     // One set of numbers: the blocks counted are the blocks written.
     if summary["blocks"].as_u64() != Some(blocks.len() as u64)
         || planned.block_count != blocks.len()

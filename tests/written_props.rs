@@ -220,39 +220,13 @@ fn check(c: &City, dir: &Path) -> Vec<String> {
     let hoods = written::read_layer(&dir.join("neighborhoods.geojson"), &mut problems);
     let communities = written::read_layer(&dir.join("communities.geojson"), &mut problems);
     let buildings = written::read_layer(&dir.join("buildings.geojson"), &mut problems);
-    problems.extend(written::invalid("blocks", &blocks));
-    problems.extend(written::invalid("neighborhoods", &hoods));
-    problems.extend(written::tiling(
-        &blocks,
-        "community",
-        &communities,
-        "id",
-        1e-6,
-    ));
-    problems.extend(written::tiling(
-        &hoods,
-        "community",
-        &communities,
-        "id",
-        1e-6,
-    ));
-    problems.extend(written::slivers("blocks", &blocks, 1.0, 0.5));
-    problems.extend(written::slivers("neighborhoods", &hoods, 1.0, 0.5));
+    problems.extend(written::layer_problems(&blocks, &hoods, &communities));
     // No building split between two neighborhoods of one community (those
     // a community border runs through are split by it, and reported).
     let summary: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("partition_summary.json")).unwrap())
             .unwrap();
-    let on_borders: Vec<&str> = summary["buildings_on_community_borders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    let buildings: Vec<Feature> = buildings
-        .into_iter()
-        .filter(|b| !on_borders.contains(&b.id().as_str()))
-        .collect();
+    let buildings = written::off_community_borders(&summary, buildings);
     for (_, parts) in by_community(&hoods) {
         let parts: Vec<Feature> = parts
             .into_iter()
@@ -286,25 +260,13 @@ fn check(c: &City, dir: &Path) -> Vec<String> {
         ));
     }
     // Every neighborhood a strong line runs through is reported.
-    let reported: Vec<&str> = summary["strong_barriers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["neighborhood"].as_str().unwrap())
-        .collect();
     let mut lines = written::read_layer(&dir.join("water.geojson"), &mut problems);
     lines.extend(
         written::read_layer(&dir.join("roads.geojson"), &mut problems)
             .into_iter()
             .filter(|f| matches!(f.str_prop("class").as_deref(), Some("primary" | "motorway"))),
     );
-    for (part, line, m) in written::straddles(&hoods, &lines, 20.0) {
-        if !reported.contains(&part.as_str()) {
-            problems.push(format!(
-                "{part} crossed by {line} for {m:.0} m, not reported"
-            ));
-        }
-    }
+    problems.extend(written::unreported_straddles(&summary, &hoods, &lines));
     problems
 }
 

@@ -386,3 +386,52 @@ pub fn whole(id: &str, p: Polygon<f64>) -> Feature {
         geometry: Some(geo::Geometry::Polygon(p)),
     }
 }
+
+/// What is wrong with written blocks and neighborhoods as layers: invalid
+/// polygons, gaps or overlaps against `communities` (1e-6 of each), and
+/// slivers (under 1 m² or 0.5 m wide).
+pub fn layer_problems(
+    blocks: &[Feature],
+    hoods: &[Feature],
+    communities: &[Feature],
+) -> Vec<String> {
+    let mut problems = invalid("blocks", blocks);
+    problems.extend(invalid("neighborhoods", hoods));
+    for parts in [blocks, hoods] {
+        problems.extend(tiling(parts, "community", communities, "id", 1e-6));
+    }
+    problems.extend(slivers("blocks", blocks, 1.0, 0.5));
+    problems.extend(slivers("neighborhoods", hoods, 1.0, 0.5));
+    problems
+}
+
+/// The buildings no community border runs through (those it does are split
+/// by it and listed in partition_summary.json).
+pub fn off_community_borders(summary: &Value, buildings: Vec<Feature>) -> Vec<Feature> {
+    let on_borders: Vec<&str> = summary["buildings_on_community_borders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    buildings
+        .into_iter()
+        .filter(|b| !on_borders.contains(&b.id().as_str()))
+        .collect()
+}
+
+/// Neighborhoods a line of `lines` crosses for more than 20 m that
+/// partition_summary.json's `strong_barriers` does not list.
+pub fn unreported_straddles(summary: &Value, hoods: &[Feature], lines: &[Feature]) -> Vec<String> {
+    let reported: Vec<&str> = summary["strong_barriers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["neighborhood"].as_str().unwrap())
+        .collect();
+    straddles(hoods, lines, 20.0)
+        .into_iter()
+        .filter(|(part, _, _)| !reported.contains(&part.as_str()))
+        .map(|(part, line, m)| format!("{part} crossed by {line} for {m:.0} m, not reported"))
+        .collect()
+}
