@@ -3,12 +3,12 @@
 //!
 //! `cargo bench --bench coverage` (add `-- --test` to run each once).
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use geo::Point;
 use linli::config::{Threshold, Walking};
 use linli::coverage::dijkstra::Search;
 use linli::coverage::distances;
-use linli::coverage::report::{analyse_with, SiteRequest};
+use linli::coverage::report::{SiteRequest, analyse_with};
 use linli::model::{Building, Facility, Scenario, Walkway};
 use std::hint::black_box;
 

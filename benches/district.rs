@@ -9,8 +9,8 @@
 //! `benches/district.sh` measures the whole `linli plan` at three sizes
 //! (wall, memory, per-stage exponents, threads).
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use linli::synth::{generate, SynthParams};
+use criterion::{Criterion, criterion_group, criterion_main};
+use linli::synth::{SynthParams, generate};
 use std::hint::black_box;
 
 fn households() -> u64 {

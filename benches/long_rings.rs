@@ -7,7 +7,7 @@
 //!
 //! `cargo bench --bench long_rings`; `-- --test` runs each case once.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use linli::read::{ReadOptions, ScenarioFiles};
 use std::path::Path;
 

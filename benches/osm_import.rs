@@ -2,8 +2,8 @@
 //!
 //! `cargo bench --bench osm_import` (add `-- --test` to run it once).
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use linli::osm::{import, ImportOptions};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use linli::osm::{ImportOptions, import};
 use std::hint::black_box;
 
 /// The extract, in ../shared/osm beside the checkout.

@@ -3,8 +3,8 @@
 //! whole neighborhoods stage (blocks with cells → partition → dissolve) on
 //! the demo.
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use linli::partition::regions::{regionalize, Link, Params, Unit};
+use criterion::{Criterion, criterion_group, criterion_main};
+use linli::partition::regions::{Link, Params, Unit, regionalize};
 use std::hint::black_box;
 
 /// SplitMix64, so the instance is the same on every run.

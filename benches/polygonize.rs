@@ -16,7 +16,7 @@
 //! benchmark once. Debug builds (`cargo test --benches`) use a 24 × 24 city;
 //! `LINLI_BENCH_STREETS=<n>` overrides the grid size.
 
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
 use linli::blocks::{build_blocks, noding::node, polygonize::polygonize};
 use linli::model::{

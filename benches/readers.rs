@@ -9,7 +9,7 @@
 //! (`linli::synth`, 400,000 households; `LINLI_READERS_HOUSEHOLDS=N` for
 //! another size; debug builds use 5,000). `-- --test` runs each bench once.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use geojson::GeometryValue;
 use linli::read::layer::RawFeature;
 use serde::Deserialize;
@@ -461,8 +461,8 @@ fn reader_group(c: &mut Criterion, name: &str, text: &str) {
     g.bench_function("simd-json borrowed DOM only (incl. copy)", |b| {
         b.iter(|| {
             let mut bytes = black_box(text).as_bytes().to_vec();
-            let ok = simd_json::to_borrowed_value(&mut bytes).is_ok();
-            ok
+
+            simd_json::to_borrowed_value(&mut bytes).is_ok()
         })
     });
     g.finish();

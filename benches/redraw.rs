@@ -9,7 +9,7 @@
 
 use criterion::Criterion;
 use linli::read::{Loaded, ReadOptions};
-use linli::redraw::perturb::{perturb, Defect, Defects};
+use linli::redraw::perturb::{Defect, Defects, perturb};
 use std::hint::black_box;
 use std::time::Instant;
 

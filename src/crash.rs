@@ -9,7 +9,7 @@
 //! only records, and [`guarded`] reports what reaches it.
 
 use std::backtrace::Backtrace;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
 use std::sync::Mutex;
 

@@ -3,11 +3,11 @@
 //! them. Shared borders come out bit-identical between neighbours, so the
 //! neighborhoods tile the community exactly, as the blocks do.
 
+use crate::blocks::BlockSet;
 use crate::blocks::noding::{NodedEdge, NodedNetwork};
 use crate::blocks::polygonize::polygonize;
-use crate::blocks::BlockSet;
-pub use crate::model::neighborhoods::Dissolved;
 use crate::model::BarrierKind;
+pub use crate::model::neighborhoods::Dissolved;
 use geo::{MultiPolygon, Polygon};
 
 /// Dissolves blocks by their group (`group[block]`, `usize::MAX` = none)

@@ -2,7 +2,7 @@
 //! as a [`Partition`]: its polygons become the blocks' groups, so staffing
 //! and coverage can run on the grid a district already has.
 
-use crate::blocks::{build_blocks_as_drawn, BlockSet};
+use crate::blocks::{BlockSet, build_blocks_as_drawn};
 use crate::config::Targets;
 use crate::dissolve::dissolve;
 use crate::error::Error;

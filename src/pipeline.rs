@@ -4,12 +4,12 @@
 //! turns stage-specific findings into [`Error`]s; the CLI only parses
 //! arguments, calls these and reports.
 
-use crate::blocks::{build_blocks, build_blocks_with, BlockSet};
+use crate::blocks::{BlockSet, build_blocks, build_blocks_with};
 use crate::dissolve::dissolve;
 use crate::error::Error;
 pub use crate::model::Planned;
-use crate::partition::{cells::cell_lines, partition, Partition};
-use crate::read::{read_scenario, Loaded, ReadOptions, ScenarioFiles};
+use crate::partition::{Partition, cells::cell_lines, partition};
+use crate::read::{Loaded, ReadOptions, ScenarioFiles, read_scenario};
 
 /// Reads and projects a scenario (folder or embedded texts).
 pub fn load(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded, Error> {

@@ -10,9 +10,9 @@
 //! repeatable. A finding is written to `target/tmp/fuzz-findings/` with the
 //! input that made it.
 
-use linli::read::{read_scenario, ReadOptions, ScenarioFiles};
-use serde_json::{json, Value};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use linli::read::{ReadOptions, ScenarioFiles, read_scenario};
+use serde_json::{Value, json};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

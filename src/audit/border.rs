@@ -8,8 +8,8 @@
 
 use crate::model::{BarrierKind, BarrierLine, Community};
 use geo::LineString;
-use rstar::primitives::{GeomWithData, Line};
 use rstar::RTree;
+use rstar::primitives::{GeomWithData, Line};
 use serde::Serialize;
 
 /// Border lengths of a polygon by what they run along, metres.

@@ -6,15 +6,15 @@
 //! the parts of a polygon in each community come out exactly, with the
 //! households of the buildings on them.
 
-use crate::blocks::{build_blocks_as_drawn, BlockSet};
+use crate::blocks::{BlockSet, build_blocks_as_drawn};
 use crate::config::AuditSettings;
 use crate::dissolve::dissolve;
 use crate::error::Problem;
 use crate::model::{Barrier, BarrierKind, BarrierLine, Parcel, Scenario};
 use geo::{Area, BoundingRect, InteriorPoint, Intersects, MultiPolygon};
 use petgraph::visit::EdgeRef;
-use rstar::primitives::GeomWithData;
 use rstar::RTree;
+use rstar::primitives::GeomWithData;
 use std::borrow::Cow;
 
 /// Blocks of the barrier network cut by the grid's borders.
@@ -381,12 +381,11 @@ pub fn owners(
                 } else {
                     e.source().index()
                 };
-                if let Some(h) = holders[o].first().filter(|_| holders[o].len() == 1) {
-                    if set.blocks[o].community == piece.community
-                        && (piece.holders.is_empty() || piece.holders.contains(h))
-                    {
-                        *shared.entry(*h).or_insert(0.0) += e.weight().shared_m;
-                    }
+                if let Some(h) = holders[o].first().filter(|_| holders[o].len() == 1)
+                    && set.blocks[o].community == piece.community
+                    && (piece.holders.is_empty() || piece.holders.contains(h))
+                {
+                    *shared.entry(*h).or_insert(0.0) += e.weight().shared_m;
                 }
             }
         }

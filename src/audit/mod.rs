@@ -14,7 +14,7 @@ pub mod grid;
 use crate::config::Config;
 use crate::error::Problem;
 use crate::model::{CommunityKind, Parcel, Scenario};
-use crate::staffing::{assess, Status};
+use crate::staffing::{Status, assess};
 use border::{BarrierIndex, BorderLengths};
 use cut::CutBuilding;
 use geo::{Area, Euclidean, Length};

@@ -3,8 +3,8 @@
 use super::Block;
 use crate::model::{Building, Compound};
 use geo::{BoundingRect, Intersects};
-use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
 
 fn block_tree(blocks: &[Block]) -> RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> {
     crate::blocks::index::box_tree(blocks.iter().map(|b| b.polygon.bounding_rect()))

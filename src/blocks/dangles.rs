@@ -76,13 +76,13 @@ pub fn joins(net: &NodedNetwork, reach: f64) -> Vec<BarrierLine> {
                 best = Some((d, p));
             }
         }
-        if let Some((d, p)) = best {
-            if d > 0.0 {
-                out.push(BarrierLine {
-                    line: vec![c, p].into(),
-                    barrier: net.edges[incident[v][0]].barrier,
-                });
-            }
+        if let Some((d, p)) = best
+            && d > 0.0
+        {
+            out.push(BarrierLine {
+                line: vec![c, p].into(),
+                barrier: net.edges[incident[v][0]].barrier,
+            });
         }
     }
     out

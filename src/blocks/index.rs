@@ -3,8 +3,8 @@
 //! the fixed-radius searches (vertex merging, gap linkage).
 
 use geo::Rect;
-use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
 
 /// An R-tree of bounding boxes, each carrying its item's index.
 pub type BoxTree = RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>;

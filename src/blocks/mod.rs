@@ -20,8 +20,8 @@ pub use crate::model::blocks::{Adjacency, Block, BlockSet};
 use crate::model::{Barrier, BarrierKind, BarrierLine, Scenario};
 use geo::{BoundingRect, Coord, InteriorPoint, Intersects, LineString, Point, Polygon};
 use petgraph::graph::{NodeIndex, UnGraph};
-use rstar::primitives::Rectangle;
 use rstar::RTree;
+use rstar::primitives::Rectangle;
 use std::collections::BTreeMap;
 
 /// The community-border lines of a scenario as barriers.

@@ -12,7 +12,7 @@
 use super::index::{BoxGrid, CellMap};
 pub use crate::model::network::{NodedEdge, NodedNetwork};
 use crate::model::{Barrier, BarrierLine};
-use geo::{line_intersection::line_intersection, Coord, Line, LineIntersection};
+use geo::{Coord, Line, LineIntersection, line_intersection::line_intersection};
 
 /// Finds, for a point, an existing vertex within the tolerance.
 ///

@@ -9,8 +9,8 @@
 
 use super::noding::NodedNetwork;
 use geo::{Coord, LineString, Polygon};
-use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
 
 /// A bounded face of the network.
 #[derive(Debug, Clone)]
@@ -88,11 +88,7 @@ impl<'a> HalfEdges<'a> {
     /// The vertex half-edge `h` leaves.
     fn origin(&self, h: usize) -> usize {
         let e = &self.net.edges[h / 2];
-        if h.is_multiple_of(2) {
-            e.a
-        } else {
-            e.b
-        }
+        if h.is_multiple_of(2) { e.a } else { e.b }
     }
 
     /// The direction of half-edge `h`.

@@ -5,13 +5,13 @@
 //! adjacency and shared lengths come from the actual shared borders (exact or
 //! within the snap tolerance), and the dissolve works on them unchanged.
 
-use super::{noding, polygonize, Adjacency, Block, BlockSet};
+use super::{Adjacency, Block, BlockSet, noding, polygonize};
 pub use crate::model::blocks::ReadyUnit;
 use crate::model::{Barrier, BarrierKind, BarrierLine};
 use geo::{Area, BoundingRect, InteriorPoint, Intersects, Point};
 use petgraph::graph::{NodeIndex, UnGraph};
-use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
 use std::collections::BTreeMap;
 
 /// Level of a border between units of different groups (a major road or

@@ -1,8 +1,8 @@
 //! `linli blocks`, `linli partition` and `linli partition-units`.
 
-use super::args::Command;
 use super::Run;
-use super::{check_input, Common};
+use super::args::Command;
+use super::{Common, check_input};
 use linli::error::Error;
 
 pub(super) fn blocks(run: &Run) -> Result<(), Error> {

@@ -1,7 +1,7 @@
 //! `linli coverage`: the 15-minute service circles.
 
-use super::args::Command;
 use super::Common;
+use super::args::Command;
 use linli::error::Error;
 use linli::read::{ReadOptions, ScenarioFiles};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `linli import-osm`: an OpenStreetMap extract as a scenario folder.
 
 use super::args::Command;
-use super::{check_input, Common};
+use super::{Common, check_input};
 use linli::error::Error;
 
 /// The `[osm]` settings of `--config` and its text, or the defaults.
@@ -80,7 +80,10 @@ fn print_read(c: &linli::osm::ImportCounts, elapsed: f64) {
         .collect();
     out!("households by source: {}", by.join(", "));
     if let Some(x) = c.completeness {
-        out!("buildings look ~{:.0}% mapped (footprints on residential land, buildings along residential streets)", x * 100.0);
+        out!(
+            "buildings look ~{:.0}% mapped (footprints on residential land, buildings along residential streets)",
+            x * 100.0
+        );
     }
     for (k, n) in &c.tag_warnings {
         out!("warning: {n} buildings with an unreadable {k} (ignored)");
@@ -115,7 +118,9 @@ fn print_layers(c: &linli::osm::ImportCounts) {
         "communities: {} ({} admin{}, {} derived, {} rural; {} buildings in derived communities, {} outside every community)",
         c.communities,
         c.communities_admin,
-        c.admin_level.map(|l| format!(" level {l}")).unwrap_or_default(),
+        c.admin_level
+            .map(|l| format!(" level {l}"))
+            .unwrap_or_default(),
         c.communities_derived,
         c.communities_rural,
         c.buildings_in_derived_communities,

@@ -5,7 +5,7 @@
 //! table lists each one.
 
 use super::Config;
-use crate::error::{show, Problem};
+use crate::error::{Problem, show};
 
 /// The allowed values of one `scenario.toml` number.
 #[derive(Debug, Clone, Copy, PartialEq)]

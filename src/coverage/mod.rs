@@ -180,11 +180,7 @@ pub fn distances_timed(
             None => f64::INFINITY,
             Some(t) => {
                 let d = target_distance(g, search.distances(), &on_edge, &marks, t);
-                if d <= bound {
-                    d
-                } else {
-                    f64::INFINITY
-                }
+                if d <= bound { d } else { f64::INFINITY }
             }
         })
         .collect();

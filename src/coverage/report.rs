@@ -3,11 +3,11 @@
 //! service areas, gap areas and recommended sites.
 
 use super::dijkstra::Search;
-use super::gaps::{cell_order, gaps, Gap};
+use super::gaps::{Gap, cell_order, gaps};
 use super::network::WalkGraph;
 use super::sites::{cover_sets, max_cover};
 use super::snap::Snap;
-use super::{locate, shares, Coverage, GroupCoverage};
+use super::{Coverage, GroupCoverage, locate, shares};
 use crate::config::Walking;
 use crate::error::Problem;
 use crate::model::Scenario;
@@ -413,7 +413,7 @@ fn gaps_per_kind(
 
 fn without_office(s: &Scenario, cov: &Coverage, nb: &Neighborhoods) -> Vec<String> {
     use geo::BoundingRect;
-    use rstar::{RTree, AABB};
+    use rstar::{AABB, RTree};
     let offices: Vec<[f64; 2]> = s
         .facilities
         .iter()

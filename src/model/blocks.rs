@@ -2,8 +2,8 @@
 //! adjacency (built by [`crate::blocks`]), and ready-made units that stand
 //! in for them.
 
-use super::network::NodedNetwork;
 use super::Barrier;
+use super::network::NodedNetwork;
 use geo::{MultiPolygon, Polygon};
 use petgraph::graph::{NodeIndex, UnGraph};
 

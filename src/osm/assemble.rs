@@ -41,10 +41,10 @@ impl AreaDrop {
 fn line(refs: &[i64], nodes: &NodeIndex) -> Vec<Coord<f64>> {
     let mut out: Vec<Coord<f64>> = Vec::with_capacity(refs.len());
     for r in refs {
-        if let Some(&c) = nodes.get(r) {
-            if out.last() != Some(&c) {
-                out.push(c);
-            }
+        if let Some(&c) = nodes.get(r)
+            && out.last() != Some(&c)
+        {
+            out.push(c);
         }
     }
     out

@@ -5,7 +5,7 @@
 //! missing are spread over residential land use as points.
 
 use super::communities::Unit;
-use super::context::{locate, LandIndex};
+use super::context::{LandIndex, locate};
 use super::homes::Home;
 use super::households::Landuse;
 use crate::error::{Error, Problem};
@@ -212,10 +212,10 @@ fn spread(inp: &Input, homes: &[Home], group: &[usize], missing: u64) -> Vec<Fil
             }
             x += step;
         }
-        if here == 0 {
-            if let Some(p) = m.interior_point() {
-                pts.push(p.0);
-            }
+        if here == 0
+            && let Some(p) = m.interior_point()
+        {
+            pts.push(p.0);
         }
     }
     let shares = apportion(missing, &vec![1.0; pts.len()]);

@@ -5,11 +5,11 @@
 //! extract: no building falls outside every community.
 
 use super::assemble::NodeIndex;
-use super::context::{locate, LandIndex, Places};
+use super::context::{LandIndex, Places, locate};
 use super::homes::Home;
 use super::pbf::{Relation, Way};
-use crate::blocks::noding::{node, NodedNetwork};
-use crate::blocks::polygonize::{polygonize, Faces};
+use crate::blocks::noding::{NodedNetwork, node};
+use crate::blocks::polygonize::{Faces, polygonize};
 use crate::config::OsmSettings;
 use crate::model::{Barrier, BarrierKind, BarrierLine};
 use geo::{
@@ -100,7 +100,7 @@ fn boundary_runs(
     // (not the extract's edge), so they are joined straight.
     let loose: Vec<i64> = ends
         .iter()
-        .filter(|(_, &n)| n == 1)
+        .filter(|&(_, &n)| n == 1)
         .map(|(&id, _)| id)
         .collect();
     let far = |id: &i64| {
@@ -155,11 +155,11 @@ fn two_classes(lines: &[LineString<f64>], rect: &Rect<f64>) -> (Vec<Polygon<f64>
         if net.edges[e].barrier.kind != BarrierKind::Community {
             continue;
         }
-        if let [Some(a), Some(b)] = *sides {
-            if a != b {
-                adj[a].push(b);
-                adj[b].push(a);
-            }
+        if let [Some(a), Some(b)] = *sides
+            && a != b
+        {
+            adj[a].push(b);
+            adj[b].push(a);
         }
     }
     let mut class = vec![u8::MAX; n];
@@ -215,7 +215,7 @@ pub fn admin_area(
             faces
                 .iter()
                 .zip(&class)
-                .filter(|(_, &k)| k == c)
+                .filter(|&(_, &k)| k == c)
                 .map(|(p, _)| p.clone())
                 .collect(),
         )
@@ -307,14 +307,14 @@ fn to_edge(l: &LineString<f64>, rect: &Rect<f64>) -> LineString<f64> {
         (d > 0.0 && d <= EDGE_M).then_some(b)
     };
     let mut pts = l.0.clone();
-    if let (Some(&first), Some(&last)) = (pts.first(), pts.last()) {
-        if first != last {
-            if let Some(b) = near(first) {
-                pts.insert(0, b);
-            }
-            if let Some(b) = near(last) {
-                pts.push(b);
-            }
+    if let (Some(&first), Some(&last)) = (pts.first(), pts.last())
+        && first != last
+    {
+        if let Some(b) = near(first) {
+            pts.insert(0, b);
+        }
+        if let Some(b) = near(last) {
+            pts.push(b);
         }
     }
     LineString::new(pts)
@@ -486,10 +486,11 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
     // Empty land cut by the extract's edge is no community: faces in no
     // unit, without buildings, on the extract's border are left out.
     for sides in &faces.edge_faces {
-        if let [Some(f), None] | [None, Some(f)] = *sides {
-            if owner[f] == Some(usize::MAX) && !built[f] {
-                owner[f] = None;
-            }
+        if let [Some(f), None] | [None, Some(f)] = *sides
+            && owner[f] == Some(usize::MAX)
+            && !built[f]
+        {
+            owner[f] = None;
         }
     }
     let mut unit_h = vec![0u64; units.len()];
@@ -612,14 +613,16 @@ fn merge_links(
 ) -> BTreeMap<(usize, usize), bool> {
     let mut links: BTreeMap<(usize, usize), bool> = BTreeMap::new();
     for (e, sides) in faces.edge_faces.iter().enumerate() {
-        if let [Some(a), Some(b)] = *sides {
-            if a != b && owner[a].is_some() && owner[a] == owner[b] && owner[a].is_some_and(grouped)
-            {
-                let major = net.edges[e].barrier.level >= 3;
-                let k = (a.min(b), a.max(b));
-                let m = links.entry(k).or_insert(true);
-                *m = *m && major;
-            }
+        if let [Some(a), Some(b)] = *sides
+            && a != b
+            && owner[a].is_some()
+            && owner[a] == owner[b]
+            && owner[a].is_some_and(grouped)
+        {
+            let major = net.edges[e].barrier.level >= 3;
+            let k = (a.min(b), a.max(b));
+            let m = links.entry(k).or_insert(true);
+            *m = *m && major;
         }
     }
     links
@@ -675,10 +678,10 @@ fn trace_groups(
         }
     }
     for (f, g) in group.iter().enumerate() {
-        if let (Some(g), true) = (g, built[f]) {
-            if let Some(e) = areas.get_mut(g) {
-                e.1 = true;
-            }
+        if let (Some(g), true) = (g, built[f])
+            && let Some(e) = areas.get_mut(g)
+        {
+            e.1 = true;
         }
     }
     areas
@@ -1009,10 +1012,10 @@ pub fn kinds(units: &[Unit], hh: &[u64], land: &LandIndex, places: &Places) -> V
         .iter()
         .enumerate()
         .map(|(i, u)| {
-            if let Some(k) = u.properties.get("kind").and_then(|k| k.as_str()) {
-                if let Some(k) = crate::model::CommunityKind::parse(k) {
-                    return k.as_str();
-                }
+            if let Some(k) = u.properties.get("kind").and_then(|k| k.as_str())
+                && let Some(k) = crate::model::CommunityKind::parse(k)
+            {
+                return k.as_str();
             }
             let km2 = mp_area(&u.area) / 1e6;
             let sparse = km2 > 0.0 && (hh[i] as f64) / km2 < 1000.0;
@@ -1064,7 +1067,7 @@ pub fn read_file(
             _ => {
                 return Err(bad(format!(
                     "feature {i} ({id}) is not a Polygon or MultiPolygon"
-                )))
+                )));
             }
         };
         let failed = std::cell::Cell::new(false);

@@ -4,7 +4,7 @@
 //! reference for fully mapped areas (docs/osm.md).
 
 use super::communities::Unit;
-use super::context::{locate, LandIndex};
+use super::context::{LandIndex, locate};
 use super::homes::Home;
 use super::households::Landuse;
 use crate::config::DwellingModel;
@@ -84,11 +84,11 @@ pub fn measure(inp: &Input) -> Completeness {
     let mut lu_points = Vec::new();
     let mut lu_sizes = Vec::new();
     for (mp, lu, _, a) in &inp.land.areas {
-        if *lu == Some(Landuse::Residential) {
-            if let Some(p) = mp.interior_point() {
-                lu_points.push(p.0);
-                lu_sizes.push(*a);
-            }
+        if *lu == Some(Landuse::Residential)
+            && let Some(p) = mp.interior_point()
+        {
+            lu_points.push(p.0);
+            lu_sizes.push(*a);
         }
     }
     for (u, a) in locate(&areas, &lu_points).into_iter().zip(lu_sizes) {

@@ -7,7 +7,7 @@ use super::pbf::{Tags, Way};
 use crate::project::Projector;
 use geo::{Area, BoundingRect, Contains, Coord, LineString, MultiPolygon, Point, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+use rstar::{AABB, RTree};
 
 type Boxed = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
@@ -99,7 +99,7 @@ impl Places {
     }
 
     /// Positions of places called `name`.
-    pub fn called(&self, name: &str) -> impl Iterator<Item = Coord<f64>> + '_ {
+    pub fn called(&self, name: &str) -> impl Iterator<Item = Coord<f64>> + use<'_> {
         let name = name.to_string();
         self.named
             .iter()

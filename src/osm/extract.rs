@@ -55,10 +55,11 @@ impl Extract {
         let projector = Projector::new(&Crs::LonLat, (lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0)?;
         let mut nodes: NodeIndex = HashMap::with_capacity(data.nodes.len());
         for (&id, &(lon, lat)) in &data.nodes {
-            if let Ok((x, y)) = projector.to_plane(lon, lat) {
-                if x.is_finite() && y.is_finite() {
-                    nodes.insert(id, Coord { x, y });
-                }
+            if let Ok((x, y)) = projector.to_plane(lon, lat)
+                && x.is_finite()
+                && y.is_finite()
+            {
+                nodes.insert(id, Coord { x, y });
             }
         }
         let rect = match header {

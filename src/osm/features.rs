@@ -3,14 +3,14 @@
 //! as nodes; each feature keyed by its OSM id, and every element left out
 //! counted by `layer.reason`.
 
-use super::assemble::{relation_polygons, way_polygon, way_runs, NodeIndex};
+use super::assemble::{NodeIndex, relation_polygons, way_polygon, way_runs};
 use super::communities::admin_level;
-use super::context::{meets, LandIndex, Places};
+use super::context::{LandIndex, Places, meets};
 use super::homes::AreaElement;
 use super::pbf::{OsmData, Relation, Tags, Way};
 use super::tags;
 use crate::project::Projector;
-use crate::write::geojson::{scenario_layer, OutGeometry};
+use crate::write::geojson::{OutGeometry, scenario_layer};
 use geo::{
     Area, BoundingRect, Contains, Coord, InteriorPoint, LineString, MultiPolygon, Point, Rect,
 };
@@ -385,10 +385,10 @@ pub fn area_features(
                 drop(dropped, "compounds", "too_small");
             }
         }
-        if let Some(kind) = tags::facility_kind_with(t, map) {
-            if let Some(pt) = mp.interior_point() {
-                facilities.push(*key, pt, t, kind);
-            }
+        if let Some(kind) = tags::facility_kind_with(t, map)
+            && let Some(pt) = mp.interior_point()
+        {
+            facilities.push(*key, pt, t, kind);
         }
     }
     out.land.finish();

@@ -3,7 +3,7 @@
 //! floors.
 
 use super::context::LandIndex;
-use super::households::{estimate, Context, Estimate, Landuse};
+use super::households::{Context, Estimate, Landuse, estimate};
 use super::pbf::Tags;
 use crate::config::DwellingModel;
 use geo::{Area, BoundingRect, Centroid, Contains, Coord, MultiPolygon, Point, Polygon};

@@ -422,10 +422,10 @@ pub fn estimate(t: &Tags, area: f64, ctx: &Context, m: &DwellingModel) -> Estima
         judged,
         bad_tags: bad,
     };
-    if let Some(f) = flats {
-        if f >= 1.0 {
-            return done(f.round() as u32, "tagged", None, bad);
-        }
+    if let Some(f) = flats
+        && f >= 1.0
+    {
+        return done(f.round() as u32, "tagged", None, bad);
     }
     let (fl, source) = floors(t, ctx, m, &mut bad);
     if let Some(units) = house_units(b, area, m) {

@@ -147,7 +147,7 @@ pub fn read_pbf(bytes: &[u8], label: &str) -> Result<OsmData, Error> {
         Err(_) => {
             return Err(bad(
                 "is not a readable OSM PBF file (malformed block)".into()
-            ))
+            ));
         }
     };
     if data.nodes.is_empty() && data.ways.is_empty() {

@@ -265,7 +265,7 @@ fn bisectors(pts: &[Coord<f64>], poly: &geo::Polygon<f64>) -> Vec<Line<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{point, polygon, Contains, Intersects};
+    use geo::{Contains, Intersects, point, polygon};
 
     /// A planned compound: buildings on a regular (slightly sheared) grid in
     /// an L-shaped block. Every cell edge stays in the block.

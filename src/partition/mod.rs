@@ -16,7 +16,7 @@ use crate::model::{CommunityKind, Scenario};
 use geo::Centroid;
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
-use regions::{regionalize, Link, Params, Unit};
+use regions::{Link, Params, Unit, regionalize};
 
 /// Partitions every community of a block set.
 ///
@@ -102,13 +102,13 @@ impl CommunityRegions<'_> {
             .map(|r| {
                 let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
                 for (i, &b) in self.members.iter().enumerate() {
-                    if region[i] == r {
-                        if let Some(c) = set.blocks[b].polygon.centroid() {
-                            let a = set.blocks[b].area.max(1e-9);
-                            sx += c.x() * a;
-                            sy += c.y() * a;
-                            n += a;
-                        }
+                    if region[i] == r
+                        && let Some(c) = set.blocks[b].polygon.centroid()
+                    {
+                        let a = set.blocks[b].area.max(1e-9);
+                        sx += c.x() * a;
+                        sy += c.y() * a;
+                        n += a;
                     }
                 }
                 (-(sy / n.max(1e-9)), sx / n.max(1e-9), r)

@@ -89,11 +89,7 @@ pub fn region_count(households: u64, target: f64, tolerance: f64) -> usize {
     let ideal = (h / target).round().max(1.0) as usize;
     let lo = (h / (target * (1.0 + tolerance))).ceil() as usize;
     let hi = (h / (target * (1.0 - tolerance))).floor() as usize;
-    if lo <= hi {
-        ideal.clamp(lo, hi)
-    } else {
-        ideal
-    }
+    if lo <= hi { ideal.clamp(lo, hi) } else { ideal }
 }
 
 /// Cost of putting `shared_m` of border at `level` inside a region (negative:
@@ -251,17 +247,16 @@ pub fn regionalize(units: &[Unit], links: &[Link], params: &Params) -> Regions {
             continue;
         }
         let mut c = inside_cost(l.level, l.shared_m);
-        if let (Some(x), Some(y)) = (units[l.a].compound, units[l.b].compound) {
-            if x == y
-                && params
-                    .compound_households
-                    .get(x)
-                    .copied()
-                    .unwrap_or(u64::MAX) as f64
-                    <= params.hi()
-            {
-                c -= COMPOUND_WEIGHT * l.shared_m;
-            }
+        if let (Some(x), Some(y)) = (units[l.a].compound, units[l.b].compound)
+            && x == y
+            && params
+                .compound_households
+                .get(x)
+                .copied()
+                .unwrap_or(u64::MAX) as f64
+                <= params.hi()
+        {
+            c -= COMPOUND_WEIGHT * l.shared_m;
         }
         adj[l.a].push((l.b, c, l.level));
         adj[l.b].push((l.a, c, l.level));
@@ -1063,10 +1058,10 @@ fn best_regrouping(
         let set: Vec<usize> = old.iter().flat_map(|&r| of[r].iter().copied()).collect();
         // Within cells first: a group across cells would only pay the
         // phase's barrier cost.
-        if let Some(cl) = cell {
-            if set.iter().any(|&u| cl[u] != cl[set[0]]) {
-                continue;
-            }
+        if let Some(cl) = cell
+            && set.iter().any(|&u| cl[u] != cl[set[0]])
+        {
+            continue;
         }
         let before: f64 = old.iter().map(|&r| st.cost_of(r)).sum::<f64>() + st.inside(&set);
         let h: f64 = old.iter().map(|&r| st.households[r]).sum();

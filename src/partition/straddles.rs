@@ -6,10 +6,10 @@
 //! its own. Every stretch of strong barrier left inside a neighborhood is
 //! listed here with its reason, so a planner sees each exception.
 
-use crate::blocks::{index, BlockSet};
+use crate::blocks::{BlockSet, index};
 use crate::config::Targets;
 pub use crate::model::neighborhoods::{Reason, Straddle};
-use crate::model::{Barrier, BarrierKind, Scenario, STRONG_LEVEL};
+use crate::model::{Barrier, BarrierKind, STRONG_LEVEL, Scenario};
 use geo::{BoundingRect, Intersects, Point};
 use petgraph::visit::EdgeRef;
 use std::collections::BTreeMap;

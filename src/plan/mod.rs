@@ -7,13 +7,13 @@ use crate::blocks::BlockSet;
 use crate::error::Error;
 use crate::pipeline::{self, Planned};
 use crate::read::{Loaded, ReadOptions, ScenarioFiles};
-use crate::staffing::{plan_staffing, StaffingPlan};
+use crate::staffing::{StaffingPlan, plan_staffing};
 use crate::write::folder::StagedFolder;
-use crate::write::geojson::{feature_collection, OutGeometry};
-use crate::write::report::{render, MapLayer, ReportInput};
+use crate::write::geojson::{OutGeometry, feature_collection};
+use crate::write::report::{MapLayer, ReportInput, render};
 use crate::write::{self, manifest, write_atomic, write_json};
 pub use commands::{run_audit, run_blocks, run_coverage, run_partition, run_redraw, run_staff};
-use serde_json::{json, Map};
+use serde_json::{Map, json};
 use std::path::{Path, PathBuf};
 
 /// (group id, [(kind, share)]) for the report's tables.

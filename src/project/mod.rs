@@ -586,13 +586,13 @@ fn out_of_range(def: &TmDef, x: f64, y: f64) -> ProjectionError {
                 );
             }
         }
-        if hint.is_empty() {
-            if let Some(code) = suggest_epsg(x, y) {
-                hint = format!(
-                    "; the easting suggests --crs EPSG:{code} ({})",
-                    epsg::name(code).unwrap_or_default()
-                );
-            }
+        if hint.is_empty()
+            && let Some(code) = suggest_epsg(x, y)
+        {
+            hint = format!(
+                "; the easting suggests --crs EPSG:{code} ({})",
+                epsg::name(code).unwrap_or_default()
+            );
         }
     }
     ProjectionError::OutOfRange {
@@ -940,10 +940,10 @@ pub fn suggest_epsg(x: f64, y: f64) -> Option<u32> {
     let zone = zone as u32;
     // Half a 3° zone is at most 167 km wide, half a 6° zone 334 km; allow slack
     // for data just over the zone edge.
-    if (200_000.0..=800_000.0).contains(&local) {
-        if let Some(code) = epsg::gk3_prefixed(zone) {
-            return Some(code);
-        }
+    if (200_000.0..=800_000.0).contains(&local)
+        && let Some(code) = epsg::gk3_prefixed(zone)
+    {
+        return Some(code);
     }
     if (100_000.0..=900_000.0).contains(&local) {
         return epsg::gk6_prefixed(zone);
@@ -977,8 +977,9 @@ pub fn crs_hint(x: f64, y: f64) -> Option<String> {
              (EPSG:4549 = CM 120E), EPSG:4502–4512 for 6° zones, or EPSG:326xx for WGS 84 UTM"
                 .to_owned()
         }
-        None => "the coordinates look projected; pass --crs EPSG:<code> with the data's CRS"
-            .to_owned(),
+        None => {
+            "the coordinates look projected; pass --crs EPSG:<code> with the data's CRS".to_owned()
+        }
     })
 }
 

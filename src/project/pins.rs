@@ -11,8 +11,8 @@
 //! is written on the input edge, at the same fraction of its length.
 
 use geo::Coord;
-use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
 use std::collections::HashMap;
 
 /// How far (metres) a plane chord of a densified border may stray from the
@@ -85,7 +85,7 @@ fn bisect(
         return Some(());
     }
     // Symmetric in a and b, so a shared edge gets the same midpoints both ways.
-    let mid_in = ((a.0 .0 + b.0 .0) / 2.0, (a.0 .1 + b.0 .1) / 2.0);
+    let mid_in = ((a.0.0 + b.0.0) / 2.0, (a.0.1 + b.0.1) / 2.0);
     let mid = conv(mid_in)?;
     let chord_mid = Coord {
         x: (a.1.x + b.1.x) / 2.0,
@@ -219,7 +219,7 @@ mod tests {
         let to_plane = |x: f64, y: f64| Some((x, y + x * x / 2000.0));
         let ring = densify_ring(&[(0.0, 0.0), (1000.0, 0.0)], &to_plane, 1e-3).unwrap();
         for w in ring.windows(2) {
-            let mid = ((w[0].0 .0 + w[1].0 .0) / 2.0, 0.0);
+            let mid = ((w[0].0.0 + w[1].0.0) / 2.0, 0.0);
             let (mx, my) = to_plane(mid.0, mid.1).unwrap();
             let cx = (w[0].1.x + w[1].1.x) / 2.0;
             let cy = (w[0].1.y + w[1].1.y) / 2.0;

@@ -10,8 +10,8 @@
 //! pure-Rust engine.
 
 use std::cell::RefCell;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use proj::Proj;
 

@@ -101,7 +101,7 @@ fn read_quoted(
                 return Err(CsvError {
                     line: start,
                     what: "a quoted field is not closed (a \" is missing)".into(),
-                })
+                });
             }
             Some('"') if chars.peek() == Some(&'"') => {
                 chars.next();

@@ -2,7 +2,7 @@
 
 pub use super::feature::{Properties, RawFeature};
 use crate::error::Problem;
-use crate::project::pins::{densify_ring, Pins, BORDER_SAGITTA_M};
+use crate::project::pins::{BORDER_SAGITTA_M, Pins, densify_ring};
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
 use geojson::{GeoJson, GeometryValue, Position};
 
@@ -33,15 +33,17 @@ pub fn parse_layer_keeping(
         Some(fs) => Ok(fs),
         None => match super::lean::repeated_name(text, keep) {
             // The geojson crate would keep the last value without a word.
-            Some((index, name)) => Err(vec![Problem::feature(
-                file,
-                index,
-                None,
-                format!("has {name:?} twice in one object; which value counts is unclear"),
-            )
-            .with_hint(
-                "keep one of the two (JSON names must be unique within an object, RFC 8259)",
-            )]),
+            Some((index, name)) => Err(vec![
+                Problem::feature(
+                    file,
+                    index,
+                    None,
+                    format!("has {name:?} twice in one object; which value counts is unclear"),
+                )
+                .with_hint(
+                    "keep one of the two (JSON names must be unique within an object, RFC 8259)",
+                ),
+            ]),
             None => parse_layer_geojson(file, text),
         },
     }
@@ -63,22 +65,16 @@ pub fn parse_layer_geojson(file: &str, text: &str) -> Result<Vec<RawFeature>, Ve
     let fc = match gj {
         GeoJson::FeatureCollection(fc) => fc,
         GeoJson::Feature(_) => {
-            return Err(vec![Problem::file(
-                file,
-                "is a single Feature, not a FeatureCollection",
-            )
-            .with_hint(
-                "wrap it: {\"type\": \"FeatureCollection\", \"features\": [ … ]}",
-            )])
+            return Err(vec![
+                Problem::file(file, "is a single Feature, not a FeatureCollection")
+                    .with_hint("wrap it: {\"type\": \"FeatureCollection\", \"features\": [ … ]}"),
+            ]);
         }
         GeoJson::Geometry(_) => {
-            return Err(vec![Problem::file(
-                file,
-                "is a bare Geometry, not a FeatureCollection",
-            )
-            .with_hint(
-                "wrap it in a Feature inside a FeatureCollection, with properties",
-            )])
+            return Err(vec![
+                Problem::file(file, "is a bare Geometry, not a FeatureCollection")
+                    .with_hint("wrap it in a Feature inside a FeatureCollection, with properties"),
+            ]);
         }
     };
     let mut out = Vec::with_capacity(fc.features.len());
@@ -124,25 +120,25 @@ fn diagnose(file: &str, text: &str, err: geojson::Error) -> Vec<Problem> {
         }
     };
     let mut problems = Vec::new();
-    if value.get("type").and_then(|t| t.as_str()) == Some("FeatureCollection") {
-        if let Some(features) = value.get("features").and_then(|f| f.as_array()) {
-            for (index, f) in features.iter().enumerate() {
-                if let Err(e) = serde_json::from_value::<geojson::Feature>(f.clone()) {
-                    let id = f
-                        .get("id")
-                        .or_else(|| f.get("properties").and_then(|p| p.get("id")))
-                        .and_then(|v| match v {
-                            serde_json::Value::String(s) => Some(s.clone()),
-                            serde_json::Value::Number(n) => Some(n.to_string()),
-                            _ => None,
-                        });
-                    problems.push(Problem::feature(
-                        file,
-                        index,
-                        id,
-                        format!("is not a valid GeoJSON Feature: {e}"),
-                    ));
-                }
+    if value.get("type").and_then(|t| t.as_str()) == Some("FeatureCollection")
+        && let Some(features) = value.get("features").and_then(|f| f.as_array())
+    {
+        for (index, f) in features.iter().enumerate() {
+            if let Err(e) = serde_json::from_value::<geojson::Feature>(f.clone()) {
+                let id = f
+                    .get("id")
+                    .or_else(|| f.get("properties").and_then(|p| p.get("id")))
+                    .and_then(|v| match v {
+                        serde_json::Value::String(s) => Some(s.clone()),
+                        serde_json::Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    });
+                problems.push(Problem::feature(
+                    file,
+                    index,
+                    id,
+                    format!("is not a valid GeoJSON Feature: {e}"),
+                ));
             }
         }
     }
@@ -489,9 +485,10 @@ mod tests {
     #[test]
     fn broken_json_names_the_file() {
         let e = parse_layer("roads.geojson", "{\"type\": ").unwrap_err();
-        assert!(e[0]
-            .to_string()
-            .starts_with("roads.geojson: is not valid JSON"));
+        assert!(
+            e[0].to_string()
+                .starts_with("roads.geojson: is not valid JSON")
+        );
     }
 
     #[test]

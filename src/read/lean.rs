@@ -601,7 +601,7 @@ impl<'de> Visitor<'de> for CoordsVisitor {
                 Coords::Three(v)
             }
             Some(Element::Nested(Coords::Three(_))) => {
-                return Err(de::Error::custom("coordinates nested too deep"))
+                return Err(de::Error::custom("coordinates nested too deep"));
             }
         })
     }

@@ -19,10 +19,10 @@ pub mod validity;
 use crate::config::Config;
 use crate::error::{Error, Problem};
 use crate::model::*;
-use crate::project::{looks_projected, suggest_epsg, Crs, InputTransform, Projector};
+use crate::project::{Crs, InputTransform, Projector, looks_projected, suggest_epsg};
 use geo::{Area, BoundingRect, Centroid, Coord, LineString, MultiPolygon, Point, Polygon};
 use geojson::GeometryValue;
-use layer::{parse_layer_keeping, type_name, Converter, RawFeature};
+use layer::{Converter, RawFeature, parse_layer_keeping, type_name};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -453,13 +453,14 @@ fn convert_layers(
             ),
         ));
     }
-    if scenario.communities.is_empty() && ctx.problems.is_empty() {
-        if let Some(c) = whole_extent_community(&scenario) {
-            report.warnings.push(
+    if scenario.communities.is_empty()
+        && ctx.problems.is_empty()
+        && let Some(c) = whole_extent_community(&scenario)
+    {
+        report.warnings.push(
                 "no communities.geojson: the whole extent of the buildings is treated as one urban community".into(),
             );
-            scenario.communities.push(c);
-        }
+        scenario.communities.push(c);
     }
     (scenario, projector.with_pins(pins))
 }
@@ -1013,7 +1014,7 @@ fn read_building(f: RawFeature, conv: &Converter, config: &Config) -> BuildingRe
                 at(f),
                 e,
                 Some("fix it in a GIS (e.g. QGIS \"Fix geometries\") and try again"),
-            )
+            );
         }
         BuildingGeom::WrongType => {
             let found = type_name(&f.geometry);
@@ -1087,7 +1088,9 @@ fn building_households(
                 "households is {}, above the most one building may hold ({max})",
                 crate::error::show(h)
             ),
-            Some("check the value (a tower holds a few hundred households); if it is right, raise [limits] max_households_per_building in scenario.toml"),
+            Some(
+                "check the value (a tower holds a few hundred households); if it is right, raise [limits] max_households_per_building in scenario.toml",
+            ),
         )),
         Ok(Some(h)) => {
             if h.fract() != 0.0 {
@@ -1099,9 +1102,12 @@ fn building_households(
             Some(h) if h > max => Err((
                 format!(
                     "has {h} households estimated from its footprint and {} levels, above the most one building may hold ({max})",
-                    b.levels.map_or("the default".to_string(), crate::error::show)
+                    b.levels
+                        .map_or("the default".to_string(), crate::error::show)
                 ),
-                Some("check levels and the footprint, or give households; if it is right, raise [limits] max_households_per_building in scenario.toml"),
+                Some(
+                    "check levels and the footprint, or give households; if it is right, raise [limits] max_households_per_building in scenario.toml",
+                ),
             )),
             Some(h) => Ok((h, true)),
             None => Err((

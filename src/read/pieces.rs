@@ -12,7 +12,7 @@
 //! features are the same either way.
 
 use super::feature::RawFeature;
-use super::lean::{parse_whole, FeatureSeed, Keep, Name};
+use super::lean::{FeatureSeed, Keep, Name, parse_whole};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::cell::Cell;
@@ -53,10 +53,11 @@ pub fn parse_collection(text: &str) -> Option<Vec<RawFeature>> {
 /// assert_eq!(fs[0].id.as_deref(), Some("b1"));
 /// ```
 pub fn parse_collection_keeping(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
-    if text.len() >= PIECES_FROM_BYTES && rayon::current_num_threads() > 1 {
-        if let Some(fs) = parse_in_pieces(text, keep) {
-            return Some(fs);
-        }
+    if text.len() >= PIECES_FROM_BYTES
+        && rayon::current_num_threads() > 1
+        && let Some(fs) = parse_in_pieces(text, keep)
+    {
+        return Some(fs);
     }
     parse_whole(text, keep)
 }
@@ -77,10 +78,10 @@ pub fn parse_in_pieces(text: &str, keep: Keep) -> Option<Vec<RawFeature>> {
     let n = PIECES_PER_THREAD * rayon::current_num_threads().max(1);
     let mut cuts: Vec<usize> = vec![first];
     for k in 1..n {
-        if let Some(c) = feature_start_after(text, k * text.len() / n) {
-            if cuts.last().is_none_or(|&l| c > l) {
-                cuts.push(c);
-            }
+        if let Some(c) = feature_start_after(text, k * text.len() / n)
+            && cuts.last().is_none_or(|&l| c > l)
+        {
+            cuts.push(c);
         }
     }
     use rayon::prelude::*;
@@ -258,7 +259,7 @@ impl<'de> Visitor<'de> for FirstFeature<'_> {
                     return map.next_value_seed(FirstOfArray {
                         base: self.base,
                         found: self.found,
-                    })
+                    });
                 }
                 Name::Bbox => {
                     map.next_value::<Option<Vec<f64>>>()?;

@@ -6,8 +6,8 @@
 //! README.md, "Plausibility limits", lists them with the settings' ranges.
 
 use crate::config::Limits;
-use crate::error::show;
 use crate::error::Problem;
+use crate::error::show;
 use crate::model::Scenario;
 use geo::{BoundingRect, Coord, Rect};
 use geojson::GeometryValue;

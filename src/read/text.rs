@@ -82,9 +82,9 @@ impl TextError {
             TextError::NotRegular(_) | TextError::Dangling(_) | TextError::Loop => Some(
                 "linli reads regular files (or symlinks to them): copy the data into a file, or remove the entry",
             ),
-            TextError::TooLarge(..) => {
-                Some("pass --max-input-mb with a larger limit if the file is meant to be this large")
-            }
+            TextError::TooLarge(..) => Some(
+                "pass --max-input-mb with a larger limit if the file is meant to be this large",
+            ),
         }
     }
 }
@@ -365,10 +365,12 @@ mod tests {
         symlink(dir.join("loop"), dir.join("loop")).unwrap();
         symlink("/dev/zero", dir.join("zero")).unwrap();
         let fifo = dir.join("fifo");
-        assert!(std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .is_ok_and(|s| s.success()));
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .is_ok_and(|s| s.success())
+        );
         assert_eq!(&*Text::read(&dir.join("link")).unwrap(), "{}");
         let err = |name: &str| Text::read(&dir.join(name)).unwrap_err().to_string();
         assert!(err("dangling").contains("is a symlink to") && err("dangling").contains("gone"));

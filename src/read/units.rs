@@ -1,7 +1,7 @@
 //! A layer of ready-made units (parcels, compounds) with households.
 
 use super::feature::RawFeature;
-use super::layer::{parse_layer, Converter};
+use super::layer::{Converter, parse_layer};
 use crate::error::{Error, Problem};
 use crate::model::ReadyUnit;
 use crate::project::{Crs, InputTransform, Projector};

@@ -16,7 +16,7 @@ use geo::coordinate_position::CoordPos;
 use geo::dimensions::Dimensions;
 use geo::{Coord, Intersects, Line, Polygon, PreparedGeometry, Relate};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+use rstar::{AABB, RTree};
 
 /// Rings with more segments than this are checked through an R-tree; below
 /// it, every pair costs less than building one.

@@ -15,7 +15,7 @@
 
 pub mod perturb;
 
-use crate::audit::grid::{components, gaps_and_overlaps, grid_blocks, owners, GridBlocks};
+use crate::audit::grid::{GridBlocks, components, gaps_and_overlaps, grid_blocks, owners};
 use crate::audit::main_communities;
 use crate::config::Config;
 use crate::dissolve::dissolve;
@@ -23,7 +23,7 @@ use crate::error::Problem;
 use crate::model::Planned;
 use crate::model::{Parcel, Scenario};
 use crate::partition::{
-    cells::cell_lines, neighborhood_of, regionalize_blocks_grouped, Neighborhood, Partition,
+    Neighborhood, Partition, cells::cell_lines, neighborhood_of, regionalize_blocks_grouped,
 };
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
@@ -521,7 +521,7 @@ fn join_small(
     let off = |r: usize| ((list[r].households + h) as f64 - tf).abs();
     let best = near
         .iter()
-        .filter(|(&r, _)| (list[r].households + h) as f64 <= hi)
+        .filter(|&(&r, _)| (list[r].households + h) as f64 <= hi)
         .max_by(|a, b| {
             former(*a.0)
                 .cmp(&former(*b.0))
@@ -552,7 +552,7 @@ fn helping_neighbour(
 ) -> Option<usize> {
     let mut order: Vec<(usize, f64)> = near
         .iter()
-        .filter(|(&r, _)| list[r].keeps.is_some())
+        .filter(|&(&r, _)| list[r].keeps.is_some())
         .map(|(&r, &w)| (r, w))
         .collect();
     order.sort_by(|a, b| {
@@ -564,7 +564,7 @@ fn helping_neighbour(
         let mut union: Vec<usize> = piece.to_vec();
         union.extend(&list[r].blocks);
         union.sort_unstable();
-        if best_cut(ctx, &union).0 .0 < score.0 {
+        if best_cut(ctx, &union).0.0 < score.0 {
             return Some(r);
         }
     }
@@ -673,9 +673,9 @@ fn inherit_ids(ctx: &Context, regions: &[Region]) -> Ids {
     }
     let mut pairs: Vec<((usize, usize), (u64, f64))> = shared.into_iter().collect();
     pairs.sort_by(|a, b| {
-        b.1 .0
-            .cmp(&a.1 .0)
-            .then(b.1 .1.total_cmp(&a.1 .1))
+        b.1.0
+            .cmp(&a.1.0)
+            .then(b.1.1.total_cmp(&a.1.1))
             .then(a.0.cmp(&b.0))
     });
     for ((r, o), _) in pairs {

@@ -5,8 +5,8 @@
 use crate::blocks::BlockSet;
 use crate::config::Staffing as Standard;
 use crate::model::Scenario;
-use crate::partition::regions::{regionalize, Link, Params, Unit};
 use crate::partition::Partition;
+use crate::partition::regions::{Link, Params, Unit, regionalize};
 use geo::Centroid;
 use petgraph::visit::EdgeRef;
 use serde::Serialize;

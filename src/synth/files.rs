@@ -5,9 +5,9 @@
 use super::city::SynthCity;
 use crate::error::Error;
 use crate::project::{Crs, Projector};
-use crate::write::geojson::{scenario_layer, OutGeometry};
+use crate::write::geojson::{OutGeometry, scenario_layer};
 use crate::write::write_atomic;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -86,11 +86,7 @@ impl Warp {
 
 /// Where a lattice point is along its line: y on north-south lines, x otherwise.
 pub(super) fn along(p: Lp, vertical: bool) -> i64 {
-    if vertical {
-        p.1
-    } else {
-        p.0
-    }
+    if vertical { p.1 } else { p.0 }
 }
 
 /// Drops the lattice points of a line that no other line shares, keeping

@@ -27,14 +27,14 @@ pub mod rng;
 pub mod roads;
 
 pub use city::{SynthBuilding, SynthCity, SynthFacility, SynthLandmark, SynthRoad, SynthSummary};
-pub use lattice::{Lp, LATTICE_M};
+pub use lattice::{LATTICE_M, Lp};
 pub use river::River;
 
 use crate::error::{Error, Problem};
 use crate::model::{Community, Compound};
 use fill::{AreaPlan, BuildingPlan};
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
-use lattice::{along, seg_dist, thin, Warp};
+use lattice::{Warp, along, seg_dist, thin};
 use layout::Layout;
 use rng::Rng;
 use roads::RoadRun;

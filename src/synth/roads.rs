@@ -8,7 +8,7 @@
 //! point it passes, so crossings and T-junctions are shared vertices (as in
 //! OpenStreetMap) before `lattice::thin` drops the ones nobody shares.
 
-use super::lattice::{Lp, LATTICE_M};
+use super::lattice::{LATTICE_M, Lp};
 use super::layout::{CommunityPlan, Layout};
 use super::river::River;
 use super::rng::Rng;
@@ -139,15 +139,15 @@ fn street_sides(
     let mut run: Vec<Lp> = Vec::new();
     let mut run_class: Option<&'static str> = None;
     let flush = |run: &mut Vec<Lp>, class: &mut Option<&'static str>, out: &mut Network| {
-        if run.len() >= 2 {
-            if let Some(c) = *class {
-                out.roads.push(RoadRun {
-                    pts: std::mem::take(run),
-                    class: c,
-                    name: String::new(),
-                    bridge: false,
-                });
-            }
+        if run.len() >= 2
+            && let Some(c) = *class
+        {
+            out.roads.push(RoadRun {
+                pts: std::mem::take(run),
+                class: c,
+                name: String::new(),
+                bridge: false,
+            });
         }
         run.clear();
         *class = None;

@@ -2,7 +2,7 @@
 //! audit_overlaps.geojson, audit_summary.json; the redrawn
 //! neighborhoods.geojson and redraw_summary.json.
 
-use super::geojson::{feature_collection, OutGeometry};
+use super::geojson::{OutGeometry, feature_collection};
 use super::{write_atomic, write_json};
 use crate::audit::grid::Piece;
 use crate::audit::{Audit, CommunityAudit};
@@ -12,7 +12,7 @@ use crate::read::Loaded;
 use crate::redraw::{Change, Moved, Redrawn};
 use geo::MultiPolygon;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 
 fn shape(m: &MultiPolygon<f64>) -> OutGeometry {

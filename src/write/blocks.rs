@@ -1,7 +1,7 @@
 //! The blocks stage's outputs: blocks.geojson, block_adjacency.csv,
 //! blocks_summary.json.
 
-use super::geojson::{feature_collection, fmt_num, OutGeometry};
+use super::geojson::{OutGeometry, feature_collection, fmt_num};
 use super::{write_atomic, write_json};
 use crate::blocks::BlockSet;
 use crate::error::Error;
@@ -9,7 +9,7 @@ use crate::read::Loaded;
 use geo::Area;
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 
 /// Per-community figures of the blocks stage.

@@ -2,16 +2,16 @@
 //! minutes per kind), service_areas.geojson, gaps.geojson, sites.geojson
 //! (when sites were asked for) and coverage_summary.json.
 
-use super::geojson::{feature_collection, OutGeometry};
-use super::{write_atomic, write_json, write_pending, PendingFile};
+use super::geojson::{OutGeometry, feature_collection};
+use super::{PendingFile, write_atomic, write_json, write_pending};
 use crate::config::Threshold;
 use crate::coverage::report::{Analysis, Sites};
-use crate::coverage::{round_cm, ComponentReport, Coverage, GroupCoverage, LeftOut};
+use crate::coverage::{ComponentReport, Coverage, GroupCoverage, LeftOut, round_cm};
 use crate::error::Error;
 use crate::read::Loaded;
 use geo::Area;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

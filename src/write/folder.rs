@@ -153,11 +153,13 @@ fn resolve(out: &Path) -> Result<PathBuf, Error> {
 /// name to stage beside.
 fn parent_and_name(out: &Path) -> Result<(PathBuf, String), Error> {
     let Some(Component::Normal(name)) = out.components().next_back() else {
-        return Err(Error::Input(vec![Problem::file(
-            out.display().to_string(),
-            "cannot be an output folder: a plan replaces its folder whole",
-        )
-        .with_hint("name a folder of its own, e.g. --out plan")]));
+        return Err(Error::Input(vec![
+            Problem::file(
+                out.display().to_string(),
+                "cannot be an output folder: a plan replaces its folder whole",
+            )
+            .with_hint("name a folder of its own, e.g. --out plan"),
+        ]));
     };
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -296,7 +298,7 @@ fn manifest_names(out: &Path) -> Vec<String> {
 /// when the system or file system cannot.
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> bool {
-    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
     renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
 }
 
@@ -406,10 +408,12 @@ mod tests {
         let s = StagedFolder::begin(&b.join("link")).unwrap();
         std::fs::write(s.dir().join("summary.json"), "new").unwrap();
         s.commit().unwrap();
-        assert!(std::fs::symlink_metadata(b.join("link"))
-            .unwrap()
-            .file_type()
-            .is_symlink());
+        assert!(
+            std::fs::symlink_metadata(b.join("link"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(
             std::fs::read_to_string(b.join("link/summary.json")).unwrap(),
             "new"

@@ -255,10 +255,10 @@ fn ring(p: &Projector, ls: &LineString<f64>, ccw: bool, polygons: Polygons) -> V
             pts.push(q);
         }
     }
-    if pts.first() != pts.last() {
-        if let Some(&f) = pts.first() {
-            pts.push(f);
-        }
+    if pts.first() != pts.last()
+        && let Some(&f) = pts.first()
+    {
+        pts.push(f);
     }
     let mut area = 0.0;
     if let Some(&o) = pts.first() {
@@ -357,11 +357,7 @@ mod tests {
         if t.contains('.') {
             t = t.trim_end_matches('0').trim_end_matches('.').to_string();
         }
-        if t == "-0" {
-            "0".into()
-        } else {
-            t
-        }
+        if t == "-0" { "0".into() } else { t }
     }
 
     proptest! {

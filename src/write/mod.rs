@@ -98,7 +98,7 @@ impl PendingFile {
 /// A swap is as atomic for readers and leaves the writeback to the kernel.
 #[cfg(target_os = "linux")]
 fn swap_names(a: &Path, b: &Path) -> bool {
-    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
     // Only over a plain file: a directory or a symlink in the way is left to
     // rename, which refuses or replaces it as before.
     let plain = std::fs::symlink_metadata(b).is_ok_and(|m| m.file_type().is_file());

@@ -1,14 +1,14 @@
 //! The partition's outputs: neighborhoods.geojson, partition_summary.json and
 //! the optional block → neighborhood labels CSV.
 
-use super::geojson::{feature_collection, OutGeometry};
+use super::geojson::{OutGeometry, feature_collection};
 use super::{write_atomic, write_json};
 use crate::error::Error;
 use crate::model::Planned;
 use crate::read::Loaded;
 use geo::Area;
 use serde::Serialize;
-use serde_json::{json, Map};
+use serde_json::{Map, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -103,7 +103,9 @@ fn strong_barrier_section(p: &super::neighborhoods::PartitionSummary) -> String 
     if rows.is_empty() {
         return "<p>No neighborhood straddles a motorway, trunk or primary road, river, canal or railway.</p>".into();
     }
-    let mut h = String::from("<h3>Strong barriers inside neighborhoods</h3><table class=\"straddles\"><tr><th>neighborhood</th><th>barrier</th><th>metres</th><th>why</th></tr>");
+    let mut h = String::from(
+        "<h3>Strong barriers inside neighborhoods</h3><table class=\"straddles\"><tr><th>neighborhood</th><th>barrier</th><th>metres</th><th>why</th></tr>",
+    );
     for r in rows {
         let why = match (r.reason, r.households) {
             (Reason::SmallSide, Some(h)) => {
@@ -233,7 +235,9 @@ fn kinds_covered(input: &ReportInput) -> Vec<String> {
 /// Per community: households, neighborhoods, band share, shape, barrier
 /// share and coverage.
 fn community_table(input: &ReportInput, kinds: &[String]) -> String {
-    let mut h = String::from("<h3>Communities</h3><table class=\"communities\"><tr><th>community</th><th>street</th><th>households</th><th>neighborhoods</th><th>within band</th><th>mean Polsby-Popper</th><th>barrier share</th>");
+    let mut h = String::from(
+        "<h3>Communities</h3><table class=\"communities\"><tr><th>community</th><th>street</th><th>households</th><th>neighborhoods</th><th>within band</th><th>mean Polsby-Popper</th><th>barrier share</th>",
+    );
     for k in kinds {
         h.push_str(&format!("<th>covered: {}</th>", esc(k)));
     }
@@ -264,7 +268,9 @@ fn community_table(input: &ReportInput, kinds: &[String]) -> String {
 
 /// Per street: the same figures over the street's communities.
 fn street_table(input: &ReportInput, kinds: &[String]) -> String {
-    let mut h = String::from("<h3>Streets</h3><table class=\"streets\"><tr><th>street</th><th>households</th><th>neighborhoods</th><th>within band</th>");
+    let mut h = String::from(
+        "<h3>Streets</h3><table class=\"streets\"><tr><th>street</th><th>households</th><th>neighborhoods</th><th>within band</th>",
+    );
     for k in kinds {
         h.push_str(&format!("<th>covered: {}</th>", esc(k)));
     }
@@ -294,7 +300,9 @@ fn street_table(input: &ReportInput, kinds: &[String]) -> String {
 
 /// The neighborhoods with flags.
 fn flag_table(neighborhoods: &[NeighborhoodFigures]) -> String {
-    let mut h = String::from("<h3>Flagged neighborhoods</h3><table class=\"flags\"><tr><th>neighborhood</th><th>households</th><th>flags</th></tr>");
+    let mut h = String::from(
+        "<h3>Flagged neighborhoods</h3><table class=\"flags\"><tr><th>neighborhood</th><th>households</th><th>flags</th></tr>",
+    );
     for f in neighborhoods.iter().filter(|f| !f.flags.is_empty()) {
         h.push_str(&format!(
             "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",

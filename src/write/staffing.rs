@@ -1,13 +1,13 @@
 //! The staffing stage's outputs: staffing.csv and worker_patches.geojson.
 
-use super::geojson::{feature_collection, fmt_num, OutGeometry};
+use super::geojson::{OutGeometry, feature_collection, fmt_num};
 use super::write_atomic;
 use crate::dissolve::dissolve;
 use crate::error::Error;
 use crate::model::Planned;
 use crate::read::Loaded;
 use crate::staffing::{StaffingPlan, StaffingRow};
-use serde_json::{json, Map};
+use serde_json::{Map, json};
 use std::path::{Path, PathBuf};
 
 fn csv_row(level: &str, r: &StaffingRow) -> String {
@@ -80,11 +80,12 @@ pub fn write_staffing(
         m.insert("neighborhood_count".into(), json!(p.neighborhoods.len()));
         m.insert(
             "neighborhoods".into(),
-            json!(p
-                .neighborhoods
-                .iter()
-                .map(|&n| planned.partition.neighborhoods[n].id.clone())
-                .collect::<Vec<_>>()),
+            json!(
+                p.neighborhoods
+                    .iter()
+                    .map(|&n| planned.partition.neighborhoods[n].id.clone())
+                    .collect::<Vec<_>>()
+            ),
         );
         let g = if d.area.0.len() == 1 {
             OutGeometry::Polygon(d.area.0[0].clone())

@@ -6,9 +6,9 @@
 
 use linli::error::{Error, Problem};
 use linli::pipeline;
-use linli::read::{read_scenario, Loaded, ReadOptions, ScenarioFiles};
-use serde_json::{json, Value};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use linli::read::{Loaded, ReadOptions, ScenarioFiles, read_scenario};
+use serde_json::{Value, json};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -1955,8 +1955,7 @@ fn a_panic_is_one_line_a_report_file_and_exit_code_3() {
     std::fs::remove_file(file).unwrap();
 }
 
-#[path = "support/pbf.rs"]
-mod pbf;
+use crate::pbf;
 
 #[test]
 fn a_malformed_extract_is_an_error_without_panic_text() {

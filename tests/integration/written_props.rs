@@ -7,15 +7,12 @@
 //! strong line runs through is reported in partition_summary.json.
 //!
 //! Cities are small (a few roads and a few dozen buildings) so that a
-//! thousand of them run in a minute or two; `PROPTEST_CASES` changes the
-//! count.
+//! thousand of them run in a minute or two, in four tests of 250.
 
-mod common;
-
-use common::written::{self, Feature};
+use crate::common::written::{self, Feature};
 use linli::read::{ReadOptions, ScenarioFiles};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -270,23 +267,68 @@ fn check(c: &City, dir: &Path) -> Vec<String> {
     problems
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+/// Part `part` of the thousand cities: four tests of 250, so that they run
+/// on every core. Each part has its own random stream (the fixed
+/// `PROPTEST_RNG_SEED` of CI plus the part), and every part replays the
+/// cities persisted in written_props.proptest-regressions.
+fn part(part: u64) -> ProptestConfig {
+    let mut config = ProptestConfig {
+        cases: 250,
+        ..ProptestConfig::default()
+    };
+    if let proptest::test_runner::RngSeed::Fixed(seed) = config.rng_seed {
+        config.rng_seed = proptest::test_runner::RngSeed::Fixed(seed.wrapping_add(part));
+    }
+    config
+}
 
-    #[test]
-    fn written_layers_tile_are_valid_and_whole(c in city()) {
-        let dir = std::env::temp_dir().join(format!("linli-written-props-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let problems = check(&c, &dir);
-        if !problems.is_empty() {
-            // Kept for a look: the last failing city's files and outputs.
-            let keep = std::env::temp_dir().join("linli-written-props-failed");
-            let _ = std::fs::remove_dir_all(&keep);
-            let _ = std::fs::create_dir_all(&keep);
-            for e in std::fs::read_dir(&dir).unwrap().flatten() {
-                let _ = std::fs::copy(e.path(), keep.join(e.file_name()));
-            }
+/// Plans `c` in a folder of this test's own and asserts its layers pass.
+fn written_layers_pass(c: &City, part: u64) -> Result<(), TestCaseError> {
+    let dir =
+        std::env::temp_dir().join(format!("linli-written-props-{}-{part}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let problems = check(c, &dir);
+    if !problems.is_empty() {
+        // Kept for a look: the last failing city's files and outputs.
+        let keep = std::env::temp_dir().join(format!("linli-written-props-failed-{part}"));
+        let _ = std::fs::remove_dir_all(&keep);
+        let _ = std::fs::create_dir_all(&keep);
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let _ = std::fs::copy(e.path(), keep.join(e.file_name()));
         }
-        prop_assert!(problems.is_empty(), "{:#?}", problems);
+    }
+    prop_assert!(problems.is_empty(), "{:#?}", problems);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(part(0))]
+    #[test]
+    fn written_layers_tile_are_valid_and_whole_0(c in city()) {
+        written_layers_pass(&c, 0)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(part(1))]
+    #[test]
+    fn written_layers_tile_are_valid_and_whole_1(c in city()) {
+        written_layers_pass(&c, 1)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(part(2))]
+    #[test]
+    fn written_layers_tile_are_valid_and_whole_2(c in city()) {
+        written_layers_pass(&c, 2)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(part(3))]
+    #[test]
+    fn written_layers_tile_are_valid_and_whole_3(c in city()) {
+        written_layers_pass(&c, 3)?;
     }
 }

@@ -73,10 +73,12 @@ fn a_symlink_in_the_way_is_replaced_not_followed() {
     let p = dir.join("summary.json");
     std::os::unix::fs::symlink(&target, &p).unwrap();
     linli::write::write_atomic(&p, b"{}").unwrap();
-    assert!(!std::fs::symlink_metadata(&p)
-        .unwrap()
-        .file_type()
-        .is_symlink());
+    assert!(
+        !std::fs::symlink_metadata(&p)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(std::fs::read_to_string(&p).unwrap(), "{}");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched");
     assert_eq!(names(&dir), ["elsewhere.txt", "summary.json"]);

@@ -6,7 +6,7 @@
 
 use geo::{Area, Intersects};
 use linli::read::ReadOptions;
-use linli::synth::{generate, SynthParams};
+use linli::synth::{SynthParams, generate};
 
 fn params(seed: u64) -> SynthParams {
     SynthParams {
@@ -101,10 +101,11 @@ fn the_city_has_the_structure_of_a_real_one() {
     // Mixed density: towers of 100+ households, rural houses of 1–3, and
     // schools and shops with no households.
     assert!(s.towers >= 1);
-    assert!(city
-        .buildings
-        .iter()
-        .any(|b| b.households > 0 && b.households <= 3));
+    assert!(
+        city.buildings
+            .iter()
+            .any(|b| b.households > 0 && b.households <= 3)
+    );
     for u in ["school", "commercial"] {
         assert!(
             city.buildings
@@ -113,10 +114,11 @@ fn the_city_has_the_structure_of_a_real_one() {
             "no {u}"
         );
     }
-    assert!(city
-        .buildings
-        .iter()
-        .all(|b| (b.use_ == "residential") == (b.households > 0)));
+    assert!(
+        city.buildings
+            .iter()
+            .all(|b| (b.use_ == "residential") == (b.households > 0))
+    );
     // The river is crossed by bridges only, and every bridge crosses it.
     assert_eq!(city.water.len(), 1);
     let river = &city.water[0];

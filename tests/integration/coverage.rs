@@ -8,7 +8,7 @@ use linli::config::Walking;
 use linli::coverage::areas::{reached_lines, service_area};
 use linli::coverage::dijkstra::Search;
 use linli::coverage::network::from_nodes;
-use linli::coverage::report::{analyse, CoverageRequest, SiteRequest};
+use linli::coverage::report::{CoverageRequest, SiteRequest, analyse};
 use linli::coverage::snap::Snapper;
 use linli::coverage::{compute, distances};
 use linli::model::{Building, Facility, Scenario, Walkway};
@@ -374,7 +374,7 @@ fn demo_polygons_are_gdal_valid() {
 
 #[test]
 fn prepared_analysis_is_the_plain_one() {
-    use linli::coverage::report::{analyse_prepared, analyse_with, prepare, Prepared};
+    use linli::coverage::report::{Prepared, analyse_prepared, analyse_with, prepare};
     let loaded = linli::pipeline::load(&linli::demo::files(), &Default::default()).unwrap();
     let (s, w) = (&loaded.scenario, &loaded.config.walking);
     let cov = compute(s, w, 0.05).unwrap();

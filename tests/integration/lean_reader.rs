@@ -15,13 +15,13 @@ fn same(text: &str) {
 #[test]
 fn demo_layers_read_the_same() {
     for text in [
-        include_str!("../data/demo/buildings.geojson"),
-        include_str!("../data/demo/communities.geojson"),
-        include_str!("../data/demo/compounds.geojson"),
-        include_str!("../data/demo/facilities.geojson"),
-        include_str!("../data/demo/landmarks.geojson"),
-        include_str!("../data/demo/roads.geojson"),
-        include_str!("../data/demo/water.geojson"),
+        include_str!("../../data/demo/buildings.geojson"),
+        include_str!("../../data/demo/communities.geojson"),
+        include_str!("../../data/demo/compounds.geojson"),
+        include_str!("../../data/demo/facilities.geojson"),
+        include_str!("../../data/demo/landmarks.geojson"),
+        include_str!("../../data/demo/roads.geojson"),
+        include_str!("../../data/demo/water.geojson"),
     ] {
         same(text);
     }
@@ -43,7 +43,9 @@ fn every_geometry_type_and_member_reads_the_same() {
         ],"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4326"}},"bbox":[0,0,1,1]}"#,
     );
     // Pretty-printed, with every kind of whitespace.
-    same("{ \"type\" : \"FeatureCollection\" ,\n\t\"features\" : [\r\n { \"type\": \"Feature\", \"properties\": { \"a\": 1 },\n \"geometry\": { \"type\": \"Point\", \"coordinates\": [ 1.0 , 2e0 ] } } ] }\n");
+    same(
+        "{ \"type\" : \"FeatureCollection\" ,\n\t\"features\" : [\r\n { \"type\": \"Feature\", \"properties\": { \"a\": 1 },\n \"geometry\": { \"type\": \"Point\", \"coordinates\": [ 1.0 , 2e0 ] } } ] }\n",
+    );
     // An empty collection.
     same(r#"{"type":"FeatureCollection","features":[]}"#);
 }

@@ -2,7 +2,7 @@
 //! scenarios that `plan` runs on end to end, and the import's counts match
 //! counts taken independently from the same files.
 
-use linli::osm::{import_file, ImportOptions};
+use linli::osm::{ImportOptions, import_file};
 use linli::read::{ReadOptions, ScenarioFiles};
 use osmpbf::{Element, ElementReader};
 use std::collections::{HashMap, HashSet};
@@ -87,13 +87,12 @@ fn independent(path: &Path) -> Independent {
     c.ways = ways.len();
     for (refs, tags) in &ways {
         let all = refs.iter().all(|r| node_ids.contains(r));
-        if let Some(h) = tags.get("highway") {
-            if !not_roads.contains(&h.as_str())
-                && tags.get("area").map(String::as_str) != Some("yes")
-                && all
-            {
-                c.road_ways_complete += 1;
-            }
+        if let Some(h) = tags.get("highway")
+            && !not_roads.contains(&h.as_str())
+            && tags.get("area").map(String::as_str) != Some("yes")
+            && all
+        {
+            c.road_ways_complete += 1;
         }
         let closed = refs.len() >= 4 && refs.first() == refs.last();
         if tags.get("building").is_some_and(|b| b != "no") && closed {

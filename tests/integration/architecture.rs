@@ -265,7 +265,9 @@ fn files_of_a_folder_module_import_each_other_one_way() {
 #[test]
 fn the_checker_sees_imports() {
     // The checker itself: it must find what it is meant to forbid.
-    let c = code("use crate::write::x; // crate::plan\n/// crate::osm\nfn f() { crate::read::g(); }\nuse crate::{blocks::B, coverage};\n#[cfg(test)]\nmod tests { use crate::plan; }");
+    let c = code(
+        "use crate::write::x; // crate::plan\n/// crate::osm\nfn f() { crate::read::g(); }\nuse crate::{blocks::B, coverage};\n#[cfg(test)]\nmod tests { use crate::plan; }",
+    );
     assert_eq!(
         paths_after(&c, "crate::"),
         ["write", "read", "blocks", "coverage"]
@@ -381,7 +383,9 @@ fn no_function_is_over_80_lines_without_a_reason() {
 #[test]
 fn the_length_check_counts_bodies() {
     let body = "    let x = 1;\n".repeat(85);
-    let text = format!("fn short() {{ '{{'; \"}}\"; }}\n\npub fn long() {{\n{body}}}\n\n// Long: one tight loop.\nfn allowed() {{\n{body}}}\nfn declared();\nfn array(a: [u8; 2]) {{\n{body}}}\n");
+    let text = format!(
+        "fn short() {{ '{{'; \"}}\"; }}\n\npub fn long() {{\n{body}}}\n\n// Long: one tight loop.\nfn allowed() {{\n{body}}}\nfn declared();\nfn array(a: [u8; 2]) {{\n{body}}}\n"
+    );
     let found = long_functions(&text);
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(

@@ -1,9 +1,7 @@
 //! The demo scenario end to end through the blocks stage: exact tiling,
 //! conservation, valid RFC 7946 output, determinism, and GDAL readability.
 
-mod common;
-
-use common::written;
+use crate::common::written;
 use geo::{Area, BooleanOps, Validation};
 use linli::read::ReadOptions;
 use std::path::PathBuf;

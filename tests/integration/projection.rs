@@ -2,8 +2,8 @@
 
 use geo::{Distance, Geodesic, Point};
 use linli::project::{
-    crs_hint, looks_projected, suggest_epsg, Crs, Ellipsoid, InputTransform, LocalPlane,
-    ProjectionError, Projector, TransverseMercator,
+    Crs, Ellipsoid, InputTransform, LocalPlane, ProjectionError, Projector, TransverseMercator,
+    crs_hint, looks_projected, suggest_epsg,
 };
 use proptest::prelude::*;
 
@@ -407,12 +407,16 @@ fn hints_for_projected_looking_input() {
     assert_eq!(suggest_epsg(40_950_000.0, 3_542_206.0), None);
     assert_eq!(suggest_epsg(40_500_000.0, -100.0), None);
     assert_eq!(suggest_epsg(120.9, 32.0), None);
-    assert!(crs_hint(40_585_045.0, 3_542_206.0)
-        .unwrap()
-        .contains("EPSG:4528"));
-    assert!(crs_hint(585_045.0, 3_542_206.0)
-        .unwrap()
-        .contains("EPSG:4549"));
+    assert!(
+        crs_hint(40_585_045.0, 3_542_206.0)
+            .unwrap()
+            .contains("EPSG:4528")
+    );
+    assert!(
+        crs_hint(585_045.0, 3_542_206.0)
+            .unwrap()
+            .contains("EPSG:4549")
+    );
     assert!(crs_hint(120.9, 32.0).is_none());
 }
 
@@ -506,7 +510,7 @@ proptest! {
 /// original, and GCJ-02 output (`--output-datum gcj02`) is the forward shift.
 #[test]
 fn gcj02_datum_round_trips_through_the_projector() {
-    use linli::project::{gcj02, Crs, Projector};
+    use linli::project::{Crs, Projector, gcj02};
     let wgs = Projector::new(&Crs::LonLat, 116.33, 39.99).unwrap();
     let from_gcj = wgs.clone().with_gcj02(true, false);
     let to_gcj = wgs.clone().with_gcj02(false, true);
@@ -533,7 +537,7 @@ fn gcj02_datum_round_trips_through_the_projector() {
 /// conversion is used.
 #[test]
 fn fitted_conversions_match_the_exact_ones() {
-    use linli::project::{gcj02, Crs, Projector};
+    use linli::project::{Crs, Projector, gcj02};
     // (crs, origin lon/lat, extent half-width in degrees, gcj02 input)
     let cases: [(&str, f64, f64, f64, bool); 6] = [
         ("EPSG:4326", 116.33, 39.99, 0.005, false),

@@ -45,12 +45,13 @@ fn staff_uses_an_existing_grid() {
     before_sorted.sort();
     // The grid written with 7 decimals reads back as the same neighborhoods.
     assert_eq!(after, before_sorted);
-    assert!(r
-        .planned
-        .partition
-        .neighborhoods
-        .iter()
-        .all(|n| !n.flags.iter().any(|f| f == "not_in_grid")));
+    assert!(
+        r.planned
+            .partition
+            .neighborhoods
+            .iter()
+            .all(|n| !n.flags.iter().any(|f| f == "not_in_grid"))
+    );
     let counts: Vec<usize> = r
         .staffing
         .communities

@@ -2,11 +2,11 @@
 //! figures), and redraws that come back compliant, tile the community
 //! exactly and leave compliant neighborhoods alone.
 
-use geo::{polygon, Area, BooleanOps, MultiPolygon, Polygon};
+use geo::{Area, BooleanOps, MultiPolygon, Polygon, polygon};
 use linli::audit::audit;
 use linli::config::Config;
 use linli::model::*;
-use linli::redraw::{redraw, Change};
+use linli::redraw::{Change, redraw};
 use proptest::prelude::*;
 
 fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {

@@ -7,10 +7,8 @@
 //! neighborhood a strong line runs through for more than 20 m is reported
 //! with its reason, and the figures printed agree with the layers.
 
-mod common;
-
-use common::written;
-use linli::osm::{import_file, ImportOptions};
+use crate::common::written;
+use linli::osm::{ImportOptions, import_file};
 use linli::read::{ReadOptions, ScenarioFiles};
 use serde_json::Value;
 use std::path::{Path, PathBuf};

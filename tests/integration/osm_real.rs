@@ -6,8 +6,8 @@
 //! totals within ±35 % of the official figures (docs/households.md).
 
 use geo::{Area, BooleanOps, BoundingRect, Contains, MultiPolygon};
-use linli::osm::{import_file, ImportOptions, Imported};
-use linli::read::{read_scenario, ReadOptions};
+use linli::osm::{ImportOptions, Imported, import_file};
+use linli::read::{ReadOptions, read_scenario};
 use std::path::{Path, PathBuf};
 
 fn shared(name: &str) -> Option<PathBuf> {
@@ -74,8 +74,13 @@ fn holds(name: &str, path: &Path) -> Imported {
     let c = &imp.counts;
     eprintln!(
         "{name}: {} households ({}), {} communities ({} admin, {} derived), completeness {:?}, facilities {:?}",
-        c.households, c.region, c.communities, c.communities_admin, c.communities_derived,
-        c.completeness, c.facilities
+        c.households,
+        c.region,
+        c.communities,
+        c.communities_admin,
+        c.communities_derived,
+        c.completeness,
+        c.facilities
     );
     assert!(c.communities > 0, "{name}: no community");
     assert_eq!(c.buildings_outside_communities, 0, "{name}");
