@@ -8,6 +8,7 @@
 //! borders run along ([`border`]).
 
 pub mod border;
+pub mod crossing;
 pub mod cut;
 pub mod grid;
 
@@ -24,13 +25,14 @@ use std::collections::BTreeMap;
 
 /// Flags that make a neighborhood non-compliant (the building-count and
 /// cut-building flags are advice: the seeds' 3–10 rule is soft).
-pub const HARD_FLAGS: [&str; 7] = [
+pub const HARD_FLAGS: [&str; 8] = [
     "above_band",
     "below_band",
     "multi_part",
     "overlap",
     "crosses_community_border",
     "outside_community",
+    "crosses_strong_barrier",
     "empty",
 ];
 
@@ -78,6 +80,9 @@ pub struct GridFigures {
     pub overlaps: Vec<(usize, f64)>,
     /// Buildings its border cuts.
     pub cut_buildings: usize,
+    /// The strong barrier (water, rail, road) it straddles with homes on
+    /// both sides ([`crossing`]); empty when none.
+    pub crossed_barrier: String,
     /// What is wrong (see [`HARD_FLAGS`]) or worth a look.
     pub flags: Vec<String>,
     /// No hard flag.
@@ -104,6 +109,8 @@ pub struct CommunityAudit {
     pub multi_part: usize,
     /// Neighborhoods reaching into another community or outside them all.
     pub crossing_border: usize,
+    /// Neighborhoods straddling a strong barrier without need.
+    pub crossing_strong_barrier: usize,
     /// Households of the community's buildings.
     pub households: u64,
     /// Households in gaps (held by no neighborhood).
@@ -216,6 +223,14 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
             &scenario.communities,
             st.border_distance_m,
         ),
+        snapped_area_m2: g.snapped_area_m2.clone(),
+        crossed: crossing::crossings(
+            scenario,
+            &g.set,
+            &g.holders,
+            grid.len(),
+            &config.targets,
+        ),
     };
     let neighborhoods: Vec<GridFigures> = grid
         .iter()
@@ -319,6 +334,10 @@ struct Drawn<'a> {
     overlap_with: Vec<BTreeMap<usize, f64>>,
     cut_count: Vec<usize>,
     index: BarrierIndex,
+    /// Each polygon's area with its rings snapped as its blocks are.
+    snapped_area_m2: Vec<f64>,
+    /// The strong barrier each polygon straddles with homes on both sides.
+    crossed: Vec<Option<crossing::Crossing>>,
 }
 
 /// The figures and flags of grid polygon `i`.
@@ -326,7 +345,7 @@ fn grid_figures(ctx: &Drawn, i: usize, p: &Parcel) -> GridFigures {
     let (st, t, tl) = (&ctx.config.audit, &ctx.config.targets, &ctx.tallies);
     let area_m2 = p.area.unsigned_area();
     let inside: f64 = tl.areas[i].values().sum();
-    let outside_m2 = (area_m2 - inside).max(0.0);
+    let outside_m2 = (ctx.snapped_area_m2[i] - inside).max(0.0);
     let community = ctx.main[i];
     let kind = community.map(|c| ctx.scenario.communities[c].kind);
     let target = t.for_kind(kind.unwrap_or(CommunityKind::Urban));
@@ -367,6 +386,9 @@ fn grid_figures(ctx: &Drawn, i: usize, p: &Parcel) -> GridFigures {
         border,
         overlaps,
         cut_buildings: ctx.cut_count[i],
+        crossed_barrier: ctx.crossed[i]
+            .map_or("", |c| c.barrier.as_str())
+            .to_string(),
         flags,
         compliant,
     }
@@ -374,7 +396,7 @@ fn grid_figures(ctx: &Drawn, i: usize, p: &Parcel) -> GridFigures {
 
 /// The flags of grid polygon `i` (see [`HARD_FLAGS`]), in the order
 /// written: band or empty, building count, parts, overlap, community,
-/// cut buildings.
+/// strong barrier, cut buildings.
 fn grid_flags(
     ctx: &Drawn,
     i: usize,
@@ -418,6 +440,12 @@ fn grid_flags(
         if outside_m2 >= st.sliver_m2 && outside_m2 >= 1e-6 * area_m2 {
             flags.push("outside_community".to_string());
         }
+    }
+    // Of need (the far side too small to stand alone) it is advice.
+    match ctx.crossed[i] {
+        Some(c) if c.needless => flags.push("crosses_strong_barrier".to_string()),
+        Some(_) => flags.push("crosses_strong_barrier_small_side".to_string()),
+        None => {}
     }
     if ctx.cut_count[i] > 0 {
         flags.push("cuts_buildings".to_string());
@@ -615,6 +643,10 @@ fn count_neighborhoods(a: &mut CommunityAudit, mine: &[&GridFigures]) {
     a.crossing_border = mine
         .iter()
         .filter(|f| has(f, &["crosses_community_border", "outside_community"]))
+        .count();
+    a.crossing_strong_barrier = mine
+        .iter()
+        .filter(|f| has(f, &["crosses_strong_barrier"]))
         .count();
     a.barrier_share = round(border.barrier_share(), 4);
     a.mean_polsby_popper = if n > 0 {

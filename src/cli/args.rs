@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "linli",
-    version,
+    version = env!("LINLI_LONG_VERSION"),
     about = "Plans neighborhoods (邻里) for community governance: blocks along roads, rivers and landmarks.",
     after_help = "Examples:\n  linli demo                         plan the embedded demo into ./out\n  linli blocks data/demo --out out   polygonize a scenario into blocks\n  linli blocks city/ --crs EPSG:4549 --out out\n\nA scenario is a folder of GeoJSON layers (communities, buildings, roads, water, rail,\nlandmarks, compounds, facilities) plus an optional scenario.toml; see README.md."
 )]
@@ -78,13 +78,13 @@ pub(super) enum Command {
     },
     /// Audit the existing grid (the scenario's neighborhoods.geojson): band, gaps, overlaps, borders, cut buildings.
     #[command(
-        after_help = "Examples:\n  linli audit district/ --out audit\n  linli audit district/ --out audit --crs EPSG:4549\n\nWrites audit.geojson (each neighborhood with its figures and flags), audit_gaps.geojson,\naudit_overlaps.geojson and audit_summary.json. Gaps and overlaps without households under\n[audit] sliver_m2 (5 m²) or thinner than sliver_width_m (0.5 m) are reported as slivers."
+        after_help = "Examples:\n  linli audit district/ --out audit\n  linli audit district/ --out audit --crs EPSG:4549\n  linli audit data/demo                  (writes ./audit)\n\nWrites audit.geojson (each neighborhood with its figures and flags), audit_gaps.geojson,\naudit_overlaps.geojson and audit_summary.json. Gaps and overlaps without households under\n[audit] sliver_m2 (5 m²) or thinner than sliver_width_m (0.5 m) are reported as slivers."
     )]
     Audit {
         /// Scenario folder with a neighborhoods.geojson layer.
         scenario: PathBuf,
         /// Output folder.
-        #[arg(long)]
+        #[arg(long, default_value = "audit")]
         out: PathBuf,
         /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
         #[arg(long)]
@@ -92,13 +92,13 @@ pub(super) enum Command {
     },
     /// Redraw the existing grid with minimal change: keep compliant neighborhoods, re-partition the rest.
     #[command(
-        after_help = "Examples:\n  linli redraw district/ --out redrawn\n  linli redraw district/ --out redrawn --compare-scratch\n\nWrites neighborhoods.geojson (the redrawn grid), partition_summary.json and\nredraw_summary.json: kept/adjusted/redrawn/new/removed neighborhoods, households moved,\nand the audit before and after side by side."
+        after_help = "Examples:\n  linli redraw district/ --out redrawn\n  linli redraw data/demo                 (writes ./redrawn)\n\nWrites neighborhoods.geojson (the redrawn grid), partition_summary.json and\nredraw_summary.json: kept/adjusted/redrawn/new/removed neighborhoods, households moved,\nand the audit before and after side by side."
     )]
     Redraw {
         /// Scenario folder with a neighborhoods.geojson layer.
         scenario: PathBuf,
         /// Output folder.
-        #[arg(long)]
+        #[arg(long, default_value = "redrawn")]
         out: PathBuf,
         /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
         #[arg(long)]
@@ -106,8 +106,12 @@ pub(super) enum Command {
         /// Seed of the partition search.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Also partition from scratch and report the households that would move.
+        /// Skip the from-scratch partition that the households moved are
+        /// compared with (it takes as long as the redraw).
         #[arg(long)]
+        no_compare_scratch: bool,
+        /// The comparison is made by default now; kept so scripts run.
+        #[arg(long, hide = true)]
         compare_scratch: bool,
     },
     /// Run the embedded demo scenario (Beijing Wudaokou, from OpenStreetMap) into ./out.

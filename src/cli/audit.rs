@@ -8,7 +8,7 @@ pub(super) fn audit(run: &Run) -> Result<(), Error> {
     if !run.quiet {
         for c in a.communities.iter().chain([&a.overall]) {
             out!(
-                "{}: {} neighborhoods, {} compliant, {:.0}% within band, {} gaps ({} households), {} overlaps, {} multi-part, {} crossing a community border, {} buildings cut, {} slivers",
+                "{}: {} neighborhoods, {} compliant, {:.0}% within band, {} gaps ({} households), {} overlaps, {} multi-part, {} crossing a community border, {} crossing a strong barrier, {} buildings cut, {} slivers",
                 c.id,
                 c.neighborhoods,
                 c.compliant,
@@ -18,6 +18,7 @@ pub(super) fn audit(run: &Run) -> Result<(), Error> {
                 c.overlaps,
                 c.multi_part,
                 c.crossing_border,
+                c.crossing_strong_barrier,
                 c.cut_buildings,
                 c.slivers
             );
@@ -43,19 +44,7 @@ pub(super) fn redraw(run: &Run, seed: u64, compare_scratch: bool) -> Result<(), 
             s.new,
             s.removed.len()
         );
-        out!(
-            "households moved: {} of {} ({} placed from gaps)",
-            s.households_matched.moved,
-            s.households_matched.households,
-            s.households_matched.placed
-        );
-        if let Some(f) = &s.from_scratch {
-            out!(
-                "a from-scratch partition would move {} ({:.1}% of that moved here)",
-                f.moved,
-                s.moved_ratio_to_scratch.unwrap_or(0.0) * 100.0
-            );
-        }
+        say_moved(&s.households_matched, s.from_scratch.as_ref());
         out!(
             "compliant: {} of {} before, {} of {} after; gaps {} → {}, overlaps {} → {}",
             s.before.compliant,
@@ -72,4 +61,36 @@ pub(super) fn redraw(run: &Run, seed: u64, compare_scratch: bool) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// The households the redraw moved, against a from-scratch partition's,
+/// as counts and in a sentence.
+fn say_moved(m: &linli::redraw::Moved, scratch: Option<&linli::redraw::Moved>) {
+    let share = |n: u64| 100.0 * n as f64 / m.households.max(1) as f64;
+    out!(
+        "households moved: {} of {} ({:.1}%), and {} placed from gaps",
+        m.moved,
+        m.households,
+        share(m.moved),
+        m.placed
+    );
+    let Some(f) = scratch else {
+        return;
+    };
+    out!(
+        "households a from-scratch partition would move: {} ({:.1}%)",
+        f.moved,
+        share(f.moved)
+    );
+    let sentence = if m.moved == 0 {
+        "The redraw kept every household where it was.".to_string()
+    } else if f.moved > m.moved {
+        format!(
+            "The redraw moves {:.1}× fewer households than drawing the grid again from scratch.",
+            f.moved as f64 / m.moved as f64
+        )
+    } else {
+        "The redraw moves no fewer households than drawing the grid again from scratch: most of the old grid could not be kept.".to_string()
+    };
+    out!("{sentence}");
 }

@@ -150,8 +150,9 @@ fn dispatch(command: Command, c: &Common) -> Result<(), Error> {
             out,
             crs,
             seed,
-            compare_scratch,
-        } => audit::redraw(&c.scenario(&scenario, crs, out)?, seed, compare_scratch),
+            no_compare_scratch,
+            compare_scratch: _,
+        } => audit::redraw(&c.scenario(&scenario, crs, out)?, seed, !no_compare_scratch),
         Command::Blocks { scenario, out, crs } => blocks::blocks(&c.scenario(&scenario, crs, out)?),
         Command::Partition {
             scenario,

@@ -48,7 +48,7 @@ pub struct ReportInput<'a> {
 
 fn audit_section(a: &super::audit::AuditSummary) -> String {
     let mut h = String::from(
-        "<h3>Existing grid (audit)</h3><p>The grid the scenario already has (its neighborhoods.geojson), checked against the same rules; the planned neighborhoods above are drawn from scratch. <code>linli redraw</code> fixes it with minimal change.</p><table class=\"audit\"><tr><th>community</th><th>neighborhoods</th><th>compliant</th><th>within band</th><th>gaps (households)</th><th>overlaps (households)</th><th>multi-part</th><th>crossing border</th><th>buildings cut</th><th>slivers</th><th>barrier share</th><th>per worker</th><th>staffing</th></tr>",
+        "<h3>Existing grid (audit)</h3><p>The grid the scenario already has (its neighborhoods.geojson), checked against the same rules; the planned neighborhoods above are drawn from scratch. <code>linli redraw</code> fixes it with minimal change.</p><table class=\"audit\"><tr><th>community</th><th>neighborhoods</th><th>compliant</th><th>within band</th><th>gaps (households)</th><th>overlaps (households)</th><th>multi-part</th><th>crossing border</th><th>crossing a strong barrier</th><th>buildings cut</th><th>slivers</th><th>barrier share</th><th>per worker</th><th>staffing</th></tr>",
     );
     for c in a.communities.iter().chain([&a.overall]) {
         let staffing = c
@@ -57,7 +57,7 @@ fn audit_section(a: &super::audit::AuditSummary) -> String {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
         h.push_str(&format!(
-            "<tr data-id=\"{}\"><td>{}</td><td class=\"n\">{}</td><td class=\"n compliant\">{}</td><td class=\"n\">{:.0}%</td><td class=\"n\">{} ({})</td><td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.0}%</td><td class=\"n\">{}</td><td class=\"{}\">{}</td></tr>",
+            "<tr data-id=\"{}\"><td>{}</td><td class=\"n\">{}</td><td class=\"n compliant\">{}</td><td class=\"n\">{:.0}%</td><td class=\"n\">{} ({})</td><td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.0}%</td><td class=\"n\">{}</td><td class=\"{}\">{}</td></tr>",
             esc(&c.id),
             esc(&c.id),
             c.neighborhoods,
@@ -69,6 +69,7 @@ fn audit_section(a: &super::audit::AuditSummary) -> String {
             c.households_in_overlaps,
             c.multi_part,
             c.crossing_border,
+            c.crossing_strong_barrier,
             c.cut_buildings,
             c.slivers,
             c.barrier_share * 100.0,
