@@ -8,12 +8,22 @@ use crate::blocks::{BlockSet, build_blocks, build_blocks_with};
 use crate::dissolve::dissolve;
 use crate::error::Error;
 pub use crate::model::Planned;
-use crate::partition::{Partition, cells::cell_lines, partition};
-use crate::read::{Loaded, ReadOptions, ScenarioFiles, read_scenario};
+use crate::model::progress::{Progress, Silent};
+use crate::partition::{Partition, cells::cell_lines, partition_with};
+use crate::read::{Loaded, ReadOptions, ScenarioFiles, read_scenario_with};
 
 /// Reads and projects a scenario (folder or embedded texts).
 pub fn load(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded, Error> {
-    read_scenario(files, opts)
+    load_with(files, opts, &Silent)
+}
+
+/// [`load`], its bytes counted to `progress`.
+pub fn load_with(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    progress: &dyn Progress,
+) -> Result<Loaded, Error> {
+    read_scenario_with(files, opts, progress)
 }
 
 /// Polygonizes the barrier network into blocks.
@@ -75,7 +85,25 @@ pub fn neighborhoods_of_split(
     seed: u64,
     block_count: usize,
 ) -> Planned {
-    let part = partition(&set, &loaded.scenario, &loaded.config, seed);
+    neighborhoods_of_split_with(loaded, set, seed, block_count, &Silent)
+}
+
+/// [`neighborhoods_of_split`], its communities counted to `progress` as
+/// the stage "partitioning neighborhoods".
+pub fn neighborhoods_of_split_with(
+    loaded: &Loaded,
+    set: BlockSet,
+    seed: u64,
+    block_count: usize,
+    progress: &dyn Progress,
+) -> Planned {
+    progress.begin(
+        "partitioning neighborhoods",
+        loaded.scenario.communities.len() as u64,
+        "communities",
+    );
+    let part = partition_with(&set, &loaded.scenario, &loaded.config, seed, progress);
+    progress.begin("dissolving neighborhoods", 0, "");
     let shapes = dissolve(&set, &part.block_neighborhood, part.neighborhoods.len());
     let straddles = crate::partition::straddles::straddles(
         &set,
@@ -136,6 +164,6 @@ pub fn partition_units(
         buildings,
         ..Default::default()
     };
-    let part = partition(&set, &scenario, config, seed);
+    let part = crate::partition::partition(&set, &scenario, config, seed);
     (set, part)
 }

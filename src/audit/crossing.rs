@@ -38,7 +38,7 @@ pub struct Crossing {
 /// let sq = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 200.0, y: 0.0), (x: 200.0, y: 100.0), (x: 0.0, y: 100.0)]]);
 /// let river = BarrierLine { line: vec![(100.0, -5.0), (100.0, 105.0)].into(),
 ///     barrier: Barrier { level: 4, kind: BarrierKind::Water } };
-/// let home = |x: f64, h| Building { id: format!("b{x}"), footprint: None, centroid: geo::Point::new(x, 50.0),
+/// let home = |x: f64, h| Building { id: format!("b{x}"), footprint: None, location: geo::Point::new(x, 50.0),
 ///     households: h, estimated: false, use_: "residential".into() };
 /// let s = Scenario { communities: vec![Community { id: "C".into(), name: "C".into(), street: "S".into(),
 ///     kind: CommunityKind::Urban, social_workers: None, area: sq }],
@@ -60,7 +60,13 @@ pub fn crossings(
     // A side could stand alone when it reaches the band's floor.
     let alone: Vec<bool> = cell_households
         .iter()
-        .zip(cell_floor(scenario, set, &cell, cell_households.len(), targets))
+        .zip(cell_floor(
+            scenario,
+            set,
+            &cell,
+            cell_households.len(),
+            targets,
+        ))
         .map(|(&h, floor)| h as f64 >= floor)
         .collect();
     // The sides holding homes of each polygon.

@@ -224,13 +224,7 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
             st.border_distance_m,
         ),
         snapped_area_m2: g.snapped_area_m2.clone(),
-        crossed: crossing::crossings(
-            scenario,
-            &g.set,
-            &g.holders,
-            grid.len(),
-            &config.targets,
-        ),
+        crossed: crossing::crossings(scenario, &g.set, &g.holders, grid.len(), &config.targets),
     };
     let neighborhoods: Vec<GridFigures> = grid
         .iter()

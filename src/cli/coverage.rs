@@ -25,8 +25,10 @@ pub(super) fn coverage(
         candidates,
         no_service_areas: !service_areas,
     };
-    let (loaded, cov, an, mut written, timings) =
-        linli::plan::run_coverage(&files, &opts, &req, &out)?;
+    let bars = super::progress::Bars::new(quiet);
+    let result = linli::plan::run_coverage(&files, &opts, &req, &out, &bars);
+    bars.finish();
+    let (loaded, cov, an, mut written, timings) = result?;
     if let (true, Some(s)) = (sites_model, &an.sites) {
         let path = out.join("sites_model.json");
         linli::write::write_json(&path, &s.model)?;

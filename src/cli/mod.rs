@@ -17,6 +17,7 @@ mod blocks;
 mod coverage;
 mod import_osm;
 mod plan;
+mod progress;
 mod staff;
 mod synth;
 

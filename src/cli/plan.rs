@@ -10,40 +10,29 @@ pub(super) fn plan(run: &Run, seed: u64) -> Result<(), Error> {
 }
 
 pub(super) fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Error> {
-    use std::io::IsTerminal;
     let t = std::time::Instant::now();
-    // Seconds per stage: a stage ends when the next one starts.
-    let mut stages: Vec<(String, std::time::Instant, Option<f64>)> = Vec::new();
-    // A spinner naming the stage, only for a person watching a terminal.
-    let bar = (!run.quiet && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new_spinner();
-        b.enable_steady_tick(std::time::Duration::from_millis(100));
-        b
-    });
-    let result = linli::plan::run_plan_with(&run.files, &run.opts, seed, &run.out, &mut |stage| {
-        stages.push((stage.to_string(), std::time::Instant::now(), cpu_seconds()));
-        if let Some(b) = &bar {
-            b.set_message(stage.to_string());
-        }
-    });
+    let bars = super::progress::Bars::new(run.quiet);
+    let result = linli::plan::run_plan_with(&run.files, &run.opts, seed, &run.out, &bars);
     let (end, end_cpu) = (std::time::Instant::now(), cpu_seconds());
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    // Seconds per stage: a stage ends when the next one starts.
+    let stages = bars.finish();
     let r = result?;
     if !run.quiet {
         let s = &r.loaded.scenario;
         let n = &r.planned.partition.neighborhoods;
         out!(
-            "{} communities, {} buildings → {} blocks → {} neighborhoods ({} flagged); {} worker patches; district {} workers missing ({:.2} s)",
+            "{} communities, {} buildings → {} blocks → {} neighborhoods ({} flagged); {} worker patches ({:.2} s)",
             s.communities.len(),
             s.buildings.len(),
             r.planned.block_count,
             n.len(),
             n.iter().filter(|x| !x.flags.is_empty()).count(),
             r.staffing.patches.len(),
-            r.staffing.district.workers_missing,
             t.elapsed().as_secs_f64()
+        );
+        out!(
+            "staffing: {}",
+            linli::staffing::describe(&r.staffing.communities)
         );
         for w in r
             .loaded
@@ -54,12 +43,6 @@ pub(super) fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Erro
         {
             out!("warning: {w}");
         }
-        if !r.staffing.missing_data.is_empty() {
-            out!(
-                "warning: no staff data for {}",
-                r.staffing.missing_data.join(", ")
-            );
-        }
         for p in &r.written {
             out!("wrote {}", p.display());
         }
@@ -68,11 +51,11 @@ pub(super) fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Erro
         // Printed even with --quiet: asking for timings is asking for output.
         let mut parts = Vec::new();
         let mut cpu = Vec::new();
-        for (i, (name, at, c0)) in stages.iter().enumerate() {
-            let (until, c1) = stages.get(i + 1).map_or((end, end_cpu), |s| (s.1, s.2));
-            let name = name.replace(' ', "_");
-            parts.push(format!("{name}={:.3}", (until - *at).as_secs_f64()));
-            if let (Some(a), Some(b)) = (c0, c1) {
+        for (i, st) in stages.iter().enumerate() {
+            let (until, c1) = stages.get(i + 1).map_or((end, end_cpu), |s| (s.at, s.cpu));
+            let name = st.name.replace(' ', "_");
+            parts.push(format!("{name}={:.3}", (until - st.at).as_secs_f64()));
+            if let (Some(a), Some(b)) = (st.cpu, c1) {
                 cpu.push(format!("{name}={:.2}", b - a));
             }
         }

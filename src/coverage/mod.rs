@@ -308,6 +308,21 @@ pub struct Coverage {
     pub timings: Vec<(String, f64)>,
 }
 
+impl Coverage {
+    /// Whether building `b` is within the threshold of every kind that has a
+    /// facility on the network: a kind with none is left out of "all kinds"
+    /// (it would make every building uncovered), in coverage.geojson's
+    /// `all_covered` as in the summary's shares.
+    pub fn covers_all(&self, b: usize) -> bool {
+        covered_by_all(&self.kinds, b)
+    }
+}
+
+/// [`Coverage::covers_all`] on the kinds alone.
+fn covered_by_all(kinds: &[KindCoverage], b: usize) -> bool {
+    kinds.iter().all(|k| k.facilities.is_empty() || k.covers(b))
+}
+
 /// Computes walking distances from every building to every facility kind.
 ///
 /// Errors (as [`Problem`]s) only when nothing can be done: no walkable road.
@@ -801,15 +816,12 @@ pub fn shares(
             continue;
         }
         t.households += hh;
-        let mut all = true;
         for (k, kc) in kinds.iter().enumerate() {
             if kc.covers(b) {
                 per_kind[g * nk + k] += hh;
-            } else if !kc.facilities.is_empty() {
-                all = false;
             }
         }
-        if all {
+        if covered_by_all(kinds, b) {
             t.all_covered += hh;
         }
     }

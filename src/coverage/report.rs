@@ -11,6 +11,7 @@ use super::{Coverage, GroupCoverage, locate, shares};
 use crate::config::Walking;
 use crate::error::Problem;
 use crate::model::Scenario;
+use crate::model::progress::Progress;
 use geo::{Coord, Distance, Euclidean, Intersects, MultiPolygon, Point};
 use serde::Serialize;
 use std::time::Instant;
@@ -206,7 +207,9 @@ pub fn analyse_with(
     sites: Option<&SiteRequest>,
     with_areas: bool,
 ) -> Result<Analysis, Vec<Problem>> {
-    analyse_prepared(s, w, cov, nb, sites, with_areas, &prepare(s, w))
+    let silent = crate::model::progress::Silent;
+    let areas = with_areas.then_some(&silent as &dyn Progress);
+    analyse_prepared(s, w, cov, nb, sites, areas, &prepare(s, w))
 }
 
 /// What the analysis needs of the scenario alone, not of the distances:
@@ -255,14 +258,15 @@ fn gap_link_m(w: &Walking) -> f64 {
 }
 
 /// [`analyse_with`] with the scenario's part [`prepare`]d (for the same
-/// scenario and walking settings).
+/// scenario and walking settings); service areas are drawn when `areas` is
+/// given, each facility's counted to it as the stage "service areas".
 pub fn analyse_prepared(
     s: &Scenario,
     w: &Walking,
     cov: &Coverage,
     nb: Option<&Neighborhoods>,
     sites: Option<&SiteRequest>,
-    with_areas: bool,
+    areas: Option<&dyn Progress>,
     prepared: &Prepared,
 ) -> Result<Analysis, Vec<Problem>> {
     // Prepared for another scenario: made again rather than misread.
@@ -282,10 +286,9 @@ pub fn analyse_prepared(
     timings.push(("shares_s".to_string(), t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
-    let service_areas = if with_areas {
-        service_areas(s, w, cov)
-    } else {
-        Vec::new()
+    let service_areas = match areas {
+        Some(progress) => service_areas(s, w, cov, progress),
+        None => Vec::new(),
     };
     timings.push(("service_areas_s".to_string(), t.elapsed().as_secs_f64()));
 
@@ -447,30 +450,38 @@ fn without_office(s: &Scenario, cov: &Coverage, nb: &Neighborhoods) -> Vec<Strin
         .collect()
 }
 
-fn service_areas(s: &Scenario, w: &Walking, cov: &Coverage) -> Vec<ServiceArea> {
+fn service_areas(
+    s: &Scenario,
+    w: &Walking,
+    cov: &Coverage,
+    progress: &dyn Progress,
+) -> Vec<ServiceArea> {
     use rayon::prelude::*;
     let jobs: Vec<(usize, f64)> = cov
         .kinds
         .iter()
         .flat_map(|k| k.facilities.iter().map(move |&f| (f, k.threshold_m)))
         .collect();
+    progress.begin("service areas", jobs.len() as u64, "facilities");
     let mut out: Vec<ServiceArea> = jobs
         .par_iter()
         .map_init(
             || Search::new(cov.graph.nodes.len()),
             |search, &(f, r)| {
                 let snap = cov.facility_snaps[f].expect("kinds list facilities on the network");
+                let area = super::areas::service_area(
+                    &cov.graph,
+                    search,
+                    &snap,
+                    s.facilities[f].location.0,
+                    r,
+                    w.service_area_width_m,
+                );
+                progress.advance(1);
                 ServiceArea {
                     facility: f,
                     threshold_m: r,
-                    area: super::areas::service_area(
-                        &cov.graph,
-                        search,
-                        &snap,
-                        s.facilities[f].location.0,
-                        r,
-                        w.service_area_width_m,
-                    ),
+                    area,
                 }
             },
         )

@@ -6,6 +6,7 @@
 pub mod blocks;
 pub mod neighborhoods;
 pub mod network;
+pub mod progress;
 
 pub use blocks::{Adjacency, Block, BlockSet, ReadyUnit};
 pub use neighborhoods::{Dissolved, Neighborhood, Partition, Planned, Reason, Straddle};

@@ -23,6 +23,18 @@ use regions::{Link, Params, Unit, regionalize};
 /// `seed` makes the search reproducible: the same blocks and seed give the
 /// same neighborhoods.
 pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64) -> Partition {
+    partition_with(set, scenario, config, seed, &crate::model::progress::Silent)
+}
+
+/// [`partition`], counting each community partitioned to `progress` (the
+/// stage itself is begun by the caller).
+pub fn partition_with(
+    set: &BlockSet,
+    scenario: &Scenario,
+    config: &Config,
+    seed: u64,
+    progress: &dyn crate::model::progress::Progress,
+) -> Partition {
     let per_community: Vec<(usize, Vec<usize>, regions::Regions)> = (0..scenario.communities.len())
         .into_par_iter()
         .map(|ci| {
@@ -30,6 +42,7 @@ pub fn partition(set: &BlockSet, scenario: &Scenario, config: &Config, seed: u64
                 .filter(|&b| set.blocks[b].community == ci)
                 .collect();
             let r = regionalize_blocks(set, scenario, config, ci, &members, seed);
+            progress.advance(1);
             (ci, members, r)
         })
         .collect();

@@ -47,6 +47,7 @@ pub fn run_coverage(
     opts: &ReadOptions,
     req: &crate::coverage::report::CoverageRequest,
     out: &Path,
+    progress: &dyn crate::model::progress::Progress,
 ) -> Result<
     (
         Loaded,
@@ -61,12 +62,14 @@ pub fn run_coverage(
     use std::time::Instant;
     let mut timings = Vec::new();
     let t = Instant::now();
-    let loaded = load(files, opts)?;
+    let loaded = crate::pipeline::load_with(files, opts, progress)?;
     timings.push(("read_s".to_string(), t.elapsed().as_secs_f64()));
     let t = Instant::now();
+    progress.begin("planning neighborhoods", 0, "");
     let nb = coverage_neighborhoods(req, files, &loaded)?;
     timings.push(("neighborhoods_s".to_string(), t.elapsed().as_secs_f64()));
     let t = Instant::now();
+    progress.begin("walking distances", 0, "");
     let w = &loaded.config.walking;
     // What the analysis needs of the scenario alone is made meanwhile: the
     // network is built on one core for much of its time.
@@ -89,7 +92,7 @@ pub fn run_coverage(
                 &cov,
                 nb.as_ref(),
                 sites.as_ref(),
-                !req.no_service_areas,
+                (!req.no_service_areas).then_some(progress),
                 &prepared,
             )
         },

@@ -5,6 +5,7 @@ pub mod commands;
 
 use crate::blocks::BlockSet;
 use crate::error::Error;
+use crate::model::progress::{Progress, Silent};
 use crate::pipeline::{self, Planned};
 use crate::read::{Loaded, ReadOptions, ScenarioFiles};
 use crate::staffing::{StaffingPlan, plan_staffing};
@@ -65,11 +66,11 @@ pub fn run_plan(
     seed: u64,
     out: &Path,
 ) -> Result<PlanResult, Error> {
-    run_plan_with(files, opts, seed, out, &mut |_| {})
+    run_plan_with(files, opts, seed, out, &Silent)
 }
 
-/// [`run_plan`], telling `on_stage` the name of each stage as it starts (the
-/// CLI shows it; the library prints nothing).
+/// [`run_plan`], telling `progress` each stage as it starts and its steps
+/// as they are done (the CLI draws them; the library prints nothing).
 ///
 /// Every stage is computed before anything is written; the files go into a
 /// staging folder beside `out`, with manifest.json, which then takes the
@@ -80,16 +81,14 @@ pub fn run_plan_with(
     opts: &ReadOptions,
     seed: u64,
     out: &Path,
-    on_stage: &mut dyn FnMut(&str),
+    progress: &dyn Progress,
 ) -> Result<PlanResult, Error> {
     // Nothing is computed for a folder the plan could not replace.
     let staged = StagedFolder::begin(out)?;
-    on_stage("reading the scenario");
-    let loaded = pipeline::load(files, opts)?;
-    let computed = compute_plan(&loaded, seed, on_stage)?;
-    on_stage("writing the plan");
+    let loaded = pipeline::load_with(files, opts, progress)?;
+    let computed = compute_plan(&loaded, seed, progress)?;
     let dir = staged.dir();
-    let mut written = write_plan(dir, &loaded, &computed)?;
+    let mut written = write_plan(dir, &loaded, &computed, progress)?;
     let inputs = manifest::inputs(files, &plan_options(opts, seed));
     manifest::write_manifest(dir, inputs)?;
     written.push(dir.join("manifest.json"));
@@ -128,29 +127,25 @@ impl Computed {
 }
 
 /// Every stage after reading: blocks, neighborhoods, staffing, coverage
-/// and the audit of an existing grid; `on_stage` hears each one's name.
-fn compute_plan(
-    loaded: &Loaded,
-    seed: u64,
-    on_stage: &mut dyn FnMut(&str),
-) -> Result<Computed, Error> {
-    on_stage("polygonizing blocks");
+/// and the audit of an existing grid; `progress` hears each one.
+fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<Computed, Error> {
+    progress.begin("polygonizing blocks", 0, "");
     let set = pipeline::blocks(loaded)?;
-    on_stage("partitioning neighborhoods");
     // blocks.geojson shows the blocks as polygonized; the partition runs on
     // them with the blocks above the band split into cells.
+    progress.begin("splitting blocks above the band", 0, "");
     let block_count = set.blocks.len();
     let (polygonized, planned) = match pipeline::oversized_split(loaded, &set)? {
         Some(cells) => (
             Some(set),
-            pipeline::neighborhoods_of_split(loaded, cells, seed, block_count),
+            pipeline::neighborhoods_of_split_with(loaded, cells, seed, block_count, progress),
         ),
         None => (
             None,
-            pipeline::neighborhoods_of_split(loaded, set, seed, block_count),
+            pipeline::neighborhoods_of_split_with(loaded, set, seed, block_count, progress),
         ),
     };
-    on_stage("staffing");
+    progress.begin("staffing", 0, "");
     let staffing = plan_staffing(
         &loaded.scenario,
         &planned.blocks,
@@ -159,7 +154,7 @@ fn compute_plan(
         seed,
     );
     // Coverage: the 15-minute circles, per neighborhood too.
-    on_stage("walking coverage");
+    progress.begin("walking distances", 0, "");
     let w = &loaded.config.walking;
     let cov =
         crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m)
@@ -168,15 +163,22 @@ fn compute_plan(
         &planned,
         loaded.scenario.buildings.len(),
     );
-    let an =
-        crate::coverage::report::analyse_with(&loaded.scenario, w, &cov, Some(&nb), None, true)
-            .map_err(|p| loaded.locate(p))?;
+    let an = crate::coverage::report::analyse_prepared(
+        &loaded.scenario,
+        w,
+        &cov,
+        Some(&nb),
+        None,
+        Some(progress),
+        &crate::coverage::report::prepare(&loaded.scenario, w),
+    )
+    .map_err(|p| loaded.locate(p))?;
     // The grid the district already has, audited against the same rules.
     let grid = &loaded.scenario.existing_neighborhoods;
     let audit = if grid.is_empty() {
         None
     } else {
-        on_stage("auditing the existing grid");
+        progress.begin("auditing the existing grid", 0, "");
         let a = crate::audit::audit(&loaded.scenario, grid, &loaded.config);
         Some(a.map_err(|p| loaded.locate(p))?)
     };
@@ -190,32 +192,51 @@ fn compute_plan(
     })
 }
 
+/// The files a plan writes besides manifest.json: blocks (3), neighborhoods
+/// (2), staffing (2), coverage (4), the audit (4, with a grid), the summary
+/// and the report.
+fn plan_files(c: &Computed) -> u64 {
+    13 + if c.audit.is_some() { 4 } else { 0 }
+}
+
 /// Writes every file of a plan into `dir`: the layers, summary.json and
-/// report.html; returns their paths.
-fn write_plan(dir: &Path, loaded: &Loaded, c: &Computed) -> Result<Vec<PathBuf>, Error> {
+/// report.html; returns their paths. Each file written is a step of the
+/// stage "writing the plan".
+fn write_plan(
+    dir: &Path,
+    loaded: &Loaded,
+    c: &Computed,
+    progress: &dyn Progress,
+) -> Result<Vec<PathBuf>, Error> {
+    progress.begin("writing the plan", plan_files(c), "files");
     let grid = &loaded.scenario.existing_neighborhoods;
-    let mut written = write::blocks::write_blocks(dir, loaded, c.blocks())?;
-    written.extend(write::neighborhoods::write_neighborhoods(
+    let mut written = Vec::new();
+    let mut done = |paths: Vec<PathBuf>| {
+        progress.advance(paths.len() as u64);
+        written.extend(paths);
+    };
+    done(write::blocks::write_blocks(dir, loaded, c.blocks())?);
+    done(write::neighborhoods::write_neighborhoods(
         dir, loaded, &c.planned, None,
     )?);
-    written.extend(write::staffing::write_staffing(
+    done(write::staffing::write_staffing(
         dir,
         loaded,
         &c.planned,
         &c.staffing,
     )?);
-    written.extend(write::coverage::write_coverage(dir, loaded, &c.cov, &c.an)?);
+    done(write::coverage::write_coverage(dir, loaded, &c.cov, &c.an)?);
     if let Some(a) = &c.audit {
-        written.extend(write::audit::write_audit(dir, loaded, grid, a)?);
+        done(write::audit::write_audit(dir, loaded, grid, a)?);
     }
     let summary = Summaries::of(dir, loaded, c)?;
     let summary_path = dir.join("summary.json");
     write_json(&summary_path, &summary.json(loaded, c))?;
-    written.push(summary_path);
+    done(vec![summary_path]);
     let report_path = dir.join("report.html");
     let html = report_html(dir, loaded, c, &summary)?;
     write_atomic(&report_path, html.as_bytes())?;
-    written.push(report_path);
+    done(vec![report_path]);
     Ok(written)
 }
 
@@ -266,6 +287,7 @@ impl Summaries {
                 "communities": staffing.communities,
                 "streets": staffing.streets,
                 "district": staffing.district,
+                "in_words": crate::staffing::describe(&staffing.communities),
                 "patches": staffing.patches.len(),
                 "missing_data": staffing.missing_data,
             },

@@ -228,8 +228,17 @@ impl Loaded {
 /// communities (their borders pinned), buildings, barriers, the walking
 /// network and the other layers converted onto it.
 pub fn read_scenario(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Loaded, Error> {
+    read_scenario_with(files, opts, &crate::model::progress::Silent)
+}
+
+/// [`read_scenario`], counting the layers' bytes parsed to `progress`.
+pub fn read_scenario_with(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    progress: &dyn crate::model::progress::Progress,
+) -> Result<Loaded, Error> {
     let config = read_settings(files)?;
-    let (mut layers, mut report) = parse_layers(files)?;
+    let (mut layers, mut report) = parse_layers(files, progress)?;
     let crs_text = opts.crs.clone().or(config.crs.clone());
     let crs: Crs = match &crs_text {
         Some(t) => t.parse().map_err(Error::Projection)?,
@@ -308,7 +317,10 @@ fn read_settings(files: &ScenarioFiles) -> Result<Config, Error> {
 
 /// Every layer present, parsed in parallel (taken in the fixed order), with
 /// the feature counts; the layers a scenario needs must not be empty.
-fn parse_layers(files: &ScenarioFiles) -> Result<(Layers<'static>, ReadReport), Error> {
+fn parse_layers(
+    files: &ScenarioFiles,
+    progress: &dyn crate::model::progress::Progress,
+) -> Result<(Layers<'static>, ReadReport), Error> {
     use rayon::prelude::*;
     type Parsed<'a> = (&'a str, Result<Vec<RawFeature>, Vec<Problem>>);
     let present: Vec<(&str, &text::Text)> = LAYER_FILES
@@ -316,11 +328,19 @@ fn parse_layers(files: &ScenarioFiles) -> Result<(Layers<'static>, ReadReport), 
         .filter(|n| n.ends_with(".geojson"))
         .filter_map(|n| files.files.get(*n).map(|t| (*n, t)))
         .collect();
+    let bytes = |t: &text::Text| t.len() as u64;
+    progress.begin(
+        "reading the scenario",
+        present.iter().map(|(_, t)| bytes(t)).sum(),
+        "bytes",
+    );
     let parsed: Vec<Parsed> = present
         .into_par_iter()
         .map(|(name, text)| {
             let keep = kept_properties(name);
-            (name, parse_layer_keeping(&files.path(name), text, keep))
+            let layer = parse_layer_keeping(&files.path(name), text, keep);
+            progress.advance(bytes(text));
+            (name, layer)
         })
         .collect();
     let mut layers = BTreeMap::new();

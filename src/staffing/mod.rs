@@ -24,6 +24,10 @@ pub enum Status {
     Overstaffed,
     /// No staff data: reported, not guessed.
     NoData,
+    /// A street or the district where some communities miss workers and
+    /// others have more than they need: workers do not move between
+    /// communities, so neither shortfall nor surplus is cancelled.
+    Mixed,
 }
 
 /// Staffing figures of a community, a street or the district.
@@ -311,13 +315,92 @@ fn street_rows(communities: &[StaffingRow], standard: &Standard) -> Vec<Staffing
         .into_iter()
         .map(|(s, (n, h, w))| {
             let mut r = row(s.clone(), s, n, h, w, standard);
-            let mine = communities.iter().filter(|c| c.street == r.street);
-            (r.workers_missing, r.workers_surplus) = mine.fold((0, 0), |acc, c| {
-                (acc.0 + c.workers_missing, acc.1 + c.workers_surplus)
-            });
+            let mine: Vec<&StaffingRow> = communities
+                .iter()
+                .filter(|c| c.street == r.street)
+                .collect();
+            of_communities(&mut r, &mine);
             r
         })
         .collect()
+}
+
+/// A street's or the district's shortfall, surplus and status from its
+/// communities': workers do not move between communities, so a district
+/// with one community short and another over is `Mixed`, never
+/// `Overstaffed` on its average.
+fn of_communities(r: &mut StaffingRow, mine: &[&StaffingRow]) {
+    r.workers_missing = mine.iter().map(|c| c.workers_missing).sum();
+    r.workers_surplus = mine.iter().map(|c| c.workers_surplus).sum();
+    let no_data = mine.iter().any(|c| c.status == Status::NoData);
+    r.status = match (r.workers_missing > 0, r.workers_surplus > 0) {
+        (true, true) => Status::Mixed,
+        (true, false) => Status::Understaffed,
+        _ if no_data => Status::NoData,
+        (false, true) => Status::Overstaffed,
+        (false, false) => Status::WithinStandard,
+    };
+}
+
+/// What staffing comes to, in a sentence a planner can act on: which
+/// communities miss workers and which have more than they need, or that
+/// there is no staff data and what would give it.
+///
+/// ```
+/// use linli::staffing::{describe, StaffingRow, Status};
+/// let row = |id: &str, status, missing, surplus| StaffingRow { id: id.into(), street: "S".into(),
+///     neighborhoods: 4, households: 1200, workers: Some(2), neighborhoods_per_worker: Some(2.0),
+///     status, workers_missing: missing, workers_surplus: surplus };
+/// let rows = vec![row("A", Status::Understaffed, 1, 0), row("B", Status::Overstaffed, 0, 3)];
+/// assert_eq!(describe(&rows), "mixed: 1 worker missing in A; 3 surplus in B");
+/// let none = vec![StaffingRow { workers: None, status: Status::NoData, ..row("A", Status::NoData, 0, 0) }];
+/// assert!(describe(&none).starts_with("no staff data"));
+/// ```
+pub fn describe(communities: &[StaffingRow]) -> String {
+    let ids = |f: &dyn Fn(&StaffingRow) -> bool| {
+        let v: Vec<&str> = communities
+            .iter()
+            .filter(|c| f(c))
+            .map(|c| c.id.as_str())
+            .collect();
+        v.join(", ")
+    };
+    let missing: u32 = communities.iter().map(|c| c.workers_missing).sum();
+    let surplus: u32 = communities.iter().map(|c| c.workers_surplus).sum();
+    let no_data = ids(&|c| c.status == Status::NoData);
+    if communities.iter().all(|c| c.status == Status::NoData) {
+        return "no staff data: give staff.csv (community,workers) in the scenario, or a social_workers property on each community".to_string();
+    }
+    let plural = |n: u32| if n == 1 { "worker" } else { "workers" };
+    let mut parts = Vec::new();
+    if missing > 0 {
+        parts.push(format!(
+            "{missing} {} missing in {}",
+            plural(missing),
+            ids(&|c| c.workers_missing > 0)
+        ));
+    }
+    if surplus > 0 {
+        parts.push(format!(
+            "{surplus} surplus in {}",
+            ids(&|c| c.workers_surplus > 0)
+        ));
+    }
+    if !no_data.is_empty() {
+        parts.push(format!("no staff data for {no_data}"));
+    }
+    let status = match (missing > 0, surplus > 0) {
+        (true, true) => "mixed",
+        (true, false) => "understaffed",
+        (false, true) => "overstaffed",
+        (false, false) if no_data.is_empty() => "within the standard",
+        (false, false) => "within the standard where known",
+    };
+    if parts.is_empty() {
+        status.to_string()
+    } else {
+        format!("{status}: {}", parts.join("; "))
+    }
 }
 
 /// The district's row: sums of the community rows (shortfall and surplus
@@ -329,7 +412,6 @@ fn district_row(communities: &[StaffingRow], standard: &Standard) -> StaffingRow
         .iter()
         .try_fold(0u32, |acc, r| r.workers.map(|w| acc + w));
     let mut district = row("district".into(), String::new(), n, h, w, standard);
-    district.workers_missing = communities.iter().map(|r| r.workers_missing).sum();
-    district.workers_surplus = communities.iter().map(|r| r.workers_surplus).sum();
+    of_communities(&mut district, &communities.iter().collect::<Vec<_>>());
     district
 }

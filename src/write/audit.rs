@@ -156,13 +156,18 @@ pub fn write_audit(
             .filter(|(_, a)| *a >= loaded.config.audit.sliver_m2)
             .map(|&(c, _)| s.communities[c].id.as_str())
             .collect();
-        m.insert("communities".into(), json!(reached));
-        let over: Vec<Value> = f
-            .overlaps
-            .iter()
-            .map(|&(o, a)| json!({"id": audit.neighborhoods[o].id, "area_m2": r2(a)}))
-            .collect();
-        m.insert("overlaps".into(), Value::Array(over));
+        m.insert("communities".into(), super::geojson::list(reached));
+        // The neighborhoods it overlaps, and the area they share in all
+        // (each piece is in audit_overlaps.geojson).
+        m.insert(
+            "overlaps".into(),
+            super::geojson::list(f.overlaps.iter().map(|&(o, _)| &audit.neighborhoods[o].id)),
+        );
+        m.insert(
+            "overlap_m2".into(),
+            json!(r2(f.overlaps.iter().map(|&(_, a)| a).sum())),
+        );
+        m.insert("flags".into(), super::geojson::list(&f.flags));
         (shape(&p.area), m)
     });
     let mut written = Vec::new();

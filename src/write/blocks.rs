@@ -9,7 +9,7 @@ use crate::read::Loaded;
 use geo::Area;
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 use std::path::{Path, PathBuf};
 
 /// Per-community figures of the blocks stage.
@@ -128,12 +128,7 @@ pub fn write_blocks(out: &Path, loaded: &Loaded, set: &BlockSet) -> Result<Vec<P
         p.insert("area_m2".into(), json!(round2(b.area)));
         p.insert(
             "compounds".into(),
-            Value::Array(
-                b.compounds
-                    .iter()
-                    .map(|&c| json!(s.compounds[c].id))
-                    .collect(),
-            ),
+            super::geojson::list(b.compounds.iter().map(|&c| &s.compounds[c].id)),
         );
         (OutGeometry::Polygon(b.polygon.clone()), p)
     });

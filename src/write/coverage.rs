@@ -161,19 +161,19 @@ fn building_props(cov: &Coverage, i: usize, b: &crate::model::Building) -> Map<S
     match &cov.building_snaps[i] {
         Some(sn) => {
             m.insert("snap_m".into(), num(sn.leg));
-            let mut all = true;
             for k in &cov.kinds {
                 let d = k.metres[i];
                 m.insert(format!("{}_m", k.kind), num(d));
                 m.insert(format!("{}_min", k.kind), minutes(cov, d));
-                all &= k.covers(i);
             }
-            m.insert("all_covered".into(), all.into());
+            m.insert("all_covered".into(), cov.covers_all(i).into());
         }
         None => {
             m.insert("left_out".into(), "too_far_from_road".into());
         }
     }
+    // As `feature_collection` writes them: no value, no key.
+    m.retain(|_, v| !v.is_null());
     m
 }
 
@@ -305,35 +305,41 @@ impl BuildingFeatures<'_> {
     fn properties(&self, t: &mut Vec<u8>, i: usize, leg: f64) {
         use serde_json::ser::{CompactFormatter, Formatter};
         let (cov, b) = (self.cov, &self.loaded.scenario.buildings[i]);
-        let number = |t: &mut Vec<u8>, v: f64| {
-            if v.is_finite() {
-                let _ = CompactFormatter.write_f64(t, v);
-            } else {
-                t.extend_from_slice(b"null");
-            }
-        };
         t.push(b'{');
-        for (n, (key, prop)) in self.keys.iter().enumerate() {
-            if n > 0 {
-                t.push(b',');
-            }
-            t.extend_from_slice(key.as_bytes());
-            t.push(b':');
-            match *prop {
-                Prop::Id => {
-                    let _ = serde_json::to_writer(&mut *t, &b.id);
-                }
-                Prop::Households => {
-                    let _ = CompactFormatter.write_u32(t, b.households);
-                }
-                Prop::Snap => number(t, round_cm(leg)),
-                Prop::Metres(k) => number(t, round_cm(cov.kinds[k].metres[i])),
+        let mut first = true;
+        for (key, prop) in &self.keys {
+            let number = match *prop {
+                Prop::Snap => Some(round_cm(leg)),
+                Prop::Metres(k) => Some(round_cm(cov.kinds[k].metres[i])),
                 Prop::Minutes(k) => {
                     let d = cov.kinds[k].metres[i];
-                    number(t, (d / cov.metres_per_minute * 10.0).round() / 10.0)
+                    Some((d / cov.metres_per_minute * 10.0).round() / 10.0)
                 }
-                Prop::AllCovered => {
-                    let all = cov.kinds.iter().all(|k| k.covers(i));
+                Prop::Id | Prop::Households | Prop::AllCovered => None,
+            };
+            // No value (beyond the search): the key is left out, as
+            // `collection` leaves out nulls.
+            if number.is_some_and(|v| !v.is_finite()) {
+                continue;
+            }
+            if !first {
+                t.push(b',');
+            }
+            first = false;
+            t.extend_from_slice(key.as_bytes());
+            t.push(b':');
+            match (*prop, number) {
+                (_, Some(v)) => {
+                    let _ = CompactFormatter.write_f64(t, v);
+                }
+                (Prop::Id, _) => {
+                    let _ = serde_json::to_writer(&mut *t, &b.id);
+                }
+                (Prop::Households, _) => {
+                    let _ = CompactFormatter.write_u32(t, b.households);
+                }
+                _ => {
+                    let all = cov.covers_all(i);
                     t.extend_from_slice(if all { b"true" } else { b"false" });
                 }
             }

@@ -66,6 +66,23 @@ pub fn scenario_layer(
     collection(projector, features, Polygons::Rounded)
 }
 
+/// A list property (flags, ids) as GIS tools read it: one string, the items
+/// joined by commas, empty when there are none. GDAL reads a JSON array of
+/// strings as a string list but an empty one as JSON text, so an array
+/// would change type from one plan to the next; and Shapefile and
+/// GeoPackage hold strings, not lists.
+///
+/// ```
+/// use linli::write::geojson::list;
+/// assert_eq!(list(["above_band", "few_buildings"]), "above_band,few_buildings");
+/// assert_eq!(list(Vec::<String>::new()), "");
+/// ```
+pub fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
+    let items: Vec<S> = items.into_iter().collect();
+    let parts: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    Value::String(parts.join(","))
+}
+
 /// How polygon positions are written.
 #[derive(Clone, Copy, PartialEq)]
 enum Polygons {
@@ -82,11 +99,15 @@ fn collection(
 ) -> String {
     let mut s = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
     let mut first = true;
-    for (g, props) in features {
+    for (g, mut props) in features {
         if !first {
             s.push_str(",\n");
         }
         first = false;
+        // A property without a value is left out (GIS tools read it as
+        // NULL either way): a column null in every feature of one plan
+        // would be read by GDAL as a string, and as a number in the next.
+        props.retain(|_, v| !v.is_null());
         s.push_str("{\"type\":\"Feature\",\"properties\":");
         s.push_str(&serde_json::to_string(&Value::Object(props)).expect("JSON values serialize"));
         s.push_str(",\"geometry\":");

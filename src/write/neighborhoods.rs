@@ -316,6 +316,7 @@ pub fn write_neighborhoods(
         };
         let mut p: Map<String, serde_json::Value> = props;
         p.insert("parts".into(), json!(f.parts));
+        p.insert("flags".into(), super::geojson::list(&f.flags));
         let g = if d.area.0.len() == 1 {
             OutGeometry::Polygon(d.area.0[0].clone())
         } else {

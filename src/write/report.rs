@@ -208,6 +208,10 @@ pub fn render(input: &ReportInput) -> String {
         "District",
         std::slice::from_ref(&input.staffing.district),
     ));
+    tables.push_str(&format!(
+        "<p class=\"staffing_words\">Staffing: {}.</p>",
+        esc(&crate::staffing::describe(&input.staffing.communities))
+    ));
     tables.push_str(&flag_table(input.neighborhoods));
     tables.push_str(&strong_barrier_section(input.partition));
     if let Some(a) = input.audit {
@@ -385,7 +389,7 @@ path.audit_overlap{fill:#be123c;fill-opacity:.45;stroke:#be123c;stroke-width:1}
 circle.facility{fill:#111;stroke:#fff;stroke-width:1}
 table{border-collapse:collapse;margin:6px 0 14px;font-size:13px}
 td,th{border:1px solid #ddd;padding:3px 6px}td.n{text-align:right}
-td.understaffed{color:#b91c1c}td.overstaffed{color:#b45309}td.within_standard{color:#15803d}
+td.understaffed{color:#b91c1c}td.overstaffed{color:#b45309}td.within_standard{color:#15803d}td.mixed{color:#7c3aed}td.no_data{color:#6b7280}
 .legend span{display:inline-block;width:18px;height:10px;margin-left:6px}
 #details{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:12px;background:#f4f4f4;padding:6px;min-height:4em}
 section{padding:0 16px 16px}

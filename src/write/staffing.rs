@@ -80,11 +80,10 @@ pub fn write_staffing(
         m.insert("neighborhood_count".into(), json!(p.neighborhoods.len()));
         m.insert(
             "neighborhoods".into(),
-            json!(
+            super::geojson::list(
                 p.neighborhoods
                     .iter()
-                    .map(|&n| planned.partition.neighborhoods[n].id.clone())
-                    .collect::<Vec<_>>()
+                    .map(|&n| &planned.partition.neighborhoods[n].id),
             ),
         );
         let g = if d.area.0.len() == 1 {

@@ -259,8 +259,14 @@ fn run_demo(out: &std::path::Path) -> Vec<std::path::PathBuf> {
         candidates: None,
         no_service_areas: false,
     };
-    let (_, cov, an, written, _) =
-        linli::plan::run_coverage(&linli::demo::files(), &Default::default(), &req, out).unwrap();
+    let (_, cov, an, written, _) = linli::plan::run_coverage(
+        &linli::demo::files(),
+        &Default::default(),
+        &req,
+        out,
+        &linli::model::progress::Silent,
+    )
+    .unwrap();
     for kind in [
         "community_centre",
         "neighborhood_office",
@@ -328,7 +334,13 @@ fn a_failed_analysis_writes_nothing() {
         candidates: None,
         no_service_areas: true,
     };
-    let r = linli::plan::run_coverage(&linli::demo::files(), &Default::default(), &req, &base);
+    let r = linli::plan::run_coverage(
+        &linli::demo::files(),
+        &Default::default(),
+        &req,
+        &base,
+        &linli::model::progress::Silent,
+    );
     let Err(linli::error::Error::Input(problems)) = r else {
         panic!("an unknown kind is an input error");
     };
@@ -337,7 +349,14 @@ fn a_failed_analysis_writes_nothing() {
     // Into a folder that exists: it stays, empty.
     std::fs::create_dir_all(&base).unwrap();
     assert!(
-        linli::plan::run_coverage(&linli::demo::files(), &Default::default(), &req, &base).is_err()
+        linli::plan::run_coverage(
+            &linli::demo::files(),
+            &Default::default(),
+            &req,
+            &base,
+            &linli::model::progress::Silent
+        )
+        .is_err()
     );
     assert_eq!(std::fs::read_dir(&base).unwrap().count(), 0);
     let _ = std::fs::remove_dir_all(&base);
@@ -401,7 +420,7 @@ fn prepared_analysis_is_the_plain_one() {
     let prepared = prepare(s, w);
     assert_eq!(prepared.community.len(), s.buildings.len());
     assert!(prepared.community.iter().all(Option::is_some));
-    let with = analyse_prepared(s, w, &cov, None, None, false, &prepared).unwrap();
+    let with = analyse_prepared(s, w, &cov, None, None, None, &prepared).unwrap();
     assert_eq!(text(&with), plain);
     assert!(!with.gaps.is_empty());
     // Prepared for another scenario: made again, not misread.
@@ -409,6 +428,6 @@ fn prepared_analysis_is_the_plain_one() {
         community: vec![Some(0)],
         gap_order: vec![7],
     };
-    let again = analyse_prepared(s, w, &cov, None, None, false, &stale).unwrap();
+    let again = analyse_prepared(s, w, &cov, None, None, None, &stale).unwrap();
     assert_eq!(text(&again), plain);
 }

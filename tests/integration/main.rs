@@ -15,6 +15,7 @@ mod bad_input;
 mod blocks_props;
 mod coverage;
 mod demo_blocks;
+mod field_types;
 mod lean_reader;
 mod osm_import;
 mod osm_real;

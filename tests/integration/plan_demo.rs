@@ -111,14 +111,19 @@ fn plan_summary_agrees_with_layers() {
     // Every neighborhood is in exactly one patch.
     let mut seen = std::collections::BTreeMap::new();
     for p in features(&patches) {
-        let ns = p["properties"]["neighborhoods"].as_array().unwrap();
+        // A list as GIS tools read it: ids joined by commas.
+        let ns: Vec<&str> = p["properties"]["neighborhoods"]
+            .as_str()
+            .unwrap()
+            .split(',')
+            .collect();
         assert!(
             (1..=3).contains(&ns.len()) || ns.len() <= 4,
             "{}",
             p["properties"]["id"]
         );
         for n in ns {
-            *seen.entry(n.as_str().unwrap().to_string()).or_insert(0) += 1;
+            *seen.entry(n.to_string()).or_insert(0) += 1;
         }
     }
     assert_eq!(seen.len(), features(&nb).len());
