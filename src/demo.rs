@@ -20,6 +20,7 @@ const FILES: &[(&str, &str)] = demo_files!(
     "landmarks.geojson",
     "compounds.geojson",
     "facilities.geojson",
+    "neighborhoods.geojson",
     "scenario.toml",
 );
 
@@ -28,6 +29,8 @@ const FILES: &[(&str, &str)] = demo_files!(
 /// ```
 /// let files = linli::demo::files();
 /// assert!(files.files.contains_key("buildings.geojson"));
+/// // The grid the street office keeps, for `linli audit` and `redraw`.
+/// assert!(files.files.contains_key("neighborhoods.geojson"));
 /// ```
 pub fn files() -> ScenarioFiles {
     ScenarioFiles::from_memory("data/demo", FILES)

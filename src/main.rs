@@ -18,5 +18,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     crash::install();
+    ignore_file_size_signal();
     crash::guarded(cli::run)
+}
+
+/// A file-size limit (`ulimit -f`) stops a process with SIGXFSZ at its
+/// first write past the limit, without a word. Ignored, that write fails
+/// with EFBIG instead, and the error says which file, why, and that the
+/// previous plan was kept.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: sets the disposition of one signal to "ignore" before any
+    // other thread starts; no handler code runs.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
 }

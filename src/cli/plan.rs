@@ -34,12 +34,25 @@ pub(super) fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Erro
             "staffing: {}",
             linli::staffing::describe(&r.staffing.communities)
         );
+        if let Some(a) = &r.audit {
+            let o = &a.overall;
+            out!(
+                "existing grid: {} neighborhoods, {} compliant; {} gaps ({} households), {} overlaps, {} buildings cut (audit.geojson; linli redraw repairs it with minimal change)",
+                o.neighborhoods,
+                o.compliant,
+                o.gaps,
+                o.households_in_gaps,
+                o.overlaps,
+                o.cut_buildings
+            );
+        }
         for w in r
             .loaded
             .report
             .warnings
             .iter()
             .chain(&r.planned.blocks.warnings)
+            .chain(&r.coverage_warnings)
         {
             out!("warning: {w}");
         }

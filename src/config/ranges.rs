@@ -83,7 +83,7 @@ pub const RANGES: &[Range] = &[
     above("walking.thresholds.*.metres", 0.0, 20_000.0, "metres"),
     above("walking.default_threshold.minutes", 0.0, 240.0, "minutes"),
     above("walking.default_threshold.metres", 0.0, 20_000.0, "metres"),
-    closed("walking.snap_limit_m", 0.0, 10_000.0, "metres"),
+    above("walking.snap_limit_m", 0.0, 10_000.0, "metres"),
     above("walking.service_area_width_m", 0.0, 1_000.0, "metres"),
     above(
         "staffing.min_neighborhoods_per_worker",

@@ -477,9 +477,24 @@ fn snap_buildings(
             .iter()
             .filter_map(|l| l.households.map(u64::from))
             .sum();
+        let total: u64 = s.buildings.iter().map(|b| u64::from(b.households)).sum();
+        // Most of the scenario left out is a setting or a layer gone wrong.
+        let most = if 2 * hh > total {
+            format!(
+                "; that is {} of all households: check that roads.geojson covers the buildings, or raise [walking] snap_limit_m in scenario.toml (300 m by default)",
+                if hh == total {
+                    "every one".to_string()
+                } else {
+                    format!("{:.0}%", 100.0 * hh as f64 / total as f64)
+                }
+            )
+        } else {
+            String::new()
+        };
         warnings.push(format!(
-            "{} buildings ({hh} households) are farther than {limit} m from any walkable road and are left out (first: {})",
+            "{} buildings ({hh} households) are farther than {} m from any walkable road and are left out (first: {}){most}",
             left_out.len(),
+            crate::error::show(limit),
             left_out[0].id
         ));
     }
@@ -517,14 +532,18 @@ fn snap_facilities(
     warnings: &mut Vec<String>,
 ) -> Snapped {
     let mut left_out = Vec::new();
-    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    // Per unknown kind: how many, and the first one's id.
+    let mut unknown: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let snaps: Vec<Option<Snap>> = s
         .facilities
         .iter()
         .enumerate()
         .map(|(i, f)| {
             if known.binary_search(&f.kind).is_err() {
-                *unknown.entry(f.kind.clone()).or_insert(0) += 1;
+                unknown
+                    .entry(f.kind.clone())
+                    .or_insert_with(|| (0, f.id.clone()))
+                    .0 += 1;
                 left_out.push(left_out_facility(i, f, "unknown_kind", None));
                 return None;
             }
@@ -542,7 +561,7 @@ fn snap_facilities(
     if !unknown.is_empty() {
         let list: Vec<String> = unknown
             .iter()
-            .map(|(k, n)| format!("{k:?} ({n})"))
+            .map(|(k, (n, first))| format!("{k:?} ({n}, first: {first})"))
             .collect();
         warnings.push(format!(
             "facilities of unknown kind left out: {}; known kinds: {} (give a kind a threshold in scenario.toml's [walking.thresholds] to add it)",
@@ -550,13 +569,19 @@ fn snap_facilities(
             known.join(", ")
         ));
     }
-    let far = left_out
+    let far: Vec<&LeftOut> = left_out
         .iter()
         .filter(|l| l.reason == "too_far_from_road")
-        .count();
-    if far > 0 {
+        .collect();
+    if let Some(first) = far.first() {
+        let at = first.distance_m.map_or(String::new(), |d| {
+            format!(", {} m away", crate::error::show(d))
+        });
         warnings.push(format!(
-            "{far} facilities are farther than {limit} m from any walkable road and are left out"
+            "{} facilities are farther than {} m from any walkable road and are left out (first: {}{at}); check their coordinates, or raise [walking] snap_limit_m",
+            far.len(),
+            crate::error::show(limit),
+            first.id
         ));
     }
     Snapped { snaps, left_out }

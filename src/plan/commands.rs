@@ -148,6 +148,8 @@ pub fn run_staff(
         loaded,
         planned,
         staffing,
+        coverage_warnings: Vec::new(),
+        audit: None,
         written,
     })
 }

@@ -55,6 +55,11 @@ pub struct PlanResult {
     pub planned: Planned,
     /// Staffing.
     pub staffing: StaffingPlan,
+    /// What the coverage stage left out and why (also in
+    /// coverage_summary.json).
+    pub coverage_warnings: Vec<String>,
+    /// The audit of the scenario's existing grid, when it has one.
+    pub audit: Option<crate::audit::Audit>,
     /// Files written.
     pub written: Vec<PathBuf>,
 }
@@ -88,9 +93,10 @@ pub fn run_plan_with(
     let loaded = pipeline::load_with(files, opts, progress)?;
     let computed = compute_plan(&loaded, seed, progress)?;
     let dir = staged.dir();
-    let mut written = write_plan(dir, &loaded, &computed, progress)?;
+    let mut written =
+        write_plan(dir, &loaded, &computed, progress).map_err(|e| staged.unwritten(e))?;
     let inputs = manifest::inputs(files, &plan_options(opts, seed));
-    manifest::write_manifest(dir, inputs)?;
+    manifest::write_manifest(dir, inputs).map_err(|e| staged.unwritten(e))?;
     written.push(dir.join("manifest.json"));
     staged.commit()?;
     // The files under the names the caller gave.
@@ -103,6 +109,8 @@ pub fn run_plan_with(
         loaded,
         planned: computed.planned,
         staffing: computed.staffing,
+        coverage_warnings: computed.cov.warnings,
+        audit: computed.audit,
         written,
     })
 }

@@ -462,6 +462,13 @@ fn convert_layers(
     read_other_layers(ctx, layers, &conv, &mut scenario, report);
     if let Some(fs) = layers.get("communities.geojson") {
         report.warnings.extend(thin_data_warning(fs));
+        report.warnings.extend(unnamed_communities(
+            fs,
+            &ctx.files.path("communities.geojson"),
+        ));
+    }
+    if let Some(w) = no_households(&scenario) {
+        report.warnings.push(w);
     }
     // Before a community is made over the buildings' whole extent.
     for (file, far) in plausible::far_outside(&scenario, &config.limits) {
@@ -940,6 +947,31 @@ fn social_workers(ctx: &mut Ctx, f: &RawFeature) -> Option<u32> {
 }
 
 /// A community's id: its `id`, or `C<n>` numbered from 1.
+/// The warning for communities without an `id`: they are named `C<n>` by
+/// their place in the file, which changes when the file does.
+fn unnamed_communities(fs: &[RawFeature], file: &str) -> Option<String> {
+    let mut t = plausible::Tally::default();
+    for f in fs.iter().filter(|f| f.id.is_none()) {
+        t.note(|| format!("feature {} named {}", f.index, community_id(f)));
+    }
+    t.warning(
+        file,
+        "communities have no id and are named by their place in the file (C1, C2, …), so a neighborhood's code changes when the file does; give each an id property (its 12-digit division code, where it has one)",
+    )
+}
+
+/// The warning for a scenario without a single household: every
+/// neighborhood is then empty and no band can be met.
+fn no_households(s: &Scenario) -> Option<String> {
+    let any = s.buildings.iter().any(|b| b.households > 0);
+    (!any && !s.buildings.is_empty()).then(|| {
+        format!(
+            "all {} buildings have 0 households, so every neighborhood is empty and none can reach the band: give homes a households property, or levels and a footprint with use = residential (non-residential uses count 0)",
+            s.buildings.len()
+        )
+    })
+}
+
 fn community_id(f: &RawFeature) -> String {
     f.id.clone().unwrap_or_else(|| format!("C{}", f.index + 1))
 }

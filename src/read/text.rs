@@ -49,6 +49,8 @@ pub enum TextError {
     Loop,
     /// Longer than the limit: its size and the limit, in bytes.
     TooLarge(u64, u64),
+    /// Nothing at that path.
+    Missing,
 }
 
 impl fmt::Display for TextError {
@@ -67,6 +69,7 @@ impl fmt::Display for TextError {
                 size(*len),
                 size(*cap)
             ),
+            TextError::Missing => write!(f, "does not exist"),
         }
     }
 }
@@ -85,6 +88,9 @@ impl TextError {
             TextError::TooLarge(..) => Some(
                 "pass --max-input-mb with a larger limit if the file is meant to be this large",
             ),
+            TextError::Missing => {
+                Some("check the path (a relative one starts from the folder linli runs in)")
+            }
         }
     }
 }
@@ -111,14 +117,13 @@ impl TextError {
 /// ```
 /// let e = linli::read::text::check_input(std::path::Path::new("/dev/null"), 1 << 20).unwrap_err();
 /// assert!(e.to_string().contains("is a device, not a regular file"));
+/// let e = linli::read::text::check_input(std::path::Path::new("/no/city.osm.pbf"), 1 << 20).unwrap_err();
+/// assert!(e.to_string().contains("/no/city.osm.pbf: does not exist"));
 /// ```
 pub fn check_input(path: &Path, cap: u64) -> Result<u64, crate::error::Error> {
     match input_file(path, cap) {
         Ok(Some(len)) => Ok(len),
-        Ok(None) => Err(crate::error::Error::io(
-            path,
-            std::io::Error::from(std::io::ErrorKind::NotFound),
-        )),
+        Ok(None) => Err(TextError::Missing.into_error(path, None)),
         Err(e) => Err(e.into_error(path, None)),
     }
 }
@@ -217,8 +222,7 @@ impl Text {
     /// [`input_file`]); a missing file is an I/O error.
     pub fn read_capped(path: &Path, cap: u64) -> Result<Text, TextError> {
         if input_file(path, cap)?.is_none() {
-            let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
-            return Err(TextError::Io(missing));
+            return Err(TextError::Missing);
         }
         let file = std::fs::File::open(path).map_err(TextError::Io)?;
         // What was opened is checked again: the name may have changed hands.
@@ -256,16 +260,34 @@ impl Text {
     }
 }
 
-impl Deref for Text {
-    type Target = str;
-
-    fn deref(&self) -> &str {
+impl Text {
+    /// The whole file, a byte-order mark included (what its digest in
+    /// manifest.json is of).
+    pub fn file_text(&self) -> &str {
         match &self.0 {
             Inner::Owned(s) => s,
             // SAFETY: checked to be UTF-8 in `Text::read`, and a map never
             // changes through this handle.
             Inner::Mapped(m) => unsafe { std::str::from_utf8_unchecked(m) },
         }
+    }
+}
+
+/// The text without a leading UTF-8 byte-order mark, which Windows tools
+/// (Notepad, Excel, ArcGIS exports) put at the start of a file: JSON and
+/// TOML readers may ignore one (RFC 8259 §8.1), and linli does.
+///
+/// ```
+/// let t = linli::read::text::Text::from("\u{feff}{\"type\": \"FeatureCollection\"}");
+/// assert!(t.starts_with('{'));
+/// assert_eq!(t.file_text().len(), t.len() + 3);
+/// ```
+impl Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        let t = self.file_text();
+        t.strip_prefix('\u{feff}').unwrap_or(t)
     }
 }
 
@@ -348,7 +370,7 @@ mod tests {
         }
         assert!(matches!(
             Text::read(Path::new("/nonexistent/linli/x.geojson")),
-            Err(TextError::Io(_))
+            Err(TextError::Missing)
         ));
     }
 

@@ -75,6 +75,7 @@ impl StagedFolder {
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         clear_leftovers(&parent, &name, &out);
         check_replaceable(&out)?;
+        check_not_mount_point(&parent, &out)?;
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
@@ -93,6 +94,49 @@ impl StagedFolder {
     /// Where the folder goes.
     pub fn out(&self) -> &Path {
         &self.out
+    }
+
+    /// `e`, an error met while writing into the staging folder, as the user
+    /// should read it: naming the file in the output folder (not the
+    /// staging folder, which is removed), why where the system says (a full
+    /// disk, a file-size limit) and that nothing was changed.
+    ///
+    /// ```
+    /// use linli::error::Error;
+    /// let base = std::env::temp_dir().join(format!("linli-doc-unwritten-{}", std::process::id()));
+    /// let staged = linli::write::folder::StagedFolder::begin(&base.join("plan")).unwrap();
+    /// let full = std::io::Error::from_raw_os_error(28); // ENOSPC
+    /// let e = staged.unwritten(Error::io(staged.dir().join("blocks.geojson"), full)).to_string();
+    /// assert!(e.starts_with(&format!("{}", base.join("plan/blocks.geojson").display())));
+    /// assert!(e.contains("the disk is full") && e.contains("nothing was written"));
+    /// assert!(!e.contains("staging"));
+    /// # drop(staged); std::fs::remove_dir_all(&base).unwrap();
+    /// ```
+    pub fn unwritten(&self, e: Error) -> Error {
+        let Error::Io { path, source } = e else {
+            return e;
+        };
+        let Ok(name) = path.strip_prefix(&self.staging) else {
+            return Error::Io { path, source };
+        };
+        let why = match source.raw_os_error() {
+            Some(28) => " (the disk is full: free some space, or give --out on another disk)",
+            Some(27) => " (a file-size limit, `ulimit -f`, is below what this file needs)",
+            Some(122) => " (the disk quota is used up)",
+            _ => "",
+        };
+        let kept = if std::fs::symlink_metadata(&self.out).is_ok() {
+            format!(
+                "nothing was changed: {} still holds the plan it had",
+                self.out.display()
+            )
+        } else {
+            "nothing was written".to_string()
+        };
+        Error::io(
+            self.out.join(name),
+            std::io::Error::new(source.kind(), format!("{source}{why}; {kept}")),
+        )
     }
 
     /// Puts the staging folder in place of the output folder in one step
@@ -228,6 +272,34 @@ pub(crate) fn clear_temp_files(dir: &Path) {
             let _ = std::fs::remove_file(e.path());
         }
     }
+}
+
+/// An error when `out` is a mount point (another file system mounted
+/// there): a folder is put in place by renaming, which a mount point
+/// refuses (EBUSY) only once the plan is computed.
+fn check_not_mount_point(parent: &Path, out: &Path) -> Result<(), Error> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (Ok(p), Ok(o)) = (std::fs::metadata(parent), std::fs::symlink_metadata(out)) else {
+            return Ok(());
+        };
+        if o.is_dir() && p.dev() != o.dev() {
+            return Err(Error::Input(vec![
+                Problem::file(
+                    out.display().to_string(),
+                    "is a mount point (another file system is mounted there): a plan is put in place by renaming its folder, which cannot be done to a mount point",
+                )
+                .with_hint(format!(
+                    "give a folder inside it, e.g. --out {}",
+                    out.join("plan").display()
+                )),
+            ]));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (parent, out);
+    Ok(())
 }
 
 /// An error unless `out` is absent or a folder holding only what linli

@@ -77,8 +77,8 @@ pub fn inputs(files: &ScenarioFiles, options: &[(String, String)]) -> Inputs {
         .par_iter()
         .map(|(name, text)| FileRecord {
             name: name.clone(),
-            bytes: text.len() as u64,
-            sha256: sha256_hex(text.as_bytes()),
+            bytes: text.file_text().len() as u64,
+            sha256: sha256_hex(text.file_text().as_bytes()),
         })
         .collect();
     let mut h = Sha256::new();

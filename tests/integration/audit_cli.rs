@@ -249,6 +249,8 @@ fn audit_without_a_grid_is_a_clear_error() {
     let b = base("nogrid");
     let scenario = b.join("scenario");
     demo_scenario(&scenario);
+    // The demo carries a grid: without it.
+    std::fs::remove_file(scenario.join("neighborhoods.geojson")).unwrap();
     let out = b.join("out");
     let o = linli(&[
         "audit",
@@ -261,4 +263,60 @@ fn audit_without_a_grid_is_a_clear_error() {
     assert!(err.contains("neighborhoods.geojson"), "{err}");
     assert!(err.contains("hint"), "{err}");
     assert!(!out.join("audit_summary.json").exists());
+}
+
+/// `linli audit data/demo` and `linli redraw data/demo` as the README
+/// shows them (no --out: ./audit and ./redrawn), on the demo's own grid:
+/// every defect drawn into it is found, and the redraw moves far fewer
+/// households than drawing the grid from scratch.
+#[test]
+fn the_demo_grid_audits_and_redraws_out_of_the_box() {
+    let cwd = base("out-of-the-box");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let run = |cmd: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_linli"))
+            .current_dir(&cwd)
+            .args([cmd, demo.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    run("audit");
+    let a = json(&cwd.join("audit/audit_summary.json"));
+    let all = &a["overall"];
+    assert_eq!(all["gaps"], 1, "{all}");
+    assert!(all["households_in_gaps"].as_u64().unwrap() > 0, "{all}");
+    assert_eq!(all["cut_buildings"], 1, "{all}");
+    assert!(
+        all["compliant"].as_u64() < all["neighborhoods"].as_u64(),
+        "{all}"
+    );
+    let layer = std::fs::read_to_string(cwd.join("audit/audit.geojson")).unwrap();
+    for flag in [
+        "above_band",
+        "below_band",
+        "cuts_buildings",
+        "crosses_strong_barrier_small_side",
+    ] {
+        assert!(layer.contains(flag), "no {flag} in the demo grid's audit");
+    }
+    let said = run("redraw");
+    let r = json(&cwd.join("redrawn/redraw_summary.json"));
+    let moved = r["households_matched"]["moved"].as_u64().unwrap();
+    let scratch = r["from_scratch"]["moved"].as_u64().unwrap();
+    assert!(
+        2 * moved < scratch,
+        "redraw moved {moved}, from scratch {scratch}"
+    );
+    assert!(
+        said.contains("households a from-scratch partition would move"),
+        "{said}"
+    );
+    assert!(
+        said.contains("fewer households than drawing the grid again from scratch"),
+        "{said}"
+    );
+    assert_eq!(r["after"]["gaps"], 0);
 }

@@ -2020,3 +2020,283 @@ fn a_community_across_a_continent_is_an_error() {
     );
     assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
 }
+
+// ---------------------------------------------------------------------------
+// Words that do not mislead (issue 23): the last silent or raw cases.
+
+/// The baseline copied into a folder of its own, edited by `edit`.
+fn baseline_copy(tag: &str, edit: impl Fn(&Path)) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bad_input-words-{tag}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&corpus().join("valid_baseline"), &dir);
+    edit(&dir);
+    dir
+}
+
+/// `linli <args>`: exit code, stdout and stderr.
+fn linli(args: &[&str]) -> (Option<i32>, String, String) {
+    let r = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        r.status.code(),
+        String::from_utf8_lossy(&r.stdout).into_owned(),
+        String::from_utf8_lossy(&r.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_snap_limit_of_zero_is_an_error_not_a_silent_empty_coverage() {
+    let f = baseline_with("scenario.toml", "[walking]\nsnap_limit_m = 0\n");
+    let e = read_scenario(&f, &ReadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("scenario.toml"), "{e}");
+    assert!(
+        e.contains("walking.snap_limit_m") && e.contains("(0, 10000]"),
+        "{e}"
+    );
+}
+
+#[test]
+fn coverage_left_outs_are_on_the_plan_console() {
+    // A facility of a kind linli does not know, and one 42 km away.
+    let dir = baseline_copy("facilities", |d| {
+        let text = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"fac1","kind":"community_centre"},"geometry":{"type":"Point","coordinates":[116.331,39.9911]}},
+{"type":"Feature","properties":{"id":"fac2","kind":"bakery"},"geometry":{"type":"Point","coordinates":[116.331,39.9912]}},
+{"type":"Feature","properties":{"id":"fac3","kind":"clinic"},"geometry":{"type":"Point","coordinates":[116.33,40.37]}}]}"#;
+        std::fs::write(d.join("facilities.geojson"), text).unwrap();
+    });
+    let out = dir.join("out");
+    let (code, stdout, stderr) = linli(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout
+            .contains("warning: facilities of unknown kind left out: \"bakery\" (1, first: fac2)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("farther than 300 m from any walkable road and are left out (first: fac3"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_community_without_an_id_is_named_in_a_warning() {
+    let base = files("valid_baseline");
+    let text = base.files["communities.geojson"].replace("\"id\":\"C1\",", "");
+    assert!(!text.contains("\"C1\""));
+    // staff.csv names C1, which the community now is by its place.
+    let w = warnings_of(&with_file(&base, "communities.geojson", Some(text)));
+    assert!(
+        w.iter().any(
+            |w| w.contains("communities.geojson: 1 communities have no id")
+                && w.contains("feature 0 named C1")
+                && w.contains("12-digit division code")
+        ),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn a_scenario_without_households_says_so() {
+    let base = files("valid_baseline");
+    let mut v: Value = serde_json::from_str(&base.files["buildings.geojson"]).unwrap();
+    for f in v["features"].as_array_mut().unwrap() {
+        f["properties"]["households"] = json!(0);
+    }
+    let w = warnings_of(&with_file(&base, "buildings.geojson", Some(v.to_string())));
+    assert!(
+        w.iter()
+            .any(|w| w.contains("all 6 buildings have 0 households")),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn a_layer_with_a_byte_order_mark_reads_as_without() {
+    let base = files("valid_baseline");
+    let with_bom = format!("\u{feff}{}", &*base.files["roads.geojson"]);
+    let a = read_scenario(&base, &ReadOptions::default()).unwrap();
+    let b = read_scenario(
+        &with_file(&base, "roads.geojson", Some(with_bom)),
+        &ReadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(a.scenario.barriers.len(), b.scenario.barriers.len());
+    // And scenario.toml, as Windows editors save it.
+    let toml = baseline_with("scenario.toml", "\u{feff}[walking]\nspeed_kmh = 4.5\n");
+    let c = read_scenario(&toml, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.config.walking.speed_kmh, 4.5);
+}
+
+#[test]
+fn a_missing_extract_says_it_does_not_exist() {
+    let (code, _, stderr) = linli(&["import-osm", "/no/such/city.osm.pbf", "--out", "/tmp/x"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("/no/such/city.osm.pbf: does not exist"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("entity not found"), "{stderr}");
+}
+
+#[test]
+fn no_staff_data_gives_no_status_and_says_what_would() {
+    let dir = baseline_copy("no-staff", |d| {
+        std::fs::remove_file(d.join("staff.csv")).unwrap();
+        let c = std::fs::read_to_string(d.join("communities.geojson")).unwrap();
+        std::fs::write(
+            d.join("communities.geojson"),
+            c.replace(",\"social_workers\":1", ""),
+        )
+        .unwrap();
+    });
+    let out = dir.join("out");
+    let (code, stdout, stderr) = linli(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("staffing: no staff data: give staff.csv"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("workers missing"), "{stdout}");
+    let csv = std::fs::read_to_string(out.join("staffing.csv")).unwrap();
+    assert!(
+        !csv.contains("overstaffed") && !csv.contains("within_standard"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_district_short_in_one_community_is_never_overstaffed() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad_input-words-mixed");
+    let _ = std::fs::remove_dir_all(&out);
+    let (code, stdout, stderr) = linli(&["demo", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // WDK-01 and WDK-05 miss a worker; three others have one to spare.
+    assert!(
+        stdout.contains("staffing: mixed: 2 workers missing in WDK-01, WDK-05; 3 surplus in"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(out.join("staffing.csv")).unwrap();
+    let district = csv.lines().find(|l| l.starts_with("district,")).unwrap();
+    assert!(district.contains(",mixed,2,3"), "{district}");
+}
+
+/// Mounts a tmpfs of `kb` KiB at a fresh folder, or `None` where this
+/// process may not mount (then the test says it was skipped).
+#[cfg(target_os = "linux")]
+fn tmpfs(tag: &str, kb: u32) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bad_input-tmpfs-{tag}"));
+    let _ = Command::new("umount").arg(&dir).output();
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let ok = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={kb}k"), "tmpfs"])
+        .arg(&dir)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("cannot mount a tmpfs here: skipping {tag}");
+        return None;
+    }
+    Some(dir)
+}
+
+#[cfg(target_os = "linux")]
+fn unmount(dir: &Path) {
+    let _ = Command::new("umount").arg(dir).output();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_mount_point_as_out_is_refused_before_planning() {
+    let Some(m) = tmpfs("mount-point", 1024) else {
+        return;
+    };
+    let base = corpus().join("valid_baseline");
+    let (code, _, stderr) = linli(&["plan", base.to_str().unwrap(), "--out", m.to_str().unwrap()]);
+    unmount(&m);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("is a mount point"), "{stderr}");
+    assert!(
+        stderr.contains("--out") && stderr.contains("/plan"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("os error 16"), "{stderr}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_names_the_file_and_keeps_the_old_plan() {
+    // Room for the small baseline's plan, not for the demo's beside it.
+    let Some(m) = tmpfs("full-disk", 512) else {
+        return;
+    };
+    let out = m.join("plan");
+    let base = corpus().join("valid_baseline");
+    let (code, _, stderr) = linli(&[
+        "plan",
+        base.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    let (code, _, stderr) = linli(&["demo", "--out", out.to_str().unwrap()]);
+    let after = std::fs::read(out.join("summary.json")).unwrap();
+    let left: Vec<String> = files_in(&m);
+    unmount(&m);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("the disk is full"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "nothing was changed: {} still holds the plan it had",
+            out.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("staging"), "{stderr}");
+    assert_eq!(before, after, "the old plan changed");
+    assert_eq!(
+        left,
+        vec!["plan".to_string()],
+        "left beside the plan: {left:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_size_limit_is_an_error_with_a_message_not_a_silent_death() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad_input-words-fsize");
+    let _ = std::fs::remove_dir_all(&out);
+    let r = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 40 && exec '{}' demo --out '{}'",
+            env!("CARGO_BIN_EXE_linli"),
+            out.display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("File too large") && stderr.contains("ulimit -f"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!out.exists());
+}
