@@ -4,7 +4,10 @@ use super::Run;
 use linli::error::Error;
 
 pub(super) fn audit(run: &Run) -> Result<(), Error> {
-    let (_, a, written) = linli::plan::run_audit(&run.files, &run.opts, &run.out)?;
+    let bars = super::progress::Bars::new(run.quiet);
+    let result = linli::plan::run_audit(&run.files, &run.opts, &run.out, &bars);
+    bars.finish();
+    let (_, a, written) = result?;
     if !run.quiet {
         for c in a.communities.iter().chain([&a.overall]) {
             out!(
@@ -31,8 +34,17 @@ pub(super) fn audit(run: &Run) -> Result<(), Error> {
 }
 
 pub(super) fn redraw(run: &Run, seed: u64, compare_scratch: bool) -> Result<(), Error> {
-    let (_, _, s, written) =
-        linli::plan::run_redraw(&run.files, &run.opts, seed, compare_scratch, &run.out)?;
+    let bars = super::progress::Bars::new(run.quiet);
+    let result = linli::plan::run_redraw(
+        &run.files,
+        &run.opts,
+        seed,
+        compare_scratch,
+        &run.out,
+        &bars,
+    );
+    bars.finish();
+    let (_, _, s, written) = result?;
     if !run.quiet {
         out!(
             "{} neighborhoods → {}: {} kept, {} adjusted, {} redrawn, {} new, {} removed",

@@ -5,6 +5,7 @@ use super::PlanResult;
 use crate::error::Error;
 use crate::model::BlockSet;
 use crate::model::Planned;
+use crate::model::progress::Progress;
 use crate::pipeline::{self, blocks, load, neighborhoods};
 use crate::read::{Loaded, ReadOptions, ScenarioFiles};
 use crate::staffing::plan_staffing;
@@ -220,11 +221,14 @@ pub fn run_audit(
     files: &ScenarioFiles,
     opts: &ReadOptions,
     out: &Path,
+    progress: &dyn Progress,
 ) -> Result<(Loaded, crate::audit::Audit, Vec<PathBuf>), Error> {
-    let loaded = load(files, opts)?;
+    let loaded = crate::pipeline::load_with(files, opts, progress)?;
     let grid = existing_grid_of(&loaded, files)?;
+    progress.begin("auditing the existing grid", 0, "");
     let audit = crate::audit::audit(&loaded.scenario, &grid, &loaded.config)
         .map_err(|p| loaded.locate(p))?;
+    progress.begin("writing the audit", 0, "");
     let written = crate::write::audit::write_audit(out, &loaded, &grid, &audit)?;
     Ok((loaded, audit, written))
 }
@@ -239,6 +243,7 @@ pub fn run_redraw(
     seed: u64,
     compare_scratch: bool,
     out: &Path,
+    progress: &dyn Progress,
 ) -> Result<
     (
         Loaded,
@@ -248,11 +253,14 @@ pub fn run_redraw(
     ),
     Error,
 > {
-    let loaded = load(files, opts)?;
+    let loaded = crate::pipeline::load_with(files, opts, progress)?;
     let grid = existing_grid_of(&loaded, files)?;
     let (s, c) = (&loaded.scenario, &loaded.config);
+    progress.begin("auditing the existing grid", 0, "");
     let before = crate::audit::audit(s, &grid, c).map_err(|p| loaded.locate(p))?;
+    progress.begin("redrawing", 0, "");
     let redrawn = crate::redraw::redraw(s, &grid, c, seed).map_err(|p| loaded.locate(p))?;
+    progress.begin("auditing the redrawn grid", 0, "");
     let after = crate::audit::audit(s, &redrawn.planned.grid(), c).map_err(|p| loaded.locate(p))?;
     let moved = |planned: &Planned| {
         let mut new = vec![None; s.buildings.len()];
@@ -265,6 +273,7 @@ pub fn run_redraw(
     };
     let matched = moved(&redrawn.planned);
     let scratch = if compare_scratch {
+        progress.begin("partitioning from scratch, to compare", 0, "");
         Some(moved(&neighborhoods(&loaded, seed)?))
     } else {
         None
