@@ -233,11 +233,18 @@ class Grid:
         homes = sorted((b for _, b, h in self.buildings if h and g.contains(b.representative_point())),
                        key=lambda b: (b.centroid.distance(g.boundary), b.centroid.x))
         hole = unary_union([homes[0].buffer(6), homes[0].centroid.buffer(1)]).convex_hull
-        # Reach out to the border so the gap is open to the outside of a.
-        edge = shapely.ops.nearest_points(g.boundary, homes[0].centroid)[0]
-        hole = unary_union([hole, LineString([homes[0].centroid, edge]).buffer(4)]).intersection(g)
+        # Reach out past the border so the gap is a notch open to the
+        # outside of a, not a hole touching its border at a point (which no
+        # reprojection keeps valid).
+        c = homes[0].centroid
+        edge = shapely.ops.nearest_points(g.boundary, c)[0]
+        d = max(c.distance(edge), 1e-9)
+        past = Point(edge.x + (edge.x - c.x) / d * 5, edge.y + (edge.y - c.y) / d * 5)
+        # Not clipped to a first: a clipped strip leaves a sliver a tenth of
+        # a millimetre wide along a's border, closing the notch into a hole.
+        hole = unary_union([hole, LineString([c, past]).buffer(4)])
         self.hoods[a][1] = largest(g.difference(hole))
-        return self.households(hole)
+        return self.households(hole.intersection(g))
 
     def write(self, path):
         out = []

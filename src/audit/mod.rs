@@ -225,6 +225,8 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
         ),
         snapped_area_m2: g.snapped_area_m2.clone(),
         crossed: crossing::crossings(scenario, &g.set, &g.holders, grid.len(), &config.targets),
+        grid,
+        communities: std::sync::OnceLock::new(),
     };
     let neighborhoods: Vec<GridFigures> = grid
         .iter()
@@ -332,6 +334,44 @@ struct Drawn<'a> {
     snapped_area_m2: Vec<f64>,
     /// The strong barrier each polygon straddles with homes on both sides.
     crossed: Vec<Option<crossing::Crossing>>,
+    /// The grid as drawn.
+    grid: &'a [Parcel],
+    /// Every community's area, made when a polygon reaches outside them.
+    communities: std::sync::OnceLock<geo::MultiPolygon<f64>>,
+}
+
+/// The area of grid polygon `i` outside every community in pieces that
+/// are not digitizing slivers (at least `sliver_m2` and, on average, at
+/// least `sliver_width_m` wide: 2·area/perimeter). A border copied along a
+/// community's through another CRS is centimetres off it all along: square
+/// metres outside, none of it a piece to speak of.
+fn outside_beyond_slivers(ctx: &Drawn, i: usize) -> f64 {
+    use geo::{BooleanOps, Euclidean, Length};
+    let st = &ctx.config.audit;
+    let communities = ctx.communities.get_or_init(|| {
+        geo::MultiPolygon(
+            ctx.scenario
+                .communities
+                .iter()
+                .flat_map(|c| c.area.0.iter().cloned())
+                .collect(),
+        )
+    });
+    ctx.grid[i]
+        .area
+        .difference(communities)
+        .0
+        .iter()
+        .filter_map(|piece| {
+            let a = piece.unsigned_area();
+            let perimeter: f64 = std::iter::once(piece.exterior())
+                .chain(piece.interiors())
+                .map(|r| Euclidean.length(r))
+                .sum();
+            let wide = perimeter > 0.0 && 2.0 * a / perimeter >= st.sliver_width_m;
+            (a >= st.sliver_m2 && wide).then_some(a)
+        })
+        .sum()
 }
 
 /// The figures and flags of grid polygon `i`.
@@ -431,7 +471,10 @@ fn grid_flags(
         {
             flags.push("crosses_community_border".to_string());
         }
-        if outside_m2 >= st.sliver_m2 && outside_m2 >= 1e-6 * area_m2 {
+        if outside_m2 >= st.sliver_m2
+            && outside_m2 >= 1e-6 * area_m2
+            && outside_beyond_slivers(ctx, i) > 0.0
+        {
             flags.push("outside_community".to_string());
         }
     }

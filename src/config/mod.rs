@@ -41,7 +41,49 @@ pub struct Config {
     pub osm: OsmSettings,
     /// Plausibility limits on what the layers hold.
     pub limits: Limits,
+    /// linli's property names for the user's field names, in every layer
+    /// (`households = "户数"`).
+    pub fields: BTreeMap<String, String>,
+    /// Settings of one layer (`[layers.buildings]`): its CRS, its field
+    /// names.
+    pub layers: BTreeMap<String, LayerSettings>,
 }
+
+/// The settings of one layer, `[layers.<name>]` in scenario.toml.
+///
+/// ```
+/// let c = linli::config::Config::from_toml_str(
+///     "[layers.neighborhoods]\ncrs = \"EPSG:4549\"\nfields = { id = \"网格编码\" }\n", "scenario.toml").unwrap();
+/// assert_eq!(c.layers["neighborhoods"].crs.as_deref(), Some("EPSG:4549"));
+/// assert_eq!(c.field_map("neighborhoods")[0], ("id".to_string(), "网格编码".to_string()));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LayerSettings {
+    /// The layer's CRS, over what its file says (a wrong .prj) and over the
+    /// scenario's.
+    pub crs: Option<String>,
+    /// linli's property names for this layer's own field names.
+    pub fields: BTreeMap<String, String>,
+    /// The files holding the layer, in the scenario folder, when they are
+    /// not named after it (`["river_lines.shp", "lakes.gpkg"]`; a table of
+    /// a GeoPackage as `"city.gpkg:roads"`): read one after the other.
+    pub files: Vec<String>,
+}
+
+/// The layers a scenario may hold, as `[layers.<name>]` names them.
+pub const LAYER_NAMES: [&str; 10] = [
+    "communities",
+    "buildings",
+    "roads",
+    "water",
+    "rail",
+    "landmarks",
+    "compounds",
+    "facilities",
+    "blocks",
+    "neighborhoods",
+];
 
 impl Default for Config {
     fn default() -> Self {
@@ -56,7 +98,22 @@ impl Default for Config {
             audit: AuditSettings::default(),
             osm: OsmSettings::default(),
             limits: Limits::default(),
+            fields: BTreeMap::new(),
+            layers: BTreeMap::new(),
         }
+    }
+}
+
+impl Config {
+    /// The field names of `layer` (`"buildings"`) to read as linli's, as
+    /// (linli's name, the layer's name): `[layers.<layer>] fields` over
+    /// `[fields]`.
+    pub fn field_map(&self, layer: &str) -> Vec<(String, String)> {
+        let mut m = self.fields.clone();
+        if let Some(l) = self.layers.get(layer) {
+            m.extend(l.fields.clone());
+        }
+        m.into_iter().collect()
     }
 }
 
@@ -585,6 +642,23 @@ impl Config {
         }
     }
 
+    /// Unknown layer names and CRSs linli cannot parse in `[layers]`.
+    fn layer_problems(&self, file: &str) -> Vec<Problem> {
+        let mut p = Vec::new();
+        for (name, l) in &self.layers {
+            if !LAYER_NAMES.contains(&name.as_str()) {
+                p.push(
+                    Problem::file(file, format!("[layers.{name}] is not a layer"))
+                        .with_hint(format!("the layers are {}", LAYER_NAMES.join(", "))),
+                );
+            }
+            if let Some(Err(e)) = l.crs.as_ref().map(|c| c.parse::<crate::project::Crs>()) {
+                p.push(Problem::file(file, format!("layers.{name}.crs: {e}")));
+            }
+        }
+        p
+    }
+
     /// Checks the values make sense: every number within its range
     /// ([`ranges::RANGES`]), the pairs in order, the names known;
     /// returns every problem found.
@@ -624,6 +698,7 @@ impl Config {
                 );
             }
         }
+        p.extend(self.layer_problems(file));
         let st = &self.staffing;
         if st.min_neighborhoods_per_worker > st.max_neighborhoods_per_worker {
             p.push(Problem::file(

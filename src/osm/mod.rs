@@ -186,6 +186,7 @@ impl Imported {
                 .iter()
                 .map(|(n, t)| (n.clone(), t.clone().into()))
                 .collect(),
+            sources: Default::default(),
         }
     }
 

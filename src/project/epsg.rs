@@ -94,6 +94,29 @@ pub(crate) fn lookup(code: u32) -> Option<EpsgDef> {
     })
 }
 
+/// The built-in transverse Mercator code with these parameters (on the
+/// CGCS2000 ellipsoid, else WGS 84): 3° Gauss-Krüger first, then 6°, then
+/// UTM. Grids with the same parameters (a 6° and a 3° central meridian
+/// that coincide) are the same projection; the 3° code is given.
+pub(crate) fn find_tm(cgcs2000: bool, lon0: f64, k0: f64, fe: f64, fn_: f64) -> Option<u32> {
+    let codes = (4534..=4554)
+        .chain(4513..=4533)
+        .chain(4502..=4512)
+        .chain(4491..=4501)
+        .chain(32601..=32660)
+        .chain(32701..=32760);
+    codes.into_iter().find(|&code| match lookup(code) {
+        Some(EpsgDef::Tm(d)) => {
+            (d.ellipsoid == Ellipsoid::GRS80) == cgcs2000
+                && (d.lon0 - lon0).abs() < 1e-9
+                && (d.k0 - k0).abs() < 1e-9
+                && (d.false_easting - fe).abs() < 1e-3
+                && (d.false_northing - fn_).abs() < 1e-3
+        }
+        _ => false,
+    })
+}
+
 /// EPSG code of CGCS2000 3° Gauss-Kruger zone `zone` (25–45) with the zone prefix.
 pub(crate) fn gk3_prefixed(zone: u32) -> Option<u32> {
     (25..=45).contains(&zone).then(|| 4513 + zone - 25)

@@ -31,6 +31,7 @@ pub mod pins;
 #[cfg(feature = "proj")]
 mod proj_engine;
 mod tmerc;
+pub mod wkt;
 
 use std::fmt;
 use std::str::FromStr;

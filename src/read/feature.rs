@@ -67,6 +67,19 @@ impl Properties {
         }
     }
 
+    /// Takes the value of `name` out, if present.
+    ///
+    /// ```
+    /// let mut p = linli::read::feature::Properties::default();
+    /// p.insert("户数", 12.into());
+    /// assert_eq!(p.remove("户数"), Some(serde_json::json!(12)));
+    /// assert!(p.is_empty());
+    /// ```
+    pub fn remove(&mut self, name: &str) -> Option<serde_json::Value> {
+        let i = self.0.iter().position(|(k, _)| k == name)?;
+        Some(self.0.remove(i).1)
+    }
+
     /// How many properties there are.
     pub fn len(&self) -> usize {
         self.0.len()

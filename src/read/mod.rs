@@ -7,11 +7,17 @@
 pub mod candidates;
 pub mod csv;
 pub mod feature;
+pub mod fgb;
+pub mod foreign;
+pub mod gpkg;
 pub mod households;
 pub mod layer;
+pub mod layer_crs;
 pub mod lean;
 pub mod pieces;
 pub mod plausible;
+pub mod shp;
+pub mod sources;
 pub mod text;
 pub mod units;
 pub mod validity;
@@ -55,13 +61,17 @@ fn kept_properties(layer: &str) -> Option<&'static [&'static str]> {
 }
 
 /// The raw texts of a scenario's files, from a folder or embedded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ScenarioFiles {
     /// Prefix for file names in messages (the folder).
     pub label: String,
     /// File name → contents, for the files present (large files read from
     /// a folder are mapped, see [`text::Text`]).
     pub files: BTreeMap<String, text::Text>,
+    /// The layers not given as `<layer>.geojson` (a GeoPackage, Shapefile
+    /// or FlatGeobuf, or files scenario.toml lists), by the GeoJSON name
+    /// they stand for: read one after the other.
+    pub sources: BTreeMap<String, Vec<foreign::Source>>,
 }
 
 impl ScenarioFiles {
@@ -124,12 +134,26 @@ impl ScenarioFiles {
                 Err(e) => return Err(e),
             }
         }
+        let listed = sources::listed_in(files.get("scenario.toml").map(|t| &**t));
+        let sources = match sources::find(dir, LAYER_FILES, &listed) {
+            Ok(s) => s,
+            Err(p) => {
+                problems.extend(p);
+                BTreeMap::new()
+            }
+        };
+        for s in sources.values().flatten() {
+            if let Err(e) = text::input_file(&s.path, max_bytes) {
+                problems.push(Problem::file(s.label(), e.to_string()));
+            }
+        }
         if !problems.is_empty() {
             return Err(Error::Input(problems));
         }
         Ok(ScenarioFiles {
             label: dir.display().to_string(),
             files,
+            sources,
         })
     }
 
@@ -141,11 +165,25 @@ impl ScenarioFiles {
                 .iter()
                 .map(|(n, t)| (n.to_string(), text::Text::from(*t)))
                 .collect(),
+            sources: BTreeMap::new(),
         }
     }
 
+    /// Whether the layer `name` (`"roads.geojson"`) is given, in any format.
+    pub fn has(&self, name: &str) -> bool {
+        self.files.contains_key(name) || self.sources.contains_key(name)
+    }
+
+    /// The file holding `name`, as messages give it.
     fn path(&self, name: &str) -> String {
-        format!("{}/{}", self.label.trim_end_matches('/'), name)
+        match self.sources.get(name) {
+            Some(s) => s
+                .iter()
+                .map(foreign::Source::label)
+                .collect::<Vec<_>>()
+                .join(" + "),
+            None => format!("{}/{}", self.label.trim_end_matches('/'), name),
+        }
     }
 }
 
@@ -171,6 +209,11 @@ pub struct ReadReport {
     pub estimated_households: u64,
     /// Non-fatal findings.
     pub warnings: Vec<String>,
+    /// The CRS the layers were converted into (`--crs`, scenario.toml's
+    /// `crs`, else the communities' or buildings' own).
+    pub scenario_crs: String,
+    /// The CRS each layer was read in, by layer file.
+    pub crs: BTreeMap<String, String>,
 }
 
 /// A scenario read, validated and projected.
@@ -238,16 +281,18 @@ pub fn read_scenario_with(
     progress: &dyn crate::model::progress::Progress,
 ) -> Result<Loaded, Error> {
     let config = read_settings(files)?;
-    let (mut layers, mut report) = parse_layers(files, progress)?;
+    let (mut layers, mut report, declared) = parse_layers(files, &config, progress)?;
     let crs_text = opts.crs.clone().or(config.crs.clone());
-    let crs: Crs = match &crs_text {
-        Some(t) => t.parse().map_err(Error::Projection)?,
-        None => Crs::LonLat,
+    let given: Option<Crs> = match &crs_text {
+        Some(t) => Some(t.parse().map_err(Error::Projection)?),
+        None => None,
     };
-    let input = InputTransform::new(&crs)?;
-    if input.is_lonlat() {
-        error_if_any(projected_looking(files, &layers))?;
+    let crs = given.unwrap_or_else(|| layer_crs::scenario_crs(&declared));
+    into_scenario_crs(files, &mut layers, &declared, (given, crs), &mut report)?;
+    for (name, fs) in layers.iter_mut() {
+        layer_crs::rename_fields(fs, &config.field_map(name.trim_end_matches(".geojson")));
     }
+    let input = InputTransform::new(&crs)?;
     let extent = data_extent(&layers);
     if let (false, Some((lo, hi)), Some(crs)) = (input.is_lonlat(), extent, &crs_text) {
         let source = if opts.crs.is_some() {
@@ -283,6 +328,37 @@ pub fn read_scenario_with(
     })
 }
 
+/// Every layer converted into the scenario's CRS `crs`: a layer is in the
+/// CRS it declares, else in the one given (`--crs`, scenario.toml), else in
+/// lon/lat (RFC 7946: a GeoJSON layer without a `crs` member is WGS 84),
+/// and then must not look projected. `report` records each layer's CRS.
+fn into_scenario_crs(
+    files: &ScenarioFiles,
+    layers: &mut Layers,
+    declared: &BTreeMap<String, Crs>,
+    (given, crs): (Option<Crs>, Crs),
+    report: &mut ReadReport,
+) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    for (name, fs) in layers.iter_mut() {
+        let from = match (declared.get(*name), given) {
+            (Some(&c), _) | (None, Some(c)) => c,
+            (None, None) => {
+                problems.extend(projected_looking(files, name, fs));
+                Crs::LonLat
+            }
+        };
+        report.crs.insert(name.to_string(), from.to_string());
+        if from != crs
+            && let Err(p) = layer_crs::reproject(fs, from, crs, &files.path(name))
+        {
+            problems.push(p);
+        }
+    }
+    report.scenario_crs = crs.to_string();
+    error_if_any(problems)
+}
+
 /// `Err` holding `problems`, if there are any.
 fn error_if_any(problems: Vec<Problem>) -> Result<(), Error> {
     if problems.is_empty() {
@@ -304,10 +380,10 @@ fn read_settings(files: &ScenarioFiles) -> Result<Config, Error> {
     };
     let mut problems = Vec::new();
     for required in ["buildings.geojson", "roads.geojson"] {
-        if !files.files.contains_key(required) {
+        if !files.has(required) {
             problems.push(
                 Problem::file(files.path(required), "is missing")
-                    .with_hint("a scenario needs at least buildings.geojson and roads.geojson"),
+                    .with_hint("a scenario needs at least buildings and roads: buildings.geojson and roads.geojson, or .gpkg, .shp or .fgb files of those names, or tables of those names in scenario.gpkg"),
             );
         }
     }
@@ -316,88 +392,176 @@ fn read_settings(files: &ScenarioFiles) -> Result<Config, Error> {
 }
 
 /// Every layer present, parsed in parallel (taken in the fixed order), with
-/// the feature counts; the layers a scenario needs must not be empty.
+/// the feature counts and the CRS each declares (its file, or
+/// `[layers.<name>] crs`); the layers a scenario needs must not be empty.
 fn parse_layers(
     files: &ScenarioFiles,
+    config: &Config,
     progress: &dyn crate::model::progress::Progress,
-) -> Result<(Layers<'static>, ReadReport), Error> {
+) -> Result<(Layers<'static>, ReadReport, BTreeMap<String, Crs>), Error> {
     use rayon::prelude::*;
-    type Parsed<'a> = (&'a str, Result<Vec<RawFeature>, Vec<Problem>>);
-    let present: Vec<(&str, &text::Text)> = LAYER_FILES
+    let present: Vec<(&str, Input)> = LAYER_FILES
         .iter()
         .filter(|n| n.ends_with(".geojson"))
-        .filter_map(|n| files.files.get(*n).map(|t| (*n, t)))
+        .filter_map(|&n| match (files.files.get(n), files.sources.get(n)) {
+            (Some(t), _) => Some((n, Input::GeoJson(t))),
+            (None, Some(s)) => Some((n, Input::Other(s.as_slice()))),
+            _ => None,
+        })
         .collect();
-    let bytes = |t: &text::Text| t.len() as u64;
     progress.begin(
         "reading the scenario",
-        present.iter().map(|(_, t)| bytes(t)).sum(),
+        present.iter().map(|(_, i)| i.bytes()).sum(),
         "bytes",
     );
-    let parsed: Vec<Parsed> = present
+    let parsed: Vec<(&str, Parsed)> = present
         .into_par_iter()
-        .map(|(name, text)| {
-            let keep = kept_properties(name);
-            let layer = parse_layer_keeping(&files.path(name), text, keep);
-            progress.advance(bytes(text));
+        .map(|(name, input)| {
+            // A field map names properties the lean reader would drop.
+            let stem = name.trim_end_matches(".geojson");
+            let keep = kept_properties(name).filter(|_| config.field_map(stem).is_empty());
+            let layer = input.parse(&files.path(name), name, keep);
+            progress.advance(input.bytes());
             (name, layer)
         })
         .collect();
     let mut layers = BTreeMap::new();
     let mut report = ReadReport::default();
+    let mut declared = BTreeMap::new();
     let mut problems = Vec::new();
     for (name, result) in parsed {
-        match result {
-            Ok(fs) => {
-                let needed = ["buildings.geojson", "roads.geojson", "communities.geojson"];
-                if fs.is_empty() && needed.contains(&name) {
-                    problems.push(
-                        Problem::file(files.path(name), "has no features").with_hint(
-                            "this layer cannot be empty; remove the file if the layer is optional",
-                        ),
-                    );
-                }
-                report.features.insert(name.to_string(), fs.len());
-                layers.insert(name, fs);
+        let (fs, crs) = match result {
+            Ok(x) => x,
+            Err(p) => {
+                problems.extend(p);
+                continue;
             }
-            Err(p) => problems.extend(p),
+        };
+        let needed = ["buildings.geojson", "roads.geojson", "communities.geojson"];
+        if fs.is_empty() && needed.contains(&name) {
+            problems.push(
+                Problem::file(files.path(name), "has no features").with_hint(
+                    "this layer cannot be empty; remove the file if the layer is optional",
+                ),
+            );
         }
+        let stem = name.trim_end_matches(".geojson");
+        // scenario.toml's word on a layer's CRS is over its file's.
+        let set = config.layers.get(stem).and_then(|l| l.crs.as_ref());
+        match (set.map(|c| c.parse::<Crs>()), crs) {
+            (Some(Ok(c)), _) => {
+                declared.insert(name.to_string(), c);
+            }
+            (_, Some(Ok(c))) => {
+                declared.insert(name.to_string(), c);
+            }
+            (_, Some(Err(e))) => problems.push(Problem::file(files.path(name), e).with_hint(
+                "give the layer's CRS in scenario.toml ([layers.NAME] crs = \"EPSG:…\")",
+            )),
+            _ => {}
+        }
+        report.features.insert(name.to_string(), fs.len());
+        layers.insert(name, fs);
     }
     error_if_any(problems)?;
-    Ok((layers, report))
+    Ok((layers, report, declared))
 }
 
-/// For lon/lat input: the first coordinate of each layer that looks like
-/// projected metres, with the EPSG code it may be in.
-fn projected_looking(files: &ScenarioFiles, layers: &Layers) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for (name, fs) in layers {
-        let mut bad: Option<(usize, Option<String>, f64, f64)> = None;
-        for f in fs {
-            layer::for_each_position(&f.geometry, &mut |p| {
-                let s = p.as_slice();
-                if bad.is_none() && s.len() >= 2 && looks_projected(s[0], s[1]) {
-                    bad = Some((f.index, f.id.clone(), s[0], s[1]));
-                }
-            });
-            if bad.is_some() {
-                break;
+/// A layer parsed: its features and the CRS its file declares.
+type Parsed = Result<(Vec<RawFeature>, Option<Result<Crs, String>>), Vec<Problem>>;
+
+/// A layer from one file or several, numbered on from one to the next;
+/// a part in another CRS than the first's converted into it.
+fn read_parts(
+    parts: &[foreign::Source],
+    name: &str,
+    keep: lean::Keep,
+) -> Result<(Vec<RawFeature>, Option<Crs>), Vec<Problem>> {
+    let mut all: Vec<RawFeature> = Vec::new();
+    let mut crs = None;
+    for part in parts {
+        let mut l = sources::read(part, name, keep)?;
+        match (crs, l.crs) {
+            (None, c) => crs = c,
+            (Some(first), Some(c)) if c != first => {
+                layer_crs::reproject(&mut l.features, c, first, &part.label())
+                    .map_err(|p| vec![p])?;
             }
+            _ => {}
         }
-        if let Some((i, id, x, y)) = bad {
-            let hint = match suggest_epsg(x, y) {
-                Some(code) => format!("these look like projected metres; pass --crs EPSG:{code} (or set crs in scenario.toml)"),
-                None => "these look like projected metres; pass --crs EPSG:… with the layer's projection (e.g. EPSG:4549 for CGCS2000 Gauss-Krüger CM 120°E)".to_string(),
-            };
-            let what = format!(
-                "coordinate ({}, {}) is not a longitude/latitude",
-                crate::error::show(x),
-                crate::error::show(y)
-            );
-            problems.push(Problem::feature(files.path(name), i, id, what).with_hint(hint));
+        let offset = all.len();
+        all.extend(l.features.into_iter().map(|mut f| {
+            f.index += offset;
+            f
+        }));
+    }
+    Ok((all, crs))
+}
+
+/// Where a layer's features come from.
+enum Input<'a> {
+    GeoJson(&'a text::Text),
+    Other(&'a [foreign::Source]),
+}
+
+impl Input<'_> {
+    /// Its size, for the progress of reading.
+    fn bytes(&self) -> u64 {
+        match self {
+            Input::GeoJson(t) => t.len() as u64,
+            Input::Other(s) => s
+                .iter()
+                .map(|s| std::fs::metadata(&s.path).map_or(0, |m| m.len()))
+                .sum(),
         }
     }
-    problems
+
+    /// Its features and the CRS its file declares.
+    fn parse(&self, label: &str, name: &str, keep: lean::Keep) -> Parsed {
+        match self {
+            Input::GeoJson(t) => {
+                let fs = parse_layer_keeping(label, t, keep)?;
+                Ok((fs, layer_crs::crs_member(t)))
+            }
+            Input::Other(parts) => {
+                let (fs, crs) = read_parts(parts, name, keep)?;
+                Ok((fs, crs.map(Ok)))
+            }
+        }
+    }
+}
+
+/// For a layer read as lon/lat: its first coordinate that looks like
+/// projected metres, with the EPSG code it may be in.
+fn projected_looking(files: &ScenarioFiles, name: &str, fs: &[RawFeature]) -> Option<Problem> {
+    let mut bad: Option<(usize, Option<String>, f64, f64)> = None;
+    for f in fs {
+        layer::for_each_position(&f.geometry, &mut |p| {
+            let s = p.as_slice();
+            if bad.is_none() && s.len() >= 2 && looks_projected(s[0], s[1]) {
+                bad = Some((f.index, f.id.clone(), s[0], s[1]));
+            }
+        });
+        if bad.is_some() {
+            break;
+        }
+    }
+    let (i, id, x, y) = bad?;
+    let stem = name.trim_end_matches(".geojson");
+    let hint = match suggest_epsg(x, y) {
+        Some(code) => format!(
+            "these look like projected metres; pass --crs EPSG:{code} (or set crs in scenario.toml, or [layers.{stem}] crs for this layer alone)"
+        ),
+        None => format!(
+            "these look like projected metres; pass --crs EPSG:… with the layer's projection (e.g. EPSG:4549 for CGCS2000 Gauss-Krüger CM 120°E), or [layers.{stem}] crs in scenario.toml for this layer alone"
+        ),
+    };
+    let what = format!(
+        "coordinate ({}, {}) is not a longitude/latitude",
+        crate::error::show(x),
+        crate::error::show(y)
+    );
+    Some(Problem::feature(files.path(name), i, id, what).with_hint(hint))
 }
 
 /// Every layer's extent together, in the input CRS.

@@ -219,6 +219,7 @@ impl SynthCity {
                 .into_iter()
                 .map(|(n, t)| (n, t.into()))
                 .collect(),
+            sources: Default::default(),
         }
     }
 
