@@ -8,6 +8,11 @@
 //! Inputs: the demo's buildings layer and a generated district's
 //! (`linli::synth`, 400,000 households; `LINLI_READERS_HOUSEHOLDS=N` for
 //! another size; debug builds use 5,000). `-- --test` runs each bench once.
+//!
+//! Issue 25's "a GeoPackage within 2× of the same GeoJSON": the generated
+//! district read whole (`read::read_scenario`) from its GeoJSON layers and
+//! from one `scenario.gpkg` holding the same layers (written by
+//! `write::gpkg`), the median of paired runs.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use geojson::GeometryValue;
@@ -827,5 +832,59 @@ fn digits(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, digits, readers);
+/// The district read whole from GeoJSON and from one GeoPackage.
+fn formats(c: &mut Criterion) {
+    use linli::read::{ReadOptions, ScenarioFiles, read_scenario};
+    let n = households();
+    let city =
+        linli::synth::generate(&linli::synth::SynthParams::new(n, 1)).expect("valid parameters");
+    let base = std::env::temp_dir().join(format!("linli-bench-formats-{}", std::process::id()));
+    let (json, gpkg) = (base.join("geojson"), base.join("gpkg"));
+    for d in [&json, &gpkg] {
+        std::fs::create_dir_all(d).expect("a temp folder");
+    }
+    let mut tables = Vec::new();
+    for (name, text) in city.files() {
+        std::fs::write(json.join(&name), &text).expect("written");
+        match name.strip_suffix(".geojson") {
+            Some(stem) => tables.push(
+                linli::write::table::from_geojson(stem, &text, linli::project::Crs::LonLat)
+                    .expect("a layer"),
+            ),
+            None => std::fs::write(gpkg.join(&name), &text).expect("written"),
+        }
+    }
+    let buildings = tables
+        .iter()
+        .find(|t| t.name == "buildings")
+        .map_or(0, |t| t.rows.len());
+    linli::write::gpkg::write(
+        &gpkg.join("scenario.gpkg"),
+        &tables,
+        linli::project::Crs::LonLat,
+        4326,
+    )
+    .expect("a GeoPackage");
+    let read = |d: &std::path::Path| {
+        let files = ScenarioFiles::from_dir(d).expect("a scenario");
+        read_scenario(&files, &ReadOptions::default()).expect("it reads")
+    };
+    // The same scenario either way.
+    let (a, b) = (read(&json), read(&gpkg));
+    assert_eq!(a.scenario.buildings.len(), b.scenario.buildings.len());
+    paired(
+        &format!("read {buildings} buildings: GeoPackage over GeoJSON"),
+        7,
+        || drop(black_box(read(&json))),
+        || drop(black_box(read(&gpkg))),
+    );
+    let mut g = c.benchmark_group(format!("formats_synth{}k", n / 1000));
+    g.sample_size(10);
+    g.bench_function("geojson", |b| b.iter(|| black_box(read(&json))));
+    g.bench_function("gpkg", |b| b.iter(|| black_box(read(&gpkg))));
+    g.finish();
+    let _ = std::fs::remove_dir_all(base);
+}
+
+criterion_group!(benches, digits, readers, formats);
 criterion_main!(benches);

@@ -586,7 +586,17 @@ fn summarize(
     let (id, street, workers) = who(scenario, community);
     let staffing = match community {
         Some(_) => Some(assess(n, workers, &config.staffing).0),
-        None => workers.map(|w| assess(n, Some(w), &config.staffing).0),
+        // Workers do not move between communities: each is assessed.
+        None => Some(crate::staffing::aggregate(
+            (0..scenario.communities.len()).map(|c| {
+                let n = found
+                    .figures
+                    .iter()
+                    .filter(|f| f.community == Some(c))
+                    .count();
+                assess(n, scenario.communities[c].social_workers, &config.staffing)
+            }),
+        )),
     };
     let mut a = CommunityAudit {
         id,

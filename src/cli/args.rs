@@ -21,6 +21,15 @@ pub(super) struct Args {
     /// Datum of lon/lat outputs: gcj02 to overlay on AMap/Tencent maps.
     #[arg(long, global = true, value_enum, default_value_t = Datum::Wgs84)]
     pub(super) output_datum: Datum,
+    /// Format of the layers written: geojson (RFC 7946, the default), gpkg
+    /// (one plan.gpkg with every layer and table), shp or fgb.
+    #[arg(long, global = true, default_value = "geojson")]
+    pub(super) format: String,
+    /// CRS of the layers written: EPSG:4326 (the default), EPSG:4490
+    /// (CGCS2000 lon/lat), a CGCS2000 Gauss-Krüger zone EPSG:4491–4554, or
+    /// UTM EPSG:326xx/327xx.
+    #[arg(long, global = true)]
+    pub(super) out_crs: Option<String>,
     /// Largest input file read, in MB (MiB); a larger one is an error.
     #[arg(long, global = true, default_value_t = linli::read::text::DEFAULT_MAX_BYTES >> 20, value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
     pub(super) max_input_mb: u64,

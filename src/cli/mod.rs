@@ -56,21 +56,23 @@ struct Run {
 }
 
 impl Common {
-    fn from_args(args: &Args) -> Self {
-        Common {
+    fn from_args(args: &Args) -> Result<Self, Error> {
+        Ok(Common {
             quiet: args.quiet,
             base: ReadOptions {
                 crs: None,
                 input_gcj02: args.datum == Datum::Gcj02,
                 output_gcj02: args.output_datum == Datum::Gcj02,
+                output: output(args)?,
             },
             max_bytes: args.max_input_mb << 20,
-        }
+        })
     }
 
     /// A run on the scenario folder `dir` (its layers read within the size
     /// limit) in the CRS `crs`, writing into `out`.
     fn scenario(&self, dir: &Path, crs: Option<String>, out: PathBuf) -> Result<Run, Error> {
+        same_folder_refused(dir, &out)?;
         Ok(Run {
             files: ScenarioFiles::from_dir_capped(dir, self.max_bytes)?,
             opts: ReadOptions {
@@ -83,11 +85,83 @@ impl Common {
     }
 }
 
+/// `--format` and `--out-crs`, checked: a format linli writes, a CRS it
+/// has a definition of, and not a projected CRS with GCJ-02 (a lon/lat
+/// datum).
+fn output(args: &Args) -> Result<linli::config::Output, Error> {
+    use linli::error::Problem;
+    let usage = |what: String, hint: &str| {
+        Error::Input(vec![
+            Problem::file("the command line", what).with_hint(hint),
+        ])
+    };
+    let format = args
+        .format
+        .parse()
+        .map_err(|e: String| usage(format!("--format: {e}"), "e.g. --format gpkg"))?;
+    let crs = match &args.out_crs {
+        None => None,
+        Some(t) => {
+            let code: Option<u32> = t
+                .trim()
+                .to_ascii_uppercase()
+                .strip_prefix("EPSG:")
+                .and_then(|c| c.parse().ok());
+            let known = code.filter(|&c| {
+                let crs = match c {
+                    4326 | 4490 => linli::project::Crs::LonLat,
+                    c => linli::project::Crs::Epsg(c),
+                };
+                linli::project::wkt::wkt_of(crs, c).is_some()
+            });
+            let Some(code) = known else {
+                return Err(usage(
+                    format!("--out-crs {t} is not a CRS linli writes"),
+                    "use EPSG:4326, EPSG:4490, a CGCS2000 Gauss-Krüger zone (EPSG:4491–4554) or UTM (EPSG:326xx, EPSG:327xx)",
+                ));
+            };
+            Some(code)
+        }
+    };
+    if args.output_datum == Datum::Gcj02 && crs.is_some_and(|c| c != 4326 && c != 4490) {
+        return Err(usage(
+            "--output-datum gcj02 with a projected --out-crs".into(),
+            "GCJ-02 is a lon/lat datum for Chinese web maps: use one or the other",
+        ));
+    }
+    Ok(linli::config::Output { format, crs })
+}
+
+/// An error when `out` is the scenario folder itself: a command's outputs
+/// (neighborhoods.geojson) would write over its inputs (the existing grid).
+fn same_folder_refused(dir: &Path, out: &Path) -> Result<(), Error> {
+    let same = match (std::fs::canonicalize(dir), std::fs::canonicalize(out)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(Error::Input(vec![
+            linli::error::Problem::file(
+                out.display().to_string(),
+                "is the scenario folder: the outputs would be written over its layers (neighborhoods.geojson is the existing grid)",
+            )
+            .with_hint("give --out another folder, e.g. --out out"),
+        ]));
+    }
+    Ok(())
+}
+
 /// Parses the arguments, runs the command, and says how it went.
 pub fn run() -> ExitCode {
     let args = Args::parse();
     panic_when_testing();
-    let common = Common::from_args(&args);
+    let common = match Common::from_args(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("linli: {e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
     match dispatch(args.command, &common) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -746,3 +746,58 @@ mod tests {
         assert_eq!(e.len(), 2);
     }
 }
+
+/// The GIS format layers are written in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// RFC 7946 GeoJSON, one file per layer (the default).
+    #[default]
+    GeoJson,
+    /// One GeoPackage, `plan.gpkg`, holding every layer and table.
+    GeoPackage,
+    /// One Shapefile per layer.
+    Shapefile,
+    /// One FlatGeobuf file per layer.
+    FlatGeobuf,
+}
+
+impl std::str::FromStr for OutputFormat {
+    type Err = String;
+
+    /// `geojson`, `gpkg`, `shp` or `fgb`.
+    ///
+    /// ```
+    /// use linli::config::OutputFormat;
+    /// assert_eq!("GPKG".parse::<OutputFormat>(), Ok(OutputFormat::GeoPackage));
+    /// assert!("kml".parse::<OutputFormat>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "geojson" | "json" => Ok(OutputFormat::GeoJson),
+            "gpkg" | "geopackage" => Ok(OutputFormat::GeoPackage),
+            "shp" | "shapefile" => Ok(OutputFormat::Shapefile),
+            "fgb" | "flatgeobuf" => Ok(OutputFormat::FlatGeobuf),
+            other => Err(format!(
+                "{other:?} is not an output format: use geojson, gpkg, shp or fgb"
+            )),
+        }
+    }
+}
+
+/// How layers are written: the format, and the CRS (`None`: lon/lat WGS 84
+/// as RFC 7946 has it; `EPSG:4490` lon/lat labelled CGCS2000; a projected
+/// code: the coordinates converted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Output {
+    /// The format.
+    pub format: OutputFormat,
+    /// The CRS (`EPSG:4326` when `None`).
+    pub crs: Option<u32>,
+}
+
+impl Output {
+    /// Whether this is plain RFC 7946 GeoJSON (nothing to convert).
+    pub fn is_geojson_wgs84(&self) -> bool {
+        self.format == OutputFormat::GeoJson && self.crs.is_none_or(|c| c == 4326)
+    }
+}

@@ -187,6 +187,7 @@ impl Imported {
                 .map(|(n, t)| (n.clone(), t.clone().into()))
                 .collect(),
             sources: Default::default(),
+            unread: Vec::new(),
         }
     }
 

@@ -21,6 +21,7 @@ pub fn run_blocks(
     let loaded = load(files, opts)?;
     let set = blocks(&loaded)?;
     let written = crate::write::blocks::write_blocks(out, &loaded, &set)?;
+    let written = exported(out, opts, written)?;
     Ok((loaded, set, written))
 }
 
@@ -35,6 +36,7 @@ pub fn run_partition(
     let loaded = load(files, opts)?;
     let planned = neighborhoods(&loaded, seed)?;
     let written = crate::write::neighborhoods::write_neighborhoods(out, &loaded, &planned, labels)?;
+    let written = exported(out, opts, written)?;
     Ok((loaded, planned, written))
 }
 
@@ -115,6 +117,7 @@ pub fn run_coverage(
     timings.extend(an.timings.iter().cloned());
     let t = Instant::now();
     let written = crate::write::coverage::write_coverage_with(out, &loaded, &cov, &an, buildings)?;
+    let written = exported(out, opts, written)?;
     timings.push(("write_s".to_string(), t.elapsed().as_secs_f64()));
     Ok((loaded, cov, an, written, timings))
 }
@@ -145,6 +148,7 @@ pub fn run_staff(
     written.extend(write::staffing::write_staffing(
         out, &loaded, &planned, &staffing,
     )?);
+    let written = exported(out, opts, written)?;
     Ok(PlanResult {
         loaded,
         planned,
@@ -230,6 +234,7 @@ pub fn run_audit(
         .map_err(|p| loaded.locate(p))?;
     progress.begin("writing the audit", 0, "");
     let written = crate::write::audit::write_audit(out, &loaded, &grid, &audit)?;
+    let written = exported(out, opts, written)?;
     Ok((loaded, audit, written))
 }
 
@@ -282,5 +287,23 @@ pub fn run_redraw(
         &loaded, &grid, &redrawn, &before, &after, matched, scratch,
     );
     let written = crate::write::audit::write_redraw(out, &loaded, &summary, &redrawn)?;
+    let written = exported(out, opts, written)?;
     Ok((loaded, redrawn, summary, written))
+}
+
+/// `written` after the layers of `out` are converted to the format and CRS
+/// `opts.output` asks for (`write::export`): the files made in place of
+/// the GeoJSON ones removed.
+pub(super) fn exported(
+    out: &Path,
+    opts: &ReadOptions,
+    written: Vec<PathBuf>,
+) -> Result<Vec<PathBuf>, Error> {
+    let (made, removed) = crate::write::export::export(out, &opts.output)?;
+    let mut written: Vec<PathBuf> = written
+        .into_iter()
+        .filter(|p| !removed.contains(p) && !made.contains(p))
+        .collect();
+    written.extend(made);
+    Ok(written)
 }

@@ -93,8 +93,9 @@ pub fn run_plan_with(
     let loaded = pipeline::load_with(files, opts, progress)?;
     let computed = compute_plan(&loaded, seed, progress)?;
     let dir = staged.dir();
-    let mut written =
-        write_plan(dir, &loaded, &computed, progress).map_err(|e| staged.unwritten(e))?;
+    let written = write_plan(dir, &loaded, &computed, progress).map_err(|e| staged.unwritten(e))?;
+    progress.begin("converting the layers", 0, "");
+    let mut written = commands::exported(dir, opts, written).map_err(|e| staged.unwritten(e))?;
     let inputs = manifest::inputs(files, &plan_options(opts, seed));
     manifest::write_manifest(dir, inputs).map_err(|e| staged.unwritten(e))?;
     written.push(dir.join("manifest.json"));

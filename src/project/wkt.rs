@@ -59,6 +59,44 @@ pub fn crs_from_wkt(wkt: &str) -> Result<Crs, String> {
     ))
 }
 
+/// The WKT (OGC WKT1, as GDAL writes it, with its EPSG authority) of a CRS
+/// of the built-in table; `geographic` names the lon/lat CRS (4326 or
+/// 4490) that lon/lat stands for. `None` for a code the table lacks.
+///
+/// ```
+/// use linli::project::{Crs, wkt::{crs_from_wkt, wkt_of}};
+/// let w = wkt_of(Crs::Epsg(4549), 4490).unwrap();
+/// assert!(w.starts_with("PROJCS[\"CGCS2000 / 3-degree Gauss-Kruger CM 120E\""));
+/// assert_eq!(crs_from_wkt(&w), Ok(Crs::Epsg(4549)));
+/// assert!(wkt_of(Crs::LonLat, 4490).unwrap().contains("AUTHORITY[\"EPSG\",\"4490\"]"));
+/// ```
+pub fn wkt_of(crs: Crs, geographic: u32) -> Option<String> {
+    const WGS84: &str = r#"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]]"#;
+    const CGCS2000: &str = r#"GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101,AUTHORITY["EPSG","1024"]],AUTHORITY["EPSG","1043"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4490"]]"#;
+    let code = match crs {
+        Crs::LonLat => geographic,
+        Crs::Epsg(c) => c,
+    };
+    match epsg::lookup(code)? {
+        EpsgDef::LonLat => Some(if code == 4490 { CGCS2000 } else { WGS84 }.to_string()),
+        EpsgDef::Tm(d) => {
+            let geog = if d.ellipsoid == super::tmerc::Ellipsoid::GRS80 {
+                CGCS2000
+            } else {
+                WGS84
+            };
+            Some(format!(
+                r#"PROJCS["{}",{geog},PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",{}],PARAMETER["scale_factor",{}],PARAMETER["false_easting",{}],PARAMETER["false_northing",{}],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","{code}"]]"#,
+                epsg::name(code)?,
+                d.lon0,
+                d.k0,
+                d.false_easting,
+                d.false_northing
+            ))
+        }
+    }
+}
+
 /// The CRS of an EPSG code: lon/lat for the two geographic ones.
 fn crs_of_code(code: u32) -> Crs {
     match epsg::lookup(code) {

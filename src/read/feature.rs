@@ -67,6 +67,17 @@ impl Properties {
         }
     }
 
+    /// The names, in the order read.
+    ///
+    /// ```
+    /// let mut p = linli::read::feature::Properties::default();
+    /// p.insert("id", "a".into());
+    /// assert_eq!(p.keys().collect::<Vec<_>>(), ["id"]);
+    /// ```
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_ref())
+    }
+
     /// Takes the value of `name` out, if present.
     ///
     /// ```

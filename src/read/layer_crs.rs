@@ -20,9 +20,16 @@ use geojson::{GeometryValue, Position};
 /// let t = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},"features":[]}"#;
 /// assert_eq!(crs_member(t), Some(Ok(Crs::Epsg(4549))));
 /// assert_eq!(crs_member(r#"{"type":"FeatureCollection","features":[]}"#), None);
+/// // Cut within a character, the start is still read.
+/// let long = format!("{{\"type\":\"FeatureCollection\",\"name\":\"{}\"", "党".repeat(2000));
+/// assert_eq!(crs_member(&long), None);
 /// ```
 pub fn crs_member(text: &str) -> Option<Result<Crs, String>> {
-    let head = &text[..text.len().min(4096)];
+    let mut end = text.len().min(4096);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
     let head = head.get(..head.find("\"features\"").unwrap_or(head.len()))?;
     let at = head.find("\"crs\"")?;
     let open = at + head[at..].find('{')?;

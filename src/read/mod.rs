@@ -14,6 +14,7 @@ pub mod households;
 pub mod layer;
 pub mod layer_crs;
 pub mod lean;
+pub mod names;
 pub mod pieces;
 pub mod plausible;
 pub mod shp;
@@ -72,6 +73,8 @@ pub struct ScenarioFiles {
     /// or FlatGeobuf, or files scenario.toml lists), by the GeoJSON name
     /// they stand for: read one after the other.
     pub sources: BTreeMap<String, Vec<foreign::Source>>,
+    /// Warnings for GIS files in the folder that are no layer.
+    pub unread: Vec<String>,
 }
 
 impl ScenarioFiles {
@@ -150,10 +153,12 @@ impl ScenarioFiles {
         if !problems.is_empty() {
             return Err(Error::Input(problems));
         }
+        let unread = unread_files(dir, &files, &sources);
         Ok(ScenarioFiles {
             label: dir.display().to_string(),
             files,
             sources,
+            unread,
         })
     }
 
@@ -166,6 +171,7 @@ impl ScenarioFiles {
                 .map(|(n, t)| (n.to_string(), text::Text::from(*t)))
                 .collect(),
             sources: BTreeMap::new(),
+            unread: Vec::new(),
         }
     }
 
@@ -187,6 +193,31 @@ impl ScenarioFiles {
     }
 }
 
+/// Warnings for the GIS files of `dir` that are no layer linli reads.
+fn unread_files(
+    dir: &Path,
+    files: &BTreeMap<String, text::Text>,
+    sources: &BTreeMap<String, Vec<foreign::Source>>,
+) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut known: Vec<String> = files.keys().cloned().collect();
+    known.extend(["candidates.geojson".into(), sources::SCENARIO_GPKG.into()]);
+    known.extend(
+        sources
+            .values()
+            .flatten()
+            .filter_map(|s| s.path.file_name().map(|n| n.to_string_lossy().into_owned())),
+    );
+    names::unread(&names, &known)
+}
+
 /// Options that override `scenario.toml`.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
@@ -196,6 +227,8 @@ pub struct ReadOptions {
     pub input_gcj02: bool,
     /// Write outputs in GCJ-02 for overlays on AMap/Tencent (`--output-datum gcj02`).
     pub output_gcj02: bool,
+    /// The GIS format and CRS layers are written in (`--format`, `--out-crs`).
+    pub output: crate::config::Output,
 }
 
 /// What reading found, for the report.
@@ -289,8 +322,17 @@ pub fn read_scenario_with(
     };
     let crs = given.unwrap_or_else(|| layer_crs::scenario_crs(&declared));
     into_scenario_crs(files, &mut layers, &declared, (given, crs), &mut report)?;
+    report.warnings.extend(files.unread.iter().cloned());
     for (name, fs) in layers.iter_mut() {
         layer_crs::rename_fields(fs, &config.field_map(name.trim_end_matches(".geojson")));
+        let first = files
+            .files
+            .get(*name)
+            .map(|t| names::first_names(t))
+            .unwrap_or_default();
+        report
+            .warnings
+            .extend(names::near_misses(name, &files.path(name), fs, &first));
     }
     let input = InputTransform::new(&crs)?;
     let extent = data_extent(&layers);
@@ -341,6 +383,15 @@ fn into_scenario_crs(
 ) -> Result<(), Error> {
     let mut problems = Vec::new();
     for (name, fs) in layers.iter_mut() {
+        if let (Some(&c), Some(g)) = (declared.get(*name), given)
+            && c != g
+        {
+            report.warnings.push(format!(
+                "{} declares its CRS as {c}: it is read in that, not in {g} (--crs or scenario.toml's crs); if the file is wrong, set [layers.{}] crs in scenario.toml",
+                files.path(name),
+                name.trim_end_matches(".geojson")
+            ));
+        }
         let from = match (declared.get(*name), given) {
             (Some(&c), _) | (None, Some(c)) => c,
             (None, None) => {

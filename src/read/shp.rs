@@ -45,10 +45,17 @@ pub fn read(source: &Source) -> Result<ForeignLayer, Vec<Problem>> {
             }
         };
         let mut props = Properties::default();
+        let mut mangled = false;
         for (name, value) in record {
             if let Some(v) = value_of(value) {
+                // A code page read as UTF-8 leaves replacement characters.
+                mangled |= v.as_str().is_some_and(|s| s.contains('\u{fffd}'));
                 props.insert(whole_name(name.to_ascii_lowercase()), v);
             }
+        }
+        if mangled {
+            problems.push(not_utf8(source, &label, index));
+            break;
         }
         match geometry(shape) {
             Some(g) => features.push(foreign::feature(index, &g, props)),
@@ -124,16 +131,21 @@ fn opening(label: &str, e: shapefile::Error) -> Problem {
 fn record_problem(source: &Source, label: &str, index: usize, e: shapefile::Error) -> Problem {
     let text = e.to_string();
     if text.to_ascii_lowercase().contains("utf") {
-        let cpg = source.path.with_extension("cpg");
-        let said = std::fs::read_to_string(&cpg)
-            .map(|c| format!("its .cpg says {}", c.trim()))
-            .unwrap_or_else(|_| "it has no .cpg, so UTF-8 was assumed".into());
-        return Problem::feature(label, index, None, format!("has attribute text that is not UTF-8 ({said})")).with_hint(format!(
-            "a Shapefile written on Chinese Windows is in GBK: put the word GBK in {} (or re-export as UTF-8)",
-            cpg.display()
-        ));
+        return not_utf8(source, label, index);
     }
     Problem::feature(label, index, None, format!("cannot be read: {text}")).with_hint(HINT)
+}
+
+/// Text that is not UTF-8 where the files say (or leave it to mean) UTF-8.
+fn not_utf8(source: &Source, label: &str, index: usize) -> Problem {
+    let cpg = source.path.with_extension("cpg");
+    let said = std::fs::read_to_string(&cpg)
+        .map(|c| format!("its .cpg says {}", c.trim()))
+        .unwrap_or_else(|_| "it has no .cpg, so UTF-8 was assumed".into());
+    Problem::feature(label, index, None, format!("has attribute text that is not UTF-8 ({said})")).with_hint(format!(
+        "a Shapefile written on Chinese Windows is in GBK: put the word GBK in {} (or re-export it as UTF-8)",
+        cpg.display()
+    ))
 }
 
 /// A dBase value as JSON; `None` for an empty one.

@@ -332,14 +332,36 @@ fn street_rows(communities: &[StaffingRow], standard: &Standard) -> Vec<Staffing
 fn of_communities(r: &mut StaffingRow, mine: &[&StaffingRow]) {
     r.workers_missing = mine.iter().map(|c| c.workers_missing).sum();
     r.workers_surplus = mine.iter().map(|c| c.workers_surplus).sum();
-    let no_data = mine.iter().any(|c| c.status == Status::NoData);
-    r.status = match (r.workers_missing > 0, r.workers_surplus > 0) {
+    r.status = aggregate(
+        mine.iter()
+            .map(|c| (c.status, c.workers_missing, c.workers_surplus)),
+    );
+}
+
+/// The status of a street or district from its communities' (status,
+/// workers missing, workers in surplus): `Mixed` when some miss workers
+/// and others have more than they need, never the status of the average.
+///
+/// ```
+/// use linli::staffing::{aggregate, Status};
+/// let parts = [(Status::Understaffed, 1, 0), (Status::Overstaffed, 0, 2)];
+/// assert_eq!(aggregate(parts.into_iter()), Status::Mixed);
+/// assert_eq!(aggregate([(Status::NoData, 0, 0)].into_iter()), Status::NoData);
+/// ```
+pub fn aggregate(parts: impl Iterator<Item = (Status, u32, u32)>) -> Status {
+    let (mut missing, mut surplus, mut no_data) = (0, 0, false);
+    for (s, m, x) in parts {
+        missing += m;
+        surplus += x;
+        no_data |= s == Status::NoData;
+    }
+    match (missing > 0, surplus > 0) {
         (true, true) => Status::Mixed,
         (true, false) => Status::Understaffed,
         _ if no_data => Status::NoData,
         (false, true) => Status::Overstaffed,
         (false, false) => Status::WithinStandard,
-    };
+    }
 }
 
 /// What staffing comes to, in a sentence a planner can act on: which

@@ -220,6 +220,7 @@ impl SynthCity {
                 .map(|(n, t)| (n, t.into()))
                 .collect(),
             sources: Default::default(),
+            unread: Vec::new(),
         }
     }
 

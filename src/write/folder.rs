@@ -302,6 +302,20 @@ fn check_not_mount_point(parent: &Path, out: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Whether `name` is a layer converted to another GIS format
+/// (`write::export`): `plan.gpkg`, or an output layer's name with a
+/// Shapefile's or FlatGeobuf's extensions.
+fn exported(name: &str) -> bool {
+    if matches!(name, "plan.gpkg" | "shapefile_fields.csv") {
+        return true;
+    }
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    ["shp", "shx", "dbf", "cpg", "prj", "fgb"].contains(&ext)
+        && OUTPUT_NAMES.contains(&format!("{stem}.geojson").as_str())
+}
+
 /// An error unless `out` is absent or a folder holding only what linli
 /// writes.
 fn check_replaceable(out: &Path) -> Result<(), Error> {
@@ -325,6 +339,7 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
         let name = e.file_name().to_string_lossy().into_owned();
         let is_file = e.file_type().is_ok_and(|t| t.is_file());
         let ours = OUTPUT_NAMES.contains(&name.as_str())
+            || exported(&name)
             || listed.contains(&name)
             || temp_file_pid(&name).is_some();
         if !(is_file && ours) {

@@ -7,12 +7,17 @@
 
 pub mod audit;
 pub mod blocks;
+pub mod export;
+pub mod fgb;
 pub mod folder;
 pub mod geojson;
+pub mod gpkg;
 pub mod manifest;
 pub mod neighborhoods;
 pub mod report;
+pub mod shp;
 pub mod staffing;
+pub mod table;
 
 use crate::error::Error;
 use std::io::Write;

@@ -2300,3 +2300,57 @@ fn a_file_size_limit_is_an_error_with_a_message_not_a_silent_death() {
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_property_name_off_by_case_is_named_with_the_fix() {
+    let base = files("valid_baseline");
+    let text = base.files["roads.geojson"].replace("\"class\":", "\"Class\":");
+    let w = warnings_of(&with_file(&base, "roads.geojson", Some(text)));
+    assert!(
+        w.iter()
+            .any(|w| w.contains("no feature has the property \"class\"")
+                && w.contains("\"Class\"")
+                && w.contains("[fields] class = \"Class\"")),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn a_file_that_is_no_layer_is_named_with_the_fix() {
+    let dir = baseline_copy("unread", |d| {
+        std::fs::write(
+            d.join("rivers.geojson"),
+            "{\"type\":\"FeatureCollection\",\"features\":[]}",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("building.geojson"),
+            "{\"type\":\"FeatureCollection\",\"features\":[]}",
+        )
+        .unwrap();
+    });
+    let w = warnings_of(&ScenarioFiles::from_dir(&dir).unwrap());
+    assert!(
+        w.iter().any(
+            |w| w.contains("building.geojson is in the scenario folder but is no layer")
+                && w.contains("name it buildings.geojson")
+        ),
+        "{w:?}"
+    );
+    assert!(
+        w.iter()
+            .any(|w| w.contains("rivers.geojson") && w.contains("[layers.NAME] files")),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn out_may_not_be_the_scenario_folder() {
+    let dir = baseline_copy("self-out", |_| {});
+    for cmd in ["plan", "redraw", "partition", "blocks"] {
+        let (code, _, stderr) =
+            linli(&[cmd, dir.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+        assert_eq!(code, Some(2), "{cmd}: {stderr}");
+        assert!(stderr.contains("is the scenario folder"), "{cmd}: {stderr}");
+    }
+}

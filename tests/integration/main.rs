@@ -16,6 +16,7 @@ mod blocks_props;
 mod coverage;
 mod demo_blocks;
 mod field_types;
+mod gis_formats;
 mod lean_reader;
 mod osm_import;
 mod osm_real;
