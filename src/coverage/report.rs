@@ -499,8 +499,22 @@ fn recommend(
     cov: &Coverage,
     req: &SiteRequest,
 ) -> Result<Sites, Vec<Problem>> {
-    let Some(k) = cov.kinds.iter().find(|k| k.kind == req.kind) else {
-        return Err(vec![unknown_kind(cov, req)]);
+    // A known kind without a facility yet: every household is its demand
+    // (siting the first ones is what the request is most often for).
+    let none_yet;
+    let k = match cov.kinds.iter().find(|k| k.kind == req.kind) {
+        Some(k) => k,
+        None if cov.known_kinds.contains(&req.kind) => {
+            none_yet = super::KindCoverage {
+                kind: req.kind.clone(),
+                threshold: super::threshold(w, &req.kind),
+                threshold_m: super::threshold_m(w, &req.kind),
+                facilities: Vec::new(),
+                metres: vec![f64::INFINITY; s.buildings.len()],
+            };
+            &none_yet
+        }
+        None => return Err(vec![unknown_kind(cov, req)]),
     };
     let g = &cov.graph;
     let r = k.threshold_m;
