@@ -104,8 +104,35 @@ fn names(u: &Unit, key: &str) -> bool {
         || u.name_zh.as_deref() == Some(key)
 }
 
-/// The communities each row names (every piece of a split unit), and the
-/// rows that name none.
+/// An admin unit above the communities (a street, a district, a
+/// country) wholly inside the extract, with the communities inside it: a
+/// roster row may name it by its relation id, `ref` or name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Parent {
+    /// `r<relation id>`.
+    pub relation: String,
+    /// `name`.
+    pub name: Option<String>,
+    /// `name:zh`.
+    pub name_zh: Option<String>,
+    /// `ref`.
+    pub code: Option<String>,
+    /// The communities inside it.
+    pub members: Vec<usize>,
+}
+
+impl Parent {
+    fn named(&self, key: &str) -> bool {
+        self.relation == key
+            || self.code.as_deref() == Some(key)
+            || self.name.as_deref() == Some(key)
+            || self.name_zh.as_deref() == Some(key)
+    }
+}
+
+/// The communities each row names (every piece of a split unit; a row
+/// naming no community but an admin unit above them, every community in
+/// it), and the rows that name none.
 ///
 /// ```
 /// use linli::osm::calibrate::{match_rows, Row};
@@ -117,26 +144,40 @@ fn names(u: &Unit, key: &str) -> bool {
 /// let units = [unit("r7-1", "Kamppi"), unit("r7-2", "Kamppi")];
 /// let row = |k: &str| Row { line: 2, key: k.into(), households: 100 };
 /// let rows = [row("Kamppi"), row("r7"), row("091"), row("r7-2"), row("Kallio")];
-/// let (hits, none) = match_rows(&rows, &units);
+/// let (hits, none) = match_rows(&rows, &units, &[]);
 /// assert_eq!(hits[0], vec![0, 1]);
 /// assert_eq!(hits[1], vec![0, 1]);
 /// assert_eq!(hits[2], vec![0, 1]);
 /// assert_eq!(hits[3], vec![1]);
 /// assert_eq!(none, vec![4]);
 /// ```
-pub fn match_rows(rows: &[Row], units: &[Unit]) -> (Vec<Vec<usize>>, Vec<usize>) {
+pub fn match_rows(
+    rows: &[Row],
+    units: &[Unit],
+    parents: &[Parent],
+) -> (Vec<Vec<usize>>, Vec<usize>) {
     let hits: Vec<Vec<usize>> = rows
         .iter()
         .map(|r| {
             // An exact community id names that one piece alone.
             let exact: Vec<usize> = (0..units.len()).filter(|&i| units[i].id == r.key).collect();
-            if exact.is_empty() {
-                (0..units.len())
-                    .filter(|&i| names(&units[i], &r.key))
-                    .collect()
-            } else {
-                exact
+            if !exact.is_empty() {
+                return exact;
             }
+            let named: Vec<usize> = (0..units.len())
+                .filter(|&i| names(&units[i], &r.key))
+                .collect();
+            if !named.is_empty() {
+                return named;
+            }
+            let mut inside: Vec<usize> = parents
+                .iter()
+                .filter(|p| p.named(&r.key))
+                .flat_map(|p| p.members.iter().copied())
+                .collect();
+            inside.sort_unstable();
+            inside.dedup();
+            inside
         })
         .collect();
     let none = (0..rows.len()).filter(|&i| hits[i].is_empty()).collect();
@@ -155,6 +196,8 @@ pub struct Input<'a> {
     pub ground: Ground<'a>,
     /// Completeness per community.
     pub completeness: &'a [Option<f64>],
+    /// Admin units above the communities, for rows that name one.
+    pub parents: &'a [Parent],
 }
 
 /// What one row of known households did.
@@ -247,7 +290,7 @@ pub fn apply(homes: &mut [Home], inp: &Input) -> Output {
         calibrated: vec![false; inp.units.len()],
         ..Output::default()
     };
-    let (hits, _) = match_rows(inp.rows, inp.units);
+    let (hits, _) = match_rows(inp.rows, inp.units, inp.parents);
     for (row, group) in inp.rows.iter().zip(hits) {
         let group = if row.key == "*" {
             (0..inp.units.len()).collect()
@@ -400,7 +443,9 @@ fn row_warnings(r: &RowResult, inp: &Input, group: &[usize], out: &mut Output) {
 /// How a whole-extract total was shared by the communities (their
 /// households after calibration), with the hint to give a roster.
 pub fn total_shared(units: &[Unit], households: &[u64], total: u64) -> Option<String> {
-    let named: Vec<usize> = (0..units.len()).filter(|&u| households[u] > 0).collect();
+    let mut named: Vec<usize> = (0..units.len()).filter(|&u| households[u] > 0).collect();
+    // The largest shares first.
+    named.sort_by_key(|&u| (std::cmp::Reverse(households[u]), u));
     if named.len() < 2 {
         return None;
     }

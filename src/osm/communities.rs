@@ -595,7 +595,9 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split: Option<Split>
         })
         .collect();
     let areas = trace_groups(&net, &faces, &group, &built);
-    name_groups(areas, &units)
+    let mut out = name_groups(areas, &units);
+    trim_to_settled(&mut out, d);
+    out
 }
 
 /// The lines the extract is tiled along: its edge and every unit's border
@@ -764,6 +766,55 @@ fn trace_groups(
         }
     }
     areas
+}
+
+/// Settled land around a building, metres: a derived community larger
+/// than a community may be keeps the grid cells of 2 × this holding its
+/// buildings and their eight neighbours (900 m around a lone house).
+pub const SETTLED_M: f64 = 150.0;
+
+/// Derived communities larger than `d.max_area` (one face of mountain,
+/// forest or farmland between distant roads, with a village in it) keep
+/// only the settled land around their buildings ([`SETTLED_M`]), as empty
+/// land at the extract's edge is left out.
+fn trim_to_settled(units: &mut [Unit], d: &Derive) {
+    let cell = 2.0 * SETTLED_M;
+    for u in units.iter_mut().filter(|u| u.source == "derived") {
+        if u.area.unsigned_area() <= d.max_area {
+            continue;
+        }
+        let mut cells: std::collections::BTreeSet<(i64, i64)> = Default::default();
+        for (c, _) in d.homes.iter().filter(|(c, _)| u.area.contains(&Point(*c))) {
+            let (kx, ky) = ((c.x / cell).floor() as i64, (c.y / cell).floor() as i64);
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    cells.insert((kx + dx, ky + dy));
+                }
+            }
+        }
+        let squares: Vec<Polygon<f64>> = cells
+            .into_iter()
+            .map(|(x, y)| {
+                let lo = Coord {
+                    x: x as f64 * cell,
+                    y: y as f64 * cell,
+                };
+                Rect::new(
+                    lo,
+                    Coord {
+                        x: lo.x + cell,
+                        y: lo.y + cell,
+                    },
+                )
+                .to_polygon()
+            })
+            .collect();
+        let settled = geo::algorithm::unary_union(&squares);
+        let kept = clean(u.area.intersection(&settled).0);
+        if !kept.0.is_empty() {
+            u.area = kept;
+        }
+    }
 }
 
 /// The groups as communities: derived ones `D01…` (those with buildings),

@@ -315,10 +315,15 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         streets: &road_lines,
         built: &home_at,
     };
+    let parents = match &opts.community_totals {
+        Some(_) => parent_units(&f, &ex, &units),
+        None => Vec::new(),
+    };
     let known = Known {
         units: &units,
         in_unit: &in_unit,
         comp: &comp,
+        parents: &parents,
     };
     let cal = calibrate_to_totals(opts, &mut homes, &known, ground, &mut c, &mut warnings)?;
 
@@ -591,6 +596,43 @@ struct Known<'a> {
     units: &'a [Unit],
     in_unit: &'a [Option<usize>],
     comp: &'a Completeness,
+    parents: &'a [calibrate::Parent],
+}
+
+/// The admin units wholly inside the extract that hold two or more
+/// communities (a roster may give their totals).
+fn parent_units(f: &Features, ex: &Extract, units: &[Unit]) -> Vec<calibrate::Parent> {
+    use geo::{Area, BooleanOps, InteriorPoint};
+    let at: Vec<Option<Coord<f64>>> = units
+        .iter()
+        .map(|u| u.area.interior_point().map(|p| p.0))
+        .collect();
+    let bounds = MultiPolygon(vec![ex.rect.to_polygon()]);
+    let mut out = Vec::new();
+    for r in &f.gathered.admin {
+        let ways = &f.gathered.ways_by_id;
+        let Ok(mp) = assemble::relation_polygons(r, ways, &ex.nodes)
+            .or_else(|_| assemble::relation_polygons_present(r, ways, &ex.nodes))
+        else {
+            continue;
+        };
+        if (mp.intersection(&bounds).unsigned_area() - mp.unsigned_area()).abs() > 1.0 {
+            continue; // cut by the extract: its total is not the part inside
+        }
+        let members: Vec<usize> = (0..units.len())
+            .filter(|&u| at[u].is_some_and(|p| geo::Contains::contains(&mp, &Point(p))))
+            .collect();
+        if members.len() >= 2 {
+            out.push(calibrate::Parent {
+                relation: format!("r{}", r.id),
+                name: r.tags.get("name").cloned(),
+                name_zh: r.tags.get("name:zh").cloned(),
+                code: r.tags.get("ref").cloned(),
+                members,
+            });
+        }
+    }
+    out
 }
 
 /// Households scaled to the known totals (a roster, or the extract's
@@ -620,7 +662,7 @@ fn calibrate_to_totals(
         }
     };
     if let Some(path) = &opts.community_totals {
-        check_rows(path, &rows, k.units, opts.allow_unmatched, warnings)?;
+        check_rows(path, &rows, k, opts.allow_unmatched, warnings)?;
     }
     let out = calibrate::apply(
         homes,
@@ -630,6 +672,7 @@ fn calibrate_to_totals(
             in_unit: k.in_unit,
             ground,
             completeness: &k.comp.per_unit,
+            parents: k.parents,
         },
     );
     warnings.extend(out.warnings.iter().cloned());
@@ -643,12 +686,13 @@ fn calibrate_to_totals(
 fn check_rows(
     path: &Path,
     rows: &[calibrate::Row],
-    units: &[Unit],
+    k: &Known,
     allow: bool,
     warnings: &mut Vec<String>,
 ) -> Result<(), Error> {
+    let units = k.units;
     let file = path.display().to_string();
-    let (hits, none) = calibrate::match_rows(rows, units);
+    let (hits, none) = calibrate::match_rows(rows, units, k.parents);
     let mut problems = Vec::new();
     let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
     for (r, hit) in rows.iter().zip(&hits) {

@@ -18,6 +18,7 @@ mod demo_blocks;
 mod field_types;
 mod lean_reader;
 mod osm_import;
+mod osm_public;
 mod osm_real;
 mod parcels;
 mod partition_props;
