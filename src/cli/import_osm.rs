@@ -139,7 +139,7 @@ fn print_layers(c: &linli::osm::ImportCounts) {
     for r in &c.calibration {
         out!(
             "calibration: {}: {} known households → {}: {}",
-            if r.row == "*" {
+            if r.line.is_none() {
                 "--households-total"
             } else {
                 r.row.as_str()

@@ -292,7 +292,7 @@ pub fn apply(homes: &mut [Home], inp: &Input) -> Output {
     };
     let (hits, _) = match_rows(inp.rows, inp.units, inp.parents);
     for (row, group) in inp.rows.iter().zip(hits) {
-        let group = if row.key == "*" {
+        let group = if row.key == "*" && row.line == 0 {
             (0..inp.units.len()).collect()
         } else {
             group
@@ -326,11 +326,15 @@ fn calibrate_row(
         .iter()
         .map(|&i| u64::from(homes[i].estimate.households))
         .sum();
-    let (goal, share_inside) = target(inp, group, row.households);
+    let (goal, share_inside) = if row.line == 0 {
+        (row.households, None) // the extract's own total
+    } else {
+        target(inp, group, row.households)
+    };
     let completeness = group_completeness(inp, group, homes, &members);
     let mut r = RowResult {
         row: row.key.clone(),
-        line: (row.key != "*").then_some(row.line),
+        line: (row.line > 0).then_some(row.line),
         known: row.households,
         communities: group.iter().map(|&u| inp.units[u].id.clone()).collect(),
         share_inside,
@@ -338,8 +342,8 @@ fn calibrate_row(
         estimated,
         ..RowResult::default()
     };
-    let thin = completeness.is_none_or(|c| c < FILL_BELOW);
-    if goal <= estimated || (!thin && !members.is_empty()) {
+    let thin = members.is_empty() || completeness.is_some_and(|c| c < FILL_BELOW);
+    if goal <= estimated || !thin {
         scale(homes, &members, goal);
         r.done = format!(
             "scaled the {} homes' estimate of {estimated} to {goal} households (each keeps its share)",
@@ -410,7 +414,7 @@ fn filled_words(r: &RowResult, homes: usize, completeness: Option<f64>) -> Strin
 /// Warnings for a row: a unit only partly in the extract, households
 /// that found no place, a whole-extract total shared by several units.
 fn row_warnings(r: &RowResult, inp: &Input, group: &[usize], out: &mut Output) {
-    let who = if r.row == "*" {
+    let who = if r.line.is_none() {
         "--households-total".to_string()
     } else {
         format!("{:?} (line {})", r.row, r.line.unwrap_or(0))
@@ -425,7 +429,7 @@ fn row_warnings(r: &RowResult, inp: &Input, group: &[usize], out: &mut Output) {
     } else if group
         .iter()
         .any(|&u| inp.units[u].source == "admin_clipped")
-        && r.row != "*"
+        && r.line.is_some()
     {
         out.warnings.push(format!(
             "{who}: the unit is cut by the extract and its whole area is unknown: all {} known households were placed on the part inside",
