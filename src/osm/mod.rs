@@ -315,10 +315,7 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         streets: &road_lines,
         built: &home_at,
     };
-    let parents = match &opts.community_totals {
-        Some(_) => parent_units(&f, &ex, &units),
-        None => Vec::new(),
-    };
+    let parents = parent_units(opts, &f, &ex, &units);
     let known = Known {
         units: &units,
         in_unit: &in_unit,
@@ -600,9 +597,17 @@ struct Known<'a> {
 }
 
 /// The admin units wholly inside the extract that hold two or more
-/// communities (a roster may give their totals).
-fn parent_units(f: &Features, ex: &Extract, units: &[Unit]) -> Vec<calibrate::Parent> {
+/// communities (a roster may give their totals); none without a roster.
+fn parent_units(
+    opts: &ImportOptions,
+    f: &Features,
+    ex: &Extract,
+    units: &[Unit],
+) -> Vec<calibrate::Parent> {
     use geo::{Area, BooleanOps, InteriorPoint};
+    if opts.community_totals.is_none() {
+        return Vec::new();
+    }
     let at: Vec<Option<Coord<f64>>> = units
         .iter()
         .map(|u| u.area.interior_point().map(|p| p.0))
