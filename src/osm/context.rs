@@ -210,7 +210,7 @@ fn boundaries() -> Option<&'static country_boundaries::CountryBoundaries> {
 /// assert_eq!(country_at(116.33, 39.99).as_deref(), Some("CN")); // Beijing
 /// assert_eq!(country_at(139.69, 35.69).as_deref(), Some("JP")); // Tokyo
 /// assert_eq!(country_at(126.98, 37.57).as_deref(), Some("KR")); // Seoul
-/// assert_eq!(country_at(150.0, 30.0), None); // the Pacific
+/// assert_eq!(country_at(-140.0, 10.0), None); // the Pacific
 /// ```
 pub fn country_at(lon: f64, lat: f64) -> Option<String> {
     let at = country_boundaries::LatLon::new(lat, lon).ok()?;
