@@ -248,7 +248,7 @@ pub(super) enum Command {
     },
     /// Import an OpenStreetMap extract (.osm.pbf) into a ready scenario folder.
     #[command(
-        after_help = "Examples:\n  linli import-osm city.osm.pbf --out city/\n  linli import-osm city.osm.pbf --out city/ --communities communities.geojson\n  linli import-osm city.osm.pbf --out city/ --admin-level 8 && linli plan city/ --out out\n  linli import-osm city.osm.pbf --out city/ --households-csv roster.csv --config scenario.toml\n\nWrites roads, water, rail, landmarks, compounds, buildings, facilities and communities\n(.geojson), scenario.toml and import_summary.json (the counts printed here).\nCommunities: --communities, else admin boundaries (the finest level whose units hold\n500–10,000 households, or --admin-level), else derived from the major roads.\nHouseholds: estimated per building (docs/households.md); --households-total N or\n--households-csv FILE (community,households) calibrates them to known figures.\nData © OpenStreetMap contributors, ODbL 1.0: keep the attribution on what you derive."
+        after_help = "Examples:\n  linli import-osm city.osm.pbf --out city/\n  linli import-osm city.osm.pbf --out city/ --communities communities.geojson\n  linli import-osm city.osm.pbf --out city/ --admin-level 8 && linli plan city/ --out out\n  linli import-osm city.osm.pbf --out city/ --households-csv roster.csv --config scenario.toml\n\nWrites roads, water, rail, landmarks, compounds, buildings, facilities and communities\n(.geojson), scenario.toml and import_summary.json (the counts printed here).\nCommunities: --communities, else admin boundaries (the finest level whose units look like\ncommunities: at most 15 km² and 500–10,000 households at the median, or --admin-level),\nelse derived from the roads.\nHouseholds: estimated per building (docs/households.md); --households-total N or\n--households-csv FILE (community,households) calibrates them to known figures.\nData © OpenStreetMap contributors, ODbL 1.0: keep the attribution on what you derive."
     )]
     ImportOsm {
         /// The extract, e.g. from Geofabrik or BBBike.
@@ -268,9 +268,14 @@ pub(super) enum Command {
         #[arg(long)]
         households_total: Option<u64>,
         /// Known households per community, a CSV of community,households
-        /// (community id or name), e.g. the civil-affairs roster.
+        /// (community id, OSM relation id r123, ref or name), e.g. the
+        /// civil-affairs roster.
         #[arg(long)]
         households_csv: Option<PathBuf>,
+        /// Rows of --households-csv that name no community of the extract
+        /// are a warning, not an error.
+        #[arg(long, requires = "households_csv")]
+        allow_unmatched: bool,
         /// A scenario.toml whose [osm] section sets the household model,
         /// community sizes and extra facility tags; copied into the scenario.
         #[arg(long)]

@@ -53,6 +53,16 @@ fn print_read(c: &linli::osm::ImportCounts, elapsed: f64) {
         c.bytes as f64 / 1e6,
         elapsed
     );
+    let [w, s, e, n] = c.area_box;
+    out!(
+        "area: {w:.4},{s:.4},{e:.4},{n:.4} ({:.1} km², from {})",
+        c.area_km2,
+        match c.area_source.as_str() {
+            "header" => "the header's box",
+            "data" => "where the buildings and streets are: the header gives no box",
+            _ => "the box of every node: the header gives no box",
+        }
+    );
     out!(
         "roads: {} ({} walkable; {} ways whole, {} split at the extract's edge)",
         c.roads,
@@ -126,6 +136,28 @@ fn print_layers(c: &linli::osm::ImportCounts) {
         c.buildings_in_derived_communities,
         c.buildings_outside_communities
     );
+    for r in &c.calibration {
+        out!(
+            "calibration: {}: {} known households → {}: {}",
+            if r.line.is_none() {
+                "--households-total"
+            } else {
+                r.row.as_str()
+            },
+            r.known,
+            r.communities.join(", "),
+            r.done
+        );
+    }
+    for t in &c.admin_levels_tried {
+        out!(
+            "communities: admin_level={}: {} units ({} with homes): {}",
+            t.admin_level,
+            t.units,
+            t.with_homes,
+            t.why
+        );
+    }
 }
 
 /// `linli import-osm`: every input file checked, the settings read, then
@@ -138,6 +170,7 @@ pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
         admin_level,
         households_total,
         households_csv,
+        allow_unmatched,
         config,
         facility,
     } = command
@@ -156,6 +189,7 @@ pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
         settings,
         households_total,
         community_totals: households_csv,
+        allow_unmatched,
         config_text,
     };
     import_osm(&input, &out, &options, c.quiet)

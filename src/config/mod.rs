@@ -477,11 +477,13 @@ impl Default for AuditSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OsmSettings {
-    /// Which household model applies: `china`, `elsewhere`, or `auto`
-    /// (china when the extract's centre is in China's extent).
+    /// Which household model applies: `china`, `japan`, `elsewhere`, or
+    /// `auto` (the country most of the extract's buildings stand in).
     pub region: String,
     /// The household model for Chinese cities.
     pub china: DwellingModel,
+    /// The household model for Japan (detached houses and small flats).
+    pub japan: DwellingModel,
     /// The household model for other places (European-style housing).
     pub elsewhere: DwellingModel,
     /// Admin units are taken as communities at the finest level whose
@@ -504,6 +506,7 @@ impl Default for OsmSettings {
         OsmSettings {
             region: "auto".into(),
             china: DwellingModel::china(),
+            japan: DwellingModel::japan(),
             elsewhere: DwellingModel::elsewhere(),
             admin_min_households: 500,
             admin_max_households: 10_000,
@@ -565,6 +568,24 @@ impl DwellingModel {
             terrace_unit_m2: 90.0,
             homes_in_commercial_landuse: false,
             reference_coverage: 0.22,
+        }
+    }
+
+    /// Japan: the Housing and Land Survey's dwelling sizes and vacancy,
+    /// two-storey houses and low-rise flats (docs/households.md).
+    pub fn japan() -> Self {
+        DwellingModel {
+            dwelling_m2: 60.0,
+            occupied_share: 0.86,
+            storey_m: 3.0,
+            apartment_floors: 3.0,
+            house_max_m2: 150.0,
+            house_max_floors: 3.0,
+            min_home_m2: 30.0,
+            max_plain_home_m2: 3_000.0,
+            terrace_unit_m2: 50.0,
+            homes_in_commercial_landuse: true,
+            reference_coverage: 0.35,
         }
     }
 
@@ -672,10 +693,10 @@ impl Config {
             ));
         }
         let o = &self.osm;
-        if !["auto", "china", "elsewhere"].contains(&o.region.as_str()) {
+        if !["auto", "china", "japan", "elsewhere"].contains(&o.region.as_str()) {
             p.push(
                 Problem::file(file, format!("osm.region is {:?}", o.region))
-                    .with_hint("use \"auto\", \"china\" or \"elsewhere\""),
+                    .with_hint("use \"auto\", \"china\", \"japan\" or \"elsewhere\""),
             );
         }
         if o.admin_min_households > o.admin_max_households

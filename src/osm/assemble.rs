@@ -152,9 +152,50 @@ pub fn relation_polygons(
     ways: &HashMap<i64, &Way>,
     nodes: &NodeIndex,
 ) -> Result<MultiPolygon<f64>, AreaDrop> {
+    polygons_of(rel, ways, nodes, false)
+}
+
+/// The polygons of a relation some of whose member ways are not in the
+/// extract at all, when the ways that are there (each with all its nodes)
+/// close into valid rings by themselves: e.g. a municipality whose
+/// exclave, or a stretch of border shared with nothing in the extract,
+/// was left out. A member way cut by the extract is an error, as in
+/// [`relation_polygons`].
+///
+/// ```
+/// use geo::Coord;
+/// use linli::osm::assemble::{relation_polygons, relation_polygons_present, NodeIndex};
+/// use linli::osm::pbf::{Member, Relation, Way};
+/// let nodes: NodeIndex = [(1, Coord { x: 0.0, y: 0.0 }), (2, Coord { x: 10.0, y: 0.0 }),
+///     (3, Coord { x: 10.0, y: 10.0 })].into();
+/// let ways = vec![Way { id: 10, refs: vec![1, 2, 3, 1], tags: Default::default() }];
+/// let by_id = ways.iter().map(|w| (w.id, w)).collect();
+/// let member = |id| Member { is_way: true, id, role: "outer".into() };
+/// // Way 99 (an exclave far away) is not in the extract.
+/// let rel = Relation { id: 1, members: vec![member(10), member(99)], tags: Default::default() };
+/// assert!(relation_polygons(&rel, &by_id, &nodes).is_err());
+/// assert_eq!(relation_polygons_present(&rel, &by_id, &nodes).unwrap().0.len(), 1);
+/// ```
+pub fn relation_polygons_present(
+    rel: &Relation,
+    ways: &HashMap<i64, &Way>,
+    nodes: &NodeIndex,
+) -> Result<MultiPolygon<f64>, AreaDrop> {
+    polygons_of(rel, ways, nodes, true)
+}
+
+fn polygons_of(
+    rel: &Relation,
+    ways: &HashMap<i64, &Way>,
+    nodes: &NodeIndex,
+    skip_absent: bool,
+) -> Result<MultiPolygon<f64>, AreaDrop> {
     let (mut outer, mut inner) = (Vec::new(), Vec::new());
     for m in rel.members.iter().filter(|m| m.is_way) {
         let Some(w) = ways.get(&m.id) else {
+            if skip_absent {
+                continue;
+            }
             return Err(AreaDrop::Incomplete);
         };
         if w.refs.iter().any(|r| !nodes.contains_key(r)) {

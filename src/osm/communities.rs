@@ -6,11 +6,9 @@
 
 use super::assemble::NodeIndex;
 use super::context::{LandIndex, Places, locate};
-use super::homes::Home;
 use super::pbf::{Relation, Way};
 use crate::blocks::noding::{NodedNetwork, node};
 use crate::blocks::polygonize::{Faces, polygonize};
-use crate::config::OsmSettings;
 use crate::model::{Barrier, BarrierKind, BarrierLine};
 use geo::{
     Area, BooleanOps, BoundingRect, Contains, Coord, InteriorPoint, LineString, MultiPolygon,
@@ -37,6 +35,13 @@ pub struct Unit {
     pub source: &'static str,
     /// Its area, metres.
     pub area: MultiPolygon<f64>,
+    /// The whole unit's area, m², inside and outside the extract, when
+    /// every ring of it is in the extract (`None` when it is cut).
+    pub whole_area: Option<f64>,
+    /// The admin relation it is (a part of), e.g. `r123`.
+    pub relation: Option<String>,
+    /// The relation's `ref` tag (an official code), when it has one.
+    pub code: Option<String>,
     /// Properties kept from a communities file.
     pub properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -185,22 +190,41 @@ fn two_classes(lines: &[LineString<f64>], rect: &Rect<f64>) -> (Vec<Polygon<f64>
 /// admin centre, places of the same name; `usize::MAX` for a whole ring).
 pub type Side = (MultiPolygon<f64>, usize);
 
+/// An admin relation's area within the extract.
+#[derive(Debug, Clone)]
+pub struct AdminArea {
+    /// The candidate sides (one for a unit whose rings are all known).
+    pub sides: Vec<Side>,
+    /// Whether the extract's edge cut it.
+    pub clipped: bool,
+    /// The whole unit's area, m², when its rings are all known.
+    pub whole_m2: Option<f64>,
+}
+
 /// An admin relation's area within the extract, or `None` when nothing of
 /// it can be built. `hints` are points known to be inside it (its label
-/// and admin-centre nodes, place nodes of the same name); `clipped` says
-/// whether the extract's edge cut it.
+/// and admin-centre nodes, place nodes of the same name). A relation
+/// whose member ways are all there, or whose ways that are there close
+/// into rings by themselves (the rest not in the extract at all), is
+/// assembled whole; one cut by the extract is closed along its edge.
 pub fn admin_area(
     rel: &Relation,
     ways: &HashMap<i64, &Way>,
     nodes: &NodeIndex,
     rect: &Rect<f64>,
     hints: &[Coord<f64>],
-) -> Option<(Vec<Side>, bool)> {
+) -> Option<AdminArea> {
     let bounds = MultiPolygon(vec![rect.to_polygon()]);
-    if let Ok(mp) = super::assemble::relation_polygons(rel, ways, nodes) {
+    let whole = super::assemble::relation_polygons(rel, ways, nodes)
+        .or_else(|_| super::assemble::relation_polygons_present(rel, ways, nodes));
+    if let Ok(mp) = whole {
         let inside = mp.intersection(&bounds);
         let clipped = (mp_area(&inside) - mp_area(&mp)).abs() > 1.0;
-        return (mp_area(&inside) > 1.0).then(|| (vec![(inside, usize::MAX)], clipped));
+        return (mp_area(&inside) > 1.0).then(|| AdminArea {
+            sides: vec![(inside, usize::MAX)],
+            clipped,
+            whole_m2: Some(mp_area(&mp)),
+        });
     }
     let runs = boundary_runs(rel, ways, nodes, rect);
     if runs.is_empty() {
@@ -229,7 +253,11 @@ pub fn admin_area(
         .into_iter()
         .filter(|(m, _)| mp_area(m) > 1.0)
         .collect();
-    (!cands.is_empty()).then_some((cands, true))
+    (!cands.is_empty()).then_some(AdminArea {
+        sides: cands,
+        clipped: true,
+        whole_m2: None,
+    })
 }
 
 /// Picks each unit's side: whole units first, then each cut one takes the
@@ -293,6 +321,20 @@ pub struct Derive<'a> {
     pub min_households: u64,
     /// Most households a merge may reach (when a smaller merge exists).
     pub max_households: u64,
+    /// Largest area a merge may reach, m²: a community is never merged
+    /// beyond it (farmland and forest between villages stay apart).
+    pub max_area: f64,
+}
+
+/// Units of an admin level that are split along roads like derived
+/// communities: those holding more households, or more land, than one
+/// community should.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Split {
+    /// Split a unit holding more households than this.
+    pub households: u64,
+    /// Split a unit larger than this inside the extract, m².
+    pub area: f64,
 }
 
 /// Within this of the extract's edge, a line's end was cut by the extract:
@@ -340,19 +382,31 @@ fn box_tree(
     )
 }
 
+/// Sizes a merge works to: households (fewest, most) and the largest area, m².
+#[derive(Debug, Clone, Copy)]
+struct Band {
+    min: u64,
+    max: u64,
+    max_area: f64,
+}
+
 /// Groups adjacent faces of one owner until each group holds at least
 /// `min` households: the smallest group first joins its smallest
 /// neighbour that keeps it at most `max` (else its smallest neighbour),
-/// across local roads first and major lines only when it must.
+/// across local roads first and major lines only when it must; never
+/// beyond `max_area` (a group with no neighbour within it stays as it is).
 fn merge(
     households: &[u64],
+    areas: &[f64],
     links: &BTreeMap<(usize, usize), bool>,
-    min: u64,
-    max: u64,
+    band: Band,
 ) -> Vec<usize> {
+    let Band { min, max, max_area } = band;
     let n = households.len();
     let mut group: Vec<usize> = (0..n).collect();
     let mut size: Vec<u64> = households.to_vec();
+    let mut area: Vec<f64> = areas.to_vec();
+    let mut stuck = vec![false; n];
     let find = |g: &Vec<usize>, mut x: usize| {
         while g[x] != x {
             x = g[x];
@@ -371,22 +425,33 @@ fn merge(
             }
             let Some((&g, near)) = nbrs
                 .iter()
-                .filter(|(g, _)| size[**g] < min)
+                .filter(|(g, _)| size[**g] < min && !stuck[**g])
                 .min_by_key(|(g, _)| (size[**g], **g))
             else {
                 break;
             };
-            let pick = near
+            let fits: Vec<usize> = near
+                .iter()
+                .copied()
+                .filter(|&h| area[g] + area[h] <= max_area)
+                .collect();
+            let pick = fits
                 .iter()
                 .filter(|&&h| size[g] + size[h] <= max)
                 .min_by_key(|&&h| (size[h], h))
-                .or_else(|| near.iter().min_by_key(|&&h| (size[h], h)))
+                .or_else(|| fits.iter().min_by_key(|&&h| (size[h], h)))
                 .copied();
-            let Some(h) = pick else { break };
+            let Some(h) = pick else {
+                stuck[g] = true;
+                continue;
+            };
             let (keep, gone) = (g.min(h), g.max(h));
             group[gone] = keep;
             size[keep] += size[gone];
+            area[keep] += area[gone];
         }
+        // Across major lines a stuck group may find a neighbour that fits.
+        stuck.iter_mut().for_each(|s| *s = false);
     }
     (0..n).map(|f| find(&group, f)).collect()
 }
@@ -461,8 +526,9 @@ fn clean(polys: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
 
 /// Tiles the extract: the faces of the network of every unit's border, the
 /// extract's edge and the major and local lines go to the first unit
-/// holding them; the faces in no unit (and, with `split_above`, those of
-/// units above that many households) are merged into derived communities.
+/// holding them; the faces in no unit (and, with `split`, those of units
+/// holding more households or land than a community) are merged into
+/// derived communities of at most `d.max_area`.
 /// Every community is then traced from the network's own edges, so
 /// neighbours share their border exactly and none overlaps another.
 ///
@@ -472,12 +538,12 @@ fn clean(polys: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
 /// let rect = Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 400.0, y: 100.0 });
 /// let roads: Vec<LineString<f64>> = (1..4).map(|i| vec![(i as f64 * 100.0, -10.0), (i as f64 * 100.0, 110.0)].into()).collect();
 /// let homes: Vec<_> = (0..4).map(|i| (coord! { x: i as f64 * 100.0 + 50.0, y: 50.0 }, 1000)).collect();
-/// let d = Derive { major: &roads, minor: &[], homes: &homes, min_households: 1500, max_households: 3000 };
+/// let d = Derive { major: &roads, minor: &[], homes: &homes, min_households: 1500, max_households: 3000, max_area: 30e6 };
 /// let parts = tile(Vec::new(), &rect, &d, None);
 /// assert_eq!(parts.len(), 2); // four faces of 1,000 households → two communities of 2,000
 /// assert_eq!(parts[0].id, "D01");
 /// ```
-pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<u64>) -> Vec<Unit> {
+pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split: Option<Split>) -> Vec<Unit> {
     let net = node(&tile_lines(&units, rect, d), TOLERANCE);
     let faces = polygonize(&net);
     let nf = faces.faces.len();
@@ -493,16 +559,29 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
             owner[f] = None;
         }
     }
-    let mut unit_h = vec![0u64; units.len()];
+    let face_area: Vec<f64> = faces
+        .faces
+        .iter()
+        .map(|f| f.polygon.unsigned_area())
+        .collect();
+    let (mut unit_h, mut unit_a) = (vec![0u64; units.len()], vec![0.0; units.len()]);
     for f in 0..nf {
         if let Some(u) = owner[f].filter(|&u| u != usize::MAX) {
             unit_h[u] += households[f];
+            unit_a[u] += face_area[f];
         }
     }
     // Faces in no unit, and those of a unit too large, are merged.
-    let grouped = |o: usize| o == usize::MAX || split_above.is_some_and(|m| unit_h[o] > m);
+    let too_large =
+        |o: usize| split.is_some_and(|s| unit_h[o] > s.households || unit_a[o] > s.area);
+    let grouped = |o: usize| o == usize::MAX || too_large(o);
     let links = merge_links(&net, &faces, &owner, &grouped);
-    let merged = merge(&households, &links, d.min_households, d.max_households);
+    let band = Band {
+        min: d.min_households,
+        max: d.max_households,
+        max_area: d.max_area,
+    };
+    let merged = merge(&households, &face_area, &links, band);
     // The group of each face: its unit, or its merge root.
     let group: Vec<Option<(usize, usize)>> = (0..nf)
         .map(|f| {
@@ -516,7 +595,9 @@ pub fn tile(units: Vec<Unit>, rect: &Rect<f64>, d: &Derive, split_above: Option<
         })
         .collect();
     let areas = trace_groups(&net, &faces, &group, &built);
-    name_groups(areas, &units)
+    let mut out = name_groups(areas, &units);
+    trim_to_settled(&mut out, d);
+    out
 }
 
 /// The lines the extract is tiled along: its edge and every unit's border
@@ -687,6 +768,55 @@ fn trace_groups(
     areas
 }
 
+/// Settled land around a building, metres: a derived community larger
+/// than a community may be keeps the grid cells of 2 × this holding its
+/// buildings and their eight neighbours (900 m around a lone house).
+pub const SETTLED_M: f64 = 150.0;
+
+/// Derived communities larger than `d.max_area` (one face of mountain,
+/// forest or farmland between distant roads, with a village in it) keep
+/// only the settled land around their buildings ([`SETTLED_M`]), as empty
+/// land at the extract's edge is left out.
+fn trim_to_settled(units: &mut [Unit], d: &Derive) {
+    let cell = 2.0 * SETTLED_M;
+    for u in units.iter_mut().filter(|u| u.source == "derived") {
+        if u.area.unsigned_area() <= d.max_area {
+            continue;
+        }
+        let mut cells: std::collections::BTreeSet<(i64, i64)> = Default::default();
+        for (c, _) in d.homes.iter().filter(|(c, _)| u.area.contains(&Point(*c))) {
+            let (kx, ky) = ((c.x / cell).floor() as i64, (c.y / cell).floor() as i64);
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    cells.insert((kx + dx, ky + dy));
+                }
+            }
+        }
+        let squares: Vec<Polygon<f64>> = cells
+            .into_iter()
+            .map(|(x, y)| {
+                let lo = Coord {
+                    x: x as f64 * cell,
+                    y: y as f64 * cell,
+                };
+                Rect::new(
+                    lo,
+                    Coord {
+                        x: lo.x + cell,
+                        y: lo.y + cell,
+                    },
+                )
+                .to_polygon()
+            })
+            .collect();
+        let settled = geo::algorithm::unary_union(&squares);
+        let kept = clean(u.area.intersection(&settled).0);
+        if !kept.0.is_empty() {
+            u.area = kept;
+        }
+    }
+}
+
 /// The groups as communities: derived ones `D01…` (those with buildings),
 /// parts of a split unit `<id>-1…`, and whole units as they were.
 fn name_groups(areas: BTreeMap<(usize, usize), Pieces>, units: &[Unit]) -> Vec<Unit> {
@@ -707,6 +837,9 @@ fn name_groups(areas: BTreeMap<(usize, usize), Pieces>, units: &[Unit]) -> Vec<U
                 admin_level: None,
                 source: "derived",
                 area,
+                whole_area: None,
+                relation: None,
+                code: None,
                 properties: Default::default(),
             });
         } else if root != usize::MAX {
@@ -716,6 +849,7 @@ fn name_groups(areas: BTreeMap<(usize, usize), Pieces>, units: &[Unit]) -> Vec<U
                 id: format!("{}-{}", units[o].id, k),
                 source: "admin_split",
                 area,
+                whole_area: None,
                 ..units[o].clone()
             });
         } else {
@@ -726,41 +860,6 @@ fn name_groups(areas: BTreeMap<(usize, usize), Pieces>, units: &[Unit]) -> Vec<U
         }
     }
     out
-}
-
-/// What communities are chosen from.
-pub struct CommunityInput<'a> {
-    /// Admin boundary relations (every level).
-    pub admin: &'a [&'a Relation],
-    /// Ways by id.
-    pub ways: &'a HashMap<i64, &'a Way>,
-    /// Node positions.
-    pub nodes: &'a NodeIndex,
-    /// The extract's extent.
-    pub rect: &'a Rect<f64>,
-    /// Named places.
-    pub places: &'a Places,
-    /// Buildings with their households.
-    pub homes: &'a [Home<'a>],
-    /// All ways (for the major and minor road networks).
-    pub data_ways: &'a [Way],
-    /// Sizes.
-    pub settings: &'a OsmSettings,
-    /// The admin level asked for, if any.
-    pub level: Option<u8>,
-}
-
-/// The communities chosen and why.
-#[derive(Debug, Clone, Default)]
-pub struct Picked {
-    /// Communities, tiling the extract.
-    pub units: Vec<Unit>,
-    /// The admin level used, if any.
-    pub level: Option<u8>,
-    /// Admin relations in the extract per level.
-    pub levels_seen: BTreeMap<u8, usize>,
-    /// What was decided, in words.
-    pub warnings: Vec<String>,
 }
 
 /// The admin level of a boundary relation, if it is one.
@@ -774,7 +873,12 @@ pub fn admin_level(t: &super::pbf::Tags) -> Option<u8> {
 /// The major (or local) lines of the extract; where a way runs out of the
 /// extract (a node missing), its known run is carried on to the extract's
 /// edge, so that cut roads still divide the land.
-fn network(ways: &[Way], nodes: &NodeIndex, rect: &Rect<f64>, major: bool) -> Vec<LineString<f64>> {
+pub(crate) fn network(
+    ways: &[Way],
+    nodes: &NodeIndex,
+    rect: &Rect<f64>,
+    major: bool,
+) -> Vec<LineString<f64>> {
     let mut out = Vec::new();
     for w in ways {
         let g = |k: &str| w.tags.get(k).map(String::as_str);
@@ -819,175 +923,6 @@ fn network(ways: &[Way], nodes: &NodeIndex, rect: &Rect<f64>, major: bool) -> Ve
     }
     out.retain(|l| l.0.len() >= 2);
     out
-}
-
-fn level_units(inp: &CommunityInput, level: u8) -> Vec<Unit> {
-    let mut cands = Vec::new();
-    for r in inp
-        .admin
-        .iter()
-        .filter(|r| admin_level(&r.tags) == Some(level))
-    {
-        let name = r.tags.get("name").cloned();
-        let mut hints: Vec<Coord<f64>> = r
-            .members
-            .iter()
-            .filter(|m| !m.is_way && matches!(m.role.as_str(), "label" | "admin_centre"))
-            .filter_map(|m| inp.nodes.get(&m.id).copied())
-            .collect();
-        if let Some(n) = &name {
-            hints.extend(inp.places.called(n));
-        }
-        let Some((areas, clipped)) = admin_area(r, inp.ways, inp.nodes, inp.rect, &hints) else {
-            continue;
-        };
-        cands.push((
-            Unit {
-                id: format!("r{}", r.id),
-                name,
-                name_zh: r.tags.get("name:zh").cloned(),
-                admin_level: Some(level),
-                source: if clipped { "admin_clipped" } else { "admin" },
-                area: MultiPolygon(vec![]),
-                properties: Default::default(),
-            },
-            areas,
-        ));
-    }
-    settle(cands)
-}
-
-fn households_in(units: &[Unit], homes: &[Home]) -> Vec<u64> {
-    let areas: Vec<MultiPolygon<f64>> = units.iter().map(|u| u.area.clone()).collect();
-    let pts: Vec<Coord<f64>> = homes.iter().map(|h| h.centroid).collect();
-    let mut hh = vec![0u64; units.len()];
-    for (h, u) in homes.iter().zip(locate(&areas, &pts)) {
-        if let Some(u) = u {
-            hh[u] += u64::from(h.estimate.households);
-        }
-    }
-    hh
-}
-
-/// Chooses the communities (see the module documentation).
-pub fn pick(inp: &CommunityInput) -> Picked {
-    let mut out = Picked::default();
-    for r in inp.admin {
-        if let Some(l) = admin_level(&r.tags) {
-            *out.levels_seen.entry(l).or_insert(0) += 1;
-        }
-    }
-    let s = inp.settings;
-    let units = match inp.level {
-        Some(l) => asked_level(inp, l, &mut out),
-        None => finest_community_level(inp, &mut out),
-    };
-    let major = network(inp.data_ways, inp.nodes, inp.rect, true);
-    let minor = network(inp.data_ways, inp.nodes, inp.rect, false);
-    let pts: Vec<(Coord<f64>, u32)> = inp
-        .homes
-        .iter()
-        .map(|h| (h.centroid, h.estimate.households))
-        .collect();
-    let d = Derive {
-        major: &major,
-        minor: &minor,
-        homes: &pts,
-        min_households: u64::from(s.community_min_households),
-        max_households: u64::from(s.community_max_households),
-    };
-    // One tiling of the extract: admin units (split when far above a
-    // community's size, if chosen automatically) and derived communities.
-    let split = inp
-        .level
-        .is_none()
-        .then_some(u64::from(s.admin_max_households));
-    let mut kept = tile(units, inp.rect, &d, split);
-    let n = name_derived(&mut kept, inp.places);
-    if n > 0 {
-        out.warnings.push(format!(
-            "{n} communities derived from the major-road network where no admin boundary was taken"
-        ));
-    }
-    kept.sort_by(|a, b| a.id.cmp(&b.id));
-    out.units = kept;
-    out
-}
-
-/// The units of the admin level asked for (none, with a warning, when
-/// none can be built).
-fn asked_level(inp: &CommunityInput, l: u8, out: &mut Picked) -> Vec<Unit> {
-    let units = level_units(inp, l);
-    if units.is_empty() {
-        out.warnings.push(format!(
-            "no admin_level={l} boundary could be built in the extract ({} relations at that level): communities are derived from the road network",
-            out.levels_seen.get(&l).copied().unwrap_or(0)
-        ));
-    } else {
-        out.level = Some(l);
-    }
-    units
-}
-
-/// The units of the finest admin level whose median unit holds a
-/// community's households and which together hold at least half the
-/// extract's; each level tried is reported.
-fn finest_community_level(inp: &CommunityInput, out: &mut Picked) -> Vec<Unit> {
-    let s = inp.settings;
-    let total: u64 = inp
-        .homes
-        .iter()
-        .map(|h| u64::from(h.estimate.households))
-        .sum();
-    let levels: Vec<u8> = out.levels_seen.keys().rev().copied().collect();
-    for l in levels {
-        let us = level_units(inp, l);
-        if us.is_empty() {
-            continue;
-        }
-        let hh = households_in(&us, inp.homes);
-        let covered: u64 = hh.iter().sum();
-        let mut lived: Vec<u64> = hh.iter().copied().filter(|&h| h > 0).collect();
-        lived.sort_unstable();
-        let median = lived.get(lived.len() / 2).copied().unwrap_or(0);
-        let ok = total > 0
-            && covered as f64 >= 0.5 * total as f64
-            && (u64::from(s.admin_min_households)..=u64::from(s.admin_max_households))
-                .contains(&median);
-        out.warnings.push(format!(
-            "admin_level={l}: {} units in the extract, median {median} households, {:.0}% of the households: {}",
-            us.len(),
-            if total > 0 { covered as f64 * 100.0 / total as f64 } else { 0.0 },
-            if ok { "taken as communities" } else { "not a community level" }
-        ));
-        if ok {
-            out.level = Some(l);
-            return us;
-        }
-    }
-    Vec::new()
-}
-
-/// Names each derived community after the first (by name) suburb,
-/// quarter, neighbourhood, village, hamlet or town inside it; returns how
-/// many communities are derived.
-fn name_derived(units: &mut [Unit], places: &Places) -> usize {
-    let mut n = 0;
-    for u in units.iter_mut().filter(|u| u.source == "derived") {
-        n += 1;
-        u.name = places
-            .named
-            .iter()
-            .filter(|(_, p, c)| {
-                matches!(
-                    p.as_str(),
-                    "suburb" | "quarter" | "neighbourhood" | "village" | "hamlet" | "town"
-                ) && u.area.contains(&Point(*c))
-            })
-            .map(|(nm, _, _)| nm.clone())
-            .min();
-    }
-    n
 }
 
 /// Each community's kind: `rural` where farmland (≥ 25% of its area) or a
@@ -1093,6 +1028,9 @@ pub fn read_file(
             admin_level: None,
             source: "file",
             area: plane,
+            whole_area: None,
+            relation: None,
+            code: None,
             properties: props,
         });
     }
@@ -1109,7 +1047,31 @@ mod tests {
         let h = [100, 100, 2000, 100];
         let links: BTreeMap<(usize, usize), bool> =
             [((0, 1), false), ((1, 2), true), ((2, 3), false)].into();
-        let g = merge(&h, &links, 1500, 3000);
+        let band = Band {
+            min: 1500,
+            max: 3000,
+            max_area: 30e6,
+        };
+        let g = merge(&h, &[1e6; 4], &links, band);
+        assert_eq!(g[0], g[1]);
+        assert_eq!(g[1], g[2]);
+        assert_eq!(g[2], g[3]);
+        // Faces of 20 km² each: no merge reaches past 30 km².
+        let g = merge(&h, &[20e6; 4], &links, band);
+        assert!((0..4).all(|i| g[i] == i), "{g:?}");
+    }
+
+    #[test]
+    fn merge_reaches_the_band_once() {
+        let h = [100, 100, 2000, 100];
+        let links: BTreeMap<(usize, usize), bool> =
+            [((0, 1), false), ((1, 2), true), ((2, 3), false)].into();
+        let band = Band {
+            min: 1500,
+            max: 3000,
+            max_area: f64::INFINITY,
+        };
+        let g = merge(&h, &[1.0; 4], &links, band);
         assert_eq!(g[0], g[1]);
         assert_eq!(g[1], g[2]);
         assert_eq!(g[2], g[3]);

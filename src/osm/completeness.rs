@@ -154,15 +154,18 @@ pub fn measure(inp: &Input) -> Completeness {
 /// Below this, households are a floor, not an estimate.
 pub const THIN: f64 = crate::model::THIN_COMPLETENESS;
 
-/// Plain-language warnings about thin data.
-pub fn warnings(c: &Completeness, units: &[Unit], calibrated: bool) -> Vec<String> {
+/// Plain-language warnings about thin data: the extract's completeness,
+/// and the thin communities whose households were not calibrated to
+/// known totals (`calibrated[i]`), which are a floor.
+pub fn warnings(c: &Completeness, units: &[Unit], calibrated: &[bool]) -> Vec<String> {
     let mut out = Vec::new();
     let thin: Vec<String> = c
         .per_unit
         .iter()
         .zip(units)
-        .filter(|(x, _)| x.is_some_and(|x| x < THIN))
-        .map(|(x, u)| {
+        .zip(calibrated)
+        .filter(|((x, _), known)| x.is_some_and(|x| x < THIN) && !**known)
+        .map(|((x, u), _)| {
             format!(
                 "{} (~{:.0}%)",
                 u.name.clone().unwrap_or_else(|| u.id.clone()),
@@ -171,14 +174,14 @@ pub fn warnings(c: &Completeness, units: &[Unit], calibrated: bool) -> Vec<Strin
         })
         .collect();
     if let Some(x) = c.overall.filter(|x| *x < THIN) {
-        out.push(if calibrated {
+        out.push(if thin.is_empty() && calibrated.iter().any(|&k| k) {
             format!(
-                "buildings look ~{:.0}% mapped here: the known totals were kept, households missing from unmapped areas were spread over residential land use",
+                "buildings look ~{:.0}% mapped here: the households are the known totals (calibration says how they were placed)",
                 x * 100.0
             )
         } else {
             format!(
-                "buildings look ~{:.0}% mapped here: households are a floor, not an estimate; give --households-total or a community totals CSV (--households-csv)",
+                "buildings look ~{:.0}% mapped here: households are a floor, not an estimate, where not calibrated; give --households-total or a community totals CSV (--households-csv)",
                 x * 100.0
             )
         });
@@ -189,7 +192,9 @@ pub fn warnings(c: &Completeness, units: &[Unit], calibrated: bool) -> Vec<Strin
         if more > 0 {
             list.push_str(&format!(" and {more} more"));
         }
-        out.push(format!("communities with buildings thinly mapped: {list}"));
+        out.push(format!(
+            "communities with buildings thinly mapped (households a floor, not calibrated): {list}"
+        ));
     }
     out
 }

@@ -189,14 +189,88 @@ pub fn meets(b: Option<Rect<f64>>, rect: &Rect<f64>) -> bool {
     })
 }
 
-/// Whether lon/lat is within China's extent (a box: 73–135°E, 18–54°N).
+/// Country boundaries (ODbL data from OpenStreetMap, embedded by the
+/// `country-boundaries` crate), read once.
+fn boundaries() -> Option<&'static country_boundaries::CountryBoundaries> {
+    static B: std::sync::OnceLock<Option<country_boundaries::CountryBoundaries>> =
+        std::sync::OnceLock::new();
+    B.get_or_init(|| {
+        country_boundaries::CountryBoundaries::from_reader(
+            country_boundaries::BOUNDARIES_ODBL_60X30,
+        )
+        .ok()
+    })
+    .as_ref()
+}
+
+/// The country (ISO 3166-1 alpha-2) holding lon/lat, or `None` at sea.
 ///
 /// ```
-/// assert!(linli::osm::context::in_china(116.33, 39.99));
-/// assert!(!linli::osm::context::in_china(24.94, 60.17));
+/// use linli::osm::context::country_at;
+/// assert_eq!(country_at(116.33, 39.99).as_deref(), Some("CN")); // Beijing
+/// assert_eq!(country_at(139.69, 35.69).as_deref(), Some("JP")); // Tokyo
+/// assert_eq!(country_at(126.98, 37.57).as_deref(), Some("KR")); // Seoul
+/// assert_eq!(country_at(-140.0, 10.0), None); // the Pacific
 /// ```
-pub fn in_china(lon: f64, lat: f64) -> bool {
-    (73.0..=135.0).contains(&lon) && (18.0..=54.0).contains(&lat)
+pub fn country_at(lon: f64, lat: f64) -> Option<String> {
+    let at = country_boundaries::LatLon::new(lat, lon).ok()?;
+    boundaries()?
+        .ids(at)
+        .into_iter()
+        .find(|id| id.len() == 2)
+        .map(str::to_string)
+}
+
+/// The household model of a country: `china` for China (with Hong Kong
+/// and Macao), `japan` for Japan, `elsewhere` for the rest.
+///
+/// ```
+/// use linli::osm::context::region_of_country;
+/// assert_eq!(region_of_country("CN"), "china");
+/// assert_eq!(region_of_country("JP"), "japan");
+/// assert_eq!(region_of_country("MN"), "elsewhere");
+/// ```
+pub fn region_of_country(code: &str) -> &'static str {
+    match code {
+        "CN" | "HK" | "MO" => "china",
+        "JP" => "japan",
+        _ => "elsewhere",
+    }
+}
+
+/// The household region of the places given (lon/lat): the region of the
+/// country most of them stand in, and how many stand in each country
+/// (points at sea count for none); `None` when every point is at sea.
+///
+/// ```
+/// use linli::osm::context::region_of;
+/// // Two buildings in Liechtenstein, one across the Rhine in Switzerland.
+/// let (r, n) = region_of([(9.52, 47.14), (9.53, 47.16), (9.49, 47.15)].into_iter());
+/// assert_eq!((r, n["LI"]), (Some("elsewhere"), 2));
+/// let (r, _) = region_of([(139.69, 35.69)].into_iter());
+/// assert_eq!(r, Some("japan"));
+/// ```
+pub fn region_of(
+    points: impl Iterator<Item = (f64, f64)>,
+) -> (
+    Option<&'static str>,
+    std::collections::BTreeMap<String, usize>,
+) {
+    let mut by_country: std::collections::BTreeMap<String, usize> = Default::default();
+    for (lon, lat) in points {
+        if let Some(c) = country_at(lon, lat) {
+            *by_country.entry(c).or_insert(0) += 1;
+        }
+    }
+    let mut by_region: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    for (c, n) in &by_country {
+        *by_region.entry(region_of_country(c)).or_insert(0) += n;
+    }
+    let region = by_region
+        .iter()
+        .max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r)))
+        .map(|(r, _)| *r);
+    (region, by_country)
 }
 
 /// The area holding each point (first in order), or `None`.

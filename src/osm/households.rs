@@ -86,6 +86,10 @@ pub const SINGLE_HOMES: &[&str] = &[
     "stilt_house",
 ];
 
+/// Home types small by nature: a footprint under `min_home_m2` does not
+/// make them sheds.
+pub const SMALL_HOMES: &[&str] = &["houseboat", "static_caravan", "cabin", "stilt_house"];
+
 /// Keys that make a plain building a business or an institution.
 const BUSINESS_KEYS: &[&str] = &[
     "amenity",
@@ -471,7 +475,10 @@ fn judge_home(
     m: &DwellingModel,
 ) -> (bool, Option<&'static str>) {
     let plain = !typed_home && !NON_HOME_BUILDINGS.contains(&b) && !super::tags::typed_non_home(b);
-    if typed_home {
+    if typed_home && area < m.min_home_m2 && !SMALL_HOMES.contains(&b) {
+        // A shed or garden house tagged as a house: no one's home.
+        (false, Some("too_small"))
+    } else if typed_home {
         (true, None)
     } else if plain {
         let (h, why) = judge_plain(t, area, ctx, m);
@@ -648,6 +655,23 @@ mod tests {
         let with_shops = estimate(&t, 500.0, &mixed, &m).households;
         assert_eq!(with_shops, (500.0 * 4.0 / 90.0 * 0.9_f64).round() as u32);
         assert!(with_shops < plain);
+    }
+
+    #[test]
+    fn a_shed_tagged_as_a_house_is_no_home() {
+        let m = DwellingModel::elsewhere();
+        let c = Context::default();
+        let e = estimate(&tags(&[("building", "house")]), 6.0, &c, &m);
+        assert_eq!((e.households, e.judged), (0, Some("too_small")));
+        assert_eq!(
+            estimate(&tags(&[("building", "house")]), 80.0, &c, &m).households,
+            1
+        );
+        // A caravan is small by nature.
+        assert_eq!(
+            estimate(&tags(&[("building", "static_caravan")]), 25.0, &c, &m).households,
+            1
+        );
     }
 
     #[test]

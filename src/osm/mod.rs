@@ -12,8 +12,10 @@ pub mod completeness;
 pub mod context;
 pub mod extract;
 pub mod features;
+pub mod fill;
 pub mod homes;
 pub mod households;
+pub mod levels;
 pub mod pbf;
 pub mod tags;
 
@@ -21,13 +23,14 @@ use crate::config::DwellingModel;
 use crate::error::Error;
 use crate::write::geojson::OutGeometry;
 use crate::write::{write_atomic, write_json};
-use communities::{CommunityInput, Unit};
+use communities::Unit;
 use completeness::Completeness;
-use context::{LandIndex, Places, in_china, locate, residential_streets};
+use context::{LandIndex, Places, locate, region_of, residential_streets};
 use extract::Extract;
 use features::{Facilities, Gathered, Layer, areal, named};
 use geo::{Coord, MultiPolygon, Point};
 use homes::{AreaElement, Home, building_homes};
+use levels::{CommunityInput, LevelTried};
 use serde_json::Map;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,8 +52,11 @@ pub struct ImportOptions {
     /// The extract's known households: estimates are scaled to it.
     pub households_total: Option<u64>,
     /// Known households per community (`community,households` CSV:
-    /// community id or name), e.g. the civil-affairs roster.
+    /// community id, OSM relation id, `ref` or name), e.g. the
+    /// civil-affairs roster.
     pub community_totals: Option<PathBuf>,
+    /// Rows of the roster that name no community are a warning, not an error.
+    pub allow_unmatched: bool,
     /// The text of the scenario.toml the settings came from: it becomes
     /// the imported scenario's scenario.toml.
     pub config_text: Option<String>,
@@ -95,8 +101,11 @@ pub struct ImportCounts {
     pub buildings_residential: usize,
     /// Residential buildings whose households are estimated (not from building:flats).
     pub buildings_estimated_households: usize,
-    /// The household model used: `china` or `elsewhere`.
+    /// The household model used: `china`, `japan` or `elsewhere`.
     pub region: String,
+    /// Buildings sampled per country (ISO 3166-1) when the region was
+    /// chosen from them (`region = "auto"`).
+    pub region_countries: BTreeMap<String, usize>,
     /// Households written (buildings and land-use fill).
     pub households: u64,
     /// Households by where they came from (`tagged`, `levels`, `height`,
@@ -113,6 +122,9 @@ pub struct ImportCounts {
     pub completeness: Option<f64>,
     /// Whether households were calibrated to known totals.
     pub calibrated: bool,
+    /// Each row of known households (`*` for `--households-total`): the
+    /// communities it calibrated and what was done.
+    pub calibration: Vec<calibrate::RowResult>,
     /// Facilities by linli kind.
     pub facilities: BTreeMap<String, usize>,
     /// Communities written.
@@ -123,6 +135,17 @@ pub struct ImportCounts {
     pub admin_level: Option<u8>,
     /// Admin boundary relations in the extract per admin level.
     pub admin_levels_seen: BTreeMap<u8, usize>,
+    /// Each admin level judged (finest first): its units' size and
+    /// households, and why it was or was not taken as communities.
+    pub admin_levels_tried: Vec<LevelTried>,
+    /// Where the extract's area came from: `header` (its header's box),
+    /// `data` (no header box: where its buildings and local streets are)
+    /// or `nodes` (the box of every node).
+    pub area_source: String,
+    /// The extract's area, lon/lat: west, south, east, north.
+    pub area_box: [f64; 4],
+    /// The extract's area, km².
+    pub area_km2: f64,
     /// Communities from admin boundaries (whole or clipped to the extract).
     pub communities_admin: usize,
     /// Communities derived from the major-road network (or split from a
@@ -263,10 +286,14 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
     };
     let mut warnings = Vec::new();
     let ex = Extract::of(&data, label)?;
+    c.area_source = ex.source.key().to_string();
+    c.area_box = [ex.lo[0], ex.lo[1], ex.hi[0], ex.hi[1]];
+    c.area_km2 = round2(ex.rect.width() * ex.rect.height() / 1e6);
+    warnings.extend(ex.area_note());
     let f = scenario_features(&data, &ex, &facility_map(opts), &mut c);
 
     // Households per building, communities, then completeness and known totals.
-    let model = household_model(opts, &ex, &mut c);
+    let model = household_model(opts, &data, &ex, &mut c);
     let land = &f.area.land;
     let mut homes = extract_homes(&f.gathered.areas, land, &f.businesses, model, &ex, &mut c);
     let (units, source) = choose_communities(opts, &ex, &f, &homes, &data, &mut c, &mut warnings)?;
@@ -284,23 +311,41 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
         streets: &road_lines,
         model,
     });
-    let fill = calibrate_to_totals(
-        opts,
-        &mut homes,
-        &units,
-        &in_unit,
+    let ground = fill::Ground {
+        units: &unit_areas,
         land,
-        &comp,
-        &mut c,
-        &mut warnings,
-    )?;
+        streets: &road_lines,
+        built: &home_at,
+    };
+    let parents = parent_units(opts, &f, &ex, &units);
+    let known = Known {
+        units: &units,
+        in_unit: &in_unit,
+        comp: &comp,
+        parents: &parents,
+    };
+    let cal = calibrate_to_totals(opts, &mut homes, &known, ground, &mut c, &mut warnings)?;
 
     // The buildings and communities layers, the counts, the files.
-    let (buildings, per_unit) = buildings_layer(&homes, &in_unit, &fill, units.len(), &mut c);
-    let communities = communities_layer(&units, &unit_kind, &per_unit, &comp, &mut c);
+    let (buildings, per_unit) = buildings_layer(&homes, &in_unit, &cal.fill, units.len(), &mut c);
+    if let Some(n) = opts
+        .households_total
+        .filter(|_| opts.community_totals.is_none())
+    {
+        warnings.extend(calibrate::total_shared(&units, &per_unit.households, n));
+    }
+    let communities = communities_layer(
+        &units,
+        &unit_kind,
+        &per_unit,
+        &comp,
+        &cal.calibrated,
+        &mut c,
+    );
     c.communities = units.len();
     c.completeness = comp.overall.map(round2);
-    warnings.extend(closing_warnings(&c, source, &comp, &units, &buildings, &f));
+    let cw = closing_warnings(&c, source, (&comp, &cal.calibrated), &units, &buildings, &f);
+    warnings.extend(cw);
     let files = scenario_files(label, opts, &ex, f, communities, buildings, &c.region);
     Ok(Imported {
         files,
@@ -366,7 +411,7 @@ fn scenario_features<'a>(
 fn closing_warnings(
     c: &ImportCounts,
     source: &str,
-    comp: &Completeness,
+    (comp, calibrated): (&Completeness, &[bool]),
     units: &[Unit],
     buildings: &Layer,
     f: &Features,
@@ -378,7 +423,7 @@ fn closing_warnings(
             c.buildings_outside_communities, source
         ));
     }
-    warnings.extend(completeness::warnings(comp, units, c.calibrated));
+    warnings.extend(completeness::warnings(comp, units, calibrated));
     if buildings.is_empty() {
         warnings.push(
             "the extract has no buildings: linli plan needs buildings.geojson features".into(),
@@ -430,25 +475,45 @@ fn count_lines(lines: &features::Lines, c: &mut ImportCounts) {
     c.rail = lines.rail_n;
 }
 
-/// The household model: the settings' region, else China's within its
-/// extent and the model for elsewhere outside it.
+/// Most buildings whose country decides the region.
+const REGION_SAMPLE: usize = 2_000;
+
+/// The household model: the settings' region, else the region of the
+/// country most of the extract's buildings stand in (its centre's when it
+/// maps none), from real country boundaries.
 fn household_model<'a>(
     opts: &'a ImportOptions,
+    data: &pbf::OsmData,
     ex: &Extract,
     c: &mut ImportCounts,
 ) -> &'a DwellingModel {
-    let (lon, lat) = ex.centre();
     let region = match opts.settings.region.as_str() {
-        "china" => "china",
-        "elsewhere" => "elsewhere",
-        _ if in_china(lon, lat) => "china",
-        _ => "elsewhere",
+        r @ ("china" | "japan" | "elsewhere") => r,
+        _ => {
+            let inside = |&(lon, lat): &(f64, f64)| {
+                (ex.lo[0]..=ex.hi[0]).contains(&lon) && (ex.lo[1]..=ex.hi[1]).contains(&lat)
+            };
+            let at: Vec<(f64, f64)> = data
+                .ways
+                .iter()
+                .filter(|w| w.tags.contains_key("building"))
+                .filter_map(|w| w.refs.first().and_then(|r| data.nodes.get(r)).copied())
+                .filter(inside)
+                .collect();
+            let step = at.len().div_ceil(REGION_SAMPLE).max(1);
+            let (mut r, n) = region_of(at.into_iter().step_by(step));
+            if r.is_none() {
+                r = region_of(std::iter::once(ex.centre())).0;
+            }
+            c.region_countries = n;
+            r.unwrap_or("elsewhere")
+        }
     };
     c.region = region.to_string();
-    if region == "china" {
-        &opts.settings.china
-    } else {
-        &opts.settings.elsewhere
+    match region {
+        "china" => &opts.settings.china,
+        "japan" => &opts.settings.japan,
+        _ => &opts.settings.elsewhere,
     }
 }
 
@@ -493,7 +558,7 @@ fn choose_communities(
     let (units, source) = if let Some(path) = &opts.communities {
         (communities::read_file(path, &ex.projector)?, "file")
     } else {
-        let picked = communities::pick(&CommunityInput {
+        let picked = levels::pick(&CommunityInput {
             admin: &f.gathered.admin,
             ways: &f.gathered.ways_by_id,
             nodes: &ex.nodes,
@@ -506,6 +571,7 @@ fn choose_communities(
         });
         c.admin_level = picked.level;
         c.admin_levels_seen = picked.levels_seen.clone();
+        c.admin_levels_tried = picked.levels.clone();
         warnings.extend(picked.warnings);
         (picked.units, "admin+derived")
     };
@@ -524,39 +590,162 @@ fn households_per_unit(homes: &[Home], in_unit: &[Option<usize>], n: usize) -> V
     hh
 }
 
-/// Households scaled to the known totals (a roster per community, or the
-/// extract's total), if any; returns the land-use fill added where homes
-/// are missing.
-#[allow(clippy::too_many_arguments)] // the import's state, passed down once
+/// What known totals are matched against.
+struct Known<'a> {
+    units: &'a [Unit],
+    in_unit: &'a [Option<usize>],
+    comp: &'a Completeness,
+    parents: &'a [calibrate::Parent],
+}
+
+/// The admin units wholly inside the extract that hold two or more
+/// communities (a roster may give their totals); none without a roster.
+fn parent_units(
+    opts: &ImportOptions,
+    f: &Features,
+    ex: &Extract,
+    units: &[Unit],
+) -> Vec<calibrate::Parent> {
+    use geo::{Area, BooleanOps, InteriorPoint};
+    if opts.community_totals.is_none() {
+        return Vec::new();
+    }
+    let at: Vec<Option<Coord<f64>>> = units
+        .iter()
+        .map(|u| u.area.interior_point().map(|p| p.0))
+        .collect();
+    let bounds = MultiPolygon(vec![ex.rect.to_polygon()]);
+    let mut out = Vec::new();
+    for r in &f.gathered.admin {
+        let ways = &f.gathered.ways_by_id;
+        let Ok(mp) = assemble::relation_polygons(r, ways, &ex.nodes)
+            .or_else(|_| assemble::relation_polygons_present(r, ways, &ex.nodes))
+        else {
+            continue;
+        };
+        if (mp.intersection(&bounds).unsigned_area() - mp.unsigned_area()).abs() > 1.0 {
+            continue; // cut by the extract: its total is not the part inside
+        }
+        let members: Vec<usize> = (0..units.len())
+            .filter(|&u| at[u].is_some_and(|p| geo::Contains::contains(&mp, &Point(p))))
+            .collect();
+        if members.len() >= 2 {
+            out.push(calibrate::Parent {
+                relation: format!("r{}", r.id),
+                name: r.tags.get("name").cloned(),
+                name_zh: r.tags.get("name:zh").cloned(),
+                code: r.tags.get("ref").cloned(),
+                members,
+            });
+        }
+    }
+    out
+}
+
+/// Households scaled to the known totals (a roster, or the extract's
+/// total), if any: the fill placed where homes are missing and which
+/// communities hold their known households. Rows naming no community are
+/// an error (a warning with `allow_unmatched`).
 fn calibrate_to_totals(
     opts: &ImportOptions,
     homes: &mut [Home],
-    units: &[Unit],
-    in_unit: &[Option<usize>],
-    land: &LandIndex,
-    comp: &Completeness,
+    k: &Known,
+    ground: fill::Ground,
     c: &mut ImportCounts,
     warnings: &mut Vec<String>,
-) -> Result<Vec<calibrate::Fill>, Error> {
-    let totals = match (&opts.community_totals, opts.households_total) {
+) -> Result<calibrate::Output, Error> {
+    let rows = match (&opts.community_totals, opts.households_total) {
         (Some(path), _) => calibrate::read_totals(path)?,
-        (None, Some(n)) => vec![("*".to_string(), n)],
-        _ => return Ok(Vec::new()),
+        (None, Some(n)) => vec![calibrate::Row {
+            line: 0,
+            key: "*".into(),
+            households: n,
+        }],
+        _ => {
+            return Ok(calibrate::Output {
+                calibrated: vec![false; k.units.len()],
+                ..Default::default()
+            });
+        }
     };
+    if let Some(path) = &opts.community_totals {
+        check_rows(path, &rows, k, opts.allow_unmatched, warnings)?;
+    }
     let out = calibrate::apply(
         homes,
         &calibrate::Input {
-            totals: &totals,
-            units,
-            in_unit,
-            land,
-            completeness: &comp.per_unit,
-            overall: comp.overall,
+            rows: &rows,
+            units: k.units,
+            in_unit: k.in_unit,
+            ground,
+            completeness: &k.comp.per_unit,
+            parents: k.parents,
         },
     );
-    warnings.extend(out.warnings);
-    c.calibrated = true;
-    Ok(out.fill)
+    warnings.extend(out.warnings.iter().cloned());
+    c.calibrated = out.calibrated.iter().any(|&x| x);
+    c.calibration = out.rows.clone();
+    Ok(out)
+}
+
+/// Rows naming no community, and communities named by two rows: an error
+/// naming the lines (unmatched rows only a warning with `allow`).
+fn check_rows(
+    path: &Path,
+    rows: &[calibrate::Row],
+    k: &Known,
+    allow: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), Error> {
+    let units = k.units;
+    let file = path.display().to_string();
+    let (hits, none) = calibrate::match_rows(rows, units, k.parents);
+    let mut problems = Vec::new();
+    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+    for (r, hit) in rows.iter().zip(&hits) {
+        for &u in hit {
+            if let Some(first) = seen.insert(u, r.line) {
+                problems.push(
+                    crate::error::Problem::file(
+                        &file,
+                        format!(
+                            "line {}: community {} is already given by line {first}",
+                            r.line, units[u].id
+                        ),
+                    )
+                    .with_hint("give each community once"),
+                );
+            }
+        }
+    }
+    let some: Vec<String> = units
+        .iter()
+        .filter(|u| u.source != "derived")
+        .take(6)
+        .map(|u| format!("{} ({})", u.id, u.name.clone().unwrap_or_default()))
+        .collect();
+    for &i in &none {
+        let what = format!(
+            "line {}: {:?} names no community of the extract",
+            rows[i].line, rows[i].key
+        );
+        if allow {
+            warnings.push(format!(
+                "{file} {what}: its {} households were not used",
+                rows[i].households
+            ));
+        } else {
+            problems.push(crate::error::Problem::file(&file, what).with_hint(format!(
+                "name a community by its id, OSM relation id (r123), ref or name, e.g. {}; or pass --allow-unmatched to go on without it",
+                if some.is_empty() { "none is an admin unit here: run without --households-csv to see the derived ones".to_string() } else { some.join(", ") }
+            )));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(problems))
+    }
 }
 
 /// Households and buildings per community, as written.
@@ -570,7 +759,7 @@ struct PerUnit {
 fn buildings_layer(
     homes: &[Home],
     in_unit: &[Option<usize>],
-    fill: &[calibrate::Fill],
+    fill: &[fill::Fill],
     n_units: usize,
     c: &mut ImportCounts,
 ) -> (Layer, PerUnit) {
@@ -599,7 +788,7 @@ fn buildings_layer(
         let mut props = Map::new();
         props.insert("use".into(), "residential".into());
         props.insert("households".into(), f.households.into());
-        props.insert("households_source".into(), "landuse_fill".into());
+        props.insert("households_source".into(), f.source.into());
         buildings.push_id(
             (4, n as i64, 0),
             format!("fill-{}", n + 1),
@@ -607,12 +796,8 @@ fn buildings_layer(
             props,
         );
         c.households += u64::from(f.households);
-        *c.households_by_source
-            .entry("landuse_fill".into())
-            .or_insert(0) += u64::from(f.households);
-        *c.buildings_by_source
-            .entry("landuse_fill".into())
-            .or_insert(0) += 1;
+        *c.households_by_source.entry(f.source.into()).or_insert(0) += u64::from(f.households);
+        *c.buildings_by_source.entry(f.source.into()).or_insert(0) += 1;
         c.buildings += 1;
         if let Some(i) = f.unit {
             per.households[i] += u64::from(f.households);
@@ -674,6 +859,7 @@ fn communities_layer(
     unit_kind: &[&'static str],
     per: &PerUnit,
     comp: &Completeness,
+    calibrated: &[bool],
     c: &mut ImportCounts,
 ) -> Layer {
     let mut communities = Layer::default();
@@ -694,9 +880,10 @@ fn communities_layer(
         if let Some(x) = comp.per_unit[i] {
             p.insert("completeness".into(), round2(x).into());
         }
-        if c.calibrated {
+        if calibrated[i] {
             // The plan's reader warns of thin data only where households
-            // were not calibrated to known totals.
+            // were calibrated to known totals: not in communities the
+            // roster leaves out.
             p.insert("households_calibrated".into(), true.into());
         }
         communities.push_id((3, i as i64, 0), u.id.clone(), areal(u.area.clone()), p);

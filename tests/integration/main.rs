@@ -19,6 +19,7 @@ mod field_types;
 mod gis_formats;
 mod lean_reader;
 mod osm_import;
+mod osm_public;
 mod osm_real;
 mod parcels;
 mod partition_props;
