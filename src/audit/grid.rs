@@ -56,6 +56,40 @@ pub fn grid_blocks(
     snap_tolerance: f64,
     community_level: u8,
 ) -> Result<GridBlocks, Vec<Problem>> {
+    grid_blocks_with(
+        scenario,
+        grid,
+        extra,
+        (snap_tolerance, community_level),
+        false,
+    )
+}
+
+/// [`grid_blocks`] for a redraw: buildings the scenario's barriers run
+/// through stay whole ([`crate::blocks::build_blocks_as_drawn_keeping_buildings`]).
+pub fn grid_blocks_keeping_buildings(
+    scenario: &Scenario,
+    grid: &[Parcel],
+    extra: &[BarrierLine],
+    snap_tolerance: f64,
+    community_level: u8,
+) -> Result<GridBlocks, Vec<Problem>> {
+    grid_blocks_with(
+        scenario,
+        grid,
+        extra,
+        (snap_tolerance, community_level),
+        true,
+    )
+}
+
+fn grid_blocks_with(
+    scenario: &Scenario,
+    grid: &[Parcel],
+    extra: &[BarrierLine],
+    (snap_tolerance, community_level): (f64, u8),
+    whole: bool,
+) -> Result<GridBlocks, Vec<Problem>> {
     let border = Barrier {
         level: 0,
         kind: BarrierKind::Cell,
@@ -83,7 +117,16 @@ pub fn grid_blocks(
         .collect();
     let snapped_area_m2 = grid.iter().map(|g| snap.area(&g.area)).collect();
     lines.extend(extra.iter().cloned());
-    let set = build_blocks_as_drawn(&s, &lines, snap_tolerance, community_level)?;
+    let set = if whole {
+        crate::blocks::build_blocks_as_drawn_keeping_buildings(
+            &s,
+            &lines,
+            snap_tolerance,
+            community_level,
+        )?
+    } else {
+        build_blocks_as_drawn(&s, &lines, snap_tolerance, community_level)?
+    };
     let tree = crate::blocks::index::box_tree(grid.iter().map(|g| g.area.bounding_rect()));
     let holders = set
         .blocks

@@ -227,6 +227,13 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
         crossed: crossing::crossings(scenario, &g.set, &g.holders, grid.len(), &config.targets),
         grid,
         communities: std::sync::OnceLock::new(),
+        community_households: {
+            let mut h = vec![0u64; scenario.communities.len()];
+            for b in &g.set.blocks {
+                h[b.community] += b.households;
+            }
+            h
+        },
     };
     let neighborhoods: Vec<GridFigures> = grid
         .iter()
@@ -336,6 +343,8 @@ struct Drawn<'a> {
     crossed: Vec<Option<crossing::Crossing>>,
     /// The grid as drawn.
     grid: &'a [Parcel],
+    /// Households of each community.
+    community_households: Vec<u64>,
     /// Every community's area, made when a polygon reaches outside them.
     communities: std::sync::OnceLock<geo::MultiPolygon<f64>>,
 }
@@ -447,9 +456,15 @@ fn grid_flags(
         flags.push("empty".to_string());
     } else {
         let k = kind.unwrap_or(CommunityKind::Urban);
+        // A community too small for the band holds one neighborhood below
+        // it: advice, as the partition would draw the same.
+        let whole = community.is_some_and(|c| tl.households[i] >= ctx.community_households[c]);
         flags.extend(
             t.band_flag(k, tl.households[i], tl.homes[i])
-                .map(String::from),
+                .map(|f| match (f, whole) {
+                    ("below_band", true) => "below_band_whole_community".to_string(),
+                    (f, _) => f.to_string(),
+                }),
         );
     }
     if let Some(k) = kind {
@@ -672,7 +687,17 @@ fn count_neighborhoods(a: &mut CommunityAudit, mine: &[&GridFigures]) {
     let has = |f: &GridFigures, flags: &[&str]| f.flags.iter().any(|x| flags.contains(&x.as_str()));
     let within = mine
         .iter()
-        .filter(|f| !has(f, &["above_band", "below_band", "empty"]))
+        .filter(|f| {
+            !has(
+                f,
+                &[
+                    "above_band",
+                    "below_band",
+                    "below_band_whole_community",
+                    "empty",
+                ],
+            )
+        })
         .count();
     let mut border = BorderLengths::default();
     for f in mine {

@@ -80,7 +80,7 @@ pub fn build_blocks_with(
     snap_tolerance: f64,
     community_level: u8,
 ) -> Result<BlockSet, Vec<Problem>> {
-    build(scenario, extra, snap_tolerance, community_level, true)
+    build(scenario, extra, snap_tolerance, community_level, Mode::Tidy)
 }
 
 /// [`build_blocks_with`] for a grid as drawn (audits, a district's own
@@ -93,7 +93,45 @@ pub fn build_blocks_as_drawn(
     snap_tolerance: f64,
     community_level: u8,
 ) -> Result<BlockSet, Vec<Problem>> {
-    build(scenario, extra, snap_tolerance, community_level, false)
+    build(
+        scenario,
+        extra,
+        snap_tolerance,
+        community_level,
+        Mode::AsDrawn,
+    )
+}
+
+/// [`build_blocks_as_drawn`] where the scenario's own barriers (roads,
+/// rivers, landmark edges) keep the buildings they run through whole, as
+/// in [`build_blocks`], while the `extra` lines (a grid's borders) cut
+/// them as drawn: what a redraw re-partitions, so that its new borders,
+/// which follow block edges, split no building the grid left whole.
+pub fn build_blocks_as_drawn_keeping_buildings(
+    scenario: &Scenario,
+    extra: &[BarrierLine],
+    snap_tolerance: f64,
+    community_level: u8,
+) -> Result<BlockSet, Vec<Problem>> {
+    build(
+        scenario,
+        extra,
+        snap_tolerance,
+        community_level,
+        Mode::DrawnWhole,
+    )
+}
+
+/// How faces become blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Slivers joined, every building a line runs through kept whole.
+    Tidy,
+    /// Every face a block.
+    AsDrawn,
+    /// Every face a block but the pieces of a building one of the
+    /// scenario's barriers runs through.
+    DrawnWhole,
 }
 
 fn build(
@@ -101,13 +139,14 @@ fn build(
     extra: &[BarrierLine],
     snap_tolerance: f64,
     community_level: u8,
-    tidy: bool,
+    mode: Mode,
 ) -> Result<BlockSet, Vec<Problem>> {
+    let tidy = mode == Mode::Tidy;
     let Network {
         net,
         crossed,
         on_borders,
-    } = network(scenario, extra, snap_tolerance, community_level, tidy);
+    } = network(scenario, extra, snap_tolerance, community_level, mode);
     let which: Vec<usize> = crossed.iter().map(|&(i, _)| i).collect();
     let faces = polygonize::polygonize(&net);
     let faces::FacePlaces {
@@ -192,13 +231,16 @@ fn network(
     extra: &[BarrierLine],
     tol: f64,
     community_level: u8,
-    tidy: bool,
+    mode: Mode,
 ) -> Network {
     let buildings = &scenario.buildings;
     let mut crossed = Vec::new();
     let mut on_borders = Vec::new();
+    let tidy = mode != Mode::AsDrawn;
     if tidy {
-        let mut through = network_lines(&Scenario::default(), extra, community_level);
+        // Drawn-whole: the extra lines (a grid's) may cut buildings.
+        let kept = if mode == Mode::Tidy { extra } else { &[] };
+        let mut through = network_lines(&Scenario::default(), kept, community_level);
         through.extend(scenario.barriers.iter().cloned());
         crossed = footprints::crossed_closure(buildings, &through, tol);
         let borders = community_borders(scenario, community_level);

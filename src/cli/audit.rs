@@ -9,22 +9,26 @@ pub(super) fn audit(run: &Run) -> Result<(), Error> {
     bars.finish();
     let (_, a, written) = result?;
     if !run.quiet {
+        use super::count;
         for c in a.communities.iter().chain([&a.overall]) {
             out!(
-                "{}: {} neighborhoods, {} compliant, {:.0}% within band, {} gaps ({} households), {} overlaps, {} multi-part, {} crossing a community border, {} crossing a strong barrier, {} buildings cut, {} slivers",
+                "{}: {}, {} compliant, {:.0}% within band, {} ({} households), {}, {} multi-part, {} crossing a community border, {} crossing a strong barrier, {} cut, {}",
                 c.id,
-                c.neighborhoods,
+                count(c.neighborhoods as u64, "neighborhood", "neighborhoods"),
                 c.compliant,
                 c.share_within_band * 100.0,
-                c.gaps,
+                count(c.gaps as u64, "gap", "gaps"),
                 c.households_in_gaps,
-                c.overlaps,
+                count(c.overlaps as u64, "overlap", "overlaps"),
                 c.multi_part,
                 c.crossing_border,
                 c.crossing_strong_barrier,
-                c.cut_buildings,
-                c.slivers
+                count(c.cut_buildings as u64, "building", "buildings"),
+                count(c.slivers as u64, "sliver", "slivers")
             );
+        }
+        for f in a.neighborhoods.iter().filter(|f| !f.compliant) {
+            out!("not compliant: {} ({})", f.id, f.flags.join(", "));
         }
         for p in &written {
             out!("wrote {}", p.display());
@@ -58,7 +62,7 @@ pub(super) fn redraw(run: &Run, seed: u64, compare_scratch: bool) -> Result<(), 
         );
         say_moved(&s.households_matched, s.from_scratch.as_ref());
         out!(
-            "compliant: {} of {} before, {} of {} after; gaps {} → {}, overlaps {} → {}",
+            "compliant: {} of {} before, {} of {} after; gaps {} → {}, overlaps {} → {}, buildings cut {} → {}",
             s.before.compliant,
             s.before.neighborhoods,
             s.after.compliant,
@@ -66,7 +70,9 @@ pub(super) fn redraw(run: &Run, seed: u64, compare_scratch: bool) -> Result<(), 
             s.before.gaps,
             s.after.gaps,
             s.before.overlaps,
-            s.after.overlaps
+            s.after.overlaps,
+            s.before.cut_buildings,
+            s.after.cut_buildings
         );
         for p in &written {
             out!("wrote {}", p.display());

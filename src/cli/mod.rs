@@ -28,6 +28,12 @@ use linli::read::{ReadOptions, ScenarioFiles};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `n` with its noun, singular or plural: "1 gap", "3 gaps".
+fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Exit codes: 0 success, 1 I/O failure, 2 bad input or usage (3, an
 /// internal error, is the panic guard's: src/crash.rs).
 const EXIT_IO: u8 = 1;

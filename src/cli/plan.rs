@@ -36,14 +36,15 @@ pub(super) fn plan_timed(run: &Run, seed: u64, timings: bool) -> Result<(), Erro
         );
         if let Some(a) = &r.audit {
             let o = &a.overall;
+            use super::count;
             out!(
-                "existing grid: {} neighborhoods, {} compliant; {} gaps ({} households), {} overlaps, {} buildings cut (audit.geojson; linli redraw repairs it with minimal change)",
-                o.neighborhoods,
+                "existing grid: {}, {} compliant; {} ({} households), {}, {} cut (audit.geojson; linli redraw repairs it with minimal change)",
+                count(o.neighborhoods as u64, "neighborhood", "neighborhoods"),
                 o.compliant,
-                o.gaps,
+                count(o.gaps as u64, "gap", "gaps"),
                 o.households_in_gaps,
-                o.overlaps,
-                o.cut_buildings
+                count(o.overlaps as u64, "overlap", "overlaps"),
+                count(o.cut_buildings as u64, "building", "buildings")
             );
         }
         for w in r

@@ -126,9 +126,10 @@ fn rows(
     let names: Vec<String> = st.column_names().iter().map(|s| s.to_string()).collect();
     let geom = names.iter().position(|n| n == column);
     let mut rows = st.query([]).map_err(fail)?;
-    let (mut out, mut problems) = (Vec::new(), Vec::new());
+    // SQLite hands rows out one at a time; the geometries are decoded
+    // after, on every core (a city's buildings are most of the work).
+    let mut read: Vec<(Properties, Option<Vec<u8>>)> = Vec::new();
     while let Some(row) = rows.next().map_err(fail)? {
-        let index = out.len() + problems.len();
         let mut props = Properties::with_capacity(names.len());
         let mut blob = None;
         for (i, name) in names.iter().enumerate() {
@@ -144,15 +145,39 @@ fn rows(
                 _ => {}
             }
         }
-        match blob.map(|b| geozero::wkb::GpkgWkb(b).to_geo()) {
-            Some(Ok(g)) => out.push(foreign::feature(index, &g, props)),
-            Some(Err(e)) => problems.push(Problem::feature(
-                label,
-                index,
-                None,
-                format!("has a geometry that is not GeoPackage WKB: {e}"),
-            )),
-            None => problems.push(Problem::feature(label, index, None, "has no geometry")),
+        read.push((props, blob));
+    }
+    decode(read, label)
+}
+
+/// Each row's feature, its GeoPackage WKB decoded (in parallel); problems
+/// in row order.
+fn decode(
+    read: Vec<(Properties, Option<Vec<u8>>)>,
+    label: &str,
+) -> Result<Vec<RawFeature>, Vec<Problem>> {
+    use rayon::prelude::*;
+    let decoded: Vec<Result<RawFeature, Problem>> = read
+        .into_par_iter()
+        .enumerate()
+        .map(
+            |(index, (props, blob))| match blob.map(|b| geozero::wkb::GpkgWkb(b).to_geo()) {
+                Some(Ok(g)) => Ok(foreign::feature(index, &g, props)),
+                Some(Err(e)) => Err(Problem::feature(
+                    label,
+                    index,
+                    None,
+                    format!("has a geometry that is not GeoPackage WKB: {e}"),
+                )),
+                None => Err(Problem::feature(label, index, None, "has no geometry")),
+            },
+        )
+        .collect();
+    let (mut out, mut problems) = (Vec::with_capacity(decoded.len()), Vec::new());
+    for d in decoded {
+        match d {
+            Ok(f) => out.push(f),
+            Err(p) => problems.push(p),
         }
     }
     if problems.is_empty() {

@@ -15,7 +15,7 @@
 
 pub mod perturb;
 
-use crate::audit::grid::{GridBlocks, components, gaps_and_overlaps, grid_blocks, owners};
+use crate::audit::grid::{GridBlocks, components, gaps_and_overlaps, owners};
 use crate::audit::main_communities;
 use crate::config::Config;
 use crate::dissolve::dissolve;
@@ -243,14 +243,17 @@ fn grid_with_cells(
     config: &Config,
 ) -> Result<GridBlocks, Vec<Problem>> {
     let bc = &config.barriers;
-    let g0 = grid_blocks(scenario, grid, &[], bc.snap_tolerance_m, bc.community)?;
+    // Buildings the scenario's barriers run through stay whole: the new
+    // borders follow block edges and must split none.
+    let whole = crate::audit::grid::grid_blocks_keeping_buildings;
+    let g0 = whole(scenario, grid, &[], bc.snap_tolerance_m, bc.community)?;
     let cells = cell_lines(&g0.set.blocks, &scenario.buildings, |b| {
         band(scenario, config, b.community).1
     });
     if cells.is_empty() {
         Ok(g0)
     } else {
-        grid_blocks(scenario, grid, &cells, bc.snap_tolerance_m, bc.community)
+        whole(scenario, grid, &cells, bc.snap_tolerance_m, bc.community)
     }
 }
 

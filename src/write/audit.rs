@@ -165,7 +165,8 @@ pub fn write_audit(
         );
         m.insert(
             "overlap_m2".into(),
-            json!(r2(f.overlaps.iter().map(|&(_, a)| a).sum())),
+            // + 0.0: an empty float sum is -0.0.
+            json!(r2(f.overlaps.iter().map(|&(_, a)| a).sum::<f64>() + 0.0)),
         );
         m.insert("flags".into(), super::geojson::list(&f.flags));
         (shape(&p.area), m)
