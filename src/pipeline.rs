@@ -47,11 +47,13 @@ pub fn split_oversized(loaded: &Loaded, set: BlockSet) -> Result<BlockSet, Error
 /// The blocks of `set` rebuilt with those above their community's band
 /// split into cells around their buildings; `None` when none is.
 pub fn oversized_split(loaded: &Loaded, set: &BlockSet) -> Result<Option<BlockSet>, Error> {
-    let t = &loaded.config.targets;
     let s = &loaded.scenario;
-    let lines = cell_lines(&set.blocks, &s.buildings, |b| {
-        f64::from(t.for_kind(s.communities[b.community].kind)) * (1.0 + t.tolerance)
-    });
+    let highs: Vec<f64> = s
+        .communities
+        .iter()
+        .map(|c| loaded.config.band(c).1)
+        .collect();
+    let lines = cell_lines(&set.blocks, &s.buildings, |b| highs[b.community]);
     if lines.is_empty() {
         return Ok(None);
     }
@@ -103,13 +105,19 @@ pub fn neighborhoods_of_split_with(
         "communities",
     );
     let part = partition_with(&set, &loaded.scenario, &loaded.config, seed, progress);
+    let mut set = set;
+    set.warnings.extend(crate::partition::counts_unmet(
+        &part,
+        &loaded.scenario,
+        &loaded.config,
+    ));
     progress.begin("dissolving neighborhoods", 0, "");
     let shapes = dissolve(&set, &part.block_neighborhood, part.neighborhoods.len());
     let straddles = crate::partition::straddles::straddles(
         &set,
         &part.block_neighborhood,
         &loaded.scenario,
-        &loaded.config.targets,
+        &loaded.config,
     );
     Planned {
         blocks: set,

@@ -20,7 +20,9 @@ use serde::Serialize;
 pub const BAND_EPS: f64 = 1e-6;
 
 /// Kind of community, which sets its neighborhood target (seeds 002 §1(一)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum CommunityKind {
     /// Urban community: about 300 households per neighborhood.

@@ -15,6 +15,7 @@ pub mod layer;
 pub mod layer_crs;
 pub mod lean;
 pub mod names;
+pub mod overrides;
 pub mod pieces;
 pub mod plausible;
 pub mod shp;
@@ -47,6 +48,7 @@ pub const LAYER_FILES: &[&str] = &[
     "blocks.geojson",
     "neighborhoods.geojson",
     "staff.csv",
+    "overrides.csv",
     "scenario.toml",
 ];
 
@@ -105,8 +107,8 @@ impl ScenarioFiles {
                 // The reader's hint speaks of GeoJSON.
                 let problem = |e: text::TextError| {
                     let hint = match (&e, *name) {
-                        (text::TextError::NotUtf8(_), "staff.csv") => Some(
-                            "save staff.csv as UTF-8 (in a spreadsheet: \"CSV UTF-8\"; Excel's plain CSV is GBK on Chinese Windows)",
+                        (text::TextError::NotUtf8(_), "staff.csv" | "overrides.csv") => Some(
+                            "save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\"; Excel's plain CSV is GBK on Chinese Windows)",
                         ),
                         (text::TextError::NotUtf8(_), "scenario.toml") => {
                             Some("save scenario.toml as UTF-8 in a text editor (TOML is UTF-8)")
@@ -352,9 +354,11 @@ pub fn read_scenario_with(
         files,
         problems: &mut problems,
     };
-    let (scenario, projector) =
+    let (mut scenario, projector) =
         convert_layers(&mut ctx, &mut layers, projector, &config, &mut report);
     error_if_any(problems)?;
+    let mut config = config;
+    per_community_settings(files, &mut config, &mut scenario)?;
     let community_features = community_features(&layers, &scenario);
     // The parsed layers are millions of small allocations: they are handed
     // back on another thread while the caller goes on (60 ms on a city of
@@ -417,6 +421,22 @@ fn error_if_any(problems: Vec<Problem>) -> Result<(), Error> {
     } else {
         Err(Error::Input(problems))
     }
+}
+
+/// `[communities]` of scenario.toml and overrides.csv, laid over the
+/// settings and the scenario.
+fn per_community_settings(
+    files: &ScenarioFiles,
+    config: &mut Config,
+    scenario: &mut Scenario,
+) -> Result<(), Error> {
+    let csv_file = files.path(overrides::FILE);
+    let rows = match files.files.get(overrides::FILE) {
+        Some(t) => overrides::rows(t, &csv_file).map_err(Error::Input)?,
+        None => Vec::new(),
+    };
+    let toml_file = files.path("scenario.toml");
+    overrides::apply(config, scenario, &rows, (&toml_file, &csv_file)).map_err(Error::Input)
 }
 
 /// The parsed layers by file name.

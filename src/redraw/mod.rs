@@ -217,7 +217,7 @@ pub fn redraw(
         &g.set,
         &partition.block_neighborhood,
         scenario,
-        &config.targets,
+        config,
     );
     Ok(Redrawn {
         planned: Planned {
@@ -259,12 +259,7 @@ fn grid_with_cells(
 
 /// The household band of community `c`, widened by the band's epsilon.
 fn band(scenario: &Scenario, config: &Config, c: usize) -> (f64, f64) {
-    let t = &config.targets;
-    let tf = f64::from(t.for_kind(scenario.communities[c].kind));
-    (
-        tf * (1.0 - t.tolerance) - crate::model::BAND_EPS,
-        tf * (1.0 + t.tolerance) + crate::model::BAND_EPS,
-    )
+    config.band(&scenario.communities[c])
 }
 
 /// What every step of the redraw reads: the scenario, the grid on its
@@ -515,11 +510,8 @@ fn join_small(
         .iter()
         .flat_map(|&b| ctx.g.holders[b].clone())
         .collect();
-    let tf = f64::from(
-        ctx.config
-            .targets
-            .for_kind(ctx.scenario.communities[c].kind),
-    );
+    let com = &ctx.scenario.communities[c];
+    let tf = f64::from(ctx.config.targets_for(com).for_kind(com.kind));
     let former = |r: usize| list[r].keeps.is_some_and(|o| held.contains(&o));
     let off = |r: usize| ((list[r].households + h) as f64 - tf).abs();
     let best = near
@@ -769,8 +761,9 @@ fn build_neighborhoods(
         for &b in &reg.blocks {
             built.block_neighborhood[b] = idx;
         }
-        let (scenario, targets) = (ctx.scenario, &ctx.config.targets);
-        let mut n = neighborhood_of(scenario, targets, set, c, reg.blocks.clone(), false);
+        let scenario = ctx.scenario;
+        let targets = ctx.config.targets_for(&scenario.communities[c]);
+        let mut n = neighborhood_of(scenario, &targets, set, c, reg.blocks.clone(), false);
         n.id = id;
         built.neighborhoods.push(n);
         built.change.push(ch);

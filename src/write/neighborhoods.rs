@@ -172,11 +172,27 @@ pub fn figures(loaded: &Loaded, planned: &Planned) -> Vec<NeighborhoodFigures> {
         .collect()
 }
 
+/// Each community's band tolerance (per-community settings over the
+/// scenario's).
+struct Tolerances {
+    by_community: std::collections::BTreeMap<String, f64>,
+    default: f64,
+}
+
+impl Tolerances {
+    fn of(&self, community: &str) -> f64 {
+        self.by_community
+            .get(community)
+            .copied()
+            .unwrap_or(self.default)
+    }
+}
+
 fn stats(
     id: &str,
     figs: &[&NeighborhoodFigures],
     planned: &Planned,
-    tolerance: f64,
+    tolerance: &Tolerances,
 ) -> PartitionStats {
     let mut hh: Vec<u64> = figs.iter().map(|f| f.households).collect();
     hh.sort_unstable();
@@ -187,7 +203,7 @@ fn stats(
     };
     let within = figs
         .iter()
-        .filter(|f| f.deviation.abs() <= tolerance + 1e-9)
+        .filter(|f| f.deviation.abs() <= tolerance.of(&f.community) + 1e-9)
         .count();
     let mut flags = std::collections::BTreeMap::new();
     for f in figs {
@@ -237,7 +253,15 @@ pub fn summarize(
     planned: &Planned,
     figs: &[NeighborhoodFigures],
 ) -> PartitionSummary {
-    let tol = loaded.config.targets.tolerance;
+    let tol = &Tolerances {
+        by_community: loaded
+            .scenario
+            .communities
+            .iter()
+            .map(|c| (c.id.clone(), loaded.config.targets_for(c).tolerance))
+            .collect(),
+        default: loaded.config.targets.tolerance,
+    };
     let all: Vec<&NeighborhoodFigures> = figs.iter().collect();
     let communities = loaded
         .scenario

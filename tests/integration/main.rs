@@ -21,6 +21,7 @@ mod lean_reader;
 mod osm_import;
 mod osm_public;
 mod osm_real;
+mod overrides;
 mod parcels;
 mod partition_props;
 mod plan_demo;
