@@ -225,6 +225,9 @@ pub struct Scenario {
     /// An existing neighborhood grid (`neighborhoods.geojson`), for staffing
     /// and audits of the grid a district already has.
     pub existing_neighborhoods: Vec<Parcel>,
+    /// The existing neighborhoods marked `locked = true` (indices into
+    /// `existing_neighborhoods`): a plan and a redraw keep them exactly.
+    pub locked_neighborhoods: Vec<usize>,
     /// Every line of the roads layer with its class: the walking network.
     pub walkways: Vec<Walkway>,
     /// Names and codes the roster and the neighborhoods' names take.

@@ -6,6 +6,7 @@
 //! [`regions::Link`]s, and [`regions::regionalize`] does the search.
 
 pub mod cells;
+pub mod locks;
 pub mod regions;
 pub mod straddles;
 
@@ -35,11 +36,12 @@ pub fn partition_with(
     seed: u64,
     progress: &dyn crate::model::progress::Progress,
 ) -> Partition {
+    let locked = locks::locked_blocks(set, scenario, config.audit.sliver_m2);
     let per_community: Vec<(usize, Vec<usize>, regions::Regions)> = (0..scenario.communities.len())
         .into_par_iter()
         .map(|ci| {
             let members: Vec<usize> = (0..set.blocks.len())
-                .filter(|&b| set.blocks[b].community == ci)
+                .filter(|&b| set.blocks[b].community == ci && !locks::is_locked(&locked, b))
                 .collect();
             let r = regionalize_blocks(set, scenario, config, ci, &members, seed);
             progress.advance(1);
@@ -52,6 +54,7 @@ pub fn partition_with(
     };
     for (ci, members, regions) in per_community {
         let targets = config.targets_for(&scenario.communities[ci]);
+        let taken = locks::taken_ids(scenario, set, &locked, ci);
         let community = CommunityRegions {
             set,
             scenario,
@@ -59,8 +62,10 @@ pub fn partition_with(
             ci,
             members: &members,
             regions: &regions,
+            taken: &taken,
         };
         community.add_to(&mut out);
+        locks::add_locked(&mut out, (set, scenario, config), &locked, ci);
     }
     out
 }
@@ -106,6 +111,8 @@ struct CommunityRegions<'a> {
     /// Its blocks (indices into `set.blocks`).
     members: &'a [usize],
     regions: &'a regions::Regions,
+    /// Ids locked neighborhoods hold.
+    taken: &'a [String],
 }
 
 impl CommunityRegions<'_> {
@@ -113,7 +120,8 @@ impl CommunityRegions<'_> {
     fn add_to(&self, out: &mut Partition) {
         let width = if self.regions.count >= 100 { 3 } else { 2 };
         let main_part = self.main_part();
-        for (rank, r) in self.north_west_first().into_iter().enumerate() {
+        let mut number = 0;
+        for r in self.north_west_first() {
             let idx = out.neighborhoods.len();
             let blocks: Vec<usize> = self
                 .members
@@ -135,7 +143,13 @@ impl CommunityRegions<'_> {
                 blocks,
                 separate,
             );
-            n.id = format!("{}-{:0width$}", n.id, rank + 1);
+            n.id = loop {
+                number += 1;
+                let id = format!("{}-{:0width$}", n.id, number);
+                if !self.taken.contains(&id) {
+                    break id;
+                }
+            };
             out.neighborhoods.push(n);
         }
     }

@@ -18,6 +18,7 @@ mod demo_blocks;
 mod field_types;
 mod gis_formats;
 mod lean_reader;
+mod locks;
 mod osm_import;
 mod osm_public;
 mod osm_real;
