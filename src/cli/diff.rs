@@ -32,9 +32,15 @@ pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
     let result = run_diff(&req, &bars);
     bars.finish();
     let r = result?;
-    if c.quiet {
-        return Ok(());
+    if !c.quiet {
+        say(&r);
     }
+    Ok(())
+}
+
+/// A line per community where something changed, the sentence, notes and
+/// the files written.
+fn say(r: &linli::plan::diff::DiffResult) {
     let d = &r.diff;
     for com in d
         .communities
@@ -93,5 +99,4 @@ pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
     for p in &r.written {
         out!("wrote {}", p.display());
     }
-    Ok(())
 }
