@@ -21,6 +21,11 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A community as a side names it.
+///
+/// ```
+/// let c = linli::diff::Community { code: "320602001001".into(), name: "和平桥社区".into() };
+/// assert_eq!(c.code.len(), 12);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Community {
     /// Its code in the roster (division code, else id): the key.
@@ -30,6 +35,11 @@ pub struct Community {
 }
 
 /// A neighborhood of one side.
+///
+/// ```
+/// let n = linli::diff::Neighborhood { code: "WDK-01-001".into(), name: "荷清苑一邻里".into(), community: "WDK-01".into() };
+/// assert!(n.code.starts_with(&n.community));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Neighborhood {
     /// Its code (roster code, else the grid's id).
@@ -41,6 +51,12 @@ pub struct Neighborhood {
 }
 
 /// A building of one side.
+///
+/// ```
+/// // In no neighborhood: a gap of a hand-drawn grid.
+/// let b = linli::diff::Building { id: "w1".into(), name: String::new(), community: "C".into(), households: 50, neighborhoods: vec![] };
+/// assert!(b.neighborhoods.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Building {
     /// The scenario's building id: the key across sides.
@@ -58,6 +74,12 @@ pub struct Building {
 }
 
 /// One plan (or grid) of a scenario, as plain values.
+///
+/// ```
+/// let text = "社区,社区编码,邻里编码,邻里名称,楼栋编号,楼栋名称,户数\n荷清苑社区,WDK-01,WDK-01-001,,b1,,120\n";
+/// let side: linli::diff::Side = linli::diff::side::from_roster("roster.csv", text).unwrap();
+/// assert_eq!((side.buildings.len(), side.neighborhoods.len()), (1, 1));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Side {
     /// What it was read from, as messages name it (a folder).
@@ -71,6 +93,11 @@ pub struct Side {
 }
 
 /// How a building differs between A and B.
+///
+/// ```
+/// use linli::diff::Change;
+/// assert_eq!(serde_json::to_string(&Change::OnlyInA).unwrap(), "\"only_in_a\"");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
@@ -83,6 +110,11 @@ pub enum Change {
 }
 
 /// How a neighborhood of B differs from A.
+///
+/// ```
+/// use linli::diff::NeighborhoodChange;
+/// assert_eq!(serde_json::to_string(&NeighborhoodChange::Unchanged).unwrap(), "\"unchanged\"");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NeighborhoodChange {
@@ -95,6 +127,14 @@ pub enum NeighborhoodChange {
 }
 
 /// A building that differs.
+///
+/// ```
+/// use linli::diff::{compare, side::from_roster, Change};
+/// let a = from_roster("a", "社区,社区编码,邻里编码,邻里名称,楼栋编号,楼栋名称,户数\nX,C,N1,,b1,,10\n").unwrap();
+/// let b = from_roster("b", "社区,社区编码,邻里编码,邻里名称,楼栋编号,楼栋名称,户数\nX,C,N1,,b1,,10\nX,C,N1,,b2,,20\n").unwrap();
+/// let c = &compare(&a, &b).unwrap().buildings[0]; // b2 is in no neighborhood of A
+/// assert_eq!((c.id.as_str(), c.change, c.from.len(), c.to.len()), ("b2", Change::OnlyInB, 0, 1));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildingChange {
     /// Building id.
@@ -114,6 +154,11 @@ pub struct BuildingChange {
 }
 
 /// The figures of one community (or of all: code `all`).
+///
+/// ```
+/// let c = linli::diff::CommunityDiff { code: "C".into(), households: 300, households_moved: 30, ..Default::default() };
+/// assert_eq!(c.households_moved * 10, c.households);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CommunityDiff {
     /// Community code.
@@ -149,6 +194,16 @@ pub struct CommunityDiff {
 }
 
 /// What changed from A to B.
+///
+/// ```
+/// use linli::diff::{compare, side::from_roster, NeighborhoodChange};
+/// let roster = "社区,社区编码,邻里编码,邻里名称,楼栋编号,楼栋名称,户数\nX,C,N1,,b1,,10\nX,C,N2,,b2,,20\n";
+/// let a = from_roster("a", roster).unwrap();
+/// let b = from_roster("b", &roster.replace("N1", "M1")).unwrap(); // renamed only
+/// let d = compare(&a, &b).unwrap();
+/// assert_eq!(d.change, [NeighborhoodChange::Unchanged, NeighborhoodChange::Unchanged]);
+/// assert!(d.buildings.is_empty() && d.removed.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diff {
     /// For each B neighborhood, the A neighborhood matched with it.
@@ -195,15 +250,15 @@ impl Paired<'_> {
 ///     label: label.into(),
 ///     communities: vec![Community { code: "C".into(), name: "社区".into() }],
 ///     neighborhoods: codes.iter().map(|c| Neighborhood { code: c.to_string(), name: String::new(), community: "C".into() }).collect(),
-///     buildings: ["b1", "b2", "b3"].iter().zip(of).map(|(id, n)| Building {
-///         id: id.to_string(), name: String::new(), community: "C".into(), households: 100, neighborhoods: vec![n],
+///     buildings: [("b1", 200), ("b2", 100), ("b3", 100)].iter().zip(of).map(|((id, h), n)| Building {
+///         id: id.to_string(), name: String::new(), community: "C".into(), households: *h, neighborhoods: vec![n],
 ///     }).collect(),
 /// };
 /// // B renames both neighborhoods and moves b2 from the first to the second.
 /// let a = side("A", ["N1", "N2"], [0, 0, 1]);
 /// let b = side("B", ["X2", "X1"], [1, 0, 0]);
 /// let d = compare(&a, &b).unwrap();
-/// assert_eq!(d.matched, [Some(0), Some(1)]); // X2 is N1, X1 is N2
+/// assert_eq!(d.matched, [Some(1), Some(0)]); // X2 is N2, X1 is N1
 /// assert_eq!(d.buildings.len(), 1);
 /// assert_eq!((d.buildings[0].id.as_str(), d.buildings[0].change), ("b2", Change::Moved));
 /// assert_eq!((d.total.households_moved, d.total.changed, d.total.unchanged), (100, 2, 0));

@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 
 /// The columns of roster.csv a side is read from (`linli plan` writes them:
 /// `write::roster`).
+///
+/// ```
+/// assert_eq!(linli::diff::side::ROSTER_COLUMNS[6], "户数");
+/// ```
 pub const ROSTER_COLUMNS: [&str; 7] = [
     "社区",
     "社区编码",

@@ -28,6 +28,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// What a folder given to `linli diff` is.
+///
+/// ```
+/// use linli::plan::diff::{kind_of, Kind};
+/// assert_ne!(kind_of(std::path::Path::new("data/demo")).unwrap(), Kind::Plan);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// A plan folder: roster.csv.
@@ -49,6 +54,14 @@ impl Kind {
 }
 
 /// What `linli diff` is asked.
+///
+/// ```
+/// let req = linli::plan::diff::DiffRequest {
+///     a: "plan_a".into(), b: "plan_b".into(), scenario: Some("data/demo".into()),
+///     opts: Default::default(), max_bytes: 1 << 30, out: "diff".into(),
+/// };
+/// assert_eq!(req.out, std::path::Path::new("diff"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct DiffRequest {
     /// The first plan, grid or scenario.
@@ -66,6 +79,19 @@ pub struct DiffRequest {
 }
 
 /// What `linli diff` found and wrote.
+///
+/// ```
+/// use linli::plan::diff::{run_diff, DiffRequest, Kind};
+/// // The demo's grid against itself: every neighborhood unchanged.
+/// let out = std::env::temp_dir().join(format!("linli-doc-diffresult-{}", std::process::id()));
+/// let req = DiffRequest { a: "data/demo".into(), b: "data/demo".into(), scenario: None,
+///     opts: Default::default(), max_bytes: 1 << 30, out: out.clone() };
+/// let r = run_diff(&req, &linli::model::progress::Silent).unwrap();
+/// assert_eq!(r.kinds, (Kind::Scenario, Kind::Scenario));
+/// assert_eq!(r.diff.total.households_moved, 0);
+/// assert_eq!(r.diff.total.unchanged, r.b.neighborhoods.len());
+/// # std::fs::remove_dir_all(&out).unwrap();
+/// ```
 #[derive(Debug)]
 pub struct DiffResult {
     /// Side A as read.
@@ -129,6 +155,21 @@ pub fn kind_of(dir: &Path) -> Result<Kind, Error> {
 
 /// Compares A and B and writes the five files into `out`; nothing is
 /// written when reading or comparing fails.
+///
+/// ```
+/// use linli::plan::diff::{run_diff, DiffRequest};
+/// let base = std::env::temp_dir().join(format!("linli-doc-rundiff-{}", std::process::id()));
+/// // The grid the demo's street office keeps against a plan drawn from scratch.
+/// linli::plan::run_plan(&linli::demo::files(), &Default::default(), 1, &base.join("plan")).unwrap();
+/// let req = DiffRequest { a: "data/demo".into(), b: base.join("plan"), scenario: None,
+///     opts: Default::default(), max_bytes: 1 << 30, out: base.join("diff") };
+/// let r = run_diff(&req, &linli::model::progress::Silent).unwrap();
+/// let moved: u64 = r.diff.buildings.iter()
+///     .filter(|c| c.change == linli::diff::Change::Moved).map(|c| c.households).sum();
+/// assert_eq!(moved, r.diff.total.households_moved);
+/// assert!(base.join("diff/diff_buildings.csv").exists());
+/// # std::fs::remove_dir_all(&base).unwrap();
+/// ```
 pub fn run_diff(req: &DiffRequest, progress: &dyn Progress) -> Result<DiffResult, Error> {
     let kinds = (kind_of(&req.a)?, kind_of(&req.b)?);
     for dir in [Some(&req.a), Some(&req.b), req.scenario.as_ref()]

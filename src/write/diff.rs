@@ -17,6 +17,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Every file `linli diff` writes.
+///
+/// ```
+/// assert!(linli::write::diff::DIFF_FILES.contains(&"diff.geojson"));
+/// ```
 pub const DIFF_FILES: [&str; 5] = [
     "diff_buildings.csv",
     "diff_communities.csv",
@@ -26,6 +30,11 @@ pub const DIFF_FILES: [&str; 5] = [
 ];
 
 /// What one side was read from.
+///
+/// ```
+/// let s = linli::write::diff::Source { folder: "out".into(), kind: "plan".into() };
+/// assert_eq!(serde_json::to_value(&s).unwrap()["kind"], "plan");
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
     /// The folder, as given.
@@ -36,6 +45,20 @@ pub struct Source {
 }
 
 /// Everything the files are made of.
+///
+/// ```
+/// use linli::diff::{compare, side::from_roster};
+/// use linli::write::diff::{DiffOutput, Source};
+/// let roster = "社区,社区编码,邻里编码,邻里名称,楼栋编号,楼栋名称,户数\n荷清苑社区,C,N1,,b1,,30\n荷清苑社区,C,N2,,b2,,20\n";
+/// let a = from_roster("a", roster).unwrap();
+/// let b = from_roster("b", &roster.replace("N2,,b2", "N1,,b2")).unwrap();
+/// let d = compare(&a, &b).unwrap();
+/// let source = |f: &str| Source { folder: f.into(), kind: "plan".into() };
+/// let o = DiffOutput { a: &a, b: &b, a_source: source("a"), b_source: source("b"), scenario: None, diff: &d,
+///     building_shapes: [("b2".to_string(), r#"{"type":"Point","coordinates":[120,32]}"#.to_string())].into(),
+///     neighborhood_shapes: vec![None] };
+/// assert_eq!(linli::write::diff::summary(&o).total.households_moved, 20);
+/// ```
 pub struct DiffOutput<'a> {
     /// Side A.
     pub a: &'a Side,
@@ -127,7 +150,7 @@ fn matched_codes(o: &DiffOutput, ns: &[usize]) -> String {
 }
 
 /// diff_buildings.csv's rows.
-pub fn building_rows(o: &DiffOutput) -> Vec<Vec<String>> {
+fn building_rows(o: &DiffOutput) -> Vec<Vec<String>> {
     let names = community_names(o);
     o.diff
         .buildings
@@ -162,7 +185,7 @@ fn community_names(o: &DiffOutput) -> BTreeMap<String, String> {
 }
 
 /// diff_communities.csv's rows: one per community, then the total (合计).
-pub fn community_rows(o: &DiffOutput) -> Vec<Vec<String>> {
+fn community_rows(o: &DiffOutput) -> Vec<Vec<String>> {
     o.diff
         .communities
         .iter()
@@ -214,7 +237,7 @@ fn collection(features: impl Iterator<Item = (Option<String>, Map<String, Value>
 }
 
 /// diff.geojson's text: the buildings that differ.
-pub fn buildings_layer(o: &DiffOutput) -> String {
+fn buildings_layer(o: &DiffOutput) -> String {
     let names = community_names(o);
     collection(o.diff.buildings.iter().map(|c| {
         let (from_code, from_name) = codes_names(o.a, &c.from);
@@ -241,7 +264,7 @@ pub fn buildings_layer(o: &DiffOutput) -> String {
 
 /// diff_neighborhoods.geojson's text: B's neighborhoods, each with its
 /// change, its match in A and the households that came into it.
-pub fn neighborhoods_layer(o: &DiffOutput) -> String {
+fn neighborhoods_layer(o: &DiffOutput) -> String {
     let (b, d) = (o.b, o.diff);
     let mut households = vec![0u64; b.neighborhoods.len()];
     let mut buildings = vec![0usize; b.neighborhoods.len()];
@@ -280,6 +303,12 @@ pub fn neighborhoods_layer(o: &DiffOutput) -> String {
 }
 
 /// One neighborhood of B in diff_summary.json.
+///
+/// ```
+/// use linli::diff::NeighborhoodChange;
+/// let r = linli::write::diff::MatchRow { code: "X1".into(), matched: Some("N1".into()), change: NeighborhoodChange::Unchanged };
+/// assert_eq!(serde_json::to_value(&r).unwrap()["change"], "unchanged");
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct MatchRow {
     /// B's code.
@@ -291,6 +320,22 @@ pub struct MatchRow {
 }
 
 /// diff_summary.json.
+///
+/// ```
+/// use linli::diff::{compare, side::from_roster};
+/// use linli::write::diff::{DiffOutput, Source};
+/// let roster = "社区,社区编码,邻里编码,邻里名称,楼栋编号,楼栋名称,户数\n荷清苑社区,C,N1,,b1,,30\n荷清苑社区,C,N2,,b2,,20\n";
+/// let a = from_roster("a", roster).unwrap();
+/// let b = from_roster("b", &roster.replace("N2,,b2", "N1,,b2")).unwrap();
+/// let d = compare(&a, &b).unwrap();
+/// let source = |f: &str| Source { folder: f.into(), kind: "plan".into() };
+/// let o = DiffOutput { a: &a, b: &b, a_source: source("a"), b_source: source("b"), scenario: None, diff: &d,
+///     building_shapes: [("b2".to_string(), r#"{"type":"Point","coordinates":[120,32]}"#.to_string())].into(),
+///     neighborhood_shapes: vec![None] };
+/// let s: linli::write::diff::DiffSummary = linli::write::diff::summary(&o);
+/// assert_eq!(s.in_words, "20 households in 1 building changed neighborhood, in 1 of 1 community");
+/// assert_eq!(s.removed, ["N2"]);
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct DiffSummary {
     /// What A was read from.
@@ -312,6 +357,20 @@ pub struct DiffSummary {
 }
 
 /// diff_summary.json's content.
+///
+/// ```
+/// use linli::diff::{compare, side::from_roster};
+/// use linli::write::diff::{DiffOutput, Source};
+/// let roster = "社区,社区编码,邻里编码,邻里名称,楼栋编号,楼栋名称,户数\n荷清苑社区,C,N1,,b1,,30\n荷清苑社区,C,N2,,b2,,20\n";
+/// let a = from_roster("a", roster).unwrap();
+/// let b = from_roster("b", &roster.replace("N2,,b2", "N1,,b2")).unwrap();
+/// let d = compare(&a, &b).unwrap();
+/// let source = |f: &str| Source { folder: f.into(), kind: "plan".into() };
+/// let o = DiffOutput { a: &a, b: &b, a_source: source("a"), b_source: source("b"), scenario: None, diff: &d,
+///     building_shapes: [("b2".to_string(), r#"{"type":"Point","coordinates":[120,32]}"#.to_string())].into(),
+///     neighborhood_shapes: vec![None] };
+/// assert_eq!(linli::write::diff::summary(&o).neighborhoods[0].matched.as_deref(), Some("N1"));
+/// ```
 pub fn summary(o: &DiffOutput) -> DiffSummary {
     let d = o.diff;
     DiffSummary {
@@ -341,6 +400,25 @@ pub fn summary(o: &DiffOutput) -> DiffSummary {
 }
 
 /// Writes the five files of [`DIFF_FILES`] into `dir`; returns their paths.
+///
+/// ```
+/// use linli::diff::{compare, side::from_roster};
+/// use linli::write::diff::{DiffOutput, Source};
+/// let roster = "社区,社区编码,邻里编码,邻里名称,楼栋编号,楼栋名称,户数\n荷清苑社区,C,N1,,b1,,30\n荷清苑社区,C,N2,,b2,,20\n";
+/// let a = from_roster("a", roster).unwrap();
+/// let b = from_roster("b", &roster.replace("N2,,b2", "N1,,b2")).unwrap();
+/// let d = compare(&a, &b).unwrap();
+/// let source = |f: &str| Source { folder: f.into(), kind: "plan".into() };
+/// let o = DiffOutput { a: &a, b: &b, a_source: source("a"), b_source: source("b"), scenario: None, diff: &d,
+///     building_shapes: [("b2".to_string(), r#"{"type":"Point","coordinates":[120,32]}"#.to_string())].into(),
+///     neighborhood_shapes: vec![None] };
+/// let dir = std::env::temp_dir().join(format!("linli-doc-diff-{}", std::process::id()));
+/// let written = linli::write::diff::write_diff(&dir, &o).unwrap();
+/// assert_eq!(written.len(), 5);
+/// let csv = std::fs::read_to_string(dir.join("diff_buildings.csv")).unwrap();
+/// assert!(csv.starts_with('\u{feff}') && csv.contains("b2,,20,N2,,N1,,N1,调整邻里"), "{csv}");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn write_diff(dir: &Path, o: &DiffOutput) -> Result<Vec<PathBuf>, Error> {
     let mut written = Vec::new();
     let texts = [
