@@ -567,3 +567,116 @@ pub fn sentence(communities: &[CommunityDiff], total: &CommunityDiff) -> String 
         if total.buildings_moved == 1 { "" } else { "s" },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(label: &str, hoods: &[&str], buildings: &[(&str, u64, &[usize])]) -> Side {
+        Side {
+            label: label.into(),
+            communities: vec![Community {
+                code: "C".into(),
+                name: "社区".into(),
+            }],
+            neighborhoods: hoods
+                .iter()
+                .map(|c| Neighborhood {
+                    code: c.to_string(),
+                    name: String::new(),
+                    community: "C".into(),
+                })
+                .collect(),
+            buildings: buildings
+                .iter()
+                .map(|(id, h, ns)| Building {
+                    id: id.to_string(),
+                    name: String::new(),
+                    community: "C".into(),
+                    households: *h,
+                    neighborhoods: ns.to_vec(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_building_in_an_overlap_stays_when_either_holder_is_matched() {
+        // b2 lies where A's two polygons overlap; B puts it in N2's match.
+        let a = side(
+            "A",
+            &["N1", "N2"],
+            &[("b1", 300, &[0]), ("b2", 50, &[0, 1]), ("b3", 300, &[1])],
+        );
+        let b = side(
+            "B",
+            &["M1", "M2"],
+            &[("b1", 300, &[0]), ("b2", 50, &[1]), ("b3", 300, &[1])],
+        );
+        let d = compare(&a, &b).unwrap();
+        assert_eq!(d.matched, [Some(0), Some(1)]);
+        assert!(d.buildings.is_empty(), "{:?}", d.buildings);
+    }
+
+    #[test]
+    fn buildings_on_one_side_only_are_apart_from_moves() {
+        // b3 is in A's gap; b4 is left out of B's roster. Rows sort by
+        // community, A codes (none first), B codes, id.
+        let a = side(
+            "A",
+            &["N1"],
+            &[("b1", 300, &[0]), ("b3", 50, &[]), ("b4", 20, &[0])],
+        );
+        let b = side("B", &["M1"], &[("b1", 300, &[0]), ("b3", 50, &[0])]);
+        let d = compare(&a, &b).unwrap();
+        let kinds: Vec<(&str, Change)> = d
+            .buildings
+            .iter()
+            .map(|c| (c.id.as_str(), c.change))
+            .collect();
+        assert_eq!(kinds, [("b3", Change::OnlyInB), ("b4", Change::OnlyInA)]);
+        let t = &d.total;
+        assert_eq!(
+            (
+                t.households_moved,
+                t.households_only_in_a,
+                t.households_only_in_b
+            ),
+            (0, 20, 50)
+        );
+        assert_eq!(t.households, 370);
+        assert_eq!(d.change, [NeighborhoodChange::Changed]);
+    }
+
+    #[test]
+    fn a_split_neighborhood_keeps_its_larger_part() {
+        // A's N1 (600) is split in two in B: the larger half keeps the match.
+        let a = side("A", &["N1"], &[("b1", 350, &[0]), ("b2", 250, &[0])]);
+        let b = side("B", &["M1", "M2"], &[("b1", 350, &[0]), ("b2", 250, &[1])]);
+        let d = compare(&a, &b).unwrap();
+        assert_eq!(d.matched, [Some(0), None]);
+        assert_eq!(
+            d.change,
+            [NeighborhoodChange::Changed, NeighborhoodChange::New]
+        );
+        assert_eq!(
+            (d.total.households_moved, d.total.buildings_moved),
+            (250, 1)
+        );
+        assert_eq!((d.total.new, d.total.removed), (1, 0));
+    }
+
+    #[test]
+    fn sides_of_different_scenarios_are_refused() {
+        let a = side("A", &["N1"], &[("b1", 300, &[0])]);
+        let other = side("B", &["N1"], &[("x1", 300, &[0])]);
+        let e = compare(&a, &other).unwrap_err();
+        assert!(e[0].what.contains("no building in common"), "{e:?}");
+        let more = side("B", &["N1"], &[("b1", 301, &[0])]);
+        let e = compare(&a, &more).unwrap_err();
+        assert!(
+            e[0].what.contains("b1 has 301 households here and 300"),
+            "{e:?}"
+        );
+    }
+}
