@@ -223,6 +223,9 @@ pub fn run_diff(req: &DiffRequest, progress: &dyn Progress) -> Result<DiffResult
     };
     let dir = staged.dir();
     let written = crate::write::diff::write_diff(dir, &output).map_err(|e| staged.unwritten(e))?;
+    // The layers in the format and CRS asked (--format, --out-crs).
+    let written =
+        super::commands::exported(dir, &req.opts, written).map_err(|e| staged.unwritten(e))?;
     staged.commit()?;
     let written = written
         .iter()

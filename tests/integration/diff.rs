@@ -2,8 +2,8 @@
 //! (moved households are the moved buildings' households, per community and
 //! in all), a plan against itself (nothing changed), the demo's own grid
 //! against its redraw (the households the redraw says it moved), bad input
-//! (clear errors, never a panic), RFC 7946 layers that GDAL opens, and the
-//! same bytes on every run.
+//! (clear errors, never a panic), RFC 7946 layers that GDAL opens (and
+//! `--format gpkg`), and the same bytes on every run.
 
 use super::common::written::{invalid, read_layer};
 use linli::read::ReadOptions;
@@ -379,4 +379,26 @@ fn gdal_opens_the_layers() {
             assert!(text.contains(field), "{name}: {field} not in {text}");
         }
     }
+    // --format gpkg: both layers in one plan.gpkg, the CSVs beside it.
+    let gpkg = f.base.join("diff-gpkg");
+    diff(&[
+        &f.a,
+        &f.b,
+        Path::new("--out"),
+        &gpkg,
+        Path::new("--format"),
+        Path::new("gpkg"),
+    ]);
+    assert!(gpkg.join("diff_buildings.csv").exists());
+    assert!(!gpkg.join("diff.geojson").exists());
+    let o = Command::new("ogrinfo")
+        .args(["-ro", "-so"])
+        .arg(gpkg.join("plan.gpkg"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("diff_neighborhoods") && text.contains("1: diff"),
+        "{text}"
+    );
 }
