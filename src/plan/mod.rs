@@ -2,6 +2,7 @@
 //! summary.json and report.html.
 
 pub mod commands;
+pub mod diff;
 
 use crate::blocks::BlockSet;
 use crate::error::Error;

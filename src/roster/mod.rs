@@ -70,21 +70,7 @@ pub struct Place {
 /// assert_eq!(households, planned_households);
 /// ```
 pub fn build(scenario: &Scenario, planned: &Planned, template: Option<&str>) -> Roster {
-    let community_codes: Vec<String> = scenario
-        .communities
-        .iter()
-        .enumerate()
-        .map(|(c, com)| {
-            scenario
-                .labels
-                .community_codes
-                .get(c)
-                .cloned()
-                .flatten()
-                .filter(|code| !code.is_empty())
-                .unwrap_or_else(|| com.id.clone())
-        })
-        .collect();
+    let community_codes = community_codes(scenario);
     let codes = neighborhood_codes(planned, &community_codes);
     let names = names::names(scenario, planned, template, &codes);
     let neighborhoods = codes
@@ -102,6 +88,33 @@ pub fn build(scenario: &Scenario, planned: &Planned, template: Option<&str>) -> 
         contact_groups,
         of_building,
     }
+}
+
+/// Each community's code in the roster: its division code (`code`), else
+/// its id.
+///
+/// ```
+/// let loaded = linli::pipeline::load(&linli::demo::files(), &Default::default()).unwrap();
+/// let codes = linli::roster::community_codes(&loaded.scenario);
+/// assert_eq!(codes.len(), loaded.scenario.communities.len());
+/// assert_eq!(codes[0], "WDK-01");
+/// ```
+pub fn community_codes(scenario: &Scenario) -> Vec<String> {
+    scenario
+        .communities
+        .iter()
+        .enumerate()
+        .map(|(c, com)| {
+            scenario
+                .labels
+                .community_codes
+                .get(c)
+                .cloned()
+                .flatten()
+                .filter(|code| !code.is_empty())
+                .unwrap_or_else(|| com.id.clone())
+        })
+        .collect()
 }
 
 /// Each neighborhood's code: its community's code and the number of its id

@@ -15,6 +15,7 @@ mod bad_input;
 mod blocks_props;
 mod coverage;
 mod demo_blocks;
+mod diff;
 mod field_types;
 mod gis_formats;
 mod lean_reader;
