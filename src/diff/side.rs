@@ -172,8 +172,8 @@ pub fn from_grid(
         scenario,
         grid,
         &[],
-        snap_tolerance,
-        community_level,
+        (snap_tolerance, community_level),
+        &[],
     )?;
     let codes = crate::roster::community_codes(scenario);
     let mut area: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); grid.len()];
