@@ -249,6 +249,9 @@ pub struct Labels {
     pub community_codes: Vec<Option<String>>,
     /// The roads that have a name: line (metres) and name.
     pub roads: Vec<(geo::LineString<f64>, String)>,
+    /// The existing grid's codes (`code`), by neighborhood id: a redraw
+    /// and a lock keep them.
+    pub grid_codes: std::collections::BTreeMap<String, String>,
 }
 
 /// A line of the roads layer with its class, for the walking network.

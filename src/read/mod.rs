@@ -870,6 +870,15 @@ fn labels(
             .map(|c| codes.get(&c.id).cloned().flatten())
             .collect(),
         roads,
+        grid_codes: layers
+            .get("neighborhoods.geojson")
+            .map(|fs| {
+                fs.iter()
+                    .filter_map(|f| Some((parcel_id(f), str_prop(&f.properties, &["code"])?)))
+                    .filter(|(_, c)| !c.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 

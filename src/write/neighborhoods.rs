@@ -247,6 +247,9 @@ fn stats(
     }
 }
 
+/// Properties added to neighborhood `k`'s.
+pub type MoreProps<'a> = dyn Fn(usize, &mut Map<String, serde_json::Value>) + 'a;
+
 /// Computes partition_summary.json.
 pub fn summarize(
     loaded: &Loaded,
@@ -333,17 +336,18 @@ pub fn write_neighborhoods(
     planned: &Planned,
     labels: Option<&Path>,
 ) -> Result<Vec<PathBuf>, Error> {
-    write_neighborhoods_coded(out, loaded, planned, labels, None)
+    write_neighborhoods_coded(out, loaded, planned, labels, (None, &|_, _| {}))
 }
 
 /// [`write_neighborhoods`], each neighborhood with its roster `code` and
-/// `name` when a roster is given.
+/// `name` when a roster is given, and the properties `more(k, props)` adds
+/// to neighborhood `k` (a redraw's `change`).
 pub fn write_neighborhoods_coded(
     out: &Path,
     loaded: &Loaded,
     planned: &Planned,
     labels: Option<&Path>,
-    roster: Option<&crate::roster::Roster>,
+    (roster, more): (Option<&crate::roster::Roster>, &MoreProps<'_>),
 ) -> Result<Vec<PathBuf>, Error> {
     let figs = figures(loaded, planned);
     let features = figs
@@ -361,6 +365,7 @@ pub fn write_neighborhoods_coded(
                 p.insert("code".into(), json!(e.code));
                 p.insert("name".into(), json!(e.name));
             }
+            more(k, &mut p);
             let g = if d.area.0.len() == 1 {
                 OutGeometry::Polygon(d.area.0[0].clone())
             } else {

@@ -232,7 +232,8 @@ fn the_demo_grid_against_its_redraw_moves_what_the_redraw_reports() {
     diff(&[&f.scenario, &redrawn, Path::new("--out"), &out]);
     let s = json(&out.join("diff_summary.json"));
     assert_eq!(s["a"]["kind"], "scenario");
-    assert_eq!(s["b"]["kind"], "grid");
+    // A redraw writes its roster: read as a plan.
+    assert_eq!(s["b"]["kind"], "plan");
     let t = &s["total"];
     assert!(reported["moved"].as_u64().unwrap() > 0, "{reported}");
     assert_eq!(t["households_moved"], reported["moved"], "{s}");
