@@ -34,6 +34,7 @@ fn city(n: usize) -> Scenario {
             line: pts.into(),
             class: "residential".into(),
             walkable: None,
+            level: 0,
         });
         let pts: Vec<(f64, f64)> = (0..=2 * n)
             .map(|k| (k as f64 * s / 2.0, x + 3.0 * (k as f64).cos()))
@@ -42,6 +43,7 @@ fn city(n: usize) -> Scenario {
             line: pts.into(),
             class: if i % 6 == 0 { "primary" } else { "residential" }.into(),
             walkable: None,
+            level: 0,
         });
     }
     let mut buildings = Vec::new();

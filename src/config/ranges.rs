@@ -307,6 +307,16 @@ mod tests {
             .thresholds
             .insert("clinic".into(), crate::config::Threshold::Metres(400.0));
         cfg.walking.default_threshold = crate::config::Threshold::Metres(800.0);
+        cfg.communities.insert(
+            "C".into(),
+            crate::config::CommunitySettings {
+                target: Some(250),
+                tolerance: Some(0.2),
+                neighborhoods: Some(3),
+                workers: Some(2),
+                ..Default::default()
+            },
+        );
         let keys: Vec<String> = numbers_of(&Config::default())
             .into_iter()
             .chain(numbers_of(&cfg))

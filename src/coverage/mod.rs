@@ -333,7 +333,7 @@ fn covered_by_all(kinds: &[KindCoverage], b: usize) -> bool {
 /// use geo::Point;
 /// use linli::model::{Building, Facility, Scenario, Walkway};
 /// let s = Scenario {
-///     walkways: vec![Walkway { line: vec![(0.0, 0.0), (2000.0, 0.0)].into(), class: "residential".into(), walkable: None }],
+///     walkways: vec![Walkway { line: vec![(0.0, 0.0), (2000.0, 0.0)].into(), class: "residential".into(), walkable: None, level: 0 }],
 ///     buildings: vec![Building { id: "b".into(), footprint: None, location: Point::new(800.0, 20.0),
 ///         households: 100, estimated: false, use_: "residential".into() }],
 ///     facilities: vec![Facility { id: "f".into(), kind: "community_centre".into(), name: "f".into(),

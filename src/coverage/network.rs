@@ -64,7 +64,7 @@ pub struct ComponentInfo {
 /// ```
 /// use linli::coverage::network::build;
 /// use linli::model::Walkway;
-/// let w = |pts: Vec<(f64, f64)>, c: &str| Walkway { line: pts.into(), class: c.into(), walkable: None };
+/// let w = |pts: Vec<(f64, f64)>, c: &str| Walkway { line: pts.into(), class: c.into(), walkable: None, level: 0 };
 /// let g = build(&[w(vec![(0.0, 0.0), (100.0, 0.0)], "residential"),
 ///                 w(vec![(50.0, -50.0), (50.0, 50.0)], "footway"),
 ///                 w(vec![(0.0, 10.0), (100.0, 10.0)], "motorway")],
@@ -112,25 +112,99 @@ pub fn build(walkways: &[Walkway], excluded: &[String], tolerance: f64) -> WalkG
             *lines_excluded.entry(key).or_insert(0) += 1;
         }
     }
-    // The lines copied in parallel, in order.
+    // The lines copied in parallel, in order, by level.
     use rayon::prelude::*;
-    let lines: Vec<BarrierLine> = walkways
-        .par_iter()
-        .with_min_len(1024)
-        .filter(|w| !left_out(w))
-        .map(|w| BarrierLine {
-            line: w.line.clone(),
-            barrier: road,
-        })
-        .collect();
-    let net = node(&lines, tolerance);
+    let kept: Vec<&Walkway> = walkways.iter().filter(|w| !left_out(w)).collect();
+    let mut levels: Vec<i8> = kept.iter().map(|w| w.level).collect();
+    levels.sort_unstable();
+    levels.dedup();
+    let mut joined = LevelJoin::new(tolerance);
+    let mut unresolved = 0;
+    for &level in &levels {
+        let lines: Vec<BarrierLine> = kept
+            .par_iter()
+            .with_min_len(1024)
+            .filter(|w| w.level == level)
+            .map(|w| BarrierLine {
+                line: w.line.clone(),
+                barrier: road,
+            })
+            .collect();
+        let net = node(&lines, tolerance);
+        unresolved += net.unresolved_crossings;
+        joined.add(net, levels.len() > 1);
+    }
     from_segments(
-        net.vertices,
-        net.edges.iter().map(|e| (e.a as u32, e.b as u32)).collect(),
-        lines.len(),
+        joined.nodes,
+        joined.segments,
+        kept.len(),
         lines_excluded,
-        net.unresolved_crossings,
+        unresolved,
     )
+}
+
+/// The noded levels of the network joined: within a level lines meet
+/// wherever they cross; between levels only at a vertex both have (within
+/// the noding tolerance), as a bridge meets the streets at its ends.
+struct LevelJoin {
+    nodes: Vec<Coord<f64>>,
+    segments: Vec<(u32, u32)>,
+    /// Nodes by grid cell of the tolerance's size.
+    cells: std::collections::HashMap<(i64, i64), Vec<u32>>,
+    tolerance: f64,
+}
+
+impl LevelJoin {
+    fn new(tolerance: f64) -> Self {
+        LevelJoin {
+            nodes: Vec::new(),
+            segments: Vec::new(),
+            cells: Default::default(),
+            tolerance: tolerance.max(1e-6),
+        }
+    }
+
+    fn cell(&self, c: Coord<f64>) -> (i64, i64) {
+        (
+            (c.x / self.tolerance).floor() as i64,
+            (c.y / self.tolerance).floor() as i64,
+        )
+    }
+
+    /// Adds one level's noded network; `index` when more levels follow or
+    /// came before (a single level is taken as it is).
+    fn add(&mut self, net: crate::model::network::NodedNetwork, index: bool) {
+        let ids: Vec<u32> = net.vertices.iter().map(|&v| self.node(v, index)).collect();
+        self.segments
+            .extend(net.edges.iter().map(|e| (ids[e.a], ids[e.b])));
+    }
+
+    /// The id of a node at `v`: one of an earlier level within the
+    /// tolerance, else a new one.
+    fn node(&mut self, v: Coord<f64>, index: bool) -> u32 {
+        if !index {
+            self.nodes.push(v);
+            return self.nodes.len() as u32 - 1;
+        }
+        let (cx, cy) = self.cell(v);
+        let near = (cx - 1..=cx + 1)
+            .flat_map(|x| (cy - 1..=cy + 1).map(move |y| (x, y)))
+            .filter_map(|k| self.cells.get(&k))
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                let p = self.nodes[i as usize];
+                (p.x - v.x).hypot(p.y - v.y) <= self.tolerance
+            })
+            .min();
+        if let Some(i) = near {
+            return i;
+        }
+        let id = self.nodes.len() as u32;
+        self.nodes.push(v);
+        self.cells.entry((cx, cy)).or_default().push(id);
+        id
+    }
 }
 
 /// Builds the graph from already-noded nodes and segments `(a, b)`: lengths

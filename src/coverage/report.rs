@@ -163,7 +163,7 @@ pub const OFFICE_REACH_M: f64 = 500.0;
 /// use geo::Point;
 /// use linli::model::{Building, Facility, Scenario, Walkway};
 /// let s = Scenario {
-///     walkways: vec![Walkway { line: vec![(0.0, 0.0), (3000.0, 0.0)].into(), class: "residential".into(), walkable: None }],
+///     walkways: vec![Walkway { line: vec![(0.0, 0.0), (3000.0, 0.0)].into(), class: "residential".into(), walkable: None, level: 0 }],
 ///     buildings: [500.0, 2500.0].iter().enumerate().map(|(i, &x)| Building { id: format!("b{i}"),
 ///         footprint: None, location: Point::new(x, 20.0), households: 100, estimated: false,
 ///         use_: "residential".into() }).collect(),
@@ -192,7 +192,7 @@ pub fn analyse(
 ///
 /// ```
 /// use linli::model::{Scenario, Walkway};
-/// let s = Scenario { walkways: vec![Walkway { line: vec![(0.0, 0.0), (10.0, 0.0)].into(), class: "path".into(), walkable: None }],
+/// let s = Scenario { walkways: vec![Walkway { line: vec![(0.0, 0.0), (10.0, 0.0)].into(), class: "path".into(), walkable: None, level: 0 }],
 ///     ..Default::default() };
 /// let w = linli::config::Walking::default();
 /// let cov = linli::coverage::compute(&s, &w, 0.05).unwrap();

@@ -257,7 +257,7 @@ pub struct Labels {
 /// A line of the roads layer with its class, for the walking network.
 ///
 /// ```
-/// let w = linli::model::Walkway { line: vec![(0.0, 0.0), (10.0, 0.0)].into(), class: "footway".into(), walkable: None };
+/// let w = linli::model::Walkway { line: vec![(0.0, 0.0), (10.0, 0.0)].into(), class: "footway".into(), walkable: None, level: 0 };
 /// assert_eq!(w.class, "footway");
 /// ```
 #[derive(Debug, Clone)]
@@ -269,4 +269,9 @@ pub struct Walkway {
     /// The layer's `walkable` property (written by `linli import-osm`):
     /// when given it decides, else the class does (`walking.excluded_classes`).
     pub walkable: Option<bool>,
+    /// Its vertical level: the `layer` property, else 1 on a `bridge`, -1
+    /// in a `tunnel`, else 0. Lines of different levels meet only where
+    /// they share a vertex (a bridge joins the streets at its ends, not
+    /// the one it passes over).
+    pub level: i8,
 }

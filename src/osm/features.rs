@@ -96,6 +96,29 @@ pub fn named(t: &Tags) -> Map<String, Value> {
     m
 }
 
+/// A way's `bridge`, `tunnel` and `layer` tags, as the walking graph reads
+/// them (a bridge meets the streets at its ends, not the one below).
+///
+/// ```
+/// use linli::osm::{features::levels, pbf::Tags};
+/// let t: Tags = [("bridge".to_string(), "yes".to_string()), ("layer".to_string(), "1".to_string())].into();
+/// let l = levels(&t);
+/// assert_eq!(l[0], ("bridge", "yes".into()));
+/// assert_eq!(l[1], ("layer", 1.into()));
+/// ```
+pub fn levels(t: &Tags) -> Vec<(&'static str, Value)> {
+    let mut out = Vec::new();
+    for key in ["bridge", "tunnel"] {
+        if let Some(v) = t.get(key).filter(|v| v.as_str() != "no") {
+            out.push((key, Value::from(v.clone())));
+        }
+    }
+    if let Some(l) = t.get("layer").and_then(|v| v.trim().parse::<i64>().ok()) {
+        out.push(("layer", Value::from(l)));
+    }
+    out
+}
+
 /// Whether a closed element with these tags is wanted as an area.
 fn wants_area(t: &Tags, map: &[(String, String, String)]) -> bool {
     !area_layers(t, map).is_empty() || tags::landuse(t).is_some()
@@ -178,7 +201,9 @@ pub fn lines(ways: &[Way], nodes: &NodeIndex, rect: &Rect<f64>, dropped: &mut Dr
         };
         if let Some(class) = road {
             let walk = tags::walkable(class, &w.tags);
-            let n = emit(&mut out.roads, class, &[("walkable", walk.into())]);
+            let mut extra = vec![("walkable", Value::from(walk))];
+            extra.extend(levels(&w.tags));
+            let n = emit(&mut out.roads, class, &extra);
             out.road_n += n;
             if walk {
                 out.walk_n += n;

@@ -58,7 +58,9 @@ pub const LAYER_FILES: &[&str] = &[
 fn kept_properties(layer: &str) -> Option<&'static [&'static str]> {
     match layer {
         "buildings.geojson" => Some(&["use", "levels", "households", "households_source", "name"]),
-        "roads.geojson" => Some(&["class", "highway", "walkable", "name"]),
+        "roads.geojson" => Some(&[
+            "class", "highway", "walkable", "name", "bridge", "tunnel", "layer",
+        ]),
         _ => None,
     }
 }
@@ -906,6 +908,7 @@ fn walkways(road_fs: &[RawFeature], road_lines: &mut [LineConv]) -> Vec<Walkway>
                 Some(Value::String(s)) if matches!(s.as_str(), "yes" | "no") => Some(s == "yes"),
                 _ => None,
             };
+            let level = walk_level(&f.properties);
             // The last piece (nearly always the only one) takes the class.
             let last = ls.len().saturating_sub(1);
             ls.into_iter().enumerate().map(move |(k, line)| Walkway {
@@ -916,9 +919,36 @@ fn walkways(road_fs: &[RawFeature], road_lines: &mut [LineConv]) -> Vec<Walkway>
                     class.clone()
                 },
                 walkable,
+                level,
             })
         })
         .collect()
+}
+
+/// A road's vertical level: `layer` (a whole number from -5 to 5, OSM's
+/// range), else 1 on a bridge and -1 in a tunnel (`bridge`/`tunnel` other
+/// than "no"; a building passage is at street level), else 0.
+fn walk_level(props: &layer::Properties) -> i8 {
+    let yes = |key: &str| match props.get(key) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => {
+            !matches!(s.trim(), "" | "no" | "false" | "0" | "building_passage")
+        }
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|v| v != 0.0),
+        _ => false,
+    };
+    let layer = match props.get("layer") {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|v| v.fract() == 0.0 && (-5.0..=5.0).contains(v));
+    match layer {
+        Some(v) => v as i8,
+        None if yes("bridge") => 1,
+        None if yes("tunnel") => -1,
+        None => 0,
+    }
 }
 
 /// Compounds, facilities, ready-made blocks, the existing grid and staff.

@@ -174,6 +174,7 @@ fn way(pts: &[(f64, f64)], class: &str) -> Walkway {
         line: pts.to_vec().into(),
         class: class.into(),
         walkable: None,
+        level: 0,
     }
 }
 
@@ -249,6 +250,73 @@ fn bad_input_is_reported_and_left_out() {
     };
     let e = analyse(&s, &w, &cov, None, Some(&req)).unwrap_err();
     assert!(e[0].to_string().contains("bakery"));
+}
+
+#[test]
+fn a_bridge_meets_streets_at_its_ends_not_the_one_below() {
+    // A street along y = 0; a footbridge over it along x = 300 from
+    // (300, -100) to (300, 100), its ends on two side streets (y = ±100)
+    // that reach the main street only at x = 0 and x = 600.
+    let mut bridge = way(&[(300., -100.), (300., 100.)], "footway");
+    bridge.level = 1;
+    let walkways = vec![
+        way(&[(0., 0.), (600., 0.)], "residential"),
+        bridge,
+        way(&[(0., 100.), (300., 100.), (600., 100.)], "residential"),
+        way(&[(0., -100.), (300., -100.), (600., -100.)], "residential"),
+        way(&[(0., -100.), (0., 100.)], "residential"),
+        way(&[(600., -100.), (600., 100.)], "residential"),
+    ];
+    let s = Scenario {
+        walkways,
+        buildings: vec![building("on-bridge", 305., 50., 10)],
+        facilities: vec![facility("cc", "community_centre", 280., -5.)],
+        ..Default::default()
+    };
+    let cov = compute(&s, &Walking::default(), 0.05).unwrap();
+    let cc = &cov
+        .kinds
+        .iter()
+        .find(|k| k.kind == "community_centre")
+        .unwrap();
+    // Not 5 + 50 + 20 + 5 through a junction that is not there: 5 to the
+    // bridge, up it to (300, 100), 300 m to the corner, 100 m down, 280 m
+    // along the street, 5 to the centre: 740 m.
+    assert!((cc.metres[0] - 740.0).abs() < 0.01, "{}", cc.metres[0]);
+    assert_eq!(cov.graph.components.len(), 1);
+    // The same on the ground: a junction.
+    let mut ground = s.clone();
+    ground.walkways[1].level = 0;
+    let cov = compute(&ground, &Walking::default(), 0.05).unwrap();
+    let cc = &cov
+        .kinds
+        .iter()
+        .find(|k| k.kind == "community_centre")
+        .unwrap();
+    assert!((cc.metres[0] - 80.0).abs() < 0.01, "{}", cc.metres[0]);
+}
+
+#[test]
+fn bridge_tunnel_and_layer_are_read_from_roads() {
+    let mut files = linli::demo::files();
+    let roads = files.files["roads.geojson"].to_string();
+    let mut v: serde_json::Value = serde_json::from_str(&roads).unwrap();
+    let fs = v["features"].as_array_mut().unwrap();
+    fs[0]["properties"]["bridge"] = "yes".into();
+    fs[1]["properties"]["tunnel"] = "yes".into();
+    fs[2]["properties"]["layer"] = "-2".into();
+    fs[3]["properties"]["bridge"] = "yes".into();
+    fs[3]["properties"]["layer"] = 2.into();
+    fs[4]["properties"]["tunnel"] = "building_passage".into();
+    files
+        .files
+        .insert("roads.geojson".into(), v.to_string().into());
+    let loaded = linli::pipeline::load(&files, &Default::default()).unwrap();
+    let levels: Vec<i8> = loaded.scenario.walkways[..5]
+        .iter()
+        .map(|w| w.level)
+        .collect();
+    assert_eq!(levels, vec![1, -1, -2, 2, 0]);
 }
 
 fn run_demo(out: &std::path::Path) -> Vec<std::path::PathBuf> {
