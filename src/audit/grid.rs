@@ -165,9 +165,18 @@ fn grid_blocks_with(
     } else {
         build_blocks_as_drawn(&s, &lines, snap_tolerance, community_level)?
     };
+    let holders = holders_of(&set, grid);
+    Ok(GridBlocks {
+        set,
+        holders,
+        snapped_area_m2,
+    })
+}
+
+/// The grid polygons holding each block (by an interior point), ascending.
+fn holders_of(set: &BlockSet, grid: &[Parcel]) -> Vec<Vec<usize>> {
     let tree = crate::blocks::index::box_tree(grid.iter().map(|g| g.area.bounding_rect()));
-    let holders = set
-        .blocks
+    set.blocks
         .iter()
         .map(|b| {
             let Some(p) = b.polygon.interior_point() else {
@@ -181,12 +190,7 @@ fn grid_blocks_with(
             h.sort_unstable();
             h
         })
-        .collect();
-    Ok(GridBlocks {
-        set,
-        holders,
-        snapped_area_m2,
-    })
+        .collect()
 }
 
 /// Snaps grid borders onto the noded network they follow, within a

@@ -287,14 +287,19 @@ pub fn apply(
     if !problems.is_empty() {
         return Err(problems);
     }
+    lay_over(scenario, &by_id);
+    config.communities = by_id;
+    Ok(())
+}
+
+/// Kinds and workers set per community, laid on the scenario.
+fn lay_over(scenario: &mut Scenario, by_id: &BTreeMap<String, CommunitySettings>) {
     for c in scenario.communities.iter_mut() {
         if let Some(s) = by_id.get(&c.id) {
             c.kind = s.kind.unwrap_or(c.kind);
             c.social_workers = s.workers.or(c.social_workers);
         }
     }
-    config.communities = by_id;
-    Ok(())
 }
 
 /// The community a key names: its id, else its name when one community
