@@ -233,6 +233,15 @@ fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     book.save_to_buffer()
 }
 
+/// The union of footprints (those sharing walls or overlapping merged), a
+/// valid multipolygon.
+fn union_of(polys: Vec<geo::Polygon<f64>>) -> geo::MultiPolygon<f64> {
+    if polys.len() == 1 {
+        return geo::MultiPolygon(polys);
+    }
+    geo::unary_union(&polys)
+}
+
 /// building_groups.geojson and contact_groups.geojson: each group's
 /// footprints (or points, for buildings without one).
 fn group_layers(out: &Path, input: &RosterInput) -> Result<Vec<PathBuf>, Error> {
@@ -249,7 +258,8 @@ fn group_layers(out: &Path, input: &RosterInput) -> Result<Vec<PathBuf>, Error> 
         if polys.is_empty() {
             OutGeometry::MultiPoint(geo::MultiPoint(points))
         } else {
-            OutGeometry::MultiPolygon(geo::MultiPolygon(polys))
+            // Terraced footprints share walls: one valid shape of their union.
+            OutGeometry::MultiPolygon(union_of(polys))
         }
     };
     let id = |i: usize| s.buildings[i].id.as_str();
