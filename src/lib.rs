@@ -15,6 +15,7 @@ pub mod plan;
 pub mod project;
 pub mod read;
 pub mod redraw;
+pub mod roster;
 pub mod staffing;
 pub mod synth;
 pub mod write;

@@ -471,6 +471,9 @@ impl Default for AuditSettings {
 ///     "scenario.toml",
 /// ).unwrap();
 /// assert_eq!(cfg.osm.china.dwelling_m2, 90.0);
+/// // The keys left out keep China's values.
+/// assert_eq!(cfg.osm.china.apartment_floors, 6.0);
+/// assert!(!cfg.osm.china.low_rise);
 /// assert_eq!(cfg.osm.elsewhere.dwelling_m2, 90.0);
 /// assert_eq!(cfg.osm.facilities["amenity=pharmacy"], "clinic");
 /// ```
@@ -481,8 +484,10 @@ pub struct OsmSettings {
     /// `auto` (the country most of the extract's buildings stand in).
     pub region: String,
     /// The household model for Chinese cities.
+    #[serde(deserialize_with = "china_model")]
     pub china: DwellingModel,
     /// The household model for Japan (detached houses and small flats).
+    #[serde(deserialize_with = "japan_model")]
     pub japan: DwellingModel,
     /// The household model for other places (European-style housing).
     pub elsewhere: DwellingModel,
@@ -550,6 +555,22 @@ pub struct DwellingModel {
     /// Completeness reference: the share of residential land use that
     /// building footprints cover where everything is mapped.
     pub reference_coverage: f64,
+    /// Whether untagged buildings in a setting of houses (few tall or
+    /// dense neighbours, mostly house-sized footprints, or a village) are
+    /// taken as houses, two-family houses and small blocks rather than
+    /// `apartment_floors`-storey blocks (docs/households.md).
+    pub low_rise: bool,
+    /// In such a setting, a footprint from `house_max_m2` up to this is a
+    /// two-family house (two households).
+    pub two_family_max_m2: f64,
+    /// … a larger one a small block of this many floors (an attic counts half) …
+    pub low_rise_floors: f64,
+    /// … whose dwellings have this gross floor area, m² (larger than a
+    /// city flat: houses' and village flats' dwellings).
+    pub low_rise_dwelling_m2: f64,
+    /// … and a plain footprint larger than this is a hall, barn or
+    /// factory, not a home.
+    pub low_rise_max_home_m2: f64,
 }
 
 impl DwellingModel {
@@ -568,6 +589,13 @@ impl DwellingModel {
             terrace_unit_m2: 90.0,
             homes_in_commercial_landuse: false,
             reference_coverage: 0.22,
+            // Village houses of three to five floors stand close together:
+            // footprints say little about households there.
+            low_rise: false,
+            two_family_max_m2: 300.0,
+            low_rise_floors: 3.0,
+            low_rise_dwelling_m2: 120.0,
+            low_rise_max_home_m2: 1_000.0,
         }
     }
 
@@ -586,6 +614,13 @@ impl DwellingModel {
             terrace_unit_m2: 50.0,
             homes_in_commercial_landuse: true,
             reference_coverage: 0.35,
+            // Its defaults are low-rise already (150 m² houses, three-storey
+            // アパート of 60 m² flats).
+            low_rise: false,
+            two_family_max_m2: 300.0,
+            low_rise_floors: 2.0,
+            low_rise_dwelling_m2: 60.0,
+            low_rise_max_home_m2: 1_000.0,
         }
     }
 
@@ -603,6 +638,11 @@ impl DwellingModel {
             terrace_unit_m2: 60.0,
             homes_in_commercial_landuse: false,
             reference_coverage: 0.30,
+            low_rise: true,
+            two_family_max_m2: 400.0,
+            low_rise_floors: 2.5,
+            low_rise_dwelling_m2: 130.0,
+            low_rise_max_home_m2: 1_000.0,
         }
     }
 }
@@ -611,6 +651,29 @@ impl Default for DwellingModel {
     fn default() -> Self {
         DwellingModel::elsewhere()
     }
+}
+
+/// A region's `[osm.<region>]` table over that region's defaults: a key
+/// left out keeps the region's value, not the `elsewhere` one that
+/// `#[serde(default)]` would give (a partial `[osm.china]` table once
+/// took European floors and, now, the low-rise model).
+fn model_over<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    base: DwellingModel,
+) -> Result<DwellingModel, D::Error> {
+    use serde::de::Error as _;
+    let given = toml::Table::deserialize(d)?;
+    let mut table = toml::Table::try_from(base).map_err(D::Error::custom)?;
+    table.extend(given);
+    table.try_into().map_err(D::Error::custom)
+}
+
+fn china_model<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DwellingModel, D::Error> {
+    model_over(d, DwellingModel::china())
+}
+
+fn japan_model<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DwellingModel, D::Error> {
+    model_over(d, DwellingModel::japan())
 }
 
 /// Plausibility limits on the layers' values (README, "Plausibility
@@ -740,6 +803,25 @@ mod tests {
         assert_eq!(
             Config::from_toml_str("", "s.toml").unwrap(),
             Config::default()
+        );
+    }
+
+    #[test]
+    fn a_region_table_keeps_the_region_defaults_it_leaves_out() {
+        let c = Config::from_toml_str("[osm.japan]\nlow_rise = true\n", "s.toml").unwrap();
+        let want = DwellingModel {
+            low_rise: true,
+            ..DwellingModel::japan()
+        };
+        assert_eq!(c.osm.japan, want);
+        assert_eq!(c.osm.china, DwellingModel::china());
+        let e = Config::from_toml_str("[osm.china]\nfloors = 3\n", "s.toml").unwrap_err();
+        assert!(e[0].to_string().contains("floors"), "{}", e[0]);
+        let e = Config::from_toml_str("[osm.china]\ndwelling_m2 = 0\n", "s.toml").unwrap_err();
+        assert!(
+            e[0].to_string().contains("osm.china.dwelling_m2"),
+            "{}",
+            e[0]
         );
     }
 

@@ -115,6 +115,15 @@ pub const RANGES: &[Range] = &[
         1.0,
         "share of residential land",
     ),
+    closed("osm.*.two_family_max_m2", 0.0, 10_000.0, "m²"),
+    above("osm.*.low_rise_floors", 0.0, 300.0, "floors"),
+    closed(
+        "osm.*.low_rise_dwelling_m2",
+        10.0,
+        1_000.0,
+        "m² per dwelling",
+    ),
+    closed("osm.*.low_rise_max_home_m2", 0.0, 1_000_000.0, "m²"),
     closed("osm.admin_min_households", 0.0, 10_000_000.0, "households"),
     closed("osm.admin_max_households", 0.0, 10_000_000.0, "households"),
     closed(

@@ -225,6 +225,25 @@ pub struct Scenario {
     pub existing_neighborhoods: Vec<Parcel>,
     /// Every line of the roads layer with its class: the walking network.
     pub walkways: Vec<Walkway>,
+    /// Names and codes the roster and the neighborhoods' names take.
+    pub labels: Labels,
+}
+
+/// What a plan's roster and names take from the input besides geometry.
+///
+/// ```
+/// let l = linli::model::Labels::default();
+/// assert!(l.roads.is_empty());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    /// Each building's name (`name`), by building index; empty when none.
+    pub building_names: Vec<String>,
+    /// Each community's statistical division code (`code`, 12 digits in
+    /// China), by community index, when given.
+    pub community_codes: Vec<Option<String>>,
+    /// The roads that have a name: line (metres) and name.
+    pub roads: Vec<(geo::LineString<f64>, String)>,
 }
 
 /// A line of the roads layer with its class, for the walking network.

@@ -6,7 +6,9 @@
 //! `footprint × floors ÷ dwelling_m2 × occupied_share`, with floors from
 //! `building:levels` (+ half of `roof:levels`), `height ÷ storey_m`, the
 //! tagged neighbours' median, or the type's default. A plain
-//! `building=yes` is judged from its tags, land use, name and size.
+//! `building=yes` is judged from its tags, land use, name and size; a
+//! large untagged one among houses is a two-family house or a small
+//! block of larger dwellings (the region's low-rise model).
 
 use super::pbf::Tags;
 pub use super::tags::Landuse;
@@ -23,6 +25,9 @@ pub struct Context {
     pub businesses_inside: u32,
     /// Floors of tagged residential-type buildings nearby (lower quartile), if enough.
     pub nearby_floors: Option<f64>,
+    /// A setting of houses around it: few dense or tall neighbours, mostly
+    /// house-sized footprints or a village (`homes::low_rise_setting`).
+    pub low_rise: bool,
 }
 
 impl Default for Context {
@@ -32,6 +37,7 @@ impl Default for Context {
             in_campus: false,
             businesses_inside: 0,
             nearby_floors: None,
+            low_rise: false,
         }
     }
 }
@@ -43,8 +49,8 @@ pub struct Estimate {
     pub use_: &'static str,
     /// Households (0 for non-residential buildings).
     pub households: u32,
-    /// `tagged`, `levels`, `height`, `nearby_levels`, `type_default`, or
-    /// `non_residential`.
+    /// `tagged`, `levels`, `height`, `nearby_levels`, `type_default`,
+    /// `low_rise` (a large untagged home among houses), or `non_residential`.
     pub source: &'static str,
     /// Floors used (tagged or assumed), when the estimate used them.
     pub floors: Option<f64>,
@@ -334,6 +340,11 @@ fn judge_plain(t: &Tags, area: f64, ctx: &Context, m: &DwellingModel) -> (bool, 
     if one_storey && area > m.house_max_m2 {
         return (false, "single_storey_hall");
     }
+    // Among houses, a footprint far beyond a village block's is a barn, a
+    // workshop, a school or a supermarket, whatever land use holds it.
+    if ctx.low_rise && ctx.nearby_floors.is_none() && area > m.low_rise_max_home_m2 {
+        return (false, "low_rise_hall");
+    }
     match ctx.landuse {
         Landuse::Residential => (true, "residential_landuse"),
         Landuse::NonResidential => (false, "landuse"),
@@ -409,14 +420,7 @@ pub fn estimate(t: &Tags, area: f64, ctx: &Context, m: &DwellingModel) -> Estima
             "other" if INDUSTRIAL.contains(&b) => "industrial",
             u => u,
         };
-        return Estimate {
-            use_,
-            households: 0,
-            source: "non_residential",
-            floors: None,
-            judged,
-            bad_tags: bad,
-        };
+        return none(use_, None, judged, bad);
     }
     let done = |households: u32, source: &'static str, floors: Option<f64>, bad| Estimate {
         use_: "residential",
@@ -437,8 +441,7 @@ pub fn estimate(t: &Tags, area: f64, ctx: &Context, m: &DwellingModel) -> Estima
     }
     // A small home of few floors (untyped, or `residential`): one household.
     let floors_known = matches!(source, "levels" | "height");
-    if b != "apartments"
-        && b != "dormitory"
+    if !matches!(b, "apartments" | "dormitory")
         && area < m.house_max_m2
         && (!floors_known || fl <= m.house_max_floors)
     {
@@ -449,19 +452,140 @@ pub fn estimate(t: &Tags, area: f64, ctx: &Context, m: &DwellingModel) -> Estima
     let mixed = ctx.businesses_inside > 0
         || judged == Some("shop_below_homes")
         || (typed_home && t.contains_key("shop"));
-    let home_floors = if mixed { (fl - 1.0).max(0.0) } else { fl };
+    let block = if ctx.low_rise && source == "type_default" && !BLOCK_TYPES.contains(&b) {
+        if !mixed && area < m.two_family_max_m2 {
+            return done(2, "low_rise", Some(m.low_rise_floors), bad);
+        }
+        Block::low_rise(m, mixed)
+    } else {
+        Block::of(fl, source, m)
+    };
+    let home_floors = if mixed {
+        (block.floors - 1.0).max(0.0)
+    } else {
+        block.floors
+    };
     if home_floors <= 0.0 {
-        return Estimate {
-            use_: "commercial",
-            households: 0,
-            source: "non_residential",
-            floors: Some(fl),
-            judged: Some("shops_only"),
-            bad_tags: bad,
-        };
+        return none("commercial", Some(block.floors), Some("shops_only"), bad);
     }
-    let h = (area * home_floors / m.dwelling_m2 * m.occupied_share).round();
-    done(h.clamp(1.0, 1e6) as u32, source, Some(fl), bad)
+    let h = (area * home_floors / block.dwelling_m2 * m.occupied_share).round();
+    done(
+        h.clamp(block.least, 1e6) as u32,
+        block.source,
+        Some(block.floors),
+        bad,
+    )
+}
+
+/// Building values that say flats, whatever the setting.
+const BLOCK_TYPES: &[&str] = &["apartments", "flats", "dormitory"];
+
+/// How a block's dwellings are counted: its floors and where they came
+/// from, each dwelling's floor area, the fewest households.
+struct Block {
+    floors: f64,
+    source: &'static str,
+    dwelling_m2: f64,
+    least: f64,
+}
+
+impl Block {
+    /// Floors from tags, neighbours or the region's default; city flats.
+    fn of(floors: f64, source: &'static str, m: &DwellingModel) -> Block {
+        Block {
+            floors,
+            source,
+            dwelling_m2: m.dwelling_m2,
+            least: 1.0,
+        }
+    }
+
+    /// A small block among houses: fewer floors, larger dwellings, and at
+    /// least the two households of a smaller two-family house (one above
+    /// shops).
+    fn low_rise(m: &DwellingModel, mixed: bool) -> Block {
+        Block {
+            floors: m.low_rise_floors,
+            source: "low_rise",
+            dwelling_m2: m.low_rise_dwelling_m2,
+            least: if mixed { 1.0 } else { 2.0 },
+        }
+    }
+}
+
+/// No home: its use, floors when known, what judged it and bad tags.
+fn none(
+    use_: &'static str,
+    floors: Option<f64>,
+    judged: Option<&'static str>,
+    bad_tags: Vec<&'static str>,
+) -> Estimate {
+    Estimate {
+        use_,
+        households: 0,
+        source: "non_residential",
+        floors,
+        judged,
+        bad_tags,
+    }
+}
+
+/// Whether a building's households depend on its setting
+/// ([`Context::low_rise`]): a plain or `residential` home candidate of at
+/// least `house_max_m2` whose floors no tag gives, in a region with the
+/// low-rise model. Only these need their surroundings measured.
+///
+/// ```
+/// use linli::config::DwellingModel;
+/// use linli::osm::{households::setting_matters, pbf::Tags};
+/// let tags = |kv: &[(&str, &str)]| -> Tags {
+///     kv.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+/// };
+/// let m = DwellingModel::elsewhere();
+/// assert!(setting_matters(&tags(&[("building", "yes")]), 300.0, &m));
+/// assert!(!setting_matters(&tags(&[("building", "yes")]), 150.0, &m)); // a house anyway
+/// assert!(!setting_matters(&tags(&[("building", "yes"), ("building:levels", "5")]), 300.0, &m));
+/// assert!(!setting_matters(&tags(&[("building", "apartments")]), 300.0, &m));
+/// assert!(!setting_matters(&tags(&[("building", "yes")]), 300.0, &DwellingModel::china()));
+/// ```
+pub fn setting_matters(t: &Tags, area: f64, m: &DwellingModel) -> bool {
+    let b = get(t, "building").unwrap_or("yes");
+    let known =
+        |k: &str, length: bool, max: f64| tagged(t, k, length, max).is_ok_and(|x| x.is_some());
+    m.low_rise
+        && area >= m.house_max_m2
+        && (b == "residential" || !(HOME_TYPES.contains(&b) || never_home(b)))
+        && !known("building:levels", false, 200.0)
+        && !known("height", true, 900.0)
+}
+
+/// Whether a footprint is a house's, as a neighbour tells a setting of
+/// houses: a typed house (detached, semidetached, terrace, farm…) of any
+/// size, or a footprint of `min_home_m2` up to `house_max_m2` that is not
+/// a typed non-home (a garage, a shed) or flats.
+///
+/// ```
+/// use linli::config::DwellingModel;
+/// use linli::osm::{households::house_sized, pbf::Tags};
+/// let b = |v: &str| -> Tags { [("building".to_string(), v.to_string())].into() };
+/// let m = DwellingModel::elsewhere();
+/// assert!(house_sized(&b("yes"), 140.0, &m));
+/// assert!(house_sized(&b("detached"), 260.0, &m));
+/// assert!(!house_sized(&b("yes"), 600.0, &m));
+/// assert!(!house_sized(&b("garage"), 60.0, &m));
+/// assert!(!house_sized(&b("yes"), 12.0, &m)); // a shed
+/// ```
+pub fn house_sized(t: &Tags, area: f64, m: &DwellingModel) -> bool {
+    let b = get(t, "building").unwrap_or("yes");
+    if house_units(b, area, m).is_some() {
+        return area >= m.min_home_m2 || SMALL_HOMES.contains(&b);
+    }
+    (m.min_home_m2..m.house_max_m2).contains(&area) && !BLOCK_TYPES.contains(&b) && !never_home(b)
+}
+
+/// Building values that are never homes.
+fn never_home(b: &str) -> bool {
+    NON_HOME_BUILDINGS.contains(&b) || super::tags::typed_non_home(b)
 }
 
 /// Whether a building is a home: a home type is, a type that is never a
@@ -474,7 +598,7 @@ fn judge_home(
     ctx: &Context,
     m: &DwellingModel,
 ) -> (bool, Option<&'static str>) {
-    let plain = !typed_home && !NON_HOME_BUILDINGS.contains(&b) && !super::tags::typed_non_home(b);
+    let plain = !typed_home && !never_home(b);
     if typed_home && area < m.min_home_m2 && !SMALL_HOMES.contains(&b) {
         // A shed or garden house tagged as a house: no one's home.
         (false, Some("too_small"))
@@ -672,6 +796,48 @@ mod tests {
             estimate(&tags(&[("building", "static_caravan")]), 25.0, &c, &m).households,
             1
         );
+    }
+
+    #[test]
+    fn among_houses_a_large_plain_building_is_a_two_family_house_or_a_small_block() {
+        let m = DwellingModel::elsewhere();
+        let low = Context {
+            low_rise: true,
+            ..Context::default()
+        };
+        let city = Context::default();
+        let yes = tags(&[("building", "yes")]);
+        // 300 m²: a four-storey block of 12 in a city, a two-family house among houses.
+        assert_eq!(estimate(&yes, 300.0, &city, &m).households, 12);
+        let e = estimate(&yes, 300.0, &low, &m);
+        assert_eq!((e.households, e.source), (2, "low_rise"));
+        // 600 m²: 600 × 2.5 floors ÷ 130 m² × 0.9 ≈ 10, not 24.
+        let e = estimate(&yes, 600.0, &low, &m);
+        assert_eq!(
+            (e.households, e.source, e.floors),
+            (10, "low_rise", Some(2.5))
+        );
+        assert_eq!(estimate(&yes, 600.0, &city, &m).households, 24);
+        // Shops inside take the ground floor: 1.5 floors of homes.
+        let shops = Context {
+            businesses_inside: 1,
+            ..low
+        };
+        assert_eq!(estimate(&yes, 300.0, &shops, &m).households, 3);
+        // 1,200 m² of plain building among houses: a hall or a barn …
+        let e = estimate(&yes, 1_200.0, &low, &m);
+        assert_eq!((e.households, e.judged), (0, Some("low_rise_hall")));
+        // … unless it says it is residential, or tagged floors say otherwise.
+        let res = tags(&[("building", "residential")]);
+        assert_eq!(estimate(&res, 1_200.0, &low, &m).households, 21);
+        let tall = tags(&[("building", "yes"), ("building:levels", "5")]);
+        let e = estimate(&tall, 600.0, &low, &m);
+        assert_eq!((e.households, e.source), (30, "levels"));
+        // Flats are flats whatever the setting.
+        let flats = tags(&[("building", "apartments")]);
+        assert_eq!(estimate(&flats, 300.0, &low, &m).households, 12);
+        // A house is a house.
+        assert_eq!(estimate(&yes, 150.0, &low, &m).households, 1);
     }
 
     #[test]

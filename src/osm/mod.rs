@@ -25,11 +25,11 @@ use crate::write::geojson::OutGeometry;
 use crate::write::{write_atomic, write_json};
 use communities::Unit;
 use completeness::Completeness;
-use context::{LandIndex, Places, locate, region_of, residential_streets};
+use context::{Places, locate, region_of, residential_streets};
 use extract::Extract;
 use features::{Facilities, Gathered, Layer, areal, named};
 use geo::{Coord, MultiPolygon, Point};
-use homes::{AreaElement, Home, building_homes};
+use homes::{Home, building_homes};
 use levels::{CommunityInput, LevelTried};
 use serde_json::Map;
 use std::collections::BTreeMap;
@@ -109,7 +109,7 @@ pub struct ImportCounts {
     /// Households written (buildings and land-use fill).
     pub households: u64,
     /// Households by where they came from (`tagged`, `levels`, `height`,
-    /// `nearby_levels`, `type_default`, `calibrated`, `landuse_fill`).
+    /// `nearby_levels`, `type_default`, `low_rise`, `calibrated`, `landuse_fill`).
     pub households_by_source: BTreeMap<String, u64>,
     /// Buildings by where their households came from (`non_residential` for 0).
     pub buildings_by_source: BTreeMap<String, usize>,
@@ -295,7 +295,7 @@ pub fn import(bytes: &[u8], label: &str, opts: &ImportOptions) -> Result<Importe
     // Households per building, communities, then completeness and known totals.
     let model = household_model(opts, &data, &ex, &mut c);
     let land = &f.area.land;
-    let mut homes = extract_homes(&f.gathered.areas, land, &f.businesses, model, &ex, &mut c);
+    let mut homes = extract_homes(&f, model, &ex, &mut c);
     let (units, source) = choose_communities(opts, &ex, &f, &homes, &data, &mut c, &mut warnings)?;
     let home_at: Vec<Coord<f64>> = homes.iter().map(|h| h.centroid).collect();
     let unit_areas: Vec<MultiPolygon<f64>> = units.iter().map(|u| u.area.clone()).collect();
@@ -521,14 +521,13 @@ fn household_model<'a>(
 /// stands for the footprint); a building is the extract's when its
 /// centroid is, as for communities. Unreadable tags are counted.
 fn extract_homes<'a>(
-    areas: &[AreaElement<'a>],
-    land: &LandIndex,
-    businesses: &[Coord<f64>],
+    f: &Features<'a>,
     model: &DwellingModel,
     ex: &Extract,
     c: &mut ImportCounts,
 ) -> Vec<Home<'a>> {
-    let mut homes = building_homes(areas, land, businesses, model);
+    let areas = &f.gathered.areas;
+    let mut homes = building_homes(areas, &f.area.land, &f.businesses, &f.places, model);
     homes.retain(|h| {
         let keep = geo::Contains::contains(&ex.rect, &h.centroid);
         if !keep {

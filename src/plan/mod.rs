@@ -111,6 +111,7 @@ struct Computed {
     cov: crate::coverage::Coverage,
     an: crate::coverage::report::Analysis,
     audit: Option<crate::audit::Audit>,
+    roster: crate::roster::Roster,
 }
 
 impl Computed {
@@ -176,6 +177,8 @@ fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<C
         let a = crate::audit::audit(&loaded.scenario, grid, &loaded.config);
         Some(a.map_err(|p| loaded.locate(p))?)
     };
+    progress.begin("the roster", 0, "");
+    let roster = crate::roster::build(&loaded.scenario, &planned, None);
     Ok(Computed {
         polygonized,
         planned,
@@ -183,14 +186,15 @@ fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<C
         cov,
         an,
         audit,
+        roster,
     })
 }
 
 /// The files a plan writes besides manifest.json: blocks (3), neighborhoods
-/// (2), staffing (2), coverage (4), the audit (4, with a grid), the summary
-/// and the report.
+/// (2), staffing (2), coverage (4), the roster (5), the audit (4, with a
+/// grid), the summary and the report.
 fn plan_files(c: &Computed) -> u64 {
-    13 + if c.audit.is_some() { 4 } else { 0 }
+    18 + if c.audit.is_some() { 4 } else { 0 }
 }
 
 /// Writes every file of a plan into `dir`: the layers, summary.json and
@@ -211,8 +215,12 @@ fn write_plan(
         written.extend(paths);
     };
     done(write::blocks::write_blocks(dir, loaded, c.blocks())?);
-    done(write::neighborhoods::write_neighborhoods(
-        dir, loaded, &c.planned, None,
+    done(write::neighborhoods::write_neighborhoods_coded(
+        dir,
+        loaded,
+        &c.planned,
+        None,
+        Some(&c.roster),
     )?);
     done(write::staffing::write_staffing(
         dir,
@@ -221,6 +229,7 @@ fn write_plan(
         &c.staffing,
     )?);
     done(write::coverage::write_coverage(dir, loaded, &c.cov, &c.an)?);
+    done(write::roster::write_roster(dir, &roster_input(loaded, c))?);
     if let Some(a) = &c.audit {
         done(write::audit::write_audit(dir, loaded, grid, a)?);
     }
@@ -233,6 +242,46 @@ fn write_plan(
     write_atomic(&report_path, html.as_bytes())?;
     done(vec![report_path]);
     Ok(written)
+}
+
+/// What the roster's tables show of a plan: worker patches, the walk to a
+/// neighborhood office, flags.
+fn roster_input<'a>(loaded: &'a Loaded, c: &'a Computed) -> write::roster::RosterInput<'a> {
+    let n = c.planned.partition.neighborhoods.len();
+    let mut patch_of = vec![String::new(); n];
+    for p in &c.staffing.patches {
+        for &k in &p.neighborhoods {
+            patch_of[k].clone_from(&p.id);
+        }
+    }
+    let office = c.cov.kinds.iter().find(|k| k.kind == "neighborhood_office");
+    let office_m = (0..n)
+        .map(|k| {
+            let office = office?;
+            c.planned.partition.neighborhoods[k]
+                .blocks
+                .iter()
+                .flat_map(|&b| &c.planned.blocks.blocks[b].buildings)
+                .filter(|&&i| loaded.scenario.buildings[i].households > 0)
+                .map(|&i| office.metres[i])
+                .filter(|m| m.is_finite())
+                .reduce(f64::max)
+        })
+        .collect();
+    write::roster::RosterInput {
+        loaded,
+        planned: &c.planned,
+        roster: &c.roster,
+        patch_of,
+        office_m,
+        flags: c
+            .planned
+            .partition
+            .neighborhoods
+            .iter()
+            .map(|n| n.flags.clone())
+            .collect(),
+    }
 }
 
 /// The figures summary.json and report.html share.

@@ -55,8 +55,8 @@ pub const LAYER_FILES: &[&str] = &[
 /// the roads' class in `read_scenario`.
 fn kept_properties(layer: &str) -> Option<&'static [&'static str]> {
     match layer {
-        "buildings.geojson" => Some(&["use", "levels", "households", "households_source"]),
-        "roads.geojson" => Some(&["class", "highway", "walkable"]),
+        "buildings.geojson" => Some(&["use", "levels", "households", "households_source", "name"]),
+        "roads.geojson" => Some(&["class", "highway", "walkable", "name"]),
         _ => None,
     }
 }
@@ -672,8 +672,10 @@ fn convert_layers(
         scenario.communities = read_communities(ctx, fs, &conv, &mut pins, max_km);
     }
     let buildings = layers.remove("buildings.geojson").unwrap_or_default();
+    let building_names = names_by_id(&buildings, "name");
     scenario.buildings = read_buildings(ctx, buildings, &conv, config, report);
     read_barriers(ctx, layers, &conv, config, &mut scenario);
+    scenario.labels = labels(layers, &conv, &scenario, &building_names);
     read_other_layers(ctx, layers, &conv, &mut scenario, report);
     if let Some(fs) = layers.get("communities.geojson") {
         report.warnings.extend(thin_data_warning(fs));
@@ -790,6 +792,64 @@ fn read_barriers(
             &mut scenario.barriers,
             |_| barrier,
         );
+    }
+}
+
+/// Each feature's text property `key`, by feature id.
+fn names_by_id(fs: &[RawFeature], key: &str) -> HashMap<String, String> {
+    fs.iter()
+        .filter_map(|f| Some((f.id.clone()?, str_prop(&f.properties, &[key])?)))
+        .collect()
+}
+
+/// The names and codes of the roster: buildings' names, communities'
+/// division codes, named roads.
+fn labels(
+    layers: &Layers,
+    conv: &Converter,
+    scenario: &Scenario,
+    building_names: &HashMap<String, String>,
+) -> Labels {
+    let codes = layers
+        .get("communities.geojson")
+        .map(|fs| {
+            fs.iter()
+                .map(|f| {
+                    let code = f.properties.get("code").and_then(|v| match v {
+                        Value::String(s) => Some(s.trim().to_string()),
+                        Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    });
+                    (community_id(f), code)
+                })
+                .collect::<HashMap<String, Option<String>>>()
+        })
+        .unwrap_or_default();
+    let roads = layers
+        .get("roads.geojson")
+        .map(|fs| {
+            fs.iter()
+                .filter_map(|f| {
+                    let name = str_prop(&f.properties, &["name"])?;
+                    let lines = conv.lineal(&f.geometry)?.ok()?;
+                    Some(lines.into_iter().map(move |l| (l, name.clone())))
+                })
+                .flatten()
+                .collect()
+        })
+        .unwrap_or_default();
+    Labels {
+        building_names: scenario
+            .buildings
+            .iter()
+            .map(|b| building_names.get(&b.id).cloned().unwrap_or_default())
+            .collect(),
+        community_codes: scenario
+            .communities
+            .iter()
+            .map(|c| codes.get(&c.id).cloned().flatten())
+            .collect(),
+        roads,
     }
 }
 

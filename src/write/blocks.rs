@@ -139,7 +139,7 @@ pub fn write_blocks(out: &Path, loaded: &Loaded, set: &BlockSet) -> Result<Vec<P
     )?;
 
     let mut csv =
-        String::from("block_a,block_b,shared_m,barrier_level,barrier_kind,weakest_level\n");
+        String::from("\u{feff}block_a,block_b,shared_m,barrier_level,barrier_kind,weakest_level\n");
     for e in set.adjacency.edge_references() {
         let (a, b) = (e.source().index(), e.target().index());
         let w = e.weight();

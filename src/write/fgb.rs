@@ -17,7 +17,7 @@ use geozero::{ColumnValue, PropertyProcessor};
 /// ```
 pub fn write(path: &std::path::Path, t: &Table, epsg: u32) -> Result<(), String> {
     let e = |e: flatgeobuf::Error| format!("{}: {e}", t.name);
-    let geometry_type = match t.kind() {
+    let geometry_type = match t.kind().filter(|_| !t.mixed()) {
         Some(Kind::Polygon) => GeometryType::MultiPolygon,
         Some(Kind::Line) => GeometryType::MultiLineString,
         Some(Kind::Point) => GeometryType::Point,

@@ -25,6 +25,8 @@ pub enum OutGeometry {
     Polygon(Polygon<f64>),
     /// A multipolygon.
     MultiPolygon(MultiPolygon<f64>),
+    /// Several points (buildings without a footprint).
+    MultiPoint(geo::MultiPoint<f64>),
 }
 
 /// Builds the text of a FeatureCollection, one feature per line.
@@ -344,6 +346,16 @@ fn geometry(s: &mut String, p: &Projector, g: &OutGeometry, polygons: Polygons) 
                     s.push(',');
                 }
                 polygon(s, p, poly, polygons);
+            }
+            s.push(']');
+        }
+        OutGeometry::MultiPoint(mp) => {
+            s.push_str("{\"type\":\"MultiPoint\",\"coordinates\":[");
+            for (i, pt) in mp.0.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                position(s, lonlat(p, pt.0));
             }
             s.push(']');
         }

@@ -138,6 +138,9 @@ fn geometry_type(t: &Table) -> &'static str {
             )
         )
     });
+    if t.mixed() {
+        return "GEOMETRY";
+    }
     match (t.kind(), multi) {
         (Some(Kind::Polygon), true) => "MULTIPOLYGON",
         (Some(Kind::Polygon), false) => "POLYGON",

@@ -15,6 +15,7 @@ pub mod gpkg;
 pub mod manifest;
 pub mod neighborhoods;
 pub mod report;
+pub mod roster;
 pub mod shp;
 pub mod staffing;
 pub mod table;

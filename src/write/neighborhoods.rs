@@ -309,21 +309,41 @@ pub fn write_neighborhoods(
     planned: &Planned,
     labels: Option<&Path>,
 ) -> Result<Vec<PathBuf>, Error> {
+    write_neighborhoods_coded(out, loaded, planned, labels, None)
+}
+
+/// [`write_neighborhoods`], each neighborhood with its roster `code` and
+/// `name` when a roster is given.
+pub fn write_neighborhoods_coded(
+    out: &Path,
+    loaded: &Loaded,
+    planned: &Planned,
+    labels: Option<&Path>,
+    roster: Option<&crate::roster::Roster>,
+) -> Result<Vec<PathBuf>, Error> {
     let figs = figures(loaded, planned);
-    let features = figs.iter().zip(&planned.shapes).map(|(f, d)| {
-        let Ok(serde_json::Value::Object(props)) = serde_json::to_value(f) else {
-            unreachable!("figures serialize to an object")
-        };
-        let mut p: Map<String, serde_json::Value> = props;
-        p.insert("parts".into(), json!(f.parts));
-        p.insert("flags".into(), super::geojson::list(&f.flags));
-        let g = if d.area.0.len() == 1 {
-            OutGeometry::Polygon(d.area.0[0].clone())
-        } else {
-            OutGeometry::MultiPolygon(d.area.clone())
-        };
-        (g, p)
-    });
+    let features = figs
+        .iter()
+        .zip(&planned.shapes)
+        .enumerate()
+        .map(|(k, (f, d))| {
+            let Ok(serde_json::Value::Object(props)) = serde_json::to_value(f) else {
+                unreachable!("figures serialize to an object")
+            };
+            let mut p: Map<String, serde_json::Value> = props;
+            p.insert("parts".into(), json!(f.parts));
+            p.insert("flags".into(), super::geojson::list(&f.flags));
+            if let Some(e) = roster.and_then(|r| r.neighborhoods.get(k)) {
+                p.insert("code".into(), json!(e.code));
+                p.insert("name".into(), json!(e.name));
+            }
+            let g = if d.area.0.len() == 1 {
+                OutGeometry::Polygon(d.area.0[0].clone())
+            } else {
+                OutGeometry::MultiPolygon(d.area.clone())
+            };
+            (g, p)
+        });
     let path = out.join("neighborhoods.geojson");
     write_atomic(
         &path,

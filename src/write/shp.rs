@@ -108,7 +108,19 @@ pub fn write(dir: &std::path::Path, t: &Table, prj: &str) -> Result<(), String> 
     }
     let mut w = shapefile::Writer::from_path(&path, builder).map_err(|e| e.to_string())?;
     let kind = t.kind().unwrap_or(Kind::Polygon);
-    for (g, m) in &t.rows {
+    // A Shapefile holds one kind of geometry: the others are left out.
+    let fits = |g: &geo::Geometry<f64>| match kind {
+        Kind::Polygon => matches!(
+            g,
+            geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)
+        ),
+        Kind::Line => matches!(
+            g,
+            geo::Geometry::LineString(_) | geo::Geometry::MultiLineString(_)
+        ),
+        Kind::Point => matches!(g, geo::Geometry::Point(_)),
+    };
+    for (g, m) in t.rows.iter().filter(|(g, _)| g.as_ref().is_some_and(fits)) {
         let mut rec = Record::default();
         for ((n, ty), short) in t.fields.iter().zip(&names) {
             rec.insert(short.clone(), field_value(m.get(n), *ty));

@@ -45,8 +45,9 @@ pub fn write_staffing(
     planned: &Planned,
     plan: &StaffingPlan,
 ) -> Result<Vec<PathBuf>, Error> {
+    // A byte-order mark: Excel on Chinese Windows reads the names as UTF-8.
     let mut csv = String::from(
-        "level,id,street,neighborhoods,households,workers,neighborhoods_per_worker,status,workers_missing,workers_surplus\n",
+        "\u{feff}level,id,street,neighborhoods,households,workers,neighborhoods_per_worker,status,workers_missing,workers_surplus\n",
     );
     for r in &plan.communities {
         csv.push_str(&csv_row("community", r));

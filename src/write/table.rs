@@ -59,19 +59,33 @@ impl Table {
     pub fn kind(&self) -> Option<Kind> {
         self.geometry
     }
+
+    /// Whether a geometry is of another kind than [`Table::kind`] (a group
+    /// of buildings without footprints among footprints).
+    pub fn mixed(&self) -> bool {
+        self.rows
+            .iter()
+            .filter_map(|(g, _)| g.as_ref())
+            .any(|g| Some(kind_of_geometry(g)) != self.geometry)
+    }
+}
+
+/// The kind of one geometry.
+fn kind_of_geometry(g: &geo::Geometry<f64>) -> Kind {
+    match g {
+        geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_) => Kind::Polygon,
+        geo::Geometry::LineString(_) | geo::Geometry::MultiLineString(_) => Kind::Line,
+        _ => Kind::Point,
+    }
 }
 
 /// The kind of the first geometry of `rows`, else the kind layer `name`
 /// holds (an empty layer still has one: sites and coverage points, the
 /// rest polygons).
 fn kind_of(name: &str, rows: &[Row]) -> Kind {
-    let first = rows.iter().find_map(|(g, _)| {
-        Some(match g.as_ref()? {
-            geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_) => Kind::Polygon,
-            geo::Geometry::LineString(_) | geo::Geometry::MultiLineString(_) => Kind::Line,
-            _ => Kind::Point,
-        })
-    });
+    let first = rows
+        .iter()
+        .find_map(|(g, _)| g.as_ref().map(kind_of_geometry));
     first.unwrap_or(if matches!(name, "coverage" | "sites") {
         Kind::Point
     } else {

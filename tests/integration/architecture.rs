@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["dissolve"],
     &["coverage"],
     &["staffing"],
-    &["existing", "audit"],
+    &["existing", "audit", "roster"],
     &["redraw"],
     &["pipeline"],
     &["write"],
