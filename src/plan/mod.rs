@@ -4,6 +4,7 @@
 pub mod commands;
 
 use crate::blocks::BlockSet;
+use crate::config::Lang;
 use crate::error::Error;
 use crate::model::progress::{Progress, Silent};
 use crate::pipeline::{self, Planned};
@@ -13,7 +14,6 @@ use crate::write::folder::StagedFolder;
 use crate::write::report::{PlanShapes, ReportInput, render};
 use crate::write::{self, manifest, write_atomic, write_json};
 pub use commands::{run_audit, run_blocks, run_coverage, run_partition, run_redraw, run_staff};
-use crate::config::Lang;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -229,7 +229,8 @@ fn write_plan(
         &c.staffing,
     )?);
     done(write::coverage::write_coverage(dir, loaded, &c.cov, &c.an)?);
-    done(write::roster::write_roster(dir, &roster_input(loaded, c))?);
+    let roster = roster_input(loaded, c);
+    done(write::roster::write_roster(dir, &roster)?);
     if let Some(a) = &c.audit {
         done(write::audit::write_audit(dir, loaded, grid, a)?);
     }
@@ -238,7 +239,7 @@ fn write_plan(
     write_json(&summary_path, &summary.json(loaded, c))?;
     done(vec![summary_path]);
     let report_path = dir.join("report.html");
-    let html = report_html(loaded, c, &summary, lang);
+    let html = report_html(loaded, c, &summary, &roster.office_m, lang);
     write_atomic(&report_path, html.as_bytes())?;
     done(vec![report_path]);
     Ok(written)
@@ -341,9 +342,17 @@ impl Summaries {
 }
 
 /// report.html in `lang`: the scenario's layers and the plan's shapes on
-/// the map, the summaries' figures in the tables.
-fn report_html(loaded: &Loaded, c: &Computed, summary: &Summaries, lang: Lang) -> String {
+/// the map, the summaries' figures, the roster's codes and names and the
+/// walk to a neighborhood office (`office_m`) in the tables.
+fn report_html(
+    loaded: &Loaded,
+    c: &Computed,
+    summary: &Summaries,
+    office_m: &[Option<f64>],
+    lang: Lang,
+) -> String {
     let patches = patch_shapes(&c.planned, &c.staffing);
+    let circles = life_circles(loaded, c);
     let grid = &loaded.scenario.existing_neighborhoods;
     let mut warnings = loaded.report.warnings.clone();
     warnings.extend(c.planned.blocks.warnings.iter().cloned());
@@ -361,11 +370,31 @@ fn report_html(loaded: &Loaded, c: &Computed, summary: &Summaries, lang: Lang) -
         staffing: &c.staffing,
         kinds: &c.cov.kinds,
         analysis: &c.an,
+        circles: &circles,
+        roster: &c.roster,
+        office_m,
         estimated_households: loaded.report.estimated_households,
         warnings,
         partition: &summary.partition,
         audit: summary.audit.as_ref(),
     })
+}
+
+/// Coverage by life circle per community (each building's community the
+/// one of its neighborhood), for the report.
+fn life_circles(loaded: &Loaded, c: &Computed) -> Vec<crate::coverage::circles::LifeCircle> {
+    let s = &loaded.scenario;
+    let ns = &c.planned.partition.neighborhoods;
+    let households: Vec<u32> = s.buildings.iter().map(|b| b.households).collect();
+    let on: Vec<bool> = c.cov.building_snaps.iter().map(Option::is_some).collect();
+    let group: Vec<Option<usize>> = c
+        .roster
+        .of_building
+        .iter()
+        .map(|p| p.as_ref().map(|p| ns[p.neighborhood].community))
+        .collect();
+    let ids: Vec<String> = s.communities.iter().map(|m| m.id.clone()).collect();
+    crate::coverage::circles::life_circles(&c.cov.kinds, &households, &on, &group, &ids)
 }
 
 /// The worker patches' shapes: the blocks dissolved by the patch of their

@@ -128,7 +128,11 @@ fn extent(s: &Scenario) -> Rect<f64> {
 fn group(key: &str, class: &str, visible: bool, inner: &str) -> String {
     format!(
         "<g data-layer=\"{key}\" class=\"{class}\"{}>{inner}</g>",
-        if visible { "" } else { " style=\"display:none\"" }
+        if visible {
+            ""
+        } else {
+            " style=\"display:none\""
+        }
     )
 }
 
@@ -301,25 +305,9 @@ pub(super) fn deviation_colour(dev: f64) -> String {
     format!("rgb({},{},{})", mix(0), mix(1), mix(2))
 }
 
-/// A neighborhood's id without its community's (`WDK-01-03` → `03`), for
-/// its label.
-pub(super) fn short_id<'a>(id: &'a str, community: &str) -> &'a str {
-    id.strip_prefix(community)
-        .and_then(|r| r.strip_prefix('-'))
-        .filter(|r| !r.is_empty())
-        .unwrap_or(id)
-}
-
-/// A community's name and id as the details show it: `荷清苑社区 (WDK-01)`.
-pub(super) fn community_label(s: &Scenario, id: &str) -> String {
-    match s.communities.iter().find(|c| c.id == id) {
-        Some(c) if !c.name.is_empty() && c.name != c.id => format!("{} ({})", c.name, c.id),
-        _ => id.to_string(),
-    }
-}
-
-/// The neighborhoods' details: code, community, street, households and
-/// deviation, buildings, area, worker patch, coverage, flags.
+/// The neighborhoods' details: name, code, community, street, households
+/// and deviation, buildings, area, worker patch, the walk to a
+/// neighborhood office, coverage, flags.
 fn neighborhood_info(input: &ReportInput, w: &Words, i: usize) -> Vec<(&'static str, String)> {
     let n = &input.neighborhoods[i];
     let patch = input
@@ -334,13 +322,21 @@ fn neighborhood_info(input: &ReportInput, w: &Words, i: usize) -> Vec<(&'static 
         .iter()
         .find(|g| g.id == n.id)
         .map_or(String::new(), |g| shares_text(input, w, g));
+    let (code, name) = input.code_name(i);
+    let walk = input.office_m.get(i).copied().flatten();
     vec![
-        (w.code, n.id.clone()),
-        (w.community, community_label(input.scenario, &n.community)),
+        (w.name, name.to_string()),
+        (w.code, code.to_string()),
+        (w.community, input.community_label(&n.community)),
         (w.street, n.street.clone()),
         (
             w.households,
-            format!("{} ({} {:+.0}%)", n.households, w.target, n.deviation * 100.0),
+            format!(
+                "{} ({} {:+.0}%)",
+                n.households,
+                w.target,
+                n.deviation * 100.0
+            ),
         ),
         (
             w.buildings,
@@ -348,6 +344,10 @@ fn neighborhood_info(input: &ReportInput, w: &Words, i: usize) -> Vec<(&'static 
         ),
         (w.area_ha, format!("{:.1}", n.area_m2 / 10_000.0)),
         (w.patch, patch),
+        (
+            w.office_walk,
+            walk.map_or(String::new(), |m| format!("{m:.0}")),
+        ),
         (w.covered, cov),
         (w.flags, w.flag_list(&n.flags)),
     ]
@@ -425,14 +425,15 @@ fn patches(input: &ReportInput, f: &Frame, w: &'static Words) -> Layer {
         let members: Vec<&str> = p
             .neighborhoods
             .iter()
-            .filter_map(|&n| nb.get(n).map(|x| x.id.as_str()))
+            .filter(|&&n| n < nb.len())
+            .map(|&n| input.code_name(n).1)
             .collect();
         let com = input.scenario.communities.get(p.community);
         let info = [
             (w.patch, p.id.clone()),
             (
                 w.community,
-                com.map_or(String::new(), |c| community_label(input.scenario, &c.id)),
+                com.map_or(String::new(), |c| input.community_label(&c.id)),
             ),
             (w.neighborhoods, members.join(w.sep)),
             (w.households, p.households.to_string()),
@@ -534,7 +535,12 @@ fn grid(input: &ReportInput, f: &Frame, w: &'static Words) -> Vec<Layer> {
     };
     vec![
         layer("existing", w.l_existing, parcels.len(), polys),
-        layer("audit_gap", w.l_grid_gaps, audit.gaps.len(), pieces("eg audit_gap", &audit.gaps)),
+        layer(
+            "audit_gap",
+            w.l_grid_gaps,
+            audit.gaps.len(),
+            pieces("eg audit_gap", &audit.gaps),
+        ),
         layer(
             "audit_overlap",
             w.l_grid_overlaps,
@@ -579,36 +585,63 @@ fn facilities(input: &ReportInput, f: &Frame, w: &'static Words) -> (Layer, Vec<
         body: group("facility", "", true, &inner),
     };
     // Unknown kinds share one colour: the legend names the first.
-    (layer, kinds.into_iter().map(|(k, name)| (name, k)).collect())
+    (
+        layer,
+        kinds.into_iter().map(|(k, name)| (name, k)).collect(),
+    )
 }
 
-/// Labels: each neighborhood's short code at an interior point, each
-/// community's name at one of its own; sizes in map units, after the
-/// shape's size.
+/// A `<text>` of class `class` at `c` (plane metres), `size_m` metres
+/// high, turned `angle` degrees clockwise about its anchor.
+fn text(
+    f: &Frame,
+    class: &str,
+    c: geo::Coord<f64>,
+    size_m: f64,
+    angle: f64,
+    label: &str,
+) -> String {
+    let (x, y) = f.point(c);
+    let size = f.length(size_m).round().max(1.0);
+    let turn = if angle.round() == 0.0 {
+        String::new()
+    } else {
+        format!(" transform=\"rotate({:.0} {x} {y})\"", angle)
+    };
+    format!(
+        "<text class=\"{class}\" x=\"{x}\" y=\"{y}\" font-size=\"{size}\"{turn}>{}</text>",
+        esc(label)
+    )
+}
+
+/// Labels: each community's name at an interior point (faint, beneath),
+/// the named roads' names along their longest stretch, each
+/// neighborhood's name at one of its own; sizes in map units, after the shape's size.
 fn labels(input: &ReportInput, f: &Frame, w: &'static Words) -> Layer {
     let span = (f.width.max(f.height) as f64) * f.unit;
-    let mut inner = String::new();
-    let mut text = |class: &str, at: geo::Point<f64>, size_m: f64, label: &str| {
-        let (x, y) = f.point(at.0);
-        let size = f.length(size_m).round().max(1.0);
-        inner.push_str(&format!(
-            "<text class=\"{class}\" x=\"{x}\" y=\"{y}\" font-size=\"{size}\">{}</text>",
-            esc(label)
-        ));
-    };
-    for (n, sh) in input.neighborhoods.iter().zip(input.shapes.neighborhoods) {
+    let mut names = String::new();
+    let mut taken = Vec::new();
+    for (i, sh) in input.shapes.neighborhoods.iter().enumerate() {
         if let Some(at) = sh.area.interior_point() {
-            let size = (sh.area.unsigned_area().sqrt() * 0.2).clamp(span / 500.0, span / 70.0);
-            text("nl", at, size, short_id(&n.id, &n.community));
+            let name = input.code_name(i).1;
+            let side = sh.area.unsigned_area().sqrt();
+            let fit = side * 1.1 / name.chars().count().max(1) as f64;
+            let size = fit.min(side * 0.2).clamp(span / 500.0, span / 80.0);
+            names.push_str(&text(f, "nl", at.0, size, 0.0, name));
+            taken.push(at.0);
         }
     }
+    // Community names beneath, where they are farthest from the others.
+    let mut inner = String::new();
     for c in &input.scenario.communities {
-        if let Some(at) = c.area.interior_point() {
+        if let Some(at) = community_anchor(&c.area, &taken) {
             let size = (c.area.unsigned_area().sqrt() * 0.09).clamp(span / 200.0, span / 45.0);
             let name = if c.name.is_empty() { &c.id } else { &c.name };
-            text("cl", at, size, name);
+            inner.push_str(&text(f, "cl", at, size, 0.0, name));
         }
     }
+    inner.push_str(&road_names(input.scenario, f, span / 150.0));
+    inner.push_str(&names);
     Layer {
         key: "label",
         name: w.l_labels,
@@ -616,6 +649,84 @@ fn labels(input: &ReportInput, f: &Frame, w: &'static Words) -> Layer {
         count: input.neighborhoods.len() + input.scenario.communities.len(),
         body: group("label", "lbl", true, &inner),
     }
+}
+
+/// Where a community's name goes: of points down the middle of its box
+/// (and an interior point) inside it, the farthest from every label in
+/// `taken`.
+fn community_anchor(
+    area: &geo::MultiPolygon<f64>,
+    taken: &[geo::Coord<f64>],
+) -> Option<geo::Coord<f64>> {
+    use geo::Contains;
+    let b = area.bounding_rect()?;
+    let x = (b.min().x + b.max().x) / 2.0;
+    let mut candidates: Vec<geo::Coord<f64>> = [0.88, 0.12, 0.7, 0.3, 0.5]
+        .iter()
+        .map(|t| geo::coord! { x: x, y: b.min().y + b.height() * t })
+        .filter(|c| area.contains(c))
+        .collect();
+    candidates.extend(area.interior_point().map(|p| p.0));
+    let clear = |c: &geo::Coord<f64>| {
+        taken
+            .iter()
+            .map(|t| (t.x - c.x).hypot(t.y - c.y))
+            .fold(f64::INFINITY, f64::min)
+    };
+    candidates
+        .into_iter()
+        .map(|c| (clear(&c), c))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Each road name once, `size` metres high, along the middle of the
+/// longest line carrying it, upright; left out where the line is shorter
+/// than the name.
+fn road_names(s: &Scenario, f: &Frame, size: f64) -> String {
+    use geo::{Euclidean, Length};
+    let mut longest: BTreeMap<&str, (f64, &geo::LineString<f64>)> = BTreeMap::new();
+    for (line, name) in &s.labels.roads {
+        let len = Euclidean.length(line);
+        let e = longest.entry(name.as_str()).or_insert((len, line));
+        if len > e.0 {
+            *e = (len, line);
+        }
+    }
+    let mut out = String::new();
+    for (name, (len, line)) in longest {
+        let chars = name.chars().count() as f64;
+        if name.is_empty() || len < size * (chars + 2.0) || !f.shows(line.bounding_rect()) {
+            continue;
+        }
+        if let Some((at, angle)) = along(line, len / 2.0) {
+            out.push_str(&text(f, "rn", at, size, angle, name));
+        }
+    }
+    out
+}
+
+/// The point `d` metres along `line` and the line's direction there in
+/// degrees clockwise from east on the page, turned to read upright.
+fn along(line: &geo::LineString<f64>, mut d: f64) -> Option<(geo::Coord<f64>, f64)> {
+    for seg in line.lines() {
+        let (dx, dy) = (seg.dx(), seg.dy());
+        let len = dx.hypot(dy);
+        if len > 0.0 && d <= len {
+            let t = d / len;
+            let at = geo::coord! { x: seg.start.x + dx * t, y: seg.start.y + dy * t };
+            // y runs up on the plane and down on the page.
+            let mut angle = (-dy).atan2(dx).to_degrees();
+            if angle > 90.0 {
+                angle -= 180.0;
+            } else if angle <= -90.0 {
+                angle += 180.0;
+            }
+            return Some((at, angle));
+        }
+        d -= len;
+    }
+    None
 }
 
 /// The scale bar's length for a view `width_m` wide: the largest 1, 2 or
@@ -702,8 +813,10 @@ mod tests {
     fn colours_and_labels() {
         assert_eq!(deviation_colour(0.0), "rgb(247,247,247)");
         assert_eq!(deviation_colour(-1.0), deviation_colour(-0.34));
-        assert_eq!(short_id("WDK-01-03", "WDK-01"), "03");
-        assert_eq!(short_id("N7", "WDK-01"), "N7");
+        let (_, up) = along(&vec![(0.0, 0.0), (0.0, 10.0)].into(), 5.0).unwrap();
+        assert_eq!(up, 90.0);
+        let (at, west) = along(&vec![(10.0, 0.0), (0.0, 0.0)].into(), 4.0).unwrap();
+        assert_eq!((at.x, west), (6.0, 0.0));
         assert_eq!(road_class("primary_link"), Some(1));
         assert_eq!(road_class("railway"), None);
         assert_eq!(road_class("living_street"), Some(4));

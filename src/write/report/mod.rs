@@ -18,8 +18,10 @@ mod words;
 use crate::audit::Audit;
 use crate::config::{Config, Lang};
 use crate::coverage::KindCoverage;
+use crate::coverage::circles::LifeCircle;
 use crate::coverage::report::Analysis;
 use crate::model::{Dissolved, Parcel, Scenario};
+use crate::roster::Roster;
 use crate::staffing::StaffingPlan;
 use crate::write::audit::AuditSummary;
 use crate::write::neighborhoods::{NeighborhoodFigures, PartitionSummary};
@@ -62,6 +64,14 @@ pub struct ReportInput<'a> {
     /// Coverage shares per community, street and neighborhood, service
     /// areas and gaps.
     pub analysis: &'a Analysis,
+    /// Coverage by life circle per community (scenario order).
+    pub circles: &'a [LifeCircle],
+    /// The roster: each community's code, each neighborhood's code and
+    /// name.
+    pub roster: &'a Roster,
+    /// Each neighborhood's longest walk from a home to a neighborhood
+    /// office, metres (`None`: none reached).
+    pub office_m: &'a [Option<f64>],
     /// Households estimated from footprints.
     pub estimated_households: u64,
     /// Warnings of every stage.
@@ -71,6 +81,35 @@ pub struct ReportInput<'a> {
     pub partition: &'a PartitionSummary,
     /// The audit of the scenario's existing grid, when it has one.
     pub audit: Option<&'a AuditSummary>,
+}
+
+impl ReportInput<'_> {
+    /// A community's name and code as the page shows it: `荷清苑社区
+    /// (110108…)`; its id when it has neither.
+    fn community_label(&self, id: &str) -> String {
+        let Some(k) = self.scenario.communities.iter().position(|c| c.id == id) else {
+            return id.to_string();
+        };
+        let c = &self.scenario.communities[k];
+        let code = self.roster.community_codes.get(k).unwrap_or(&c.id);
+        if c.name.is_empty() || c.name == *code {
+            code.clone()
+        } else {
+            format!("{} ({code})", c.name)
+        }
+    }
+
+    /// Neighborhood `i`'s roster code and name (its id twice without a
+    /// roster entry).
+    fn code_name(&self, i: usize) -> (&str, &str) {
+        match self.roster.neighborhoods.get(i) {
+            Some(e) => (e.code.as_str(), e.name.as_str()),
+            None => (
+                self.neighborhoods[i].id.as_str(),
+                self.neighborhoods[i].id.as_str(),
+            ),
+        }
+    }
 }
 
 /// Renders the page (the same input gives the same bytes).
@@ -197,7 +236,8 @@ fn legend(drawn: &map::Drawn, w: &Words) -> String {
         h.push_str(&legend_item(&area("eo"), w.l_grid_overlaps));
     }
     for (kind, k) in &drawn.kinds {
-        let dot = format!("<path class=\"fh\" d=\"M17 8h0\"/><path class=\"fc f{k}\" d=\"M17 8h0\"/>");
+        let dot =
+            format!("<path class=\"fh\" d=\"M17 8h0\"/><path class=\"fc f{k}\" d=\"M17 8h0\"/>");
         h.push_str(&legend_item(&dot, &w.kind(kind)));
     }
     h.push_str("</ul>");

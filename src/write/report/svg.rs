@@ -200,7 +200,10 @@ mod tests {
     use geo::{coord, polygon};
 
     fn frame() -> Frame {
-        Frame::around(Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 100.0, y: 100.0 }))
+        Frame::around(Rect::new(
+            coord! { x: 0.0, y: 0.0 },
+            coord! { x: 100.0, y: 100.0 },
+        ))
     }
 
     #[test]
@@ -219,7 +222,10 @@ mod tests {
     fn tiny_rings_and_lines_vanish() {
         let f = frame();
         let mut d = String::new();
-        f.polygon(&mut d, &polygon![(x: 0.0, y: 0.0), (x: 0.2, y: 0.0), (x: 0.1, y: 0.2)]);
+        f.polygon(
+            &mut d,
+            &polygon![(x: 0.0, y: 0.0), (x: 0.2, y: 0.0), (x: 0.1, y: 0.2)],
+        );
         f.line(&mut d, &vec![(5.0, 5.0), (5.1, 5.1)].into());
         assert_eq!(d, "");
         f.line(&mut d, &vec![(5.0, 5.0), (5.0, 50.0), (5.0, 90.0)].into());
@@ -234,7 +240,13 @@ mod tests {
         f.square(&mut d, coord! { x: 50.0, y: 50.0 }, 4.0);
         assert_eq!(d, "M3 101h0M50 50h4v4h-4z");
         assert_eq!(esc("a<b & \"c\"\nd"), "a&lt;b &amp; &quot;c&quot;&#10;d");
-        assert!(f.shows(Some(Rect::new(coord! { x: 99.0, y: 99.0 }, coord! { x: 200.0, y: 200.0 }))));
-        assert!(!f.shows(Some(Rect::new(coord! { x: 300.0, y: 0.0 }, coord! { x: 400.0, y: 1.0 }))));
+        assert!(f.shows(Some(Rect::new(
+            coord! { x: 99.0, y: 99.0 },
+            coord! { x: 200.0, y: 200.0 }
+        ))));
+        assert!(!f.shows(Some(Rect::new(
+            coord! { x: 300.0, y: 0.0 },
+            coord! { x: 400.0, y: 1.0 }
+        ))));
     }
 }

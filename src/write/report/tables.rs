@@ -5,26 +5,31 @@
 //! existing grid's audit, and the notes.
 
 use super::ReportInput;
-use super::map::{community_label, shares_text};
+use super::map::shares_text;
 use super::svg::esc;
 use super::words::{Words, fill};
 use crate::config::Threshold;
 use crate::coverage::GroupCoverage;
+use crate::coverage::circles::LifeCircle;
 use crate::staffing::StaffingRow;
 use crate::write::neighborhoods::NeighborhoodFigures;
 use std::collections::BTreeMap;
 
 /// Every table and note, in order.
 pub(super) fn tables(input: &ReportInput, w: &Words) -> String {
-    let mut h = summary(input, w);
+    let mut h = String::from("<section class=\"district\">");
+    h.push_str(&summary(input, w));
     h.push_str(&communities(input, w));
     h.push_str(&streets(input, w));
+    h.push_str("</section>");
     h.push_str(&neighborhoods(input, w));
+    h.push_str("<section class=\"rest\">");
     h.push_str(&strong_barriers(input, w));
     if let Some(a) = input.audit {
         h.push_str(&audit(input, a, w));
     }
     h.push_str(&notes(input, w));
+    h.push_str("</section>");
     h
 }
 
@@ -150,7 +155,10 @@ fn summary(input: &ReportInput, w: &Words) -> String {
                 &input.staffing.streets.len(),
             ],
         ),
-        fill(w.s_neighborhoods, &[&n, &within, &pct(share), &below, &above]),
+        fill(
+            w.s_neighborhoods,
+            &[&n, &within, &pct(share), &below, &above],
+        ),
         fill(
             w.s_target,
             &[
@@ -173,11 +181,18 @@ fn summary(input: &ReportInput, w: &Words) -> String {
             &[&input.partition.strong_barrier_exceptions],
         ));
     }
-    let mut h = format!("<h2 id=\"summary\">{}</h2><ul class=\"summary\">", w.h_summary);
+    let mut h = format!(
+        "<h2 id=\"summary\">{}</h2><ul class=\"summary\">",
+        w.h_summary
+    );
     for l in lines {
         h.push_str(&format!("<li>{}</li>", esc(&l)));
     }
     h.push_str("</ul>");
+    h.push_str(&circles(input, w, |lc| Some(&lc.overall)));
+    if !kinds(input).is_empty() {
+        h.push_str(&format!("<p class=\"note\">{}</p>", esc(w.n_circles)));
+    }
     h
 }
 
@@ -218,7 +233,10 @@ fn staffing_cells(input: &ReportInput, w: &Words, r: &StaffingRow) -> String {
     };
     format!(
         "{}{}{}{}<td class=\"{status}\">{}</td>",
-        tn(r.workers.map_or(w.no_data.to_string(), |v| v.to_string()), "workers"),
+        tn(
+            r.workers.map_or(w.no_data.to_string(), |v| v.to_string()),
+            "workers"
+        ),
         tn(need, ""),
         tn(r.workers_missing, ""),
         tn(r.workers_surplus, ""),
@@ -250,8 +268,13 @@ fn communities(input: &ReportInput, w: &Words) -> String {
     let mut h = format!("<h2 id=\"communities\">{}</h2>", w.h_communities);
     h.push_str(&head("communities", &cols));
     for r in &input.staffing.communities {
-        let c = input.scenario.communities.iter().find(|c| c.id == r.id);
-        let name = c.map_or(r.id.as_str(), |c| c.name.as_str());
+        let k = input.scenario.communities.iter().position(|c| c.id == r.id);
+        let name = k.map_or(r.id.as_str(), |k| {
+            input.scenario.communities[k].name.as_str()
+        });
+        let code = k
+            .and_then(|k| input.roster.community_codes.get(k))
+            .unwrap_or(&r.id);
         let (within, below, above) =
             band_counts(input.neighborhoods.iter().filter(|f| f.community == r.id));
         let cov = input.analysis.communities.iter().find(|g| g.id == r.id);
@@ -259,7 +282,7 @@ fn communities(input: &ReportInput, w: &Words) -> String {
             "<tr data-id=\"{}\">{}{}{}{}{}{}{}{}{}{}</tr>",
             esc(&r.id),
             td(name),
-            td(&r.id),
+            td(code),
             td(&r.street),
             tn(r.households, "households"),
             tn(r.neighborhoods, "count"),
@@ -312,7 +335,12 @@ fn streets(input: &ReportInput, w: &Words) -> String {
                 .count();
             let st = input.partition.streets.iter().find(|s| s.id == r.id);
             let cov = input.analysis.streets.iter().find(|g| g.id == r.id);
-            (r.id.as_str(), n, st.map_or(0.0, |s| s.share_within_band), cov)
+            (
+                r.id.as_str(),
+                n,
+                st.map_or(0.0, |s| s.share_within_band),
+                cov,
+            )
         };
         h.push_str(&format!(
             "<tr data-id=\"{}\"{}>{}{}{}{}{}{}{}</tr>",
@@ -331,13 +359,60 @@ fn streets(input: &ReportInput, w: &Words) -> String {
     h
 }
 
-/// Each community's neighborhoods: code, households and deviation,
-/// buildings, area, compactness, worker patch, coverage, flags.
+/// A section per community (a sheet of its own when printed): its
+/// figures, its neighborhoods, its coverage by life circle.
 fn neighborhoods(input: &ReportInput, w: &Words) -> String {
     let mut by_community: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, f) in input.neighborhoods.iter().enumerate() {
-        by_community.entry(f.community.as_str()).or_default().push(i);
+        by_community
+            .entry(f.community.as_str())
+            .or_default()
+            .push(i);
     }
+    let mut h = String::new();
+    for (k, c) in input.scenario.communities.iter().enumerate() {
+        let Some(list) = by_community.get(c.id.as_str()) else {
+            continue;
+        };
+        h.push_str(&format!(
+            "<section class=\"community\" data-id=\"{}\"><h2>{}{}{}</h2>",
+            esc(&c.id),
+            esc(&input.community_label(&c.id)),
+            if c.street.is_empty() { "" } else { " · " },
+            esc(&c.street)
+        ));
+        h.push_str(&community_line(input, w, &c.id, list));
+        h.push_str(&neighborhood_table(input, w, list));
+        h.push_str(&circles(input, w, |lc| lc.groups.get(k)));
+        h.push_str("</section>");
+    }
+    h
+}
+
+/// A community's figures in a sentence: households, neighborhoods, those
+/// within the band, workers and their status.
+fn community_line(input: &ReportInput, w: &Words, id: &str, list: &[usize]) -> String {
+    let figs = list.iter().map(|&i| &input.neighborhoods[i]);
+    let households: u64 = figs.clone().map(|f| f.households).sum();
+    let (within, _, _) = band_counts(figs);
+    let workers = match input.staffing.communities.iter().find(|r| r.id == id) {
+        Some(r) => match r.workers {
+            Some(n) => format!("{n} ({})", w.status(r.status)),
+            None => w.no_data.to_string(),
+        },
+        None => w.no_data.to_string(),
+    };
+    let line = fill(
+        w.community_line,
+        &[&households, &list.len(), &within, &workers],
+    );
+    format!("<p class=\"note\">{}</p>", esc(&line))
+}
+
+/// The neighborhoods' table: code, name, households and deviation,
+/// buildings, area, worker patch, the walk to a neighborhood office,
+/// coverage per kind, flags.
+fn neighborhood_table(input: &ReportInput, w: &Words, list: &[usize]) -> String {
     let cov: BTreeMap<&str, &GroupCoverage> = input
         .analysis
         .neighborhoods
@@ -346,62 +421,107 @@ fn neighborhoods(input: &ReportInput, w: &Words) -> String {
         .collect();
     let mut cols = vec![
         w.code.to_string(),
+        w.name.into(),
         w.households.into(),
         w.deviation.into(),
         w.buildings.into(),
         w.homes.into(),
         w.area_ha.into(),
-        w.compactness.into(),
         w.patch.into(),
+        w.office_walk.into(),
     ];
     cols.extend(coverage_headers(input, w));
     cols.push(w.flags.into());
     let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
-    let mut h = format!("<h2 id=\"neighborhoods\">{}</h2>", w.h_neighborhoods);
-    for c in &input.scenario.communities {
-        let Some(list) = by_community.get(c.id.as_str()) else {
-            continue;
-        };
-        h.push_str(&format!(
-            "<h3 data-id=\"{}\">{}{}{}</h3>",
-            esc(&c.id),
-            esc(&community_label(input.scenario, &c.id)),
-            if c.street.is_empty() { "" } else { " · " },
-            esc(&c.street)
-        ));
-        h.push_str(&head("neighborhoods", &cols));
-        for &i in list {
-            h.push_str(&neighborhood_row(input, w, i, cov.get(input.neighborhoods[i].id.as_str()).copied()));
-        }
-        h.push_str(END);
+    let mut h = head("neighborhoods", &cols);
+    for &i in list {
+        let c = cov.get(input.neighborhoods[i].id.as_str()).copied();
+        h.push_str(&neighborhood_row(input, w, i, c));
     }
+    h.push_str(END);
     h
 }
 
 /// One neighborhood's row.
-fn neighborhood_row(input: &ReportInput, w: &Words, i: usize, cov: Option<&GroupCoverage>) -> String {
+fn neighborhood_row(
+    input: &ReportInput,
+    w: &Words,
+    i: usize,
+    cov: Option<&GroupCoverage>,
+) -> String {
     let f = &input.neighborhoods[i];
+    let (code, name) = input.code_name(i);
     let patch = input
         .staffing
         .neighborhood_patch
         .get(i)
         .and_then(|&p| input.staffing.patches.get(p))
         .map_or("", |p| p.id.as_str());
+    let walk = input.office_m.get(i).copied().flatten();
     format!(
-        "<tr data-id=\"{}\"{}>{}{}{}{}{}{}{}{}{}{}</tr>",
+        "<tr data-id=\"{}\"{}>{}{}{}{}{}{}{}{}{}{}{}</tr>",
         esc(&f.id),
-        if f.flags.is_empty() { "" } else { " class=\"flagged\"" },
-        td(&f.id),
-        tn(f.households, ""),
+        if f.flags.is_empty() {
+            ""
+        } else {
+            " class=\"flagged\""
+        },
+        format!("<td class=\"code\">{}</td>", esc(code)),
+        td(name),
+        tn(f.households, "households"),
         tn(format!("{:+.0}%", f.deviation * 100.0), ""),
         tn(f.buildings, ""),
         tn(f.residential_buildings, ""),
         tn(format!("{:.1}", f.area_m2 / 10_000.0), ""),
-        tn(format!("{:.2}", f.polsby_popper), ""),
         td(patch),
+        tn(walk.map_or("–".into(), |m| format!("{m:.0}")), ""),
         coverage_cells(input, cov),
         td(&w.flag_list(&f.flags)),
     )
+}
+
+/// Coverage by life circle of one group (`pick` finds it in each circle):
+/// a row per circle, its kinds and share, or why it cannot be told.
+fn circles<'a>(
+    input: &'a ReportInput,
+    w: &Words,
+    pick: impl Fn(&'a LifeCircle) -> Option<&'a GroupCoverage>,
+) -> String {
+    if kinds(input).is_empty() {
+        return format!("<p class=\"note\">{}</p>", esc(w.n_no_facilities));
+    }
+    let mut h = format!("<h3>{}</h3>", esc(w.h_circles));
+    h.push_str(&head(
+        "circles",
+        &[
+            w.circle_col,
+            w.circle_kinds,
+            w.covered_households,
+            w.covered,
+        ],
+    ));
+    for lc in input.circles {
+        let name = fill(w.circle, &[&lc.minutes]);
+        let g = pick(lc);
+        let (kinds, covered, share) = match g.filter(|_| !lc.kinds.is_empty()) {
+            None => (w.n_no_circle.to_string(), "–".into(), "–".into()),
+            Some(g) => {
+                let names: Vec<String> = lc.kinds.iter().map(|k| w.kind(k)).collect();
+                let share = g.all_kinds.share.map_or("–".into(), pct);
+                (names.join(w.sep), g.all_kinds.covered.to_string(), share)
+            }
+        };
+        h.push_str(&format!(
+            "<tr data-minutes=\"{}\"><th>{}</th>{}{}{}</tr>",
+            lc.minutes,
+            esc(&name),
+            td(&kinds),
+            tn(covered, ""),
+            tn(share, "circle"),
+        ));
+    }
+    h.push_str(END);
+    h
 }
 
 /// The strong barriers left inside neighborhoods, with their reasons.
@@ -418,12 +538,18 @@ fn strong_barriers(input: &ReportInput, w: &Words) -> String {
     let mut h = format!("<h2 id=\"strong\">{}</h2>", w.h_strong);
     h.push_str(&head(
         "straddles",
-        &[w.code, w.barrier, w.level, w.metres_inside, w.why],
+        &[w.code, w.name, w.barrier, w.level, w.metres_inside, w.why],
     ));
     for r in rows {
+        let i = input
+            .neighborhoods
+            .iter()
+            .position(|f| f.id == r.neighborhood);
+        let (code, name) = i.map_or((r.neighborhood.as_str(), ""), |i| input.code_name(i));
         h.push_str(&format!(
-            "<tr>{}{}{}{}{}</tr>",
-            td(&r.neighborhood),
+            "<tr>{}{}{}{}{}{}</tr>",
+            td(code),
+            td(name),
             td(w.barrier_kind(r.kind)),
             tn(r.level, ""),
             tn(format!("{:.0}", r.length_m), ""),
@@ -465,7 +591,7 @@ fn audit(input: &ReportInput, a: &crate::write::audit::AuditSummary, w: &Words) 
         let name = if c.id == "all" {
             w.district.to_string()
         } else {
-            community_label(input.scenario, &c.id)
+            input.community_label(&c.id)
         };
         h.push_str(&format!(
             "<tr data-id=\"{}\">{}{}{}{}{}{}{}{}{}{}{}{}{}{}</tr>",
@@ -482,14 +608,21 @@ fn audit(input: &ReportInput, a: &crate::write::audit::AuditSummary, w: &Words) 
             tn(c.cut_buildings, ""),
             tn(c.slivers, ""),
             tn(pct(c.barrier_share), ""),
-            tn(c.neighborhoods_per_worker.map_or("–".into(), |v| format!("{v:.2}")), ""),
+            tn(
+                c.neighborhoods_per_worker
+                    .map_or("–".into(), |v| format!("{v:.2}")),
+                ""
+            ),
             td(c.staffing.map_or("", |s| w.status(s))),
         ));
     }
     h.push_str(END);
     if !a.non_compliant.is_empty() {
         h.push_str(&format!("<h3>{}</h3>", w.h_audit_flags));
-        h.push_str(&head("audit_flags", &[w.existing_neighborhood, w.what_is_wrong]));
+        h.push_str(&head(
+            "audit_flags",
+            &[w.existing_neighborhood, w.what_is_wrong],
+        ));
         for (id, flags) in &a.non_compliant {
             h.push_str(&format!("<tr>{}{}</tr>", td(id), td(&w.flag_list(flags))));
         }
@@ -512,7 +645,7 @@ fn notes(input: &ReportInput, w: &Words) -> String {
             .staffing
             .missing_data
             .iter()
-            .map(|id| community_label(input.scenario, id))
+            .map(|id| input.community_label(id))
             .collect();
         h.push_str(&format!(
             "<p class=\"note\">{}</p>",
@@ -520,7 +653,10 @@ fn notes(input: &ReportInput, w: &Words) -> String {
         ));
     }
     if !input.warnings.is_empty() {
-        h.push_str(&format!("<p class=\"note\">{}</p><ul class=\"warnings\">", esc(w.n_warnings)));
+        h.push_str(&format!(
+            "<p class=\"note\">{}</p><ul class=\"warnings\">",
+            esc(w.n_warnings)
+        ));
         for m in &input.warnings {
             h.push_str(&format!("<li class=\"warning\">{}</li>", esc(m)));
         }
