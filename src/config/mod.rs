@@ -909,6 +909,10 @@ pub struct Output {
 }
 
 /// The language a report is written in.
+///
+/// ```
+/// assert_eq!(linli::config::Lang::default(), linli::config::Lang::Zh);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lang {
     /// Simplified Chinese (`zh-CN`), the default: what a planner hands in.

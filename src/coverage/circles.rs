@@ -8,9 +8,19 @@ use super::{GroupCoverage, KindCoverage, shares};
 use serde::Serialize;
 
 /// The circles, widest first (minutes).
+///
+/// ```
+/// assert_eq!(linli::coverage::circles::CIRCLES, [15, 10, 5]);
+/// ```
 pub const CIRCLES: [u32; 3] = [15, 10, 5];
 
 /// One life circle's coverage.
+///
+/// ```
+/// let c = linli::coverage::circles::life_circles(&[], &[10], &[true], &[Some(0)], &["A".into()]);
+/// assert!(c.iter().all(|c| c.kinds.is_empty())); // no kinds: nothing to tell
+/// assert_eq!(c[0].groups[0].households, 10);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LifeCircle {
     /// 15, 10 or 5.

@@ -30,6 +30,11 @@ use svg::esc;
 use words::Words;
 
 /// The plan's shapes the map draws over the scenario's own layers.
+///
+/// ```
+/// let none = linli::write::report::PlanShapes { neighborhoods: &[], patches: &[], grid: None };
+/// assert!(none.neighborhoods.is_empty());
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct PlanShapes<'a> {
     /// One per neighborhood, in the order of [`ReportInput::neighborhoods`].
@@ -41,7 +46,7 @@ pub struct PlanShapes<'a> {
     pub grid: Option<(&'a [Parcel], &'a Audit)>,
 }
 
-/// Everything the report shows.
+/// Everything the report shows (`linli::plan` fills it in; see [`render`]).
 #[derive(Debug, Clone)]
 pub struct ReportInput<'a> {
     /// Scenario name.

@@ -52,6 +52,11 @@ fn td(text: &str) -> String {
     format!("<td>{}</td>", esc(text))
 }
 
+/// A cell of a code (never wrapped).
+fn td_code(code: &str) -> String {
+    format!("<td class=\"code\">{}</td>", esc(code))
+}
+
 /// A cell of a number (right-aligned), with an extra class.
 fn tn(v: impl std::fmt::Display, class: &str) -> String {
     if class.is_empty() {
@@ -466,7 +471,7 @@ fn neighborhood_row(
         } else {
             " class=\"flagged\""
         },
-        format!("<td class=\"code\">{}</td>", esc(code)),
+        td_code(code),
         td(name),
         tn(f.households, "households"),
         tn(format!("{:+.0}%", f.deviation * 100.0), ""),
