@@ -3,7 +3,7 @@
 //! and coverage can run on the grid a district already has.
 
 use crate::blocks::{BlockSet, build_blocks_as_drawn};
-use crate::config::Targets;
+use crate::config::Config;
 use crate::dissolve::dissolve;
 use crate::error::Error;
 use crate::model::{Planned, Scenario};
@@ -28,7 +28,7 @@ pub fn existing_grid(loaded: &Loaded) -> Result<Planned, Error> {
     let mut pieces = pieces_by_polygon(s, &set);
     join_slivers(&set, &mut pieces);
     let pieces = drop_empty(pieces);
-    let neighborhoods = name_pieces(s, &loaded.config.targets, &set, &pieces);
+    let neighborhoods = name_pieces(s, &loaded.config, &set, &pieces);
     let partition = Partition {
         block_neighborhood: pieces.block_piece,
         neighborhoods,
@@ -42,7 +42,7 @@ pub fn existing_grid(loaded: &Loaded) -> Result<Planned, Error> {
         &set,
         &partition.block_neighborhood,
         s,
-        &loaded.config.targets,
+        &loaded.config,
     );
     Ok(Planned {
         block_count: set.blocks.len(),
@@ -172,7 +172,7 @@ fn drop_empty(p: Pieces) -> Pieces {
 /// when it reaches several communities, flagged
 /// `crosses_community_border`), or `<community>-gapNN` for area in no
 /// polygon (flagged `not_in_grid`); figures and band flags from the blocks.
-fn name_pieces(s: &Scenario, t: &Targets, set: &BlockSet, p: &Pieces) -> Vec<Neighborhood> {
+fn name_pieces(s: &Scenario, config: &Config, set: &BlockSet, p: &Pieces) -> Vec<Neighborhood> {
     let mut per_grid: BTreeMap<usize, usize> = BTreeMap::new();
     for g in p.keys.iter().filter_map(|k| k.0) {
         *per_grid.entry(g).or_insert(0) += 1;
@@ -183,7 +183,8 @@ fn name_pieces(s: &Scenario, t: &Targets, set: &BlockSet, p: &Pieces) -> Vec<Nei
         .zip(&p.members)
         .map(|(&(grid, c), blocks)| {
             let com = &s.communities[c];
-            let mut n = crate::partition::neighborhood_of(s, t, set, c, blocks.to_vec(), false);
+            let t = config.targets_for(com);
+            let mut n = crate::partition::neighborhood_of(s, &t, set, c, blocks.to_vec(), false);
             n.id = match grid {
                 Some(g) => {
                     let base = s.existing_neighborhoods[g].id.clone();

@@ -4,6 +4,7 @@ pub mod blocks;
 pub mod config;
 pub mod coverage;
 pub mod demo;
+pub mod diff;
 pub mod dissolve;
 pub mod error;
 pub mod existing;

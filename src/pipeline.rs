@@ -4,9 +4,10 @@
 //! turns stage-specific findings into [`Error`]s; the CLI only parses
 //! arguments, calls these and reports.
 
-use crate::blocks::{BlockSet, build_blocks, build_blocks_with};
+use crate::blocks::{BlockSet, build_blocks_with};
 use crate::dissolve::dissolve;
 use crate::error::Error;
+use crate::model::BarrierLine;
 pub use crate::model::Planned;
 use crate::model::progress::{Progress, Silent};
 use crate::partition::{Partition, cells::cell_lines, partition_with};
@@ -28,8 +29,29 @@ pub fn load_with(
 
 /// Polygonizes the barrier network into blocks.
 pub fn blocks(loaded: &Loaded) -> Result<BlockSet, Error> {
+    blocks_with(loaded, &[])
+}
+
+/// The blocks with `extra` lines in the network, and the rings of locked
+/// neighborhoods: then every face is a block (none joins across a locked
+/// ring) but the pieces of a building a barrier runs through.
+fn blocks_with(loaded: &Loaded, extra: &[BarrierLine]) -> Result<BlockSet, Error> {
     let b = &loaded.config.barriers;
-    build_blocks(&loaded.scenario, b.snap_tolerance_m, b.community).map_err(|p| loaded.locate(p))
+    let s = &loaded.scenario;
+    let locks = crate::partition::locks::lock_lines(s);
+    let built = if locks.is_empty() {
+        build_blocks_with(s, extra, b.snap_tolerance_m, b.community)
+    } else {
+        let mut lines = locks;
+        lines.extend(extra.iter().cloned());
+        crate::blocks::build_blocks_as_drawn_keeping_buildings(
+            s,
+            &lines,
+            b.snap_tolerance_m,
+            b.community,
+        )
+    };
+    built.map_err(|p| loaded.locate(p))
 }
 
 /// Blocks ready for partitioning: blocks above the household band of their
@@ -47,18 +69,17 @@ pub fn split_oversized(loaded: &Loaded, set: BlockSet) -> Result<BlockSet, Error
 /// The blocks of `set` rebuilt with those above their community's band
 /// split into cells around their buildings; `None` when none is.
 pub fn oversized_split(loaded: &Loaded, set: &BlockSet) -> Result<Option<BlockSet>, Error> {
-    let t = &loaded.config.targets;
     let s = &loaded.scenario;
-    let lines = cell_lines(&set.blocks, &s.buildings, |b| {
-        f64::from(t.for_kind(s.communities[b.community].kind)) * (1.0 + t.tolerance)
-    });
+    let highs: Vec<f64> = s
+        .communities
+        .iter()
+        .map(|c| loaded.config.band(c).1)
+        .collect();
+    let lines = cell_lines(&set.blocks, &s.buildings, |b| highs[b.community]);
     if lines.is_empty() {
         return Ok(None);
     }
-    let b = &loaded.config.barriers;
-    build_blocks_with(s, &lines, b.snap_tolerance_m, b.community)
-        .map(Some)
-        .map_err(|p| loaded.locate(p))
+    blocks_with(loaded, &lines).map(Some)
 }
 
 /// Partitions every community and dissolves the neighborhoods.
@@ -103,13 +124,27 @@ pub fn neighborhoods_of_split_with(
         "communities",
     );
     let part = partition_with(&set, &loaded.scenario, &loaded.config, seed, progress);
+    let mut set = set;
+    set.warnings.extend(crate::partition::counts_unmet(
+        &part,
+        &loaded.scenario,
+        &loaded.config,
+    ));
+    let locked = crate::partition::locks::locked_blocks(
+        &set,
+        &loaded.scenario,
+        loaded.config.audit.sliver_m2,
+    );
+    set.warnings
+        .extend(crate::partition::locks::unplaced(&loaded.scenario, &locked));
     progress.begin("dissolving neighborhoods", 0, "");
-    let shapes = dissolve(&set, &part.block_neighborhood, part.neighborhoods.len());
+    let mut shapes = dissolve(&set, &part.block_neighborhood, part.neighborhoods.len());
+    crate::partition::locks::exact_shapes(&mut shapes, &part, &loaded.scenario, &locked);
     let straddles = crate::partition::straddles::straddles(
         &set,
         &part.block_neighborhood,
         &loaded.scenario,
-        &loaded.config.targets,
+        &loaded.config,
     );
     Planned {
         blocks: set,

@@ -14,7 +14,7 @@
 //! not count: the sliver holds no homes.
 
 use crate::blocks::BlockSet;
-use crate::config::Targets;
+use crate::config::Config;
 use crate::model::{BarrierKind, STRONG_LEVEL, Scenario};
 use petgraph::visit::EdgeRef;
 
@@ -45,8 +45,8 @@ pub struct Crossing {
 ///     barriers: vec![river], buildings: vec![home(50.0, 300), home(150.0, 300)], ..Default::default() };
 /// let set = linli::blocks::build_blocks(&s, 0.05, 5).unwrap();
 /// let one_polygon = vec![vec![0]; set.blocks.len()];
-/// let targets = linli::config::Config::default().targets;
-/// let crossed = linli::audit::crossing::crossings(&s, &set, &one_polygon, 1, &targets);
+/// let config = linli::config::Config::default();
+/// let crossed = linli::audit::crossing::crossings(&s, &set, &one_polygon, 1, &config);
 /// assert_eq!(crossed[0].map(|c| (c.barrier, c.needless)), Some((BarrierKind::Water, true)));
 /// ```
 pub fn crossings(
@@ -54,7 +54,7 @@ pub fn crossings(
     set: &BlockSet,
     holders: &[Vec<usize>],
     n: usize,
-    targets: &Targets,
+    config: &Config,
 ) -> Vec<Option<Crossing>> {
     let (cell, cell_households) = barrier_cells(set);
     // A side could stand alone when it reaches the band's floor.
@@ -65,7 +65,7 @@ pub fn crossings(
             set,
             &cell,
             cell_households.len(),
-            targets,
+            config,
         ))
         .map(|(&h, floor)| h as f64 >= floor)
         .collect();
@@ -146,12 +146,16 @@ fn cell_floor(
     set: &BlockSet,
     cell: &[usize],
     cells: usize,
-    targets: &Targets,
+    config: &Config,
 ) -> Vec<f64> {
+    let lows: Vec<f64> = scenario
+        .communities
+        .iter()
+        .map(|c| config.band(c).0)
+        .collect();
     let mut floor = vec![0.0; cells];
     for (b, &c) in cell.iter().enumerate() {
-        let kind = scenario.communities[set.blocks[b].community].kind;
-        floor[c] = f64::from(targets.for_kind(kind)) * (1.0 - targets.tolerance);
+        floor[c] = lows[set.blocks[b].community];
     }
     floor
 }

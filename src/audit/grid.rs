@@ -61,26 +61,43 @@ pub fn grid_blocks(
         grid,
         extra,
         (snap_tolerance, community_level),
-        false,
+        (false, &[]),
     )
 }
 
-/// [`grid_blocks`] for a redraw: buildings the scenario's barriers run
-/// through stay whole ([`crate::blocks::build_blocks_as_drawn_keeping_buildings`]).
+/// [`grid_blocks`] for a redraw and a plan around locked neighborhoods:
+/// buildings the scenario's barriers run through stay whole
+/// ([`crate::blocks::build_blocks_as_drawn_keeping_buildings`]), and the
+/// polygons `exact` names (locked ones) join the network as drawn, not
+/// snapped, so that blocks tile them exactly.
 pub fn grid_blocks_keeping_buildings(
     scenario: &Scenario,
     grid: &[Parcel],
     extra: &[BarrierLine],
-    snap_tolerance: f64,
-    community_level: u8,
+    (snap_tolerance, community_level): (f64, u8),
+    exact: &[usize],
 ) -> Result<GridBlocks, Vec<Problem>> {
     grid_blocks_with(
         scenario,
         grid,
         extra,
         (snap_tolerance, community_level),
-        true,
+        (true, exact),
     )
+}
+
+/// The rings of `area` as barrier lines of `barrier`.
+fn rings(
+    area: &geo::MultiPolygon<f64>,
+    barrier: Barrier,
+) -> impl Iterator<Item = BarrierLine> + '_ {
+    area.0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .map(move |r| BarrierLine {
+            line: r.clone(),
+            barrier,
+        })
 }
 
 fn grid_blocks_with(
@@ -88,7 +105,7 @@ fn grid_blocks_with(
     grid: &[Parcel],
     extra: &[BarrierLine],
     (snap_tolerance, community_level): (f64, u8),
-    whole: bool,
+    (whole, exact): (bool, &[usize]),
 ) -> Result<GridBlocks, Vec<Problem>> {
     let border = Barrier {
         level: 0,
@@ -101,22 +118,43 @@ fn grid_blocks_with(
         s.parcels.clear();
         Cow::Owned(s)
     };
-    // The network without the grid first: the grid is snapped onto its
-    // noded vertices and edges.
-    let base = build_blocks_as_drawn(&s, extra, snap_tolerance, community_level)?;
-    let snap = Snapper::new(&base.network, snap_tolerance.max(0.02));
-    let mut lines: Vec<BarrierLine> = grid
+    // Locked rings never move (noding protects building outlines, level
+    // 0, no barrier): the others snap around them.
+    let protected = Barrier {
+        level: 0,
+        kind: BarrierKind::Building,
+    };
+    let mut fixed: Vec<BarrierLine> = exact
         .iter()
-        .flat_map(|g| &g.area.0)
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(|r| snap.off_network(r, &snap.snapped(r)))
-        .map(|line| BarrierLine {
-            line,
-            barrier: border,
-        })
+        .flat_map(|&i| rings(&grid[i].area, protected))
         .collect();
-    let snapped_area_m2 = grid.iter().map(|g| snap.area(&g.area)).collect();
-    lines.extend(extra.iter().cloned());
+    fixed.extend(extra.iter().cloned());
+    let (mut lines, snapped_area_m2) = if exact.len() == grid.len() {
+        (
+            Vec::new(),
+            grid.iter().map(|g| g.area.unsigned_area()).collect(),
+        )
+    } else {
+        // The network without the grid first: the grid is snapped onto its
+        // noded vertices and edges.
+        let base = build_blocks_as_drawn(&s, &fixed, snap_tolerance, community_level)?;
+        let snap = Snapper::new(&base.network, snap_tolerance.max(0.02));
+        let lines: Vec<BarrierLine> = grid
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !exact.contains(i))
+            .flat_map(|(_, g)| &g.area.0)
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|r| snap.off_network(r, &snap.snapped(r)))
+            .map(|line| BarrierLine {
+                line,
+                barrier: border,
+            })
+            .collect();
+        let areas = grid.iter().map(|g| snap.area(&g.area)).collect();
+        (lines, areas)
+    };
+    lines.extend(fixed);
     let set = if whole {
         crate::blocks::build_blocks_as_drawn_keeping_buildings(
             &s,

@@ -224,7 +224,7 @@ pub fn audit_on(scenario: &Scenario, grid: &[Parcel], config: &Config, g: GridBl
             st.border_distance_m,
         ),
         snapped_area_m2: g.snapped_area_m2.clone(),
-        crossed: crossing::crossings(scenario, &g.set, &g.holders, grid.len(), &config.targets),
+        crossed: crossing::crossings(scenario, &g.set, &g.holders, grid.len(), config),
         grid,
         communities: std::sync::OnceLock::new(),
         community_households: {
@@ -349,6 +349,16 @@ struct Drawn<'a> {
     communities: std::sync::OnceLock<geo::MultiPolygon<f64>>,
 }
 
+impl Drawn<'_> {
+    /// The size targets of community `c` (the scenario's when none).
+    fn targets_of(&self, c: Option<usize>) -> crate::config::Targets {
+        match c {
+            Some(c) => self.config.targets_for(&self.scenario.communities[c]),
+            None => self.config.targets.clone(),
+        }
+    }
+}
+
 /// The area of grid polygon `i` outside every community in pieces that
 /// are not digitizing slivers (at least `sliver_m2` and, on average, at
 /// least `sliver_width_m` wide: 2·area/perimeter). A border copied along a
@@ -385,11 +395,12 @@ fn outside_beyond_slivers(ctx: &Drawn, i: usize) -> f64 {
 
 /// The figures and flags of grid polygon `i`.
 fn grid_figures(ctx: &Drawn, i: usize, p: &Parcel) -> GridFigures {
-    let (st, t, tl) = (&ctx.config.audit, &ctx.config.targets, &ctx.tallies);
+    let (st, tl) = (&ctx.config.audit, &ctx.tallies);
     let area_m2 = p.area.unsigned_area();
     let inside: f64 = tl.areas[i].values().sum();
     let outside_m2 = (ctx.snapped_area_m2[i] - inside).max(0.0);
     let community = ctx.main[i];
+    let t = &ctx.targets_of(community);
     let kind = community.map(|c| ctx.scenario.communities[c].kind);
     let target = t.for_kind(kind.unwrap_or(CommunityKind::Urban));
     let parts = p
@@ -449,8 +460,9 @@ fn grid_flags(
     outside_m2: f64,
     area_m2: f64,
 ) -> Vec<String> {
-    let (st, t, tl) = (&ctx.config.audit, &ctx.config.targets, &ctx.tallies);
+    let (st, tl) = (&ctx.config.audit, &ctx.tallies);
     let community = ctx.main[i];
+    let t = &ctx.targets_of(community);
     let mut flags = Vec::new();
     if tl.households[i] == 0 && tl.buildings[i] == 0 && community.is_some() {
         flags.push("empty".to_string());

@@ -126,6 +126,26 @@ pub(super) enum Command {
         #[arg(long, hide = true)]
         compare_scratch: bool,
     },
+    /// Compare two plans (or grids) of one scenario: the buildings and households that changed neighborhood, per community.
+    #[command(
+        after_help = "Examples:\n  linli plan data/demo --out a --seed 1 && linli plan data/demo --out b --seed 2\n  linli diff a b                         (writes ./diff)\n  linli redraw data/demo && linli diff data/demo redrawn   (the grid kept vs its redraw)\n\nA and B are each a plan folder (its roster.csv), a folder linli wrote with\nneighborhoods.geojson (a redraw's: its buildings found by location on the scenario), or a\nscenario folder with its grid (neighborhoods.geojson). Neighborhoods are matched by the\nhouseholds they share, so one renamed or renumbered but unchanged is not a change.\nWrites diff_buildings.csv, diff_communities.csv, diff.geojson (the buildings that changed),\ndiff_neighborhoods.geojson (B's neighborhoods: unchanged, changed or new) and diff_summary.json."
+    )]
+    Diff {
+        /// The first plan, grid or scenario folder.
+        a: PathBuf,
+        /// The second.
+        b: PathBuf,
+        /// Output folder.
+        #[arg(long, default_value = "diff")]
+        out: PathBuf,
+        /// The scenario the plans were made from: needed for a redraw's
+        /// folder, and gives the buildings' footprints.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// CRS of the scenario's layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+    },
     /// Run the embedded demo scenario (Beijing Wudaokou, from OpenStreetMap) into ./out.
     #[command(after_help = "Example:\n  linli demo --out out")]
     Demo {

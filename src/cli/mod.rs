@@ -15,6 +15,7 @@ mod args;
 mod audit;
 mod blocks;
 mod coverage;
+mod diff;
 mod import_osm;
 mod plan;
 mod progress;
@@ -248,6 +249,7 @@ fn dispatch(command: Command, c: &Common) -> Result<(), Error> {
         } => blocks::partition(&c.scenario(&scenario, crs, out)?, seed, labels.as_deref()),
         command @ Command::PartitionUnits { .. } => blocks::partition_units_command(command, c),
         command @ Command::Coverage { .. } => coverage::command(command, c),
+        command @ Command::Diff { .. } => diff::command(command, c),
         command @ Command::ImportOsm { .. } => import_osm::command(command, c),
     }
 }

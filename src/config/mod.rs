@@ -47,6 +47,111 @@ pub struct Config {
     /// Settings of one layer (`[layers.buildings]`): its CRS, its field
     /// names.
     pub layers: BTreeMap<String, LayerSettings>,
+    /// Settings of one community (`[communities.<id or name>]`, or a row of
+    /// `overrides.csv`): its target, band, neighborhood count, kind,
+    /// workers. Keyed by community id once the scenario is read.
+    pub communities: BTreeMap<String, CommunitySettings>,
+}
+
+/// What a district sets for one community, over the scenario's defaults
+/// (`[communities."WDK-01"]` in scenario.toml, or a row of overrides.csv).
+///
+/// ```
+/// let c = linli::config::Config::from_toml_str(
+///     "[communities.WDK-01]\ntarget = 250\nneighborhoods = 4\n", "scenario.toml").unwrap();
+/// assert_eq!(c.communities["WDK-01"].target, Some(250));
+/// assert_eq!(c.communities["WDK-01"].neighborhoods, Some(4));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommunitySettings {
+    /// Households per neighborhood (over the kind's target).
+    pub target: Option<u32>,
+    /// Allowed relative deviation from the target.
+    pub tolerance: Option<f64>,
+    /// The band as fewest and most households (sets target and tolerance).
+    pub band: Option<[u32; 2]>,
+    /// A fixed number of neighborhoods.
+    pub neighborhoods: Option<u32>,
+    /// Its kind (urban, rural, resettlement), over the layer's.
+    pub kind: Option<CommunityKind>,
+    /// Social workers on staff, over staff.csv and the layer's.
+    pub workers: Option<u32>,
+}
+
+impl CommunitySettings {
+    /// `other`'s settings laid over these; the keys both set, by name.
+    ///
+    /// ```
+    /// use linli::config::CommunitySettings;
+    /// let mut a = CommunitySettings { target: Some(250), ..Default::default() };
+    /// let clash = a.merge(&CommunitySettings { target: Some(200), workers: Some(2), ..Default::default() });
+    /// assert_eq!((a.target, a.workers, clash), (Some(200), Some(2), vec!["target"]));
+    /// ```
+    pub fn merge(&mut self, other: &CommunitySettings) -> Vec<&'static str> {
+        let mut clash = Vec::new();
+        macro_rules! lay {
+            ($($f:ident),*) => {$(
+                if other.$f.is_some() {
+                    if self.$f.is_some() && self.$f != other.$f {
+                        clash.push(stringify!($f));
+                    }
+                    self.$f = other.$f;
+                }
+            )*};
+        }
+        lay!(target, tolerance, band, neighborhoods, kind, workers);
+        clash
+    }
+
+    /// What is wrong with these settings (the band's ends in order; a band
+    /// with a target or a tolerance says the same twice).
+    ///
+    /// ```
+    /// use linli::config::CommunitySettings;
+    /// let s = CommunitySettings { band: Some([400, 200]), ..Default::default() };
+    /// assert_eq!(s.problems().len(), 1);
+    /// ```
+    pub fn problems(&self) -> Vec<String> {
+        let mut p = self.band_problems();
+        let checks = [
+            ("target", self.target.map(f64::from)),
+            ("tolerance", self.tolerance),
+            ("neighborhoods", self.neighborhoods.map(f64::from)),
+            ("workers", self.workers.map(f64::from)),
+        ];
+        for (key, v) in checks {
+            let r = ranges::range_of(&format!("communities.*.{key}"));
+            if let (Some(v), Some(r)) = (v, r)
+                && !r.contains(v)
+            {
+                p.push(format!(
+                    "{key} is {}, outside {} {}",
+                    crate::error::show(v),
+                    r.interval(),
+                    r.unit
+                ));
+            }
+        }
+        p
+    }
+
+    /// The band's problems (scenario.toml's numbers are range-checked with
+    /// the rest of the file).
+    fn band_problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        if let Some([lo, hi]) = self.band {
+            if lo == 0 || lo >= hi {
+                p.push(format!(
+                    "band [{lo}, {hi}] needs 0 < fewest < most households"
+                ));
+            }
+            if self.target.is_some() || self.tolerance.is_some() {
+                p.push("band sets the target and tolerance: give band, or target and tolerance, not both".into());
+            }
+        }
+        p
+    }
 }
 
 /// The settings of one layer, `[layers.<name>]` in scenario.toml.
@@ -100,6 +205,7 @@ impl Default for Config {
             limits: Limits::default(),
             fields: BTreeMap::new(),
             layers: BTreeMap::new(),
+            communities: BTreeMap::new(),
         }
     }
 }
@@ -710,6 +816,79 @@ impl Default for Limits {
 }
 
 impl Config {
+    /// The size targets of community `com`: the scenario's, with its own
+    /// target and band laid over them (a fixed neighborhood count is
+    /// [`Config::neighborhood_count`]).
+    ///
+    /// ```
+    /// use linli::model::{Community, CommunityKind};
+    /// let c = linli::config::Config::from_toml_str(
+    ///     "[communities.A]\nband = [100, 200]\n", "scenario.toml").unwrap();
+    /// let com = Community { id: "A".into(), name: "A".into(), street: "S".into(),
+    ///     kind: CommunityKind::Rural, social_workers: None, area: geo::MultiPolygon(vec![]) };
+    /// let t = c.targets_for(&com);
+    /// assert_eq!(t.for_kind(CommunityKind::Rural), 150);
+    /// assert!((t.tolerance - 1.0 / 3.0).abs() < 1e-12);
+    /// ```
+    pub fn targets_for(&self, com: &crate::model::Community) -> Targets {
+        let mut t = self.targets.clone();
+        let Some(s) = self.communities.get(&com.id) else {
+            return t;
+        };
+        let (target, tolerance) = match s.band {
+            Some([lo, hi]) => {
+                let (lo, hi) = (f64::from(lo), f64::from(hi));
+                (
+                    Some(((lo + hi) / 2.0).round() as u32),
+                    Some((hi - lo) / (hi + lo)),
+                )
+            }
+            None => (s.target, s.tolerance),
+        };
+        if let Some(v) = target {
+            t.urban = v;
+            t.rural = v;
+            t.resettlement = v;
+        }
+        if let Some(v) = tolerance {
+            t.tolerance = v;
+        }
+        t
+    }
+
+    /// The household band of community `com`: (fewest, most), its ends
+    /// widened by the band's epsilon (households are whole).
+    ///
+    /// ```
+    /// use linli::model::{Community, CommunityKind};
+    /// let com = Community { id: "A".into(), name: "A".into(), street: "S".into(),
+    ///     kind: CommunityKind::Urban, social_workers: None, area: geo::MultiPolygon(vec![]) };
+    /// let (lo, hi) = linli::config::Config::default().band(&com);
+    /// assert_eq!((lo.round(), hi.round()), (200.0, 400.0));
+    /// ```
+    pub fn band(&self, com: &crate::model::Community) -> (f64, f64) {
+        let t = self.targets_for(com);
+        let tf = f64::from(t.for_kind(com.kind));
+        (
+            tf * (1.0 - t.tolerance) - crate::model::BAND_EPS,
+            tf * (1.0 + t.tolerance) + crate::model::BAND_EPS,
+        )
+    }
+
+    /// The fixed number of neighborhoods of community `com`, when set.
+    ///
+    /// ```
+    /// use linli::model::{Community, CommunityKind};
+    /// let c = linli::config::Config::from_toml_str(
+    ///     "[communities.A]\nneighborhoods = 3\n", "scenario.toml").unwrap();
+    /// let com = Community { id: "A".into(), name: "A".into(), street: "S".into(),
+    ///     kind: CommunityKind::Urban, social_workers: None, area: geo::MultiPolygon(vec![]) };
+    /// assert_eq!(c.neighborhood_count(&com), Some(3));
+    /// ```
+    pub fn neighborhood_count(&self, com: &crate::model::Community) -> Option<u32> {
+        self.communities.get(&com.id).and_then(|s| s.neighborhoods)
+    }
+
     /// Parses and validates a `scenario.toml`; `file` names it in errors.
     pub fn from_toml_str(text: &str, file: &str) -> Result<Config, Vec<Problem>> {
         let cfg: Config = toml::from_str(text).map_err(|e| {
@@ -783,6 +962,11 @@ impl Config {
             }
         }
         p.extend(self.layer_problems(file));
+        for (id, c) in &self.communities {
+            for what in c.band_problems() {
+                p.push(Problem::file(file, format!("[communities.{id}]: {what}")));
+            }
+        }
         let st = &self.staffing;
         if st.min_neighborhoods_per_worker > st.max_neighborhoods_per_worker {
             p.push(Problem::file(

@@ -145,6 +145,27 @@ pub const RANGES: &[Range] = &[
         "households",
     ),
     closed("limits.far_outside_km", 0.1, 20_000.0, "km"),
+    closed("communities.*.target", 1.0, 100_000.0, "households"),
+    Range {
+        key: "communities.*.tolerance",
+        min: 0.0,
+        min_open: true,
+        max: 1.0,
+        max_open: true,
+        unit: "share of the target",
+    },
+    closed(
+        "communities.*.neighborhoods",
+        1.0,
+        10_000.0,
+        "neighborhoods",
+    ),
+    closed(
+        "communities.*.workers",
+        0.0,
+        MAX_SOCIAL_WORKERS as f64,
+        "workers",
+    ),
     closed("limits.max_community_km", 0.1, 20_000.0, "km"),
 ];
 

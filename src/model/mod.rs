@@ -20,7 +20,9 @@ use serde::Serialize;
 pub const BAND_EPS: f64 = 1e-6;
 
 /// Kind of community, which sets its neighborhood target (seeds 002 §1(一)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum CommunityKind {
     /// Urban community: about 300 households per neighborhood.
@@ -223,6 +225,9 @@ pub struct Scenario {
     /// An existing neighborhood grid (`neighborhoods.geojson`), for staffing
     /// and audits of the grid a district already has.
     pub existing_neighborhoods: Vec<Parcel>,
+    /// The existing neighborhoods marked `locked = true` (indices into
+    /// `existing_neighborhoods`): a plan and a redraw keep them exactly.
+    pub locked_neighborhoods: Vec<usize>,
     /// Every line of the roads layer with its class: the walking network.
     pub walkways: Vec<Walkway>,
     /// Names and codes the roster and the neighborhoods' names take.
@@ -244,6 +249,9 @@ pub struct Labels {
     pub community_codes: Vec<Option<String>>,
     /// The roads that have a name: line (metres) and name.
     pub roads: Vec<(geo::LineString<f64>, String)>,
+    /// The existing grid's codes (`code`), by neighborhood id: a redraw
+    /// and a lock keep them.
+    pub grid_codes: std::collections::BTreeMap<String, String>,
 }
 
 /// A line of the roads layer with its class, for the walking network.

@@ -6,6 +6,7 @@
 //! [`regions::Link`]s, and [`regions::regionalize`] does the search.
 
 pub mod cells;
+pub mod locks;
 pub mod regions;
 pub mod straddles;
 
@@ -35,11 +36,12 @@ pub fn partition_with(
     seed: u64,
     progress: &dyn crate::model::progress::Progress,
 ) -> Partition {
+    let locked = locks::locked_blocks(set, scenario, config.audit.sliver_m2);
     let per_community: Vec<(usize, Vec<usize>, regions::Regions)> = (0..scenario.communities.len())
         .into_par_iter()
         .map(|ci| {
             let members: Vec<usize> = (0..set.blocks.len())
-                .filter(|&b| set.blocks[b].community == ci)
+                .filter(|&b| set.blocks[b].community == ci && !locks::is_locked(&locked, b))
                 .collect();
             let r = regionalize_blocks(set, scenario, config, ci, &members, seed);
             progress.advance(1);
@@ -51,17 +53,53 @@ pub fn partition_with(
         neighborhoods: Vec::new(),
     };
     for (ci, members, regions) in per_community {
+        let targets = config.targets_for(&scenario.communities[ci]);
+        let taken = locks::taken_ids(scenario, set, &locked, ci);
         let community = CommunityRegions {
             set,
             scenario,
-            targets: &config.targets,
+            targets: &targets,
             ci,
             members: &members,
             regions: &regions,
+            taken: &taken,
         };
         community.add_to(&mut out);
+        locks::add_locked(&mut out, (set, scenario, config), &locked, ci);
     }
     out
+}
+
+/// A sentence for each community whose fixed neighborhood count
+/// (`neighborhoods` in its settings) the partition could not draw.
+///
+/// ```
+/// let mut loaded = linli::pipeline::load(&linli::demo::files(), &Default::default()).unwrap();
+/// loaded.config.communities.insert("WDK-02".into(),
+///     linli::config::CommunitySettings { neighborhoods: Some(3), ..Default::default() });
+/// let planned = linli::pipeline::neighborhoods(&loaded, 1).unwrap();
+/// let unmet = linli::partition::counts_unmet(&planned.partition, &loaded.scenario, &loaded.config);
+/// assert!(unmet.is_empty(), "{unmet:?}");
+/// let n = planned.partition.neighborhoods.iter().filter(|n| n.id.starts_with("WDK-02-")).count();
+/// assert_eq!(n, 3);
+/// ```
+pub fn counts_unmet(partition: &Partition, scenario: &Scenario, config: &Config) -> Vec<String> {
+    let mut got = vec![0usize; scenario.communities.len()];
+    for n in &partition.neighborhoods {
+        got[n.community] += 1;
+    }
+    scenario
+        .communities
+        .iter()
+        .zip(got)
+        .filter_map(|(c, g)| {
+            let n = config.neighborhood_count(c)? as usize;
+            (g != n).then(|| format!(
+                "community {} ({}): {n} neighborhoods asked for, {g} drawn: parts that cannot join (islands, banks without a bridge), compounds kept whole or blocks that cannot be split decide the count",
+                c.id, c.name
+            ))
+        })
+        .collect()
 }
 
 /// One community's regions, to become its neighborhoods.
@@ -73,6 +111,8 @@ struct CommunityRegions<'a> {
     /// Its blocks (indices into `set.blocks`).
     members: &'a [usize],
     regions: &'a regions::Regions,
+    /// Ids locked neighborhoods hold.
+    taken: &'a [String],
 }
 
 impl CommunityRegions<'_> {
@@ -80,7 +120,8 @@ impl CommunityRegions<'_> {
     fn add_to(&self, out: &mut Partition) {
         let width = if self.regions.count >= 100 { 3 } else { 2 };
         let main_part = self.main_part();
-        for (rank, r) in self.north_west_first().into_iter().enumerate() {
+        let mut number = 0;
+        for r in self.north_west_first() {
             let idx = out.neighborhoods.len();
             let blocks: Vec<usize> = self
                 .members
@@ -102,7 +143,13 @@ impl CommunityRegions<'_> {
                 blocks,
                 separate,
             );
-            n.id = format!("{}-{:0width$}", n.id, rank + 1);
+            n.id = loop {
+                number += 1;
+                let id = format!("{}-{:0width$}", n.id, number);
+                if !self.taken.contains(&id) {
+                    break id;
+                }
+            };
             out.neighborhoods.push(n);
         }
     }
@@ -233,7 +280,8 @@ pub fn regionalize_blocks_grouped(
     group: impl Fn(usize) -> Option<usize>,
     group_households: Vec<u64>,
 ) -> regions::Regions {
-    let t = &config.targets;
+    let com = &scenario.communities[ci];
+    let t = &config.targets_for(com);
     let mut local = std::collections::HashMap::with_capacity(members.len());
     for (i, &b) in members.iter().enumerate() {
         local.insert(b, i);
@@ -276,7 +324,7 @@ pub fn regionalize_blocks_grouped(
             }
         }
     }
-    let kind = scenario.communities[ci].kind;
+    let kind = com.kind;
     let target = t.for_kind(kind);
     // Areas of single-family homes are judged by households alone.
     let (multi, single) = Targets::home_counts(
@@ -294,7 +342,36 @@ pub fn regionalize_blocks_grouped(
         seed: seed ^ (ci as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93),
         effort: 30,
     };
-    regionalize(&units, &links, &params)
+    match config.neighborhood_count(com) {
+        Some(n) => regionalize_to_count(&units, &links, params, n as usize),
+        None => regionalize(&units, &links, &params),
+    }
+}
+
+/// Regions of a fixed count `n`: the target set to the households over
+/// `n`, then moved by the ratio of the count found to the count asked
+/// (parts that cannot join, compounds kept whole and blocks that cannot be
+/// split decide the count too), a few times; the count nearest `n` wins.
+fn regionalize_to_count(
+    units: &[Unit],
+    links: &[Link],
+    mut params: Params,
+    n: usize,
+) -> regions::Regions {
+    let total: u64 = units.iter().map(|u| u.households).sum();
+    params.target = (total as f64 / n as f64).max(1.0);
+    let mut best = regionalize(units, links, &params);
+    for _ in 0..8 {
+        if best.count == n {
+            break;
+        }
+        params.target *= best.count as f64 / n as f64;
+        let r = regionalize(units, links, &params);
+        if r.count.abs_diff(n) < best.count.abs_diff(n) {
+            best = r;
+        }
+    }
+    best
 }
 
 /// A neighborhood of `blocks` in community `c` with its figures and flags

@@ -7,7 +7,7 @@
 //! listed here with its reason, so a planner sees each exception.
 
 use crate::blocks::{BlockSet, index};
-use crate::config::Targets;
+use crate::config::Config;
 pub use crate::model::neighborhoods::{Reason, Straddle};
 use crate::model::{Barrier, BarrierKind, STRONG_LEVEL, Scenario};
 use geo::{BoundingRect, Intersects, Point};
@@ -20,9 +20,14 @@ pub fn straddles(
     set: &BlockSet,
     block_neighborhood: &[usize],
     scenario: &Scenario,
-    targets: &Targets,
+    config: &Config,
 ) -> Vec<Straddle> {
     let net = &set.network;
+    let highs: Vec<f64> = scenario
+        .communities
+        .iter()
+        .map(|c| config.band(c).1)
+        .collect();
     let cells = barrier_cells(set);
     let mut sum: BTreeMap<(usize, Barrier, Reason), (f64, Option<u64>)> = BTreeMap::new();
     let locate = BlockLocator::new(set);
@@ -43,9 +48,7 @@ pub fn straddles(
             [Some(l), Some(r)] if block_neighborhood[l] == block_neighborhood[r] => {
                 let c = set.blocks[l].community;
                 let total: u64 = cells.total[c];
-                let hi = f64::from(targets.for_kind(scenario.communities[c].kind))
-                    * (1.0 + targets.tolerance);
-                if total as f64 <= hi {
+                if total as f64 <= highs[c] {
                     ((block_neighborhood[l], Reason::WholeCommunity), Some(total))
                 } else if cells.of[l] == cells.of[r] {
                     ((block_neighborhood[l], Reason::OpenEnded), None)

@@ -286,7 +286,10 @@ pub fn run_redraw(
     let summary = crate::write::audit::redraw_summary(
         &loaded, &grid, &redrawn, &before, &after, matched, scratch,
     );
-    let written = crate::write::audit::write_redraw(out, &loaded, &summary, &redrawn)?;
+    // Neighborhoods that keep a grid polygon's id keep its code.
+    let given = crate::roster::grid_codes(s, &redrawn.planned, |k| redrawn.origin[k].is_some());
+    let roster = crate::roster::build_keeping(s, &redrawn.planned, None, &given);
+    let written = crate::write::audit::write_redraw(out, &loaded, &summary, (&redrawn, &roster))?;
     let written = exported(out, opts, written)?;
     Ok((loaded, redrawn, summary, written))
 }

@@ -2,6 +2,7 @@
 //! summary.json and report.html.
 
 pub mod commands;
+pub mod diff;
 
 use crate::blocks::BlockSet;
 use crate::config::Lang;
@@ -178,7 +179,16 @@ fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<C
         Some(a.map_err(|p| loaded.locate(p))?)
     };
     progress.begin("the roster", 0, "");
-    let roster = crate::roster::build(&loaded.scenario, &planned, None);
+    // A locked neighborhood keeps the code the grid gives it.
+    let s = &loaded.scenario;
+    let locked: Vec<&str> = s
+        .locked_neighborhoods
+        .iter()
+        .map(|&i| s.existing_neighborhoods[i].id.as_str())
+        .collect();
+    let ns = &planned.partition.neighborhoods;
+    let given = crate::roster::grid_codes(s, &planned, |k| locked.contains(&ns[k].id.as_str()));
+    let roster = crate::roster::build_keeping(s, &planned, None, &given);
     Ok(Computed {
         polygonized,
         planned,
@@ -220,7 +230,7 @@ fn write_plan(
         loaded,
         &c.planned,
         None,
-        Some(&c.roster),
+        (Some(&c.roster), &|_, _| {}),
     )?);
     done(write::staffing::write_staffing(
         dir,

@@ -339,6 +339,57 @@ impl Converter<'_> {
         Ok(Polygon::new(exterior, out))
     }
 
+    /// A polygon kept as drawn (a locked neighborhood): its vertices, none
+    /// added, each pinned to its input position, so that it is written
+    /// back with the input's own coordinates and every point noding adds
+    /// on its edges on the input's straight lines.
+    pub fn drawn_polygon(
+        &self,
+        rings: &[Vec<Position>],
+        pins: &mut Pins,
+    ) -> Result<Polygon<f64>, String> {
+        if rings.is_empty() {
+            return Err("a polygon has no rings".into());
+        }
+        let mut out = Vec::with_capacity(rings.len());
+        for (k, r) in rings.iter().enumerate() {
+            check_ring(k, r)?;
+            let mut ring = Vec::with_capacity(r.len());
+            for p in r {
+                let s = p.as_slice();
+                let c = self.pos(p)?;
+                ring.push(((s[0], s[1]), c));
+            }
+            pins.add_ring(&ring);
+            out.push(LineString(ring.into_iter().map(|(_, c)| c).collect()));
+        }
+        let exterior = out.remove(0);
+        Ok(Polygon::new(exterior, out))
+    }
+
+    /// [`Converter::drawn_polygon`] for a Polygon or MultiPolygon; `None`
+    /// for other types.
+    pub fn drawn_areal(
+        &self,
+        g: &GeometryValue,
+        pins: &mut Pins,
+    ) -> Option<Result<MultiPolygon<f64>, String>> {
+        match g {
+            GeometryValue::Polygon { coordinates } => Some(
+                self.drawn_polygon(coordinates, pins)
+                    .map(|p| MultiPolygon(vec![p])),
+            ),
+            GeometryValue::MultiPolygon { coordinates } => Some(
+                coordinates
+                    .iter()
+                    .map(|p| self.drawn_polygon(p, pins))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(MultiPolygon),
+            ),
+            _ => None,
+        }
+    }
+
     /// [`Converter::areal`] for community borders: see
     /// [`Converter::border_polygon`].
     pub fn border_areal(

@@ -15,6 +15,7 @@ pub mod layer;
 pub mod layer_crs;
 pub mod lean;
 pub mod names;
+pub mod overrides;
 pub mod pieces;
 pub mod plausible;
 pub mod shp;
@@ -47,6 +48,7 @@ pub const LAYER_FILES: &[&str] = &[
     "blocks.geojson",
     "neighborhoods.geojson",
     "staff.csv",
+    "overrides.csv",
     "scenario.toml",
 ];
 
@@ -105,8 +107,8 @@ impl ScenarioFiles {
                 // The reader's hint speaks of GeoJSON.
                 let problem = |e: text::TextError| {
                     let hint = match (&e, *name) {
-                        (text::TextError::NotUtf8(_), "staff.csv") => Some(
-                            "save staff.csv as UTF-8 (in a spreadsheet: \"CSV UTF-8\"; Excel's plain CSV is GBK on Chinese Windows)",
+                        (text::TextError::NotUtf8(_), "staff.csv" | "overrides.csv") => Some(
+                            "save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\"; Excel's plain CSV is GBK on Chinese Windows)",
                         ),
                         (text::TextError::NotUtf8(_), "scenario.toml") => {
                             Some("save scenario.toml as UTF-8 in a text editor (TOML is UTF-8)")
@@ -352,9 +354,11 @@ pub fn read_scenario_with(
         files,
         problems: &mut problems,
     };
-    let (scenario, projector) =
+    let (mut scenario, projector) =
         convert_layers(&mut ctx, &mut layers, projector, &config, &mut report);
     error_if_any(problems)?;
+    let mut config = config;
+    per_community_settings(files, &mut config, &mut scenario)?;
     let community_features = community_features(&layers, &scenario);
     // The parsed layers are millions of small allocations: they are handed
     // back on another thread while the caller goes on (60 ms on a city of
@@ -417,6 +421,22 @@ fn error_if_any(problems: Vec<Problem>) -> Result<(), Error> {
     } else {
         Err(Error::Input(problems))
     }
+}
+
+/// `[communities]` of scenario.toml and overrides.csv, laid over the
+/// settings and the scenario.
+fn per_community_settings(
+    files: &ScenarioFiles,
+    config: &mut Config,
+    scenario: &mut Scenario,
+) -> Result<(), Error> {
+    let csv_file = files.path(overrides::FILE);
+    let rows = match files.files.get(overrides::FILE) {
+        Some(t) => overrides::rows(t, &csv_file).map_err(Error::Input)?,
+        None => Vec::new(),
+    };
+    let toml_file = files.path("scenario.toml");
+    overrides::apply(config, scenario, &rows, (&toml_file, &csv_file)).map_err(Error::Input)
 }
 
 /// The parsed layers by file name.
@@ -676,7 +696,7 @@ fn convert_layers(
     scenario.buildings = read_buildings(ctx, buildings, &conv, config, report);
     read_barriers(ctx, layers, &conv, config, &mut scenario);
     scenario.labels = labels(layers, &conv, &scenario, &building_names);
-    read_other_layers(ctx, layers, &conv, &mut scenario, report);
+    read_other_layers(ctx, layers, (&conv, &mut pins), &mut scenario, report);
     if let Some(fs) = layers.get("communities.geojson") {
         report.warnings.extend(thin_data_warning(fs));
         report.warnings.extend(unnamed_communities(
@@ -850,6 +870,15 @@ fn labels(
             .map(|c| codes.get(&c.id).cloned().flatten())
             .collect(),
         roads,
+        grid_codes: layers
+            .get("neighborhoods.geojson")
+            .map(|fs| {
+                fs.iter()
+                    .filter_map(|f| Some((parcel_id(f), str_prop(&f.properties, &["code"])?)))
+                    .filter(|(_, c)| !c.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -896,7 +925,7 @@ fn walkways(road_fs: &[RawFeature], road_lines: &mut [LineConv]) -> Vec<Walkway>
 fn read_other_layers(
     ctx: &mut Ctx,
     layers: &Layers,
-    conv: &Converter,
+    (conv, pins): (&Converter, &mut crate::project::pins::Pins),
     scenario: &mut Scenario,
     report: &mut ReadReport,
 ) {
@@ -906,16 +935,22 @@ fn read_other_layers(
     if let Some(fs) = layers.get("facilities.geojson") {
         scenario.facilities = read_facilities(ctx, fs, conv);
     }
-    for (file, parcels) in [
-        ("blocks.geojson", &mut scenario.parcels),
+    for (file, parcels, locked) in [
+        ("blocks.geojson", &mut scenario.parcels, None),
         (
             "neighborhoods.geojson",
             &mut scenario.existing_neighborhoods,
+            Some(&mut scenario.locked_neighborhoods),
         ),
     ] {
         if let Some(fs) = layers.get(file) {
             let mut fractional = plausible::Tally::default();
-            *parcels = read_parcels(ctx, file, fs, conv, &mut fractional);
+            let conv = (conv, locked.is_some().then_some(&mut *pins));
+            let (read, locks) = read_parcels(ctx, file, fs, conv, &mut fractional);
+            *parcels = read;
+            if let Some(l) = locked {
+                *l = locks;
+            }
             report.warnings.extend(fractional.warning(
                 &ctx.files.path(file),
                 "polygons have households that are not whole numbers; each was rounded to the nearest whole household",
@@ -1592,13 +1627,28 @@ fn read_parcels(
     ctx: &mut Ctx,
     file: &str,
     fs: &[RawFeature],
-    conv: &Converter,
+    (conv, mut pins): (&Converter, Option<&mut crate::project::pins::Pins>),
     fractional: &mut plausible::Tally,
-) -> Vec<Parcel> {
+) -> (Vec<Parcel>, Vec<usize>) {
     ctx.check_ids(file, fs);
     let mut out = Vec::new();
+    let mut locks = Vec::new();
     for f in fs {
-        let area = match conv.areal(&f.geometry) {
+        let locked = match locked_prop(&f.properties) {
+            Ok(l) => l && pins.is_some(),
+            Err(e) => {
+                ctx.feature(file, f, e).hint =
+                    Some("write locked as true or false (or 1/0, 是/否)".into());
+                continue;
+            }
+        };
+        // A locked polygon is written back with the input's own
+        // coordinates: its vertices are pinned, as community borders are.
+        let area = match if let (true, Some(pins)) = (locked, pins.as_deref_mut()) {
+            conv.drawn_areal(&f.geometry, pins)
+        } else {
+            conv.areal(&f.geometry)
+        } {
             Some(Ok(a)) => a,
             Some(Err(e)) => {
                 ctx.feature(file, f, e);
@@ -1638,13 +1688,33 @@ fn read_parcels(
                 continue;
             }
         };
+        if locked {
+            locks.push(out.len());
+        }
         out.push(Parcel {
             id: parcel_id(f),
             area,
             households,
         });
     }
-    out
+    (out, locks)
+}
+
+/// The `locked` property: true, "true", "yes", 1, "是", "锁定"; absent or
+/// null is false; anything else an error.
+fn locked_prop(props: &layer::Properties) -> Result<bool, String> {
+    match props.get("locked") {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(Value::Number(n)) if n.as_f64() == Some(1.0) => Ok(true),
+        Some(Value::Number(n)) if n.as_f64() == Some(0.0) => Ok(false),
+        Some(Value::String(s)) => match s.trim().to_lowercase().as_str() {
+            "true" | "yes" | "1" | "是" | "锁定" => Ok(true),
+            "false" | "no" | "0" | "否" | "" => Ok(false),
+            _ => Err(format!("locked is {s:?}, not true or false")),
+        },
+        Some(other) => Err(format!("locked is {other}, not true or false")),
+    }
 }
 
 /// A parcel's id: its `id`, or `p<index>`.

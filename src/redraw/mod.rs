@@ -212,12 +212,19 @@ pub fn redraw(
         block_neighborhood: built.block_neighborhood,
         neighborhoods: built.neighborhoods,
     };
-    let shapes = dissolve(&g.set, &partition.block_neighborhood, count);
+    let mut shapes = dissolve(&g.set, &partition.block_neighborhood, count);
+    // Locked neighborhoods as drawn: their blocks tile them exactly, with
+    // the vertices noding added.
+    for (n, o) in built.origin.iter().enumerate() {
+        if let Some(o) = o.filter(|&o| ctx.locked[o]) {
+            shapes[n].area = grid[o].area.clone();
+        }
+    }
     let straddles = crate::partition::straddles::straddles(
         &g.set,
         &partition.block_neighborhood,
         scenario,
-        &config.targets,
+        config,
     );
     Ok(Redrawn {
         planned: Planned {
@@ -246,25 +253,35 @@ fn grid_with_cells(
     // Buildings the scenario's barriers run through stay whole: the new
     // borders follow block edges and must split none.
     let whole = crate::audit::grid::grid_blocks_keeping_buildings;
-    let g0 = whole(scenario, grid, &[], bc.snap_tolerance_m, bc.community)?;
+    let exact = locked_polygons(scenario, grid);
+    let tol = (bc.snap_tolerance_m, bc.community);
+    let g0 = whole(scenario, grid, &[], tol, &exact)?;
     let cells = cell_lines(&g0.set.blocks, &scenario.buildings, |b| {
         band(scenario, config, b.community).1
     });
     if cells.is_empty() {
         Ok(g0)
     } else {
-        whole(scenario, grid, &cells, bc.snap_tolerance_m, bc.community)
+        whole(scenario, grid, &cells, tol, &exact)
     }
+}
+
+/// The grid polygons locked (`locked = true` in the scenario's grid).
+fn locked_polygons(scenario: &Scenario, grid: &[Parcel]) -> Vec<usize> {
+    scenario
+        .locked_neighborhoods
+        .iter()
+        .copied()
+        .filter(|&i| {
+            grid.get(i)
+                .is_some_and(|g| g.id == scenario.existing_neighborhoods[i].id)
+        })
+        .collect()
 }
 
 /// The household band of community `c`, widened by the band's epsilon.
 fn band(scenario: &Scenario, config: &Config, c: usize) -> (f64, f64) {
-    let t = &config.targets;
-    let tf = f64::from(t.for_kind(scenario.communities[c].kind));
-    (
-        tf * (1.0 - t.tolerance) - crate::model::BAND_EPS,
-        tf * (1.0 + t.tolerance) + crate::model::BAND_EPS,
-    )
+    config.band(&scenario.communities[c])
 }
 
 /// What every step of the redraw reads: the scenario, the grid on its
@@ -284,6 +301,8 @@ struct Context<'a> {
     sliver: Vec<bool>,
     /// Households each old polygon owns.
     old_households: Vec<u64>,
+    /// Whether each old polygon is locked: kept exactly.
+    locked: Vec<bool>,
 }
 
 impl<'a> Context<'a> {
@@ -310,7 +329,20 @@ impl<'a> Context<'a> {
             })
             .collect();
         let (gaps, overlaps) = gaps_and_overlaps(set, &holders, &config.audit);
-        let owner = owners(set, &holders, &gaps, &overlaps);
+        let mut locked = vec![false; grid.len()];
+        for i in locked_polygons(scenario, grid) {
+            locked[i] = true;
+        }
+        let mut owner = owners(set, &holders, &gaps, &overlaps);
+        // A locked polygon owns all it holds (in any community), and
+        // nothing more: no sliver joins it.
+        for (b, o) in owner.iter_mut().enumerate() {
+            if let Some(&l) = g.holders[b].iter().find(|&&x| locked[x]) {
+                *o = Some(l);
+            } else if o.is_some_and(|x| locked[x]) {
+                *o = None;
+            }
+        }
         let mut sliver = vec![false; set.blocks.len()];
         for p in gaps.iter().chain(&overlaps).filter(|p| p.sliver) {
             for &b in &p.blocks {
@@ -333,7 +365,13 @@ impl<'a> Context<'a> {
             owner,
             sliver,
             old_households,
+            locked,
         }
+    }
+
+    /// Whether region `r` of `list` keeps a locked polygon.
+    fn is_locked(&self, list: &[Region], r: usize) -> bool {
+        list[r].keeps.is_some_and(|o| self.locked[o])
     }
 
     fn set(&self) -> &'a crate::blocks::BlockSet {
@@ -409,6 +447,12 @@ fn kept_cores(ctx: &Context) -> Regions {
     let area = |p: &Vec<usize>| p.iter().map(|&x| set.blocks[x].area).sum::<f64>();
     for (o, pieces) in pieces_of {
         let Some(c) = ctx.main[o] else { continue };
+        if ctx.locked[o] {
+            let mut all: Vec<usize> = pieces.into_iter().flatten().collect();
+            all.sort_unstable();
+            regions.push(ctx, c, all, Some(o));
+            continue;
+        }
         let core = pieces
             .into_iter()
             .max_by(|a, b| {
@@ -456,6 +500,9 @@ fn place_piece(ctx: &Context, regions: &mut Regions, piece: Vec<usize>) -> bool 
     if (ctx.households(&piece) as f64) < ctx.band(c).0 && join_small(ctx, regions, &piece, &near) {
         return false;
     }
+    if sliver_by_locks(ctx, regions, &piece, &near) {
+        return false;
+    }
     let (score, groups) = best_cut(ctx, &piece);
     let helper = if score.0 > 0 {
         helping_neighbour(ctx, &regions.list, &piece, &near, score)
@@ -498,6 +545,39 @@ fn neighbours(ctx: &Context, piece: &[usize], assign: &[usize]) -> BTreeMap<usiz
     out
 }
 
+/// A piece without households, under the sliver size, with only locked
+/// neighbours (their borders as drawn miss the community's by a hair)
+/// goes with the one sharing the most border: its shape stays as drawn,
+/// the sliver is left out of it. Returns whether it did.
+fn sliver_by_locks(
+    ctx: &Context,
+    regions: &mut Regions,
+    piece: &[usize],
+    near: &BTreeMap<usize, f64>,
+) -> bool {
+    let area: f64 = piece.iter().map(|&b| ctx.set().blocks[b].area).sum();
+    let list = &regions.list;
+    if ctx.households(piece) > 0
+        || area >= ctx.config.audit.sliver_m2
+        || near.is_empty()
+        || !near.keys().all(|&r| ctx.is_locked(list, r))
+    {
+        return false;
+    }
+    let Some(r) = near
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(&r, _)| r)
+    else {
+        return false;
+    };
+    for &b in piece {
+        regions.assign[b] = r;
+    }
+    regions.list[r].blocks.extend(piece);
+    true
+}
+
 /// A piece too small on its own joins a neighbour that stays in the band,
 /// a former holder first, then the one nearest the target after joining,
 /// then the longest (weak) border. Returns whether one was found.
@@ -515,16 +595,13 @@ fn join_small(
         .iter()
         .flat_map(|&b| ctx.g.holders[b].clone())
         .collect();
-    let tf = f64::from(
-        ctx.config
-            .targets
-            .for_kind(ctx.scenario.communities[c].kind),
-    );
+    let com = &ctx.scenario.communities[c];
+    let tf = f64::from(ctx.config.targets_for(com).for_kind(com.kind));
     let former = |r: usize| list[r].keeps.is_some_and(|o| held.contains(&o));
     let off = |r: usize| ((list[r].households + h) as f64 - tf).abs();
     let best = near
         .iter()
-        .filter(|&(&r, _)| (list[r].households + h) as f64 <= hi)
+        .filter(|&(&r, _)| (list[r].households + h) as f64 <= hi && !ctx.is_locked(list, r))
         .max_by(|a, b| {
             former(*a.0)
                 .cmp(&former(*b.0))
@@ -555,7 +632,7 @@ fn helping_neighbour(
 ) -> Option<usize> {
     let mut order: Vec<(usize, f64)> = near
         .iter()
-        .filter(|&(&r, _)| list[r].keeps.is_some())
+        .filter(|&(&r, _)| list[r].keeps.is_some() && !ctx.is_locked(list, r))
         .map(|(&r, &w)| (r, w))
         .collect();
     order.sort_by(|a, b| {
@@ -760,6 +837,7 @@ fn build_neighborhoods(
             was == now
         };
         let ch = match (reg.keeps, origin.get(&r)) {
+            (Some(o), _) if ctx.locked[o] => Change::Kept,
             (_, Some(&o)) if same_as(o) => Change::Kept,
             (Some(_), _) => Change::Adjusted,
             (None, Some(_)) => Change::Redrawn,
@@ -769,8 +847,9 @@ fn build_neighborhoods(
         for &b in &reg.blocks {
             built.block_neighborhood[b] = idx;
         }
-        let (scenario, targets) = (ctx.scenario, &ctx.config.targets);
-        let mut n = neighborhood_of(scenario, targets, set, c, reg.blocks.clone(), false);
+        let scenario = ctx.scenario;
+        let targets = ctx.config.targets_for(&scenario.communities[c]);
+        let mut n = neighborhood_of(scenario, &targets, set, c, reg.blocks.clone(), false);
         n.id = id;
         built.neighborhoods.push(n);
         built.change.push(ch);

@@ -70,22 +70,28 @@ pub struct Place {
 /// assert_eq!(households, planned_households);
 /// ```
 pub fn build(scenario: &Scenario, planned: &Planned, template: Option<&str>) -> Roster {
-    let community_codes: Vec<String> = scenario
-        .communities
-        .iter()
-        .enumerate()
-        .map(|(c, com)| {
-            scenario
-                .labels
-                .community_codes
-                .get(c)
-                .cloned()
-                .flatten()
-                .filter(|code| !code.is_empty())
-                .unwrap_or_else(|| com.id.clone())
-        })
-        .collect();
-    let codes = neighborhood_codes(planned, &community_codes);
+    build_keeping(scenario, planned, template, &[])
+}
+
+/// [`build`] keeping the codes `given` (by neighborhood; `None` or
+/// missing: made as `build` makes them): a grid's own codes, for the
+/// neighborhoods a redraw or a lock keeps.
+///
+/// ```
+/// let loaded = linli::pipeline::load(&linli::demo::files(), &Default::default()).unwrap();
+/// let planned = linli::pipeline::neighborhoods(&loaded, 1).unwrap();
+/// let r = linli::roster::build_keeping(&loaded.scenario, &planned, None, &[None, Some("X-9".into())]);
+/// assert_eq!(r.neighborhoods[1].code, "X-9");
+/// assert_eq!(r.neighborhoods[0].code, "WDK-01-001");
+/// ```
+pub fn build_keeping(
+    scenario: &Scenario,
+    planned: &Planned,
+    template: Option<&str>,
+    given: &[Option<String>],
+) -> Roster {
+    let community_codes = community_codes(scenario);
+    let codes = neighborhood_codes(planned, &community_codes, given);
     let names = names::names(scenario, planned, template, &codes);
     let neighborhoods = codes
         .into_iter()
@@ -104,34 +110,121 @@ pub fn build(scenario: &Scenario, planned: &Planned, template: Option<&str>) -> 
     }
 }
 
-/// Each neighborhood's code: its community's code and the number of its id
-/// (`WDK-01-07` → 007), or, for an id without one (a redraw's new
-/// neighborhood), the next number free in its community. A numeric
-/// (division) code takes the digits directly, any other a `-` before them.
-fn neighborhood_codes(planned: &Planned, community_codes: &[String]) -> Vec<String> {
-    let ns = &planned.partition.neighborhoods;
-    let number = |id: &str| -> Option<u32> { id.rsplit('-').next()?.parse().ok() };
-    let mut used: std::collections::BTreeMap<usize, std::collections::BTreeSet<u32>> =
-        Default::default();
-    for n in ns {
-        if let Some(k) = number(&n.id) {
-            used.entry(n.community).or_default().insert(k);
-        }
-    }
-    ns.iter()
-        .map(|n| {
-            let k = number(&n.id).unwrap_or_else(|| {
-                let taken = used.entry(n.community).or_default();
-                let k = (1..).find(|k| !taken.contains(k)).unwrap_or(1);
-                taken.insert(k);
-                k
-            });
-            let c = &community_codes[n.community];
-            if c.chars().all(|ch| ch.is_ascii_digit()) {
-                format!("{c}{k:03}")
-            } else {
-                format!("{c}-{k:03}")
-            }
+/// Each community's code in the roster: its division code (`code`), else
+/// its id.
+///
+/// ```
+/// let loaded = linli::pipeline::load(&linli::demo::files(), &Default::default()).unwrap();
+/// let codes = linli::roster::community_codes(&loaded.scenario);
+/// assert_eq!(codes.len(), loaded.scenario.communities.len());
+/// assert_eq!(codes[0], "WDK-01");
+/// ```
+pub fn community_codes(scenario: &Scenario) -> Vec<String> {
+    scenario
+        .communities
+        .iter()
+        .enumerate()
+        .map(|(c, com)| {
+            scenario
+                .labels
+                .community_codes
+                .get(c)
+                .cloned()
+                .flatten()
+                .filter(|code| !code.is_empty())
+                .unwrap_or_else(|| com.id.clone())
         })
         .collect()
+}
+
+/// Each neighborhood's code: the one `given` (a grid's own code, kept by a
+/// redraw and a lock), else its community's code and the number of its id
+/// (`WDK-01-07` → 007; a letter counts from A = 1: `WDK-01-C` → 003), or,
+/// for an id without one or a number taken, the next number free in its
+/// community. A numeric (division) code takes the digits directly, any
+/// other a `-` before them.
+fn neighborhood_codes(
+    planned: &Planned,
+    community_codes: &[String],
+    given: &[Option<String>],
+) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let ns = &planned.partition.neighborhoods;
+    let compose = |c: usize, k: u32| {
+        let cc = &community_codes[c];
+        if cc.chars().all(|ch| ch.is_ascii_digit()) {
+            format!("{cc}{k:03}")
+        } else {
+            format!("{cc}-{k:03}")
+        }
+    };
+    let given_of = |n: usize| given.get(n).cloned().flatten();
+    let mut taken: BTreeSet<String> = (0..ns.len()).filter_map(given_of).collect();
+    let mut used: BTreeMap<usize, BTreeSet<u32>> = BTreeMap::new();
+    let mut out = Vec::with_capacity(ns.len());
+    for (i, n) in ns.iter().enumerate() {
+        if let Some(code) = given_of(i) {
+            out.push(code);
+            continue;
+        }
+        let own = id_number(&n.id).filter(|&k| !taken.contains(&compose(n.community, k)));
+        let free = used.entry(n.community).or_default();
+        let k = own.filter(|k| !free.contains(k)).unwrap_or_else(|| {
+            (1..)
+                .find(|&k| !free.contains(&k) && !taken.contains(&compose(n.community, k)))
+                .unwrap_or(1)
+        });
+        free.insert(k);
+        let code = compose(n.community, k);
+        taken.insert(code.clone());
+        out.push(code);
+    }
+    out
+}
+
+/// The grid's own codes of the neighborhoods carrying a grid polygon's id
+/// in `planned` when `kept(n)` says the neighborhood keeps it (a lock, a
+/// redraw): the codes to keep ([`build_keeping`]).
+///
+/// ```
+/// let loaded = linli::pipeline::load(&linli::demo::files(), &Default::default()).unwrap();
+/// let planned = linli::pipeline::neighborhoods(&loaded, 1).unwrap();
+/// let given = linli::roster::grid_codes(&loaded.scenario, &planned, |_| true);
+/// assert!(given.iter().all(Option::is_none)); // the demo grid has no codes
+/// ```
+pub fn grid_codes(
+    scenario: &Scenario,
+    planned: &Planned,
+    kept: impl Fn(usize) -> bool,
+) -> Vec<Option<String>> {
+    planned
+        .partition
+        .neighborhoods
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            kept(k)
+                .then(|| scenario.labels.grid_codes.get(&n.id).cloned())
+                .flatten()
+        })
+        .collect()
+}
+
+/// The number an id ends with: digits, or one letter (A = 1).
+///
+/// ```
+/// use linli::roster::id_number;
+/// assert_eq!(id_number("WDK-01-07"), Some(7));
+/// assert_eq!(id_number("WDK-01-C"), Some(3));
+/// assert_eq!(id_number("WDK-01-new01"), None);
+/// ```
+pub fn id_number(id: &str) -> Option<u32> {
+    let last = id.rsplit('-').next()?;
+    if let Ok(k) = last.parse::<u32>() {
+        return Some(k);
+    }
+    match last.as_bytes() {
+        [c] if c.is_ascii_alphabetic() => Some(u32::from(c.to_ascii_uppercase() - b'A') + 1),
+        _ => None,
+    }
 }

@@ -298,10 +298,36 @@ pub fn write_redraw(
     out: &Path,
     loaded: &Loaded,
     summary: &RedrawSummary,
-    redrawn: &Redrawn,
+    (redrawn, roster): (&Redrawn, &crate::roster::Roster),
 ) -> Result<Vec<PathBuf>, Error> {
-    let mut written =
-        super::neighborhoods::write_neighborhoods(out, loaded, &redrawn.planned, None)?;
+    let change = |k: usize, p: &mut serde_json::Map<String, serde_json::Value>| {
+        p.insert("change".into(), serde_json::json!(redrawn.change[k]));
+    };
+    let mut written = super::neighborhoods::write_neighborhoods_coded(
+        out,
+        loaded,
+        &redrawn.planned,
+        None,
+        (Some(roster), &change),
+    )?;
+    let n = redrawn.planned.partition.neighborhoods.len();
+    written.extend(super::roster::write_roster(
+        out,
+        &super::roster::RosterInput {
+            loaded,
+            planned: &redrawn.planned,
+            roster,
+            patch_of: vec![String::new(); n],
+            office_m: vec![None; n],
+            flags: redrawn
+                .planned
+                .partition
+                .neighborhoods
+                .iter()
+                .map(|x| x.flags.clone())
+                .collect(),
+        },
+    )?);
     let path = out.join("redraw_summary.json");
     write_json(&path, summary)?;
     written.push(path);

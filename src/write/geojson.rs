@@ -85,6 +85,24 @@ pub fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
     Value::String(parts.join(","))
 }
 
+/// The GeoJSON text of one geometry in lon/lat, as [`feature_collection`]
+/// writes it (polygons with every digit, community borders as given): for
+/// a layer assembled from geometries of several sources.
+///
+/// ```
+/// use geo::point;
+/// use linli::project::{Crs, Projector};
+/// use linli::write::geojson::{geometry_text, OutGeometry};
+/// let proj = Projector::new(&Crs::LonLat, 120.9, 32.0).unwrap();
+/// let text = geometry_text(&proj, &OutGeometry::Point(point!(x: 0.0, y: 0.0)));
+/// assert_eq!(text, r#"{"type":"Point","coordinates":[120.9,32]}"#);
+/// ```
+pub fn geometry_text(projector: &Projector, g: &OutGeometry) -> String {
+    let mut s = String::new();
+    geometry(&mut s, projector, g, Polygons::Exact);
+    s
+}
+
 /// How polygon positions are written.
 #[derive(Clone, Copy, PartialEq)]
 enum Polygons {

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod blocks;
+pub mod diff;
 pub mod export;
 pub mod fgb;
 pub mod folder;

@@ -172,11 +172,27 @@ pub fn figures(loaded: &Loaded, planned: &Planned) -> Vec<NeighborhoodFigures> {
         .collect()
 }
 
+/// Each community's band tolerance (per-community settings over the
+/// scenario's).
+struct Tolerances {
+    by_community: std::collections::BTreeMap<String, f64>,
+    default: f64,
+}
+
+impl Tolerances {
+    fn of(&self, community: &str) -> f64 {
+        self.by_community
+            .get(community)
+            .copied()
+            .unwrap_or(self.default)
+    }
+}
+
 fn stats(
     id: &str,
     figs: &[&NeighborhoodFigures],
     planned: &Planned,
-    tolerance: f64,
+    tolerance: &Tolerances,
 ) -> PartitionStats {
     let mut hh: Vec<u64> = figs.iter().map(|f| f.households).collect();
     hh.sort_unstable();
@@ -187,7 +203,7 @@ fn stats(
     };
     let within = figs
         .iter()
-        .filter(|f| f.deviation.abs() <= tolerance + 1e-9)
+        .filter(|f| f.deviation.abs() <= tolerance.of(&f.community) + 1e-9)
         .count();
     let mut flags = std::collections::BTreeMap::new();
     for f in figs {
@@ -231,13 +247,24 @@ fn stats(
     }
 }
 
+/// Properties added to neighborhood `k`'s.
+pub type MoreProps<'a> = dyn Fn(usize, &mut Map<String, serde_json::Value>) + 'a;
+
 /// Computes partition_summary.json.
 pub fn summarize(
     loaded: &Loaded,
     planned: &Planned,
     figs: &[NeighborhoodFigures],
 ) -> PartitionSummary {
-    let tol = loaded.config.targets.tolerance;
+    let tol = &Tolerances {
+        by_community: loaded
+            .scenario
+            .communities
+            .iter()
+            .map(|c| (c.id.clone(), loaded.config.targets_for(c).tolerance))
+            .collect(),
+        default: loaded.config.targets.tolerance,
+    };
     let all: Vec<&NeighborhoodFigures> = figs.iter().collect();
     let communities = loaded
         .scenario
@@ -309,17 +336,18 @@ pub fn write_neighborhoods(
     planned: &Planned,
     labels: Option<&Path>,
 ) -> Result<Vec<PathBuf>, Error> {
-    write_neighborhoods_coded(out, loaded, planned, labels, None)
+    write_neighborhoods_coded(out, loaded, planned, labels, (None, &|_, _| {}))
 }
 
 /// [`write_neighborhoods`], each neighborhood with its roster `code` and
-/// `name` when a roster is given.
+/// `name` when a roster is given, and the properties `more(k, props)` adds
+/// to neighborhood `k` (a redraw's `change`).
 pub fn write_neighborhoods_coded(
     out: &Path,
     loaded: &Loaded,
     planned: &Planned,
     labels: Option<&Path>,
-    roster: Option<&crate::roster::Roster>,
+    (roster, more): (Option<&crate::roster::Roster>, &MoreProps<'_>),
 ) -> Result<Vec<PathBuf>, Error> {
     let figs = figures(loaded, planned);
     let features = figs
@@ -337,6 +365,7 @@ pub fn write_neighborhoods_coded(
                 p.insert("code".into(), json!(e.code));
                 p.insert("name".into(), json!(e.name));
             }
+            more(k, &mut p);
             let g = if d.area.0.len() == 1 {
                 OutGeometry::Polygon(d.area.0[0].clone())
             } else {

@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["coverage"],
     &["staffing"],
     &["existing", "audit", "roster"],
-    &["redraw"],
+    &["redraw", "diff"],
     &["pipeline"],
     &["write"],
     &["plan"],

@@ -166,3 +166,62 @@ fn the_xlsx_opens_in_gdal() {
         "{text}"
     );
 }
+
+#[test]
+fn a_redraw_keeps_the_codes_of_what_it_keeps() {
+    // The plan's own neighborhoods (with their codes) as the existing grid:
+    // a redraw keeps them all, with their codes; a grid code the district
+    // chose stays too.
+    let d = out_dir("plan-for-redraw");
+    linli::plan::run_plan(&linli::demo::files(), &ReadOptions::default(), 1, &d).unwrap();
+    let planned = std::fs::read_to_string(d.join("neighborhoods.geojson")).unwrap();
+    let mut grid: Value = serde_json::from_str(&planned).unwrap();
+    grid["features"][3]["properties"]["code"] = "110108007001099".into();
+    let mut files = linli::demo::files();
+    files
+        .files
+        .insert("neighborhoods.geojson".into(), grid.to_string().into());
+    let r = out_dir("redrawn");
+    linli::plan::commands::run_redraw(
+        &files,
+        &ReadOptions::default(),
+        1,
+        false,
+        &r,
+        &linli::model::progress::Silent,
+    )
+    .unwrap();
+    let before = rows(&d.join("neighborhoods.csv"));
+    let after = rows(&r.join("neighborhoods.csv"));
+    let code_of = |rows: &[Vec<String>], id: &str| -> Option<String> {
+        rows[1..].iter().find(|r| r[2] == id).map(|r| r[0].clone())
+    };
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(r.join("redraw_summary.json")).unwrap())
+            .unwrap();
+    let kept: Vec<&str> = summary["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["change"] == "kept")
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    assert!(kept.len() > 20, "{kept:?}");
+    let fourth = grid["features"][3]["properties"]["id"].as_str().unwrap();
+    for id in kept {
+        let want = if id == fourth {
+            Some("110108007001099".to_string())
+        } else {
+            code_of(&before, id)
+        };
+        assert_eq!(code_of(&after, id), want, "{id}");
+    }
+    // The redrawn layer says what happened to each neighborhood.
+    let layer: Value =
+        serde_json::from_str(&std::fs::read_to_string(r.join("neighborhoods.geojson")).unwrap())
+            .unwrap();
+    for f in layer["features"].as_array().unwrap() {
+        assert!(f["properties"]["change"].is_string(), "{f}");
+        assert!(f["properties"]["code"].is_string(), "{f}");
+    }
+}
