@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates docs/report.png: plans the demo and photographs report.html in
-# headless Chromium (Debian packages `chromium`, and `fonts-wqy-zenhei` for the
+# headless Chromium (Debian packages `chromium`, and `fonts-noto-cjk` for the
 # Chinese names).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -30,6 +30,9 @@ pub(super) struct Args {
     /// UTM EPSG:326xx/327xx.
     #[arg(long, global = true)]
     pub(super) out_crs: Option<String>,
+    /// Language of report.html: zh (Chinese, the default) or en (English).
+    #[arg(long, global = true, default_value = "zh")]
+    pub(super) lang: String,
     /// Largest input file read, in MB (MiB); a larger one is an error.
     #[arg(long, global = true, default_value_t = linli::read::text::DEFAULT_MAX_BYTES >> 20, value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
     pub(super) max_input_mb: u64,

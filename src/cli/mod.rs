@@ -92,9 +92,9 @@ impl Common {
     }
 }
 
-/// `--format` and `--out-crs`, checked: a format linli writes, a CRS it
-/// has a definition of, and not a projected CRS with GCJ-02 (a lon/lat
-/// datum).
+/// `--format`, `--out-crs` and `--lang`, checked: a format linli writes,
+/// a CRS it has a definition of, and not a projected CRS with GCJ-02 (a
+/// lon/lat datum); a language the report has.
 fn output(args: &Args) -> Result<linli::config::Output, Error> {
     use linli::error::Problem;
     let usage = |what: String, hint: &str| {
@@ -136,7 +136,11 @@ fn output(args: &Args) -> Result<linli::config::Output, Error> {
             "GCJ-02 is a lon/lat datum for Chinese web maps: use one or the other",
         ));
     }
-    Ok(linli::config::Output { format, crs })
+    let lang = args
+        .lang
+        .parse()
+        .map_err(|e: String| usage(format!("--lang: {e}"), "e.g. --lang en"))?;
+    Ok(linli::config::Output { format, crs, lang })
 }
 
 /// An error when `out` is the scenario folder itself: a command's outputs

@@ -1071,15 +1071,75 @@ impl std::str::FromStr for OutputFormat {
     }
 }
 
-/// How layers are written: the format, and the CRS (`None`: lon/lat WGS 84
-/// as RFC 7946 has it; `EPSG:4490` lon/lat labelled CGCS2000; a projected
-/// code: the coordinates converted).
+/// How outputs are written: the layers' format, and their CRS (`None`:
+/// lon/lat WGS 84 as RFC 7946 has it; `EPSG:4490` lon/lat labelled
+/// CGCS2000; a projected code: the coordinates converted); the language of
+/// report.html.
+///
+/// ```
+/// use linli::config::{Lang, Output};
+/// let english = Output { lang: Lang::En, ..Output::default() };
+/// assert_eq!(Output::default().lang, Lang::Zh);
+/// assert!(english.is_geojson_wgs84());
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Output {
     /// The format.
     pub format: OutputFormat,
     /// The CRS (`EPSG:4326` when `None`).
     pub crs: Option<u32>,
+    /// The language of report.html (Chinese unless asked otherwise).
+    pub lang: Lang,
+}
+
+/// The language a report is written in.
+///
+/// ```
+/// assert_eq!(linli::config::Lang::default(), linli::config::Lang::Zh);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lang {
+    /// Simplified Chinese (`zh-CN`), the default: what a planner hands in.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag an HTML page declares (`<html lang="…">`).
+    ///
+    /// ```
+    /// assert_eq!(linli::config::Lang::Zh.tag(), "zh-CN");
+    /// ```
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+
+    /// `zh` (also `zh-CN`, `cn`, `中文`) or `en`.
+    ///
+    /// ```
+    /// use linli::config::Lang;
+    /// assert_eq!("zh-CN".parse::<Lang>(), Ok(Lang::Zh));
+    /// assert_eq!("EN".parse::<Lang>(), Ok(Lang::En));
+    /// assert!("fr".parse::<Lang>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh_cn" | "zh-hans" | "cn" | "中文" => Ok(Lang::Zh),
+            "en" | "en-us" | "en-gb" | "english" => Ok(Lang::En),
+            other => Err(format!(
+                "{other:?} is not a report language: use zh (Chinese) or en (English)"
+            )),
+        }
+    }
 }
 
 impl Output {

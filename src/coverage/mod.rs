@@ -5,10 +5,11 @@
 //! One module per algorithm: [`network`] builds the walking graph,
 //! [`snap`] puts points on its edges, [`dijkstra`] runs the bounded
 //! multi-source searches, [`areas`] draws service areas, [`gaps`] groups
-//! uncovered buildings, [`sites`] picks new sites (maximal covering
+//! uncovered buildings, [`circles`] sums coverage by life circle, [`sites`] picks new sites (maximal covering
 //! location). Everything here works in metres on plain types.
 
 pub mod areas;
+pub mod circles;
 pub mod dijkstra;
 pub mod gaps;
 pub mod network;

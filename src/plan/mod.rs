@@ -5,35 +5,18 @@ pub mod commands;
 pub mod diff;
 
 use crate::blocks::BlockSet;
+use crate::config::Lang;
 use crate::error::Error;
 use crate::model::progress::{Progress, Silent};
 use crate::pipeline::{self, Planned};
 use crate::read::{Loaded, ReadOptions, ScenarioFiles};
 use crate::staffing::{StaffingPlan, plan_staffing};
 use crate::write::folder::StagedFolder;
-use crate::write::geojson::{OutGeometry, feature_collection};
-use crate::write::report::{MapLayer, ReportInput, render};
+use crate::write::report::{PlanShapes, ReportInput, render};
 use crate::write::{self, manifest, write_atomic, write_json};
 pub use commands::{run_audit, run_blocks, run_coverage, run_partition, run_redraw, run_staff};
-use serde_json::{Map, json};
+use serde_json::json;
 use std::path::{Path, PathBuf};
-
-/// (group id, [(kind, share)]) for the report's tables.
-fn shares_by_group(groups: &[crate::coverage::GroupCoverage]) -> Vec<(String, Vec<(String, f64)>)> {
-    groups
-        .iter()
-        .map(|g| {
-            (
-                g.id.clone(),
-                // Kinds without a share (no facility, no households) show a dash.
-                g.by_kind
-                    .iter()
-                    .filter_map(|(k, sh)| sh.share.map(|x| (k.clone(), x)))
-                    .collect(),
-            )
-        })
-        .collect()
-}
 
 /// The options a plan's outputs depend on besides its files, for its
 /// manifest.
@@ -44,6 +27,7 @@ fn plan_options(opts: &ReadOptions, seed: u64) -> Vec<(String, String)> {
         ("crs".into(), opts.crs.clone().unwrap_or_default()),
         ("datum".into(), datum(opts.input_gcj02)),
         ("output_datum".into(), datum(opts.output_gcj02)),
+        ("lang".into(), opts.output.lang.tag().to_string()),
     ]
 }
 
@@ -94,7 +78,8 @@ pub fn run_plan_with(
     let loaded = pipeline::load_with(files, opts, progress)?;
     let computed = compute_plan(&loaded, seed, progress)?;
     let dir = staged.dir();
-    let written = write_plan(dir, &loaded, &computed, progress).map_err(|e| staged.unwritten(e))?;
+    let written = write_plan(dir, &loaded, &computed, opts.output.lang, progress)
+        .map_err(|e| staged.unwritten(e))?;
     progress.begin("converting the layers", 0, "");
     let mut written = commands::exported(dir, opts, written).map_err(|e| staged.unwritten(e))?;
     let inputs = manifest::inputs(files, &plan_options(opts, seed));
@@ -223,12 +208,13 @@ fn plan_files(c: &Computed) -> u64 {
 }
 
 /// Writes every file of a plan into `dir`: the layers, summary.json and
-/// report.html; returns their paths. Each file written is a step of the
+/// report.html (in `lang`); returns their paths. Each file written is a step of the
 /// stage "writing the plan".
 fn write_plan(
     dir: &Path,
     loaded: &Loaded,
     c: &Computed,
+    lang: Lang,
     progress: &dyn Progress,
 ) -> Result<Vec<PathBuf>, Error> {
     progress.begin("writing the plan", plan_files(c), "files");
@@ -253,7 +239,8 @@ fn write_plan(
         &c.staffing,
     )?);
     done(write::coverage::write_coverage(dir, loaded, &c.cov, &c.an)?);
-    done(write::roster::write_roster(dir, &roster_input(loaded, c))?);
+    let roster = roster_input(loaded, c);
+    done(write::roster::write_roster(dir, &roster)?);
     if let Some(a) = &c.audit {
         done(write::audit::write_audit(dir, loaded, grid, a)?);
     }
@@ -262,7 +249,7 @@ fn write_plan(
     write_json(&summary_path, &summary.json(loaded, c))?;
     done(vec![summary_path]);
     let report_path = dir.join("report.html");
-    let html = report_html(dir, loaded, c, &summary)?;
+    let html = report_html(loaded, c, &summary, &roster.office_m, lang);
     write_atomic(&report_path, html.as_bytes())?;
     done(vec![report_path]);
     Ok(written)
@@ -364,92 +351,79 @@ impl Summaries {
     }
 }
 
-/// report.html: the map layers (as written into `dir`), the facilities and
-/// the tables.
+/// report.html in `lang`: the scenario's layers and the plan's shapes on
+/// the map, the summaries' figures, the roster's codes and names and the
+/// walk to a neighborhood office (`office_m`) in the tables.
 fn report_html(
-    dir: &Path,
     loaded: &Loaded,
     c: &Computed,
     summary: &Summaries,
-) -> Result<String, Error> {
-    let layer = |name: &str| {
-        std::fs::read_to_string(dir.join(name)).map_err(|e| Error::io(dir.join(name), e))
-    };
-    let mut layers = Vec::new();
-    for (name, class, file, visible) in map_layers(c.audit.is_some()) {
-        layers.push(MapLayer {
-            name: name.into(),
-            class: class.into(),
-            geojson: layer(file)?,
-            visible,
-        });
-    }
-    layers.push(MapLayer {
-        name: "facilities".into(),
-        class: "facility".into(),
-        geojson: facilities_layer(loaded),
-        visible: true,
-    });
+    office_m: &[Option<f64>],
+    lang: Lang,
+) -> String {
+    let patches = patch_shapes(&c.planned, &c.staffing);
+    let circles = life_circles(loaded, c);
+    let grid = &loaded.scenario.existing_neighborhoods;
     let mut warnings = loaded.report.warnings.clone();
     warnings.extend(c.planned.blocks.warnings.iter().cloned());
-    Ok(render(&ReportInput {
+    render(&ReportInput {
         title: loaded.config.name.clone(),
-        layers,
+        lang,
+        scenario: &loaded.scenario,
+        config: &loaded.config,
+        shapes: PlanShapes {
+            neighborhoods: &c.planned.shapes,
+            patches: &patches,
+            grid: c.audit.as_ref().map(|a| (grid.as_slice(), a)),
+        },
         neighborhoods: &summary.figures,
         staffing: &c.staffing,
-        coverage: shares_by_group(&c.an.communities),
-        street_coverage: shares_by_group(&c.an.streets),
+        kinds: &c.cov.kinds,
+        analysis: &c.an,
+        circles: &circles,
+        roster: &c.roster,
+        office_m,
         estimated_households: loaded.report.estimated_households,
         warnings,
         partition: &summary.partition,
         audit: summary.audit.as_ref(),
-    }))
+    })
 }
 
-/// The report's map layers from files: (name, CSS class, file, shown when
-/// the page opens), bottom first.
-fn map_layers(with_audit: bool) -> Vec<(&'static str, &'static str, &'static str, bool)> {
-    let mut table = vec![
-        (
-            "neighborhoods",
-            "neighborhood",
-            "neighborhoods.geojson",
-            true,
-        ),
-        (
-            "service areas",
-            "service_area",
-            "service_areas.geojson",
-            false,
-        ),
-        ("coverage gaps", "gap", "gaps.geojson", true),
-        ("worker patches", "patch", "worker_patches.geojson", false),
-    ];
-    if with_audit {
-        table.extend([
-            ("existing grid", "existing", "audit.geojson", false),
-            ("grid gaps", "audit_gap", "audit_gaps.geojson", false),
-            (
-                "grid overlaps",
-                "audit_overlap",
-                "audit_overlaps.geojson",
-                false,
-            ),
-        ]);
-    }
-    table
+/// Coverage by life circle per community (each building's community the
+/// one of its neighborhood), for the report.
+fn life_circles(loaded: &Loaded, c: &Computed) -> Vec<crate::coverage::circles::LifeCircle> {
+    let s = &loaded.scenario;
+    let ns = &c.planned.partition.neighborhoods;
+    let households: Vec<u32> = s.buildings.iter().map(|b| b.households).collect();
+    let on: Vec<bool> = c.cov.building_snaps.iter().map(Option::is_some).collect();
+    let group: Vec<Option<usize>> = c
+        .roster
+        .of_building
+        .iter()
+        .map(|p| p.as_ref().map(|p| ns[p.neighborhood].community))
+        .collect();
+    let ids: Vec<String> = s.communities.iter().map(|m| m.id.clone()).collect();
+    crate::coverage::circles::life_circles(&c.cov.kinds, &households, &on, &group, &ids)
 }
 
-/// The facilities as a GeoJSON layer for the report's map.
-fn facilities_layer(loaded: &Loaded) -> String {
-    feature_collection(
-        &loaded.projector,
-        loaded.scenario.facilities.iter().map(|f| {
-            let mut m = Map::new();
-            m.insert("id".into(), json!(f.id));
-            m.insert("kind".into(), json!(f.kind));
-            m.insert("name".into(), json!(f.name));
-            (OutGeometry::Point(f.location), m)
-        }),
-    )
+/// The worker patches' shapes: the blocks dissolved by the patch of their
+/// neighborhood (as worker_patches.geojson draws them).
+fn patch_shapes(planned: &Planned, staffing: &StaffingPlan) -> Vec<geo::MultiPolygon<f64>> {
+    let group: Vec<usize> = planned
+        .partition
+        .block_neighborhood
+        .iter()
+        .map(|&n| {
+            staffing
+                .neighborhood_patch
+                .get(n)
+                .copied()
+                .unwrap_or(usize::MAX)
+        })
+        .collect();
+    crate::dissolve::dissolve(&planned.blocks, &group, staffing.patches.len())
+        .into_iter()
+        .map(|d| d.area)
+        .collect()
 }

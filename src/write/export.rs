@@ -42,7 +42,7 @@ fn layers(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 /// let dir = std::env::temp_dir().join(format!("linli-doc-export-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir).unwrap();
 /// std::fs::write(dir.join("sites.geojson"), r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"rank":1},"geometry":{"type":"Point","coordinates":[120,30]}}]}"#).unwrap();
-/// let out = linli::config::Output { format: linli::config::OutputFormat::GeoPackage, crs: Some(4549) };
+/// let out = linli::config::Output { format: linli::config::OutputFormat::GeoPackage, crs: Some(4549), ..Default::default() };
 /// let (written, removed) = linli::write::export::export(&dir, &out).unwrap();
 /// assert_eq!(written, vec![dir.join("plan.gpkg")]);
 /// assert_eq!(removed, vec![dir.join("sites.geojson")]);

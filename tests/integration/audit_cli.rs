@@ -109,7 +109,7 @@ fn the_planned_grid_audits_clean_and_is_kept() {
     let files = linli::read::ScenarioFiles::from_dir(&scenario).unwrap();
     linli::plan::run_plan(&files, &ReadOptions::default(), 1, &plan2).unwrap();
     let html = std::fs::read_to_string(plan2.join("report.html")).unwrap();
-    assert!(html.contains("Existing grid (audit)"));
+    assert!(html.contains("<section id=\"audit\"><h2>现有网格审查</h2>"));
     assert_eq!(
         json(&plan2.join("summary.json"))["audit"]["overall"]["compliant"],
         all["compliant"]

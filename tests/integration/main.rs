@@ -30,6 +30,7 @@ mod plan_demo;
 mod plan_transaction;
 mod projection;
 mod real_geometry;
+mod report_browser;
 mod roster;
 mod staff_existing;
 mod synth;

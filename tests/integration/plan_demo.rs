@@ -1,6 +1,7 @@
 //! `linli plan` on data/demo end to end: the summary's figures agree with
 //! the layers (households conserved, neighborhood counts per community,
-//! staffing arithmetic), and report.html draws in a real browser.
+//! staffing arithmetic); report.html carries the figures (it is drawn in a
+//! real browser in `report_browser.rs`).
 
 use linli::read::ReadOptions;
 use serde_json::Value;
@@ -138,58 +139,4 @@ fn plan_summary_agrees_with_layers() {
         !html.contains("<script src") && !html.contains("<link"),
         "report must be self-contained"
     );
-}
-
-/// report.html in headless Chromium (installed by .ci/run): the map drew
-/// one shape per neighborhood and the tables carry the summary's figures.
-#[test]
-fn report_draws_in_a_browser() {
-    let chromium = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            std::process::Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        });
-    let Some(chromium) = chromium else {
-        eprintln!("chromium not installed: skipping the browser check");
-        return;
-    };
-    let d = out_dir("browser");
-    linli::plan::run_plan(&linli::demo::files(), &ReadOptions::default(), 1, &d).unwrap();
-    let summary = read_json(d.join("summary.json"));
-    let profile = d.join("profile");
-    let out = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=5000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", d.join("report.html").display()))
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let expected = summary["partition"]["overall"]["count"].as_u64().unwrap();
-    assert!(
-        dom.contains(&format!("data-drawn=\"{expected}\"")),
-        "map did not draw {expected} neighborhoods: {}",
-        &dom[..dom.len().min(500)]
-    );
-    let paths = dom.matches("class=\"neighborhood").count() as u64;
-    assert_eq!(paths, expected);
-    for c in summary["staffing"]["communities"].as_array().unwrap() {
-        assert!(dom.contains(&format!(
-            "<td class=\"n households\">{}</td>",
-            c["households"]
-        )));
-    }
 }
