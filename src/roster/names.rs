@@ -74,9 +74,13 @@ pub fn names(
             }
             let many = count[&(nb.community, a.clone())] > 1;
             let ord = |k: usize| if many { numeral(k) } else { String::new() };
+            // A name in another script keeps a space before the Chinese.
+            let gap = |c: &str| if is_cjk(c) { "" } else { " " };
             match a {
-                Anchor::Compound(c) | Anchor::Roads(c) => format!("{c}{}邻里", ord(*k)),
-                Anchor::Community(c) => format!("{c}第{}邻里", numeral(*k)),
+                Anchor::Compound(c) | Anchor::Roads(c) => {
+                    format!("{c}{}{}邻里", gap(c), ord(*k))
+                }
+                Anchor::Community(c) => format!("{c}{}第{}邻里", gap(c), numeral(*k)),
             }
         })
         .collect()
@@ -109,7 +113,7 @@ fn anchor(scenario: &Scenario, planned: &Planned, n: usize) -> Anchor {
 }
 
 /// The named compound holding more than half of the neighborhood's
-/// households.
+/// households (a compound without a name goes by its id: not a name).
 fn compound(scenario: &Scenario, planned: &Planned, n: usize) -> Option<String> {
     let nb = &planned.partition.neighborhoods[n];
     if nb.households == 0 {
@@ -122,7 +126,7 @@ fn compound(scenario: &Scenario, planned: &Planned, n: usize) -> Option<String> 
             if let Some(c) = scenario
                 .compounds
                 .iter()
-                .position(|c| !c.name.is_empty() && c.area.contains(&bd.location))
+                .position(|c| !c.name.is_empty() && c.name != c.id && c.area.contains(&bd.location))
             {
                 *by.entry(c).or_insert(0) += u64::from(bd.households);
             }
@@ -171,5 +175,24 @@ fn roads(scenario: &Scenario, planned: &Planned, n: usize) -> Option<String> {
     let mut best: Vec<(&str, f64)> = along.into_iter().filter(|&(_, l)| l >= 60.0).collect();
     best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     let names: Vec<&str> = best.iter().take(2).map(|x| x.0).collect();
-    (!names.is_empty()).then(|| names.concat())
+    // Chinese names run together (成府路荷清路); others keep a separator.
+    let sep = if names.iter().all(|n| is_cjk(n)) {
+        ""
+    } else {
+        " – "
+    };
+    (!names.is_empty()).then(|| names.join(sep))
+}
+
+/// Whether a name ends in a CJK character (then 邻里 follows it directly).
+///
+/// ```
+/// use linli::roster::names::is_cjk;
+/// assert!(is_cjk("成府路"));
+/// assert!(!is_cjk("Yrjönkatu"));
+/// ```
+pub fn is_cjk(name: &str) -> bool {
+    name.chars()
+        .last()
+        .is_some_and(|c| matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF))
 }
