@@ -306,7 +306,18 @@ mod tests {
         cfg.walking
             .thresholds
             .insert("clinic".into(), crate::config::Threshold::Metres(400.0));
+        cfg.walking
+            .thresholds
+            .insert("park".into(), crate::config::Threshold::Minutes(10.0));
         cfg.walking.default_threshold = crate::config::Threshold::Metres(800.0);
+        let one = crate::config::CommunitySettings {
+            target: Some(250),
+            tolerance: Some(0.2),
+            neighborhoods: Some(3),
+            workers: Some(2),
+            ..Default::default()
+        };
+        cfg.communities.insert("A".into(), one);
         let keys: Vec<String> = numbers_of(&Config::default())
             .into_iter()
             .chain(numbers_of(&cfg))
