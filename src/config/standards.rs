@@ -53,6 +53,12 @@ pub struct Standards {
 }
 
 /// One facility kind's standard.
+///
+/// ```
+/// let s = linli::config::standards::Standards::builtin();
+/// let k = &s.kinds["kindergarten"];
+/// assert_eq!((k.circle, k.limit), (Some(5), None)); // its circle's 300 m
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KindStandard {
     /// Its life circle (5, 10 or 15 minutes); `None`: in no circle.

@@ -17,6 +17,17 @@ use crate::config::standards::{CIRCLES, Standards};
 pub const NONE: u8 = u8::MAX;
 
 /// One life circle as measured.
+///
+/// ```
+/// use linli::config::{Threshold, standards::Standards};
+/// use linli::coverage::{KindCoverage, circles::life_circles};
+/// let k = KindCoverage { kind: "day_care".into(), threshold: Threshold::Metres(300.0),
+///     threshold_m: 300.0, facilities: vec![0], metres: vec![100.0], nearest: vec![0] };
+/// let c = &life_circles(&[k], &Standards::builtin(), &[true]).circles[0];
+/// assert_eq!((c.minutes, c.metres), (5, 300.0));
+/// assert_eq!(c.kinds, vec!["day_care"]);
+/// assert!(c.without_facility.contains(&"kindergarten".to_string()));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Circle {
     /// Its minutes: 5, 10 or 15.
@@ -33,7 +44,13 @@ pub struct Circle {
     pub without_facility: Vec<String>,
 }
 
-/// The circles and each building's smallest circle.
+/// The circles and each building's smallest circle ([`life_circles`]
+/// makes it).
+///
+/// ```
+/// let lc = linli::coverage::circles::LifeCircles::default();
+/// assert!(lc.circles.is_empty() && lc.level.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LifeCircles {
     /// The 5-, 10- and 15-minute circles, in order.
@@ -183,7 +200,14 @@ pub fn tally(
 }
 
 /// One group's households at one circle, as coverage_summary.json gives
-/// them under `life_circles`.
+/// them under `life_circles` ([`summary`] makes them).
+///
+/// ```
+/// use linli::coverage::{Share, circles::CircleShare};
+/// let c = CircleShare { id: "C1".into(), share: Share::new(200, 50, true), by_kind: Default::default() };
+/// let j = serde_json::to_value(&c).unwrap();
+/// assert_eq!((j["covered"].as_u64(), j["share"].as_f64()), (Some(50), Some(0.25)));
+/// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CircleShare {
     /// The group's id (`all` for everything).
@@ -196,7 +220,13 @@ pub struct CircleShare {
     pub by_kind: std::collections::BTreeMap<String, super::Share>,
 }
 
-/// One circle in coverage_summary.json.
+/// One circle in coverage_summary.json ([`summary`] makes them; its
+/// example reads one).
+///
+/// ```
+/// let s = linli::coverage::circles::summary(&Default::default(), [&[], &[], &[], &[]]);
+/// assert!(s.is_empty()); // no circles described, none summarised
+/// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CircleSummary {
     /// Its minutes.
@@ -281,7 +311,12 @@ fn circle_share(lc: &LifeCircles, c: &Circle, ci: usize, g: &super::GroupCoverag
 
 /// The seeds' "last 500 m", by network distance: per neighborhood, the
 /// households farther than the service point's limit from the nearest
-/// service point.
+/// service point ([`service_point_check`] makes it).
+///
+/// ```
+/// let c = linli::coverage::circles::service_point_check(&[], "neighborhood_office", 500.0);
+/// assert_eq!((c.neighborhoods, c.households_beyond), (0, 0));
+/// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServicePointCheck {
     /// The service point's kind.
@@ -300,6 +335,14 @@ pub struct ServicePointCheck {
 }
 
 /// A neighborhood with households beyond the service point's limit.
+///
+/// ```
+/// use linli::coverage::{GroupCoverage, Share, circles::service_point_check};
+/// let mut g = GroupCoverage { id: "N1".into(), households: 90, ..Default::default() };
+/// g.by_kind.insert("neighborhood_office".into(), Share::new(90, 60, true));
+/// let b = &service_point_check(&[g], "neighborhood_office", 500.0).neighborhoods_beyond[0];
+/// assert_eq!((b.id.as_str(), b.households, b.beyond), ("N1", 90, 30));
+/// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NeighborhoodBeyond {
     /// Its id.

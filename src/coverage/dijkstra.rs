@@ -216,9 +216,12 @@ impl Search {
         seeds: impl Iterator<Item = (u32, f64, u32)>,
         bound: f64,
     ) {
+        // Labels are cleared with the distances, whichever search left
+        // them: a label never outlives its node's distance.
+        let labelled = !self.origin.is_empty();
         for &v in &self.touched {
             self.dist[v as usize] = f64::INFINITY;
-            if LABEL {
+            if labelled {
                 self.origin[v as usize] = u32::MAX;
             }
         }
@@ -331,6 +334,20 @@ mod tests {
         assert_eq!(d, vec![0.0, 2.0, 1.0]);
         let d = multi_source(&g, &[(0, 0.0)], 1.5);
         assert_eq!(d, vec![0.0, f64::INFINITY, 1.0]);
+    }
+
+    #[test]
+    fn labels_follow_the_nearest_seed_and_are_cleared() {
+        let g = Csr::from_edges(3, &[(0, 1, 4.0), (1, 2, 4.0)]);
+        let mut s = Search::new(3);
+        s.run_labelled(&g, &[(0, 0.0, 5), (2, 1.0, 6)], 100.0);
+        assert_eq!((s.origin(0), s.origin(1), s.origin(2)), (5, 5, 6));
+        s.run(&g, &[(2, 0.0)], 1.0);
+        s.run_labelled(&g, &[(2, 0.0, 1)], 1.0);
+        assert_eq!(
+            (s.origin(0), s.origin(1), s.origin(2)),
+            (u32::MAX, u32::MAX, 1)
+        );
     }
 
     #[test]

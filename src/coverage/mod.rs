@@ -171,7 +171,13 @@ pub fn distances_timed(
     (near.metres, near.search_s)
 }
 
-/// Each target's distance to its nearest source and which source that is.
+/// Each target's distance to its nearest source and which source that is
+/// ([`nearest_sources`] makes it; its example reads one).
+///
+/// ```
+/// let n = linli::coverage::Nearest { metres: vec![f64::INFINITY], source: vec![u32::MAX], search_s: 0.0 };
+/// assert_eq!(n.source[0], u32::MAX); // nothing within the bound
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nearest {
     /// Metres, as [`distances`].

@@ -248,6 +248,10 @@ pub fn run_audit(
 }
 
 /// The file the existing grid's coverage summary is written to.
+///
+/// ```
+/// assert_eq!(linli::plan::commands::GRID_COVERAGE_FILE, "audit_coverage_summary.json");
+/// ```
 pub const GRID_COVERAGE_FILE: &str = "audit_coverage_summary.json";
 
 /// Writes the existing grid's coverage summary into `out`.

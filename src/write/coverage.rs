@@ -99,6 +99,12 @@ pub struct CoverageSummary {
 }
 
 /// The standards profile a summary was made with.
+///
+/// ```
+/// let u = linli::write::coverage::StandardsUsed { name: "GB".into(), file: "built-in".into(),
+///     circle_of: [("kindergarten".to_string(), 5)].into() };
+/// assert_eq!(serde_json::to_value(&u).unwrap()["circle_of"]["kindergarten"], 5);
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct StandardsUsed {
     /// Its name.
