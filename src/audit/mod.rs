@@ -166,6 +166,56 @@ fn round(v: f64, d: i32) -> f64 {
     (v * m).round() / m + 0.0
 }
 
+/// The grid's neighborhoods as coverage counts them, without
+/// re-partitioning: each building in every grid polygon holding its block
+/// (an overlap's buildings count in each, as the audit's households do;
+/// a gap's in none), the polygons' ids and areas as drawn.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use linli::model::*;
+/// let sq = |x0: f64, x1: f64| MultiPolygon(vec![polygon![(x: x0, y: 0.0), (x: x1, y: 0.0), (x: x1, y: 100.0), (x: x0, y: 100.0)]]);
+/// let home = |x: f64| Building { id: format!("h{x}"), footprint: None, location: geo::point!(x: x, y: 50.0),
+///     households: 10, estimated: false, use_: "residential".into() };
+/// let s = Scenario { communities: vec![Community { id: "C".into(), name: "C".into(), street: "S".into(),
+///     kind: CommunityKind::Urban, social_workers: None, area: sq(0.0, 100.0) }],
+///     buildings: vec![home(20.0), home(55.0), home(95.0)], ..Default::default() };
+/// // A overlaps B between 50 and 60; nothing holds 90–100.
+/// let grid = vec![Parcel { id: "A".into(), area: sq(0.0, 60.0), households: None },
+///                 Parcel { id: "B".into(), area: sq(50.0, 90.0), households: None }];
+/// let a = linli::audit::audit(&s, &grid, &linli::config::Config::default()).unwrap();
+/// let nb = linli::audit::coverage_groups(&a, &grid, s.buildings.len());
+/// assert_eq!(nb.ids, vec!["A", "B"]);
+/// assert_eq!(nb.building, vec![Some(0), Some(0), None]);
+/// assert_eq!(nb.also, vec![(1, 1)]);
+/// ```
+pub fn coverage_groups(
+    a: &Audit,
+    grid: &[Parcel],
+    buildings: usize,
+) -> crate::coverage::report::Neighborhoods {
+    let mut building = vec![None; buildings];
+    let mut also = Vec::new();
+    for (blk, holders) in a.grid.set.blocks.iter().zip(&a.grid.holders) {
+        for &b in blk.buildings.iter().filter(|&&b| b < buildings) {
+            for (k, &g) in holders.iter().enumerate() {
+                if k == 0 {
+                    building[b] = Some(g);
+                } else {
+                    also.push((b, g));
+                }
+            }
+        }
+    }
+    also.sort_unstable();
+    crate::coverage::report::Neighborhoods {
+        ids: grid.iter().map(|p| p.id.clone()).collect(),
+        building,
+        areas: grid.iter().map(|p| p.area.clone()).collect(),
+        also,
+    }
+}
+
 /// Audits `grid` against the scenario's communities, buildings and barriers.
 ///
 /// ```

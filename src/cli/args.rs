@@ -36,6 +36,11 @@ pub(super) struct Args {
     /// Largest input file read, in MB (MiB); a larger one is an error.
     #[arg(long, global = true, default_value_t = linli::read::text::DEFAULT_MAX_BYTES >> 20, value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
     pub(super) max_input_mb: u64,
+    /// A standards profile (life circles and walking limits per facility
+    /// kind) over the built-in one, instead of the scenario's
+    /// standards.toml; see docs/standards.md.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(super) standards: Option<PathBuf>,
     #[command(subcommand)]
     pub(super) command: Command,
 }

@@ -69,6 +69,28 @@ fn candidates_text(scenario: &Path, max_bytes: u64, wanted: bool) -> Result<Opti
     Ok(Some(text.to_string()))
 }
 
+/// Households covered at each life circle, with the kinds that count:
+/// "  life circles: 5 min 13.5 % (kindergarten), 10 min 37.6 % (…), …".
+fn print_life_circles(cov: &linli::coverage::Coverage, an: &linli::coverage::report::Analysis) {
+    let lc = &cov.life_circles;
+    let parts: Vec<String> = lc
+        .circles
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let covered = an.overall.circles.get(ci).copied().unwrap_or(0);
+            let sh = linli::coverage::Share::new(an.overall.households, covered, lc.measured(ci));
+            let kinds = if c.kinds.is_empty() {
+                "no kind has a facility".to_string()
+            } else {
+                c.kinds.join(", ")
+            };
+            format!("{} min {} ({kinds})", c.minutes, sh.percent())
+        })
+        .collect();
+    out!("  life circles: {}", parts.join("; "));
+}
+
 /// The network, each kind's share, all kinds at once and the new sites.
 fn print_coverage(
     loaded: &linli::read::Loaded,
@@ -105,6 +127,7 @@ fn print_coverage(
         all.households,
         all.percent()
     );
+    print_life_circles(cov, an);
     if let Some(s) = &an.sites {
         out!(
             "  {} new {} sites cover {} of {} uncovered households ({} candidates; {:.3} s + {:.3} s)",

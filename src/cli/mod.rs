@@ -71,6 +71,7 @@ impl Common {
                 input_gcj02: args.datum == Datum::Gcj02,
                 output_gcj02: args.output_datum == Datum::Gcj02,
                 output: output(args)?,
+                standards: args.standards.clone(),
             },
             max_bytes: args.max_input_mb << 20,
         })

@@ -5,6 +5,7 @@
 //! than a silently ignored setting.
 
 pub mod ranges;
+pub mod standards;
 
 use crate::error::Problem;
 use crate::model::{BarrierKind, CommunityKind};
@@ -474,7 +475,9 @@ impl Barriers {
 pub struct Walking {
     /// km/h; 4 km/h makes 15 minutes = 1,000 m.
     pub speed_kmh: f64,
-    /// Threshold per facility kind.
+    /// Threshold per facility kind, over the standards profile's walking
+    /// limit (`[walking.thresholds]`: none by default, the profile gives
+    /// every kind's).
     pub thresholds: BTreeMap<String, Threshold>,
     /// Threshold for kinds not listed.
     pub default_threshold: Threshold,
@@ -486,16 +489,42 @@ pub struct Walking {
     /// Half-width (metres) of the band around reached roads that makes a
     /// service-area polygon.
     pub service_area_width_m: f64,
+    /// The standards profile (`standards.toml`): each kind's life circle
+    /// and walking limit, the circles' distances, the seeds' service rules.
+    #[serde(skip)]
+    pub standards: standards::Standards,
+    /// Whether scenario.toml gives `speed_kmh` (then it is over the
+    /// profile's).
+    #[serde(skip)]
+    pub speed_given: bool,
+}
+
+impl Walking {
+    /// Takes `s` as the standards profile: its walking speed too, unless
+    /// scenario.toml gives one.
+    ///
+    /// ```
+    /// use linli::config::{Walking, standards::Standards};
+    /// let mut s = Standards::builtin();
+    /// s.speed_kmh = 3.6;
+    /// let mut w = Walking::default();
+    /// w.use_standards(s);
+    /// assert_eq!(w.speed_kmh, 3.6);
+    /// ```
+    pub fn use_standards(&mut self, s: standards::Standards) {
+        if !self.speed_given {
+            self.speed_kmh = s.speed_kmh;
+        }
+        self.standards = s;
+    }
 }
 
 impl Default for Walking {
     fn default() -> Self {
-        let mut thresholds = BTreeMap::new();
-        thresholds.insert("community_centre".into(), Threshold::Minutes(15.0));
-        thresholds.insert("neighborhood_office".into(), Threshold::Metres(500.0));
+        let standards = standards::Standards::builtin();
         Walking {
-            speed_kmh: 4.0,
-            thresholds,
+            speed_kmh: standards.speed_kmh,
+            thresholds: BTreeMap::new(),
             default_threshold: Threshold::Minutes(15.0),
             excluded_classes: ["motorway", "motorway_link", "trunk", "rail", "railway"]
                 .iter()
@@ -503,6 +532,8 @@ impl Default for Walking {
                 .collect(),
             snap_limit_m: 300.0,
             service_area_width_m: 50.0,
+            standards,
+            speed_given: false,
         }
     }
 }
@@ -897,6 +928,9 @@ impl Config {
                     .with_hint("see README.md, section \"scenario.toml\", for the keys"),
             ]
         })?;
+        let mut cfg = cfg;
+        cfg.walking.speed_given = toml::from_str::<toml::Table>(text)
+            .is_ok_and(|t| t.get("walking").and_then(|w| w.get("speed_kmh")).is_some());
         let problems = cfg.validate(file);
         if problems.is_empty() {
             Ok(cfg)

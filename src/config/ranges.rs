@@ -306,6 +306,9 @@ mod tests {
         cfg.walking
             .thresholds
             .insert("clinic".into(), crate::config::Threshold::Metres(400.0));
+        cfg.walking
+            .thresholds
+            .insert("park".into(), crate::config::Threshold::Minutes(10.0));
         cfg.walking.default_threshold = crate::config::Threshold::Metres(800.0);
         cfg.communities.insert(
             "C".into(),

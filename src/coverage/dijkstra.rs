@@ -137,6 +137,8 @@ impl Csr {
 #[derive(Debug, Clone)]
 pub struct Search {
     dist: Vec<f64>,
+    /// The seed label each node was reached from ([`Search::run_labelled`]).
+    origin: Vec<u32>,
     touched: Vec<u32>,
     heap: BinaryHeap<Reverse<(u64, u32)>>,
 }
@@ -157,6 +159,7 @@ impl Search {
     pub fn new(n: usize) -> Self {
         Search {
             dist: vec![f64::INFINITY; n],
+            origin: Vec::new(),
             touched: Vec::new(),
             heap: BinaryHeap::new(),
         }
@@ -174,12 +177,57 @@ impl Search {
     /// assert_eq!((s.dist(0), s.dist(1)), (3.0, 13.0));
     /// ```
     pub fn run(&mut self, g: &Csr, seeds: &[(u32, f64)], bound: f64) {
+        self.search::<false>(g, seeds.iter().map(|&(v, d)| (v, d, 0)), bound);
+    }
+
+    /// [`Search::run`] with a label per seed (`(node, distance, label)`):
+    /// each node reached also keeps the label of the seed it is nearest
+    /// to ([`Search::origin`]), as one multi-source pass.
+    ///
+    /// ```
+    /// use linli::coverage::dijkstra::{Csr, Search};
+    /// let g = Csr::from_edges(4, &[(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0)]);
+    /// let mut s = Search::new(4);
+    /// s.run_labelled(&g, &[(0, 0.0, 7), (3, 0.5, 9)], 10.0);
+    /// assert_eq!((s.origin(1), s.origin(2)), (7, 9));
+    /// ```
+    pub fn run_labelled(&mut self, g: &Csr, seeds: &[(u32, f64, u32)], bound: f64) {
+        if self.origin.len() != self.dist.len() {
+            self.origin = vec![u32::MAX; self.dist.len()];
+        }
+        self.search::<true>(g, seeds.iter().copied(), bound);
+    }
+
+    /// The label of the seed node `v` was reached from in the last
+    /// [`Search::run_labelled`] (`u32::MAX` when not reached or unlabelled).
+    ///
+    /// ```
+    /// let s = linli::coverage::dijkstra::Search::new(1);
+    /// assert_eq!(s.origin(0), u32::MAX);
+    /// ```
+    pub fn origin(&self, v: u32) -> u32 {
+        self.origin.get(v as usize).copied().unwrap_or(u32::MAX)
+    }
+
+    /// The search, keeping each node's seed label when `LABEL`.
+    fn search<const LABEL: bool>(
+        &mut self,
+        g: &Csr,
+        seeds: impl Iterator<Item = (u32, f64, u32)>,
+        bound: f64,
+    ) {
+        // Labels are cleared with the distances, whichever search left
+        // them: a label never outlives its node's distance.
+        let labelled = !self.origin.is_empty();
         for &v in &self.touched {
             self.dist[v as usize] = f64::INFINITY;
+            if labelled {
+                self.origin[v as usize] = u32::MAX;
+            }
         }
         self.touched.clear();
         self.heap.clear();
-        for &(v, d) in seeds {
+        for (v, d, label) in seeds {
             if !(d.is_finite() && d >= 0.0 && d <= bound) || v as usize >= self.dist.len() {
                 continue;
             }
@@ -189,6 +237,9 @@ impl Search {
                     self.touched.push(v);
                 }
                 *cur = d;
+                if LABEL {
+                    self.origin[v as usize] = label;
+                }
                 self.heap.push(Reverse((key(d), v)));
             }
         }
@@ -201,6 +252,7 @@ impl Search {
                 g.offsets[v as usize] as usize,
                 g.offsets[v as usize + 1] as usize,
             );
+            let label = if LABEL { self.origin[v as usize] } else { 0 };
             for i in s..e {
                 let u = g.targets[i];
                 let nd = d + g.weights[i];
@@ -213,6 +265,9 @@ impl Search {
                         self.touched.push(u);
                     }
                     *cur = nd;
+                    if LABEL {
+                        self.origin[u as usize] = label;
+                    }
                     self.heap.push(Reverse((key(nd), u)));
                 }
             }
@@ -279,6 +334,20 @@ mod tests {
         assert_eq!(d, vec![0.0, 2.0, 1.0]);
         let d = multi_source(&g, &[(0, 0.0)], 1.5);
         assert_eq!(d, vec![0.0, f64::INFINITY, 1.0]);
+    }
+
+    #[test]
+    fn labels_follow_the_nearest_seed_and_are_cleared() {
+        let g = Csr::from_edges(3, &[(0, 1, 4.0), (1, 2, 4.0)]);
+        let mut s = Search::new(3);
+        s.run_labelled(&g, &[(0, 0.0, 5), (2, 1.0, 6)], 100.0);
+        assert_eq!((s.origin(0), s.origin(1), s.origin(2)), (5, 5, 6));
+        s.run(&g, &[(2, 0.0)], 1.0);
+        s.run_labelled(&g, &[(2, 0.0, 1)], 1.0);
+        assert_eq!(
+            (s.origin(0), s.origin(1), s.origin(2)),
+            (u32::MAX, u32::MAX, 1)
+        );
     }
 
     #[test]

@@ -51,7 +51,8 @@ pub const KNOWN_KINDS: &[&str] = &[
     "post",
 ];
 
-/// The known kinds: [`KNOWN_KINDS`] plus every kind with a threshold, sorted.
+/// The known kinds: [`KNOWN_KINDS`] plus every kind of the standards
+/// profile and every kind with a threshold, sorted.
 ///
 /// ```
 /// let kinds = linli::coverage::known_kinds(&linli::config::Walking::default());
@@ -60,6 +61,7 @@ pub const KNOWN_KINDS: &[&str] = &[
 pub fn known_kinds(w: &Walking) -> Vec<String> {
     let mut k: Vec<String> = KNOWN_KINDS.iter().map(|s| s.to_string()).collect();
     k.extend(w.thresholds.keys().cloned());
+    k.extend(w.standards.kinds.keys().cloned());
     k.sort();
     k.dedup();
     k
@@ -92,14 +94,22 @@ pub fn threshold_m(w: &Walking, kind: &str) -> f64 {
     (m * 1e6).round() / 1e6
 }
 
-/// A kind's threshold as configured (or the default threshold).
+/// A kind's threshold: scenario.toml's `[walking.thresholds]`, else the
+/// standards profile's walking limit, else the default threshold.
 ///
 /// ```
 /// use linli::config::{Threshold, Walking};
-/// assert_eq!(linli::coverage::threshold(&Walking::default(), "clinic"), Threshold::Minutes(15.0));
+/// let mut w = Walking::default();
+/// assert_eq!(linli::coverage::threshold(&w, "kindergarten"), Threshold::Metres(300.0));
+/// assert_eq!(linli::coverage::threshold(&w, "bakery"), Threshold::Minutes(15.0));
+/// w.thresholds.insert("kindergarten".into(), Threshold::Minutes(10.0));
+/// assert_eq!(linli::coverage::threshold(&w, "kindergarten"), Threshold::Minutes(10.0));
 /// ```
 pub fn threshold(w: &Walking, kind: &str) -> Threshold {
-    *w.thresholds.get(kind).unwrap_or(&w.default_threshold)
+    match w.thresholds.get(kind) {
+        Some(t) => *t,
+        None => w.standards.limit(kind).unwrap_or(w.default_threshold),
+    }
 }
 
 /// Slack (metres) in threshold comparisons: a building exactly at the
@@ -157,56 +167,117 @@ pub fn distances_timed(
     targets: &[Option<Snap>],
     bound: f64,
 ) -> (Vec<f64>, f64) {
+    let near = nearest_sources(g, search, sources, targets, bound);
+    (near.metres, near.search_s)
+}
+
+/// Each target's distance to its nearest source and which source that is
+/// ([`nearest_sources`] makes it; its example reads one).
+///
+/// ```
+/// let n = linli::coverage::Nearest { metres: vec![f64::INFINITY], source: vec![u32::MAX], search_s: 0.0 };
+/// assert_eq!(n.source[0], u32::MAX); // nothing within the bound
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Nearest {
+    /// Metres, as [`distances`].
+    pub metres: Vec<f64>,
+    /// The nearest source's index in `sources` (`u32::MAX` where `metres`
+    /// is infinite).
+    pub source: Vec<u32>,
+    /// Seconds the shortest-path search itself took.
+    pub search_s: f64,
+}
+
+/// [`distances`] with the nearest source of each target: one labelled
+/// multi-source search (each node keeps the source it is nearest to).
+///
+/// ```
+/// use geo::Coord;
+/// use linli::coverage::{nearest_sources, network::from_nodes, snap::Snapper, dijkstra::Search};
+/// let g = from_nodes(vec![Coord { x: 0.0, y: 0.0 }, Coord { x: 100.0, y: 0.0 }, Coord { x: 200.0, y: 0.0 }],
+///     vec![(0, 1), (1, 2)]);
+/// let sn = Snapper::new(&g);
+/// let at = |x: f64| sn.snap(&g, Coord { x, y: 0.0 });
+/// let n = nearest_sources(&g, &mut Search::new(3), &[at(0.0).unwrap(), at(200.0).unwrap()],
+///     &[at(60.0), at(140.0), at(110.0)], 1000.0);
+/// assert_eq!(n.source, vec![0, 1, 1]);
+/// assert!((n.metres[2] - 90.0).abs() < 1e-9);
+/// ```
+pub fn nearest_sources(
+    g: &WalkGraph,
+    search: &mut Search,
+    sources: &[Snap],
+    targets: &[Option<Snap>],
+    bound: f64,
+) -> Nearest {
     let mut seeds = Vec::with_capacity(sources.len() * 2);
-    let mut on_edge: Vec<(u32, f64, f64)> = Vec::with_capacity(sources.len());
-    for s in sources {
+    let mut on_edge: Vec<OnEdge> = Vec::with_capacity(sources.len());
+    for (i, s) in sources.iter().enumerate() {
         let e = g.edges[s.edge as usize];
         let [(_, da), (_, db)] = s.seeds(e.len);
-        seeds.push((e.a, da));
-        seeds.push((e.b, db));
-        on_edge.push((s.edge, s.t, s.leg));
+        seeds.push((e.a, da, i as u32));
+        seeds.push((e.b, db, i as u32));
+        on_edge.push((s.edge, s.t, s.leg, i as u32));
     }
     on_edge.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
     // Edges holding a source, as bits: most targets skip the lookup.
     let mut marks = vec![0u64; g.edges.len().div_ceil(64)];
-    for &(e, _, _) in &on_edge {
+    for &(e, ..) in &on_edge {
         marks[e as usize / 64] |= 1 << (e % 64);
     }
     let clock = std::time::Instant::now();
-    search.run(&g.csr, &seeds, bound);
+    search.run_labelled(&g.csr, &seeds, bound);
     let search_s = clock.elapsed().as_secs_f64();
-    let metres = targets
+    let found: Vec<(f64, u32)> = targets
         .iter()
         .map(|t| match t {
-            None => f64::INFINITY,
-            Some(t) => {
-                let d = target_distance(g, search.distances(), &on_edge, &marks, t);
-                if d <= bound { d } else { f64::INFINITY }
-            }
+            None => (f64::INFINITY, u32::MAX),
+            Some(t) => match target_distance(g, search, &on_edge, &marks, t) {
+                (d, src) if d <= bound => (d, src),
+                _ => (f64::INFINITY, u32::MAX),
+            },
         })
         .collect();
-    (metres, search_s)
+    let (metres, source) = found.into_iter().unzip();
+    Nearest {
+        metres,
+        source,
+        search_s,
+    }
 }
 
-/// One target's distance from node distances `d` and the sources sorted by
-/// edge (`(edge, t, leg)`).
+/// A source on an edge: (edge, offset, leg, source index).
+type OnEdge = (u32, f64, f64, u32);
+
+/// One target's distance and nearest source from the search's node
+/// distances and the sources sorted by edge.
 fn target_distance(
     g: &WalkGraph,
-    d: &[f64],
-    on_edge: &[(u32, f64, f64)],
+    search: &Search,
+    on_edge: &[OnEdge],
     marks: &[u64],
     t: &Snap,
-) -> f64 {
+) -> (f64, u32) {
     let e = g.edges[t.edge as usize];
-    let mut best = (d[e.a as usize] + t.t * e.len).min(d[e.b as usize] + (1.0 - t.t) * e.len);
-    if marks[t.edge as usize / 64] & (1 << (t.edge % 64)) == 0 {
-        return best + t.leg;
+    let d = search.distances();
+    let via_a = d[e.a as usize] + t.t * e.len;
+    let via_b = d[e.b as usize] + (1.0 - t.t) * e.len;
+    let mut best = if via_b < via_a {
+        (via_b, search.origin(e.b))
+    } else {
+        (via_a, search.origin(e.a))
+    };
+    if marks[t.edge as usize / 64] & (1 << (t.edge % 64)) != 0 {
+        let from = on_edge.partition_point(|x| x.0 < t.edge);
+        for &(_, st, leg, src) in on_edge[from..].iter().take_while(|x| x.0 == t.edge) {
+            let along = (st - t.t).abs() * e.len + leg;
+            if along < best.0 {
+                best = (along, src);
+            }
+        }
     }
-    let from = on_edge.partition_point(|x| x.0 < t.edge);
-    for &(_, st, leg) in on_edge[from..].iter().take_while(|x| x.0 == t.edge) {
-        best = best.min((st - t.t).abs() * e.len + leg);
-    }
-    best + t.leg
+    (best.0 + t.leg, best.1)
 }
 
 /// A building or facility left out, with why.
@@ -244,6 +315,10 @@ pub struct KindCoverage {
     /// Network metres from each building to the nearest facility of this
     /// kind; infinity when beyond the search bound or left out.
     pub metres: Vec<f64>,
+    /// That nearest facility (index into the scenario's facilities), per
+    /// building; `u32::MAX` where `metres` is infinite. Empty when not
+    /// known (every building then has none).
+    pub nearest: Vec<u32>,
 }
 
 impl KindCoverage {
@@ -252,11 +327,27 @@ impl KindCoverage {
     /// ```
     /// use linli::config::Threshold;
     /// let k = linli::coverage::KindCoverage { kind: "clinic".into(), threshold: Threshold::Metres(500.0),
-    ///     threshold_m: 500.0, facilities: vec![], metres: vec![400.0, 600.0] };
+    ///     threshold_m: 500.0, facilities: vec![], metres: vec![400.0, 600.0], nearest: vec![] };
     /// assert!(k.covers(0) && !k.covers(1));
     /// ```
     pub fn covers(&self, b: usize) -> bool {
         self.metres[b] <= self.threshold_m + EPS_M
+    }
+
+    /// The nearest facility of building `b` (index into the scenario's
+    /// facilities), when one is within the search bound.
+    ///
+    /// ```
+    /// use linli::config::Threshold;
+    /// let k = linli::coverage::KindCoverage { kind: "clinic".into(), threshold: Threshold::Metres(500.0),
+    ///     threshold_m: 500.0, facilities: vec![3], metres: vec![400.0, f64::INFINITY], nearest: vec![3, u32::MAX] };
+    /// assert_eq!((k.nearest_facility(0), k.nearest_facility(1)), (Some(3), None));
+    /// ```
+    pub fn nearest_facility(&self, b: usize) -> Option<usize> {
+        self.nearest
+            .get(b)
+            .filter(|&&f| f != u32::MAX)
+            .map(|&f| f as usize)
     }
 }
 
@@ -307,6 +398,8 @@ pub struct Coverage {
     pub warnings: Vec<String>,
     /// Seconds per step: network, snapping, searches (not written to files).
     pub timings: Vec<(String, f64)>,
+    /// The life circles and each building's smallest one.
+    pub life_circles: circles::LifeCircles,
 }
 
 impl Coverage {
@@ -387,6 +480,8 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
     }
     let components = component_report(&graph, s, &buildings.snaps, &facilities.snaps);
     warnings.extend(network_warnings(&graph, &components));
+    let on: Vec<bool> = buildings.snaps.iter().map(Option::is_some).collect();
+    let life_circles = circles::life_circles(&kinds, &w.standards, &on);
 
     Ok(Coverage {
         graph,
@@ -402,6 +497,7 @@ pub fn compute(s: &Scenario, w: &Walking, tolerance: f64) -> Result<Coverage, Ve
         components,
         warnings,
         timings,
+        life_circles,
     })
 }
 
@@ -588,10 +684,12 @@ fn snap_facilities(
     Snapped { snaps, left_out }
 }
 
-/// The kinds searched, sorted: every kind with a threshold, and every kind
-/// of a facility on the network.
+/// The kinds searched, sorted: every kind scenario.toml gives a threshold,
+/// the seeds' two (the profile's service circle centre and service point),
+/// and every kind of a facility on the network.
 fn kinds_to_search(s: &Scenario, w: &Walking, facility_snaps: &[Option<Snap>]) -> Vec<String> {
     let mut kind_names: Vec<String> = w.thresholds.keys().cloned().collect();
+    kind_names.extend(w.standards.always_measured());
     for (i, f) in s.facilities.iter().enumerate() {
         if facility_snaps[i].is_some() {
             kind_names.push(f.kind.clone());
@@ -626,15 +724,21 @@ fn search_kinds(
                     .iter()
                     .filter_map(|&i| on.facilities[i])
                     .collect();
-                let (metres, dijkstra_s) =
-                    distances_timed(on.graph, search, &sources, on.buildings, bound_m);
-                dijkstra_total.lock().map(|mut t| *t += dijkstra_s).ok();
+                let near = nearest_sources(on.graph, search, &sources, on.buildings, bound_m);
+                dijkstra_total.lock().map(|mut t| *t += near.search_s).ok();
+                // Sources are the kind's facilities in order.
+                let nearest = near
+                    .source
+                    .iter()
+                    .map(|&i| facilities.get(i as usize).map_or(u32::MAX, |&f| f as u32))
+                    .collect();
                 KindCoverage {
                     kind: kind.clone(),
                     threshold: threshold(w, kind),
                     threshold_m: threshold_m(w, kind),
                     facilities,
-                    metres,
+                    metres: near.metres,
+                    nearest,
                 }
             },
         )
@@ -801,6 +905,10 @@ pub struct GroupCoverage {
     /// The kinds `all_kinds` covers: those with a facility on the network
     /// (a kind with none would make it 0 everywhere and say nothing).
     pub all_kinds_of: Vec<String>,
+    /// Households covered at each life circle (5, 10, 15 minutes), when
+    /// counted: coverage_summary.json gives them under `life_circles`.
+    #[serde(skip)]
+    pub circles: Vec<u64>,
 }
 
 /// Coverage shares for groups of buildings: `group[b]` is building `b`'s
@@ -810,7 +918,7 @@ pub struct GroupCoverage {
 /// use linli::config::Threshold;
 /// use linli::coverage::{shares, KindCoverage};
 /// let k = KindCoverage { kind: "clinic".into(), threshold: Threshold::Metres(500.0),
-///     threshold_m: 500.0, facilities: vec![0], metres: vec![100.0, 900.0] };
+///     threshold_m: 500.0, facilities: vec![0], metres: vec![100.0, 900.0], nearest: vec![] };
 /// let g = shares(&[k], &[10, 30], &[true, true], &[Some(0), Some(0)], &["all".to_string()]);
 /// assert_eq!(g[0].by_kind["clinic"].covered, 10);
 /// assert_eq!(g[0].by_kind["clinic"].share, Some(0.25));
@@ -822,35 +930,66 @@ pub fn shares(
     group: &[Option<usize>],
     ids: &[String],
 ) -> Vec<GroupCoverage> {
-    // Tallies by index (households, covered) per group and kind, then the
-    // named shares: a map lookup per building and kind was most of the time.
+    let members = Members { group, also: &[] };
+    shares_of(kinds, None, (households, on_network), members, ids)
+}
+
+/// The groups buildings are in: each building's group (`None`: none), and
+/// (building, group) pairs for the buildings in more than one (an overlap
+/// of two grid polygons counts in both).
+#[derive(Debug, Clone, Copy)]
+pub struct Members<'a> {
+    /// Each building's group.
+    pub group: &'a [Option<usize>],
+    /// Further (building, group) pairs.
+    pub also: &'a [(usize, usize)],
+}
+
+impl Members<'_> {
+    /// Every (building, group) pair.
+    ///
+    /// ```
+    /// let m = linli::coverage::Members { group: &[Some(0), None], also: &[(1, 2)] };
+    /// assert_eq!(m.pairs().collect::<Vec<_>>(), vec![(0, 0), (1, 2)]);
+    /// ```
+    pub fn pairs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let first = self
+            .group
+            .iter()
+            .enumerate()
+            .filter_map(|(b, g)| g.map(|g| (b, g)));
+        first.chain(self.also.iter().copied())
+    }
+}
+
+/// [`shares`] for buildings in any number of groups, with the households
+/// covered at each life circle (`GroupCoverage::circles`) when `circles`
+/// is given; `(households, on_network)` per building.
+///
+/// ```
+/// use linli::config::Threshold;
+/// use linli::coverage::{shares_of, KindCoverage, Members, circles::LifeCircles};
+/// let k = KindCoverage { kind: "clinic".into(), threshold: Threshold::Metres(500.0),
+///     threshold_m: 500.0, facilities: vec![0], metres: vec![100.0, 900.0], nearest: vec![] };
+/// let lc = LifeCircles { circles: vec![], level: vec![2, linli::coverage::circles::NONE] };
+/// let m = Members { group: &[Some(0), Some(0)], also: &[(0, 1)] };
+/// let g = shares_of(&[k], Some(&lc), (&[10, 30], &[true, true]), m, &["a".into(), "b".into()]);
+/// assert_eq!((g[0].households, g[1].households), (40, 10));
+/// assert_eq!(g[1].circles, vec![0, 0, 10]);
+/// ```
+pub fn shares_of(
+    kinds: &[KindCoverage],
+    circles: Option<&circles::LifeCircles>,
+    (households, on_network): (&[u32], &[bool]),
+    members: Members,
+    ids: &[String],
+) -> Vec<GroupCoverage> {
     let nk = kinds.len();
-    #[derive(Clone, Copy, Default)]
-    struct Tally {
-        households: u64,
-        left_out: u64,
-        all_covered: u64,
-    }
-    let mut tally = vec![Tally::default(); ids.len()];
-    let mut per_kind = vec![0u64; ids.len() * nk];
-    for (b, g) in group.iter().enumerate() {
-        let Some(g) = *g else { continue };
-        let hh = u64::from(households[b]);
-        let t = &mut tally[g];
-        if !on_network[b] {
-            t.left_out += hh;
-            continue;
-        }
-        t.households += hh;
-        for (k, kc) in kinds.iter().enumerate() {
-            if kc.covers(b) {
-                per_kind[g * nk + k] += hh;
-            }
-        }
-        if covered_by_all(kinds, b) {
-            t.all_covered += hh;
-        }
-    }
+    let (tally, per_kind) = tally_groups(kinds, (households, on_network), members, ids.len());
+    let circle_counts = circles.map(|lc| {
+        let n = circle_count(lc);
+        circles::tally(lc, households, on_network, members.pairs(), ids.len(), n)
+    });
     let with: Vec<String> = kinds
         .iter()
         .filter(|k| !k.facilities.is_empty())
@@ -878,9 +1017,60 @@ pub fn shares(
                     .collect(),
                 all_kinds: Share::new(t.households, t.all_covered, !with.is_empty()),
                 all_kinds_of: with.clone(),
+                circles: circle_counts.as_ref().map_or(Vec::new(), |c| c[g].clone()),
             }
         })
         .collect()
+}
+
+/// The circles counted: as many as the life circles hold (three), or as
+/// their levels need when none are described.
+fn circle_count(lc: &circles::LifeCircles) -> usize {
+    if lc.circles.is_empty() {
+        crate::config::standards::CIRCLES.len()
+    } else {
+        lc.circles.len()
+    }
+}
+
+/// Households per group: on the network, left out, covered by all kinds.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    households: u64,
+    left_out: u64,
+    all_covered: u64,
+}
+
+/// Tallies by index (households, covered) per group and kind (`per_kind`
+/// is group-major): a map lookup per building and kind was most of the
+/// time.
+fn tally_groups(
+    kinds: &[KindCoverage],
+    (households, on_network): (&[u32], &[bool]),
+    members: Members,
+    groups: usize,
+) -> (Vec<Tally>, Vec<u64>) {
+    let nk = kinds.len();
+    let mut tally = vec![Tally::default(); groups];
+    let mut per_kind = vec![0u64; groups * nk];
+    for (b, g) in members.pairs() {
+        let hh = u64::from(households[b]);
+        let t = &mut tally[g];
+        if !on_network[b] {
+            t.left_out += hh;
+            continue;
+        }
+        t.households += hh;
+        for (k, kc) in kinds.iter().enumerate() {
+            if kc.covers(b) {
+                per_kind[g * nk + k] += hh;
+            }
+        }
+        if covered_by_all(kinds, b) {
+            t.all_covered += hh;
+        }
+    }
+    (tally, per_kind)
 }
 
 /// The community holding each point (first in input order), by bounding-box

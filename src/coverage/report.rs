@@ -7,7 +7,7 @@ use super::gaps::{Gap, cell_order, gaps};
 use super::network::WalkGraph;
 use super::sites::{cover_sets, max_cover};
 use super::snap::Snap;
-use super::{Coverage, GroupCoverage, locate, shares};
+use super::{Coverage, GroupCoverage, Members, locate, shares_of};
 use crate::config::Walking;
 use crate::error::Problem;
 use crate::model::Scenario;
@@ -25,6 +25,9 @@ pub struct Neighborhoods {
     pub building: Vec<Option<usize>>,
     /// Each neighborhood's area.
     pub areas: Vec<MultiPolygon<f64>>,
+    /// Buildings in a further neighborhood (building, neighborhood): an
+    /// existing grid's overlaps count in each polygon holding them.
+    pub also: Vec<(usize, usize)>,
 }
 
 /// A request for new sites: `count` sites of `kind`, chosen among
@@ -154,7 +157,8 @@ pub struct Analysis {
 }
 
 /// How close (metres, straight line) a neighborhood_office must be to a
-/// neighborhood that has none inside ("the last 500 m").
+/// neighborhood that has none inside ("the last 500 m"), when the
+/// standards profile gives the service point no limit.
 pub const OFFICE_REACH_M: f64 = 500.0;
 
 /// Works out shares, service areas, gaps and (when asked) new sites.
@@ -282,7 +286,7 @@ pub fn analyse_prepared(
     let mut timings = Vec::new();
     let t = Instant::now();
     let on: Vec<bool> = cov.building_snaps.iter().map(Option::is_some).collect();
-    let groups = group_shares(s, cov, nb, &prepared.community, &on);
+    let groups = group_shares(s, w, cov, nb, &prepared.community, &on);
     timings.push(("shares_s".to_string(), t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
@@ -329,6 +333,7 @@ struct GroupShares {
 /// the network.
 fn group_shares(
     s: &Scenario,
+    w: &Walking,
     cov: &Coverage,
     nb: Option<&Neighborhoods>,
     comm: &[Option<usize>],
@@ -342,7 +347,11 @@ fn group_shares(
     } else {
         comm.iter().map(|c| c.map(|_| 0)).collect()
     };
-    let overall = shares(&cov.kinds, &hh, on, &all, &["all".to_string()])
+    let shares = |group: &[Option<usize>], also: &[(usize, usize)], ids: &[String]| {
+        let members = Members { group, also };
+        shares_of(&cov.kinds, Some(&cov.life_circles), (&hh, on), members, ids)
+    };
+    let overall = shares(&all, &[], &["all".to_string()])
         .pop()
         .unwrap_or_default();
     let outside: Vec<usize> = (0..s.buildings.len())
@@ -353,7 +362,7 @@ fn group_shares(
         households: outside.iter().map(|&b| u64::from(hh[b])).sum(),
     };
     let comm_ids: Vec<String> = s.communities.iter().map(|c| c.id.clone()).collect();
-    let communities = shares(&cov.kinds, &hh, on, comm, &comm_ids);
+    let communities = shares(comm, &[], &comm_ids);
     let mut street_ids: Vec<String> = s.communities.iter().map(|c| c.street.clone()).collect();
     street_ids.sort();
     street_ids.dedup();
@@ -363,11 +372,11 @@ fn group_shares(
         .map(|c| street_ids.binary_search(&c.street).unwrap_or(0))
         .collect();
     let street: Vec<Option<usize>> = comm.iter().map(|c| c.map(|c| street_of[c])).collect();
-    let streets = shares(&cov.kinds, &hh, on, &street, &street_ids);
+    let streets = shares(&street, &[], &street_ids);
     let (neighborhoods, neighborhoods_without_office) = match nb {
         Some(nb) => (
-            shares(&cov.kinds, &hh, on, &nb.building, &nb.ids),
-            without_office(s, cov, nb),
+            shares(&nb.building, &nb.also, &nb.ids),
+            without_office(s, w, cov, nb),
         ),
         None => (Vec::new(), Vec::new()),
     };
@@ -414,14 +423,21 @@ fn gaps_per_kind(
     all_gaps
 }
 
-fn without_office(s: &Scenario, cov: &Coverage, nb: &Neighborhoods) -> Vec<String> {
+/// The neighborhoods with no service point (the profile's kind) inside or
+/// within its walking limit in a straight line.
+fn without_office(s: &Scenario, w: &Walking, cov: &Coverage, nb: &Neighborhoods) -> Vec<String> {
     use geo::BoundingRect;
     use rstar::{AABB, RTree};
+    let kind = &w.standards.service_point;
+    let reach = w
+        .standards
+        .limit_m(kind, w.speed_kmh)
+        .unwrap_or(OFFICE_REACH_M);
     let offices: Vec<[f64; 2]> = s
         .facilities
         .iter()
         .enumerate()
-        .filter(|(i, f)| f.kind == "neighborhood_office" && cov.facility_snaps[*i].is_some())
+        .filter(|(i, f)| f.kind == *kind && cov.facility_snaps[*i].is_some())
         .map(|(_, f)| [f.location.x(), f.location.y()])
         .collect();
     // Only offices in the neighborhood's box grown by the reach can be near
@@ -434,12 +450,12 @@ fn without_office(s: &Scenario, cov: &Coverage, nb: &Neighborhoods) -> Vec<Strin
         .filter(|(_, a)| {
             let near = |o: &[f64; 2]| {
                 let o = Point::new(o[0], o[1]);
-                a.intersects(&o) || Euclidean.distance(*a, &o) <= OFFICE_REACH_M
+                a.intersects(&o) || Euclidean.distance(*a, &o) <= reach
             };
             let Some(r) = a.bounding_rect() else {
                 return !tree.iter().any(near);
             };
-            let d = OFFICE_REACH_M;
+            let d = reach;
             let bx = AABB::from_corners(
                 [r.min().x - d, r.min().y - d],
                 [r.max().x + d, r.max().y + d],
@@ -511,6 +527,7 @@ fn recommend(
                 threshold_m: super::threshold_m(w, &req.kind),
                 facilities: Vec::new(),
                 metres: vec![f64::INFINITY; s.buildings.len()],
+                nearest: Vec::new(),
             };
             &none_yet
         }
@@ -694,6 +711,7 @@ impl Neighborhoods {
                 .collect(),
             building,
             areas: p.shapes.iter().map(|d| d.area.clone()).collect(),
+            also: Vec::new(),
         }
     }
 }

@@ -219,8 +219,10 @@ fn existing_grid_of(
 }
 
 /// Audits the scenario's existing grid (`neighborhoods.geojson`) and writes
-/// audit.geojson, audit_gaps.geojson, audit_overlaps.geojson and
-/// audit_summary.json into `out`.
+/// audit.geojson, audit_gaps.geojson, audit_overlaps.geojson,
+/// audit_summary.json and the grid's coverage (network distances, life
+/// circles and the service-point check per grid polygon, not
+/// re-partitioned: audit_coverage_summary.json) into `out`.
 pub fn run_audit(
     files: &ScenarioFiles,
     opts: &ReadOptions,
@@ -232,10 +234,51 @@ pub fn run_audit(
     progress.begin("auditing the existing grid", 0, "");
     let audit = crate::audit::audit(&loaded.scenario, &grid, &loaded.config)
         .map_err(|p| loaded.locate(p))?;
+    progress.begin("walking distances", 0, "");
+    let w = &loaded.config.walking;
+    let cov =
+        crate::coverage::compute(&loaded.scenario, w, loaded.config.barriers.snap_tolerance_m)
+            .map_err(|p| loaded.locate(p))?;
+    let an = grid_analysis(&loaded, &grid, &audit, &cov)?;
     progress.begin("writing the audit", 0, "");
-    let written = crate::write::audit::write_audit(out, &loaded, &grid, &audit)?;
+    let mut written = crate::write::audit::write_audit(out, &loaded, &grid, &audit)?;
+    written.push(write_grid_coverage(out, &loaded, &cov, &an)?);
     let written = exported(out, opts, written)?;
     Ok((loaded, audit, written))
+}
+
+/// The file the existing grid's coverage summary is written to.
+///
+/// ```
+/// assert_eq!(linli::plan::commands::GRID_COVERAGE_FILE, "audit_coverage_summary.json");
+/// ```
+pub const GRID_COVERAGE_FILE: &str = "audit_coverage_summary.json";
+
+/// Writes the existing grid's coverage summary into `out`.
+pub(super) fn write_grid_coverage(
+    out: &Path,
+    loaded: &Loaded,
+    cov: &crate::coverage::Coverage,
+    an: &crate::coverage::report::Analysis,
+) -> Result<PathBuf, Error> {
+    let path = out.join(GRID_COVERAGE_FILE);
+    crate::write::coverage::write_summary(&path, loaded, cov, an)?;
+    Ok(path)
+}
+
+/// Coverage of the existing grid as drawn: the distances `cov` found,
+/// counted per grid polygon (its buildings as the audit lays them).
+pub(super) fn grid_analysis(
+    loaded: &Loaded,
+    grid: &[crate::model::Parcel],
+    audit: &crate::audit::Audit,
+    cov: &crate::coverage::Coverage,
+) -> Result<crate::coverage::report::Analysis, Error> {
+    let s = &loaded.scenario;
+    let nb = crate::audit::coverage_groups(audit, grid, s.buildings.len());
+    let w = &loaded.config.walking;
+    crate::coverage::report::analyse_with(s, w, cov, Some(&nb), None, false)
+        .map_err(|p| loaded.locate(p))
 }
 
 /// Redraws the scenario's existing grid with minimal change and writes the

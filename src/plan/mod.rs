@@ -112,6 +112,8 @@ struct Computed {
     cov: crate::coverage::Coverage,
     an: crate::coverage::report::Analysis,
     audit: Option<crate::audit::Audit>,
+    /// The existing grid's coverage (with the audit).
+    grid_coverage: Option<crate::coverage::report::Analysis>,
     roster: crate::roster::Roster,
 }
 
@@ -178,6 +180,10 @@ fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<C
         let a = crate::audit::audit(&loaded.scenario, grid, &loaded.config);
         Some(a.map_err(|p| loaded.locate(p))?)
     };
+    let grid_coverage = match &audit {
+        Some(a) => Some(commands::grid_analysis(loaded, grid, a, &cov)?),
+        None => None,
+    };
     progress.begin("the roster", 0, "");
     // A locked neighborhood keeps the code the grid gives it.
     let s = &loaded.scenario;
@@ -196,15 +202,16 @@ fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<C
         cov,
         an,
         audit,
+        grid_coverage,
         roster,
     })
 }
 
 /// The files a plan writes besides manifest.json: blocks (3), neighborhoods
 /// (2), staffing (2), coverage (4), the roster (5), the audit (4, with a
-/// grid), the summary and the report.
+/// grid, and the grid's coverage), the summary and the report.
 fn plan_files(c: &Computed) -> u64 {
-    18 + if c.audit.is_some() { 4 } else { 0 }
+    18 + if c.audit.is_some() { 5 } else { 0 }
 }
 
 /// Writes every file of a plan into `dir`: the layers, summary.json and
@@ -243,6 +250,11 @@ fn write_plan(
     done(write::roster::write_roster(dir, &roster)?);
     if let Some(a) = &c.audit {
         done(write::audit::write_audit(dir, loaded, grid, a)?);
+    }
+    if let Some(an) = &c.grid_coverage {
+        done(vec![commands::write_grid_coverage(
+            dir, loaded, &c.cov, an,
+        )?]);
     }
     let summary = Summaries::of(dir, loaded, c)?;
     let summary_path = dir.join("summary.json");
@@ -404,7 +416,13 @@ fn life_circles(loaded: &Loaded, c: &Computed) -> Vec<crate::coverage::circles::
         .map(|p| p.as_ref().map(|p| ns[p.neighborhood].community))
         .collect();
     let ids: Vec<String> = s.communities.iter().map(|m| m.id.clone()).collect();
-    crate::coverage::circles::life_circles(&c.cov.kinds, &households, &on, &group, &ids)
+    crate::coverage::circles::by_group(
+        &c.cov.kinds,
+        &c.cov.life_circles,
+        (&households, &on),
+        &group,
+        &ids,
+    )
 }
 
 /// The worker patches' shapes: the blocks dissolved by the patch of their

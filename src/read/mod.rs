@@ -50,6 +50,7 @@ pub const LAYER_FILES: &[&str] = &[
     "staff.csv",
     "overrides.csv",
     "scenario.toml",
+    "standards.toml",
 ];
 
 /// The properties the reader looks at in the two large layers (every other
@@ -233,6 +234,9 @@ pub struct ReadOptions {
     pub output_gcj02: bool,
     /// The GIS format and CRS layers are written in (`--format`, `--out-crs`).
     pub output: crate::config::Output,
+    /// A standards profile to use over the built-in one instead of the
+    /// scenario's `standards.toml` (`--standards FILE`).
+    pub standards: Option<std::path::PathBuf>,
 }
 
 /// What reading found, for the report.
@@ -317,7 +321,7 @@ pub fn read_scenario_with(
     opts: &ReadOptions,
     progress: &dyn crate::model::progress::Progress,
 ) -> Result<Loaded, Error> {
-    let config = read_settings(files)?;
+    let config = read_settings(files, opts)?;
     let (mut layers, mut report, declared) = parse_layers(files, &config, progress)?;
     let crs_text = opts.crs.clone().or(config.crs.clone());
     let given: Option<Crs> = match &crs_text {
@@ -446,11 +450,12 @@ type Layers<'a> = BTreeMap<&'a str, Vec<RawFeature>>;
 
 /// The scenario's settings (`scenario.toml`, else the defaults), once the
 /// layers every scenario needs are known to be there.
-fn read_settings(files: &ScenarioFiles) -> Result<Config, Error> {
-    let config = match files.files.get("scenario.toml") {
+fn read_settings(files: &ScenarioFiles, opts: &ReadOptions) -> Result<Config, Error> {
+    let mut config = match files.files.get("scenario.toml") {
         Some(t) => Config::from_toml_str(t, &files.path("scenario.toml")).map_err(Error::Input)?,
         None => Config::default(),
     };
+    config.walking.use_standards(read_standards(files, opts)?);
     let mut problems = Vec::new();
     for required in ["buildings.geojson", "roads.geojson"] {
         if !files.has(required) {
@@ -462,6 +467,37 @@ fn read_settings(files: &ScenarioFiles) -> Result<Config, Error> {
     }
     error_if_any(problems)?;
     Ok(config)
+}
+
+/// The standards profile: `--standards FILE`, else the scenario's
+/// `standards.toml`, else the built-in one (a file extends the built-in
+/// profile, or replaces its kinds).
+///
+/// ```
+/// use linli::read::{ReadOptions, ScenarioFiles, read_standards};
+/// let files = ScenarioFiles::from_memory("s", &[("standards.toml", "[circles.5]\nmetres = 250\n")]);
+/// let s = read_standards(&files, &ReadOptions::default()).unwrap();
+/// assert_eq!(s.circles[&5], 250.0);
+/// assert_eq!(s.file, "s/standards.toml");
+/// ```
+pub fn read_standards(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+) -> Result<crate::config::standards::Standards, Error> {
+    use crate::config::standards::Standards;
+    let base = Standards::builtin();
+    let (file, text) = match &opts.standards {
+        Some(path) => {
+            let text = text::Text::read_capped(path, text::DEFAULT_MAX_BYTES)
+                .map_err(|e| e.into_error(path, None))?;
+            (path.display().to_string(), text)
+        }
+        None => match files.files.get("standards.toml") {
+            Some(t) => (files.path("standards.toml"), t.clone()),
+            None => return Ok(base),
+        },
+    };
+    Standards::parse(&text, &file, &base).map_err(Error::Input)
 }
 
 /// Every layer present, parsed in parallel (taken in the fixed order), with

@@ -5,6 +5,7 @@
 use super::geojson::{OutGeometry, feature_collection};
 use super::{PendingFile, write_atomic, write_json, write_pending};
 use crate::config::Threshold;
+use crate::coverage::circles::{CircleSummary, ServicePointCheck};
 use crate::coverage::report::{Analysis, Sites};
 use crate::coverage::{ComponentReport, Coverage, GroupCoverage, LeftOut, round_cm};
 use crate::error::Error;
@@ -74,6 +75,13 @@ pub struct CoverageSummary {
     pub neighborhoods: Vec<GroupCoverage>,
     /// Neighborhoods with no neighborhood_office inside or within 500 m.
     pub neighborhoods_without_office: Vec<String>,
+    /// The standards profile used.
+    pub standards: StandardsUsed,
+    /// Households covered at the 5-, 10- and 15-minute life circles
+    /// (keys `"5"`, `"10"`, `"15"`), overall and per group.
+    pub life_circles: BTreeMap<String, CircleSummary>,
+    /// The service point's limit by network distance, per neighborhood.
+    pub service_point: ServicePointCheck,
     /// Buildings left out.
     pub buildings_left_out: usize,
     /// Their households.
@@ -88,6 +96,23 @@ pub struct CoverageSummary {
     pub sites: Option<Sites>,
     /// Warnings.
     pub warnings: Vec<String>,
+}
+
+/// The standards profile a summary was made with.
+///
+/// ```
+/// let u = linli::write::coverage::StandardsUsed { name: "GB".into(), file: "built-in".into(),
+///     circle_of: [("kindergarten".to_string(), 5)].into() };
+/// assert_eq!(serde_json::to_value(&u).unwrap()["circle_of"]["kindergarten"], 5);
+/// ```
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardsUsed {
+    /// Its name.
+    pub name: String,
+    /// Its file (`built-in` for linli's own).
+    pub file: String,
+    /// Each kind's circle (kinds in no circle left out).
+    pub circle_of: BTreeMap<String, u32>,
 }
 
 fn num(v: f64) -> Value {
@@ -138,6 +163,26 @@ pub fn summary(loaded: &Loaded, cov: &Coverage, an: &Analysis) -> CoverageSummar
         streets: an.streets.clone(),
         neighborhoods: an.neighborhoods.clone(),
         neighborhoods_without_office: an.neighborhoods_without_office.clone(),
+        standards: StandardsUsed {
+            name: w.standards.name.clone(),
+            file: w.standards.file.clone(),
+            circle_of: w
+                .standards
+                .kinds
+                .iter()
+                .filter_map(|(k, s)| s.circle.map(|c| (k.clone(), c)))
+                .collect(),
+        },
+        life_circles: crate::coverage::circles::summary(
+            &cov.life_circles,
+            [
+                std::slice::from_ref(&an.overall),
+                &an.communities,
+                &an.streets,
+                &an.neighborhoods,
+            ],
+        ),
+        service_point: service_point(w, &an.neighborhoods),
         buildings_left_out: cov.buildings_left_out.len(),
         households_left_out: cov
             .buildings_left_out
@@ -152,9 +197,18 @@ pub fn summary(loaded: &Loaded, cov: &Coverage, an: &Analysis) -> CoverageSummar
     }
 }
 
+/// The service-point check of `neighborhoods` with the profile's kind and
+/// limit.
+fn service_point(w: &crate::config::Walking, neighborhoods: &[GroupCoverage]) -> ServicePointCheck {
+    let kind = &w.standards.service_point;
+    let limit = crate::coverage::threshold_m(w, kind);
+    crate::coverage::circles::service_point_check(neighborhoods, kind, round_cm(limit))
+}
+
 /// A building's properties in coverage.geojson, as a JSON object (sorted
 /// keys, as a `serde_json::Map` writes them).
-fn building_props(cov: &Coverage, i: usize, b: &crate::model::Building) -> Map<String, Value> {
+fn building_props(s: &crate::model::Scenario, cov: &Coverage, i: usize) -> Map<String, Value> {
+    let b = &s.buildings[i];
     let mut m = Map::new();
     m.insert("id".into(), b.id.clone().into());
     m.insert("households".into(), b.households.into());
@@ -165,8 +219,20 @@ fn building_props(cov: &Coverage, i: usize, b: &crate::model::Building) -> Map<S
                 let d = k.metres[i];
                 m.insert(format!("{}_m", k.kind), num(d));
                 m.insert(format!("{}_min", k.kind), minutes(cov, d));
+                if let Some(f) = k.nearest_facility(i).filter(|_| d.is_finite()) {
+                    m.insert(format!("{}_id", k.kind), s.facilities[f].id.clone().into());
+                }
             }
             m.insert("all_covered".into(), cov.covers_all(i).into());
+            let lc = &cov.life_circles;
+            for (ci, c) in lc.circles.iter().enumerate() {
+                if lc.measured(ci) {
+                    m.insert(format!("circle_{}", c.minutes), lc.covers(i, ci).into());
+                }
+            }
+            if let Some(min) = lc.minutes_of(i) {
+                m.insert("life_circle".into(), min.into());
+            }
         }
         None => {
             m.insert("left_out".into(), "too_far_from_road".into());
@@ -193,7 +259,13 @@ enum Prop {
     Snap,
     Metres(usize),
     Minutes(usize),
+    /// The nearest facility's id of a kind.
+    FacilityId(usize),
     AllCovered,
+    /// Covered at a life circle (its index).
+    Circle(usize),
+    /// The smallest life circle covered at, in minutes.
+    LifeCircle,
 }
 
 /// The text of coverage.geojson: the same bytes as
@@ -253,7 +325,15 @@ fn property_keys(cov: &Coverage) -> (Vec<(String, Prop)>, bool) {
     for (k, kind) in cov.kinds.iter().enumerate() {
         keys.push((format!("{}_m", kind.kind), Prop::Metres(k)));
         keys.push((format!("{}_min", kind.kind), Prop::Minutes(k)));
+        keys.push((format!("{}_id", kind.kind), Prop::FacilityId(k)));
     }
+    let lc = &cov.life_circles;
+    for (ci, c) in lc.circles.iter().enumerate() {
+        if lc.measured(ci) {
+            keys.push((format!("circle_{}", c.minutes), Prop::Circle(ci)));
+        }
+    }
+    keys.push(("life_circle".into(), Prop::LifeCircle));
     keys.sort_by(|a, b| a.0.cmp(&b.0));
     let direct = keys.windows(2).all(|w| w[0].0 != w[1].0);
     let keys = keys
@@ -281,7 +361,8 @@ impl BuildingFeatures<'_> {
         match (&self.cov.building_snaps[i], self.direct) {
             (Some(sn), true) => self.properties(t, i, sn.leg),
             _ => {
-                let _ = serde_json::to_writer(&mut *t, &building_props(self.cov, i, b));
+                let s = &self.loaded.scenario;
+                let _ = serde_json::to_writer(&mut *t, &building_props(s, self.cov, i));
             }
         }
         t.extend_from_slice(b",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
@@ -303,49 +384,86 @@ impl BuildingFeatures<'_> {
     /// Numbers and ids are formatted as serde_json formats them, straight
     /// into the chunk's bytes: no `Value` or `String` per number.
     fn properties(&self, t: &mut Vec<u8>, i: usize, leg: f64) {
-        use serde_json::ser::{CompactFormatter, Formatter};
-        let (cov, b) = (self.cov, &self.loaded.scenario.buildings[i]);
         t.push(b'{');
         let mut first = true;
         for (key, prop) in &self.keys {
-            let number = match *prop {
-                Prop::Snap => Some(round_cm(leg)),
-                Prop::Metres(k) => Some(round_cm(cov.kinds[k].metres[i])),
-                Prop::Minutes(k) => {
-                    let d = cov.kinds[k].metres[i];
-                    Some((d / cov.metres_per_minute * 10.0).round() / 10.0)
-                }
-                Prop::Id | Prop::Households | Prop::AllCovered => None,
-            };
-            // No value (beyond the search): the key is left out, as
-            // `collection` leaves out nulls.
-            if number.is_some_and(|v| !v.is_finite()) {
+            let Some(value) = self.value(*prop, i, leg) else {
+                // No value (beyond the search, no circle): the key is left
+                // out, as `collection` leaves out nulls.
                 continue;
-            }
+            };
             if !first {
                 t.push(b',');
             }
             first = false;
             t.extend_from_slice(key.as_bytes());
             t.push(b':');
-            match (*prop, number) {
-                (_, Some(v)) => {
-                    let _ = CompactFormatter.write_f64(t, v);
-                }
-                (Prop::Id, _) => {
-                    let _ = serde_json::to_writer(&mut *t, &b.id);
-                }
-                (Prop::Households, _) => {
-                    let _ = CompactFormatter.write_u32(t, b.households);
-                }
-                _ => {
-                    let all = cov.covers_all(i);
-                    t.extend_from_slice(if all { b"true" } else { b"false" });
-                }
-            }
+            self.push_value(t, value, i);
         }
         t.push(b'}');
     }
+
+    /// What property `prop` of building `i` holds, `None` for no value.
+    fn value(&self, prop: Prop, i: usize, leg: f64) -> Option<PropValue> {
+        let cov = self.cov;
+        let finite = |v: f64| v.is_finite().then_some(PropValue::Number(v));
+        match prop {
+            Prop::Snap => finite(round_cm(leg)),
+            Prop::Metres(k) => finite(round_cm(cov.kinds[k].metres[i])),
+            Prop::Minutes(k) => {
+                let d = cov.kinds[k].metres[i];
+                finite((d / cov.metres_per_minute * 10.0).round() / 10.0)
+            }
+            Prop::FacilityId(k) => {
+                let kc = &cov.kinds[k];
+                let f = kc
+                    .nearest_facility(i)
+                    .filter(|_| kc.metres[i].is_finite())?;
+                Some(PropValue::Facility(f))
+            }
+            Prop::Circle(ci) => Some(PropValue::Bool(cov.life_circles.covers(i, ci))),
+            Prop::LifeCircle => cov.life_circles.minutes_of(i).map(PropValue::Whole),
+            Prop::Id => Some(PropValue::Id),
+            Prop::Households => Some(PropValue::Whole(
+                self.loaded.scenario.buildings[i].households,
+            )),
+            Prop::AllCovered => Some(PropValue::Bool(cov.covers_all(i))),
+        }
+    }
+
+    /// Writes `v` as serde_json formats it, straight into the chunk's
+    /// bytes: no `Value` or `String` per number.
+    fn push_value(&self, t: &mut Vec<u8>, v: PropValue, i: usize) {
+        use serde_json::ser::{CompactFormatter, Formatter};
+        let s = &self.loaded.scenario;
+        match v {
+            PropValue::Number(x) => {
+                let _ = CompactFormatter.write_f64(t, x);
+            }
+            PropValue::Whole(n) => {
+                let _ = CompactFormatter.write_u32(t, n);
+            }
+            PropValue::Bool(b) => t.extend_from_slice(if b { b"true" } else { b"false" }),
+            PropValue::Id => {
+                let _ = serde_json::to_writer(&mut *t, &s.buildings[i].id);
+            }
+            PropValue::Facility(f) => {
+                let _ = serde_json::to_writer(&mut *t, &s.facilities[f].id);
+            }
+        }
+    }
+}
+
+/// A property's value in coverage.geojson.
+#[derive(Clone, Copy)]
+enum PropValue {
+    Number(f64),
+    Whole(u32),
+    Bool(bool),
+    /// The building's id.
+    Id,
+    /// A facility's id (its index).
+    Facility(usize),
 }
 
 /// A lon or lat as the GeoJSON writer prints it: rounded to 7 decimals,
@@ -460,9 +578,19 @@ fn write_the_rest(
     // Timings are left out so that the same input gives the same bytes; the
     // command line prints them.
     let path = out.join("coverage_summary.json");
-    write_json(&path, &summary(loaded, cov, an))?;
+    write_summary(&path, loaded, cov, an)?;
     written.push(path);
     Ok(written)
+}
+
+/// Writes the coverage summary ([`summary`]) to `path`.
+pub fn write_summary(
+    path: &Path,
+    loaded: &Loaded,
+    cov: &Coverage,
+    an: &Analysis,
+) -> Result<(), Error> {
+    write_json(path, &summary(loaded, cov, an))
 }
 
 /// Writes service_areas.geojson, gaps.geojson and sites.geojson (when sites
@@ -536,12 +664,10 @@ mod tests {
 
     /// coverage.geojson as the general writer makes it: a map per building.
     fn through_maps(loaded: &Loaded, cov: &Coverage) -> Vec<u8> {
-        let feats = loaded
-            .scenario
-            .buildings
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (OutGeometry::Point(b.location), building_props(cov, i, b)));
+        let feats = loaded.scenario.buildings.iter().enumerate().map(|(i, b)| {
+            let props = building_props(&loaded.scenario, cov, i);
+            (OutGeometry::Point(b.location), props)
+        });
         feature_collection(&loaded.projector, feats).into_bytes()
     }
 

@@ -19,6 +19,7 @@ mod diff;
 mod field_types;
 mod gis_formats;
 mod lean_reader;
+mod life_circles;
 mod locks;
 mod osm_import;
 mod osm_public;
