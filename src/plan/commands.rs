@@ -10,6 +10,7 @@ use crate::pipeline::{self, blocks, load, neighborhoods};
 use crate::read::{Loaded, ReadOptions, ScenarioFiles};
 use crate::staffing::plan_staffing;
 use crate::write;
+use crate::write::folder::StagedFolder;
 use std::path::{Path, PathBuf};
 
 /// Runs the blocks stage end to end and writes its files into `out`.
@@ -229,6 +230,8 @@ pub fn run_audit(
     out: &Path,
     progress: &dyn Progress,
 ) -> Result<(Loaded, crate::audit::Audit, Vec<PathBuf>), Error> {
+    // Nothing is computed for a folder that could not be replaced.
+    let staged = StagedFolder::begin(out)?;
     let loaded = crate::pipeline::load_with(files, opts, progress)?;
     let grid = existing_grid_of(&loaded, files)?;
     progress.begin("auditing the existing grid", 0, "");
@@ -241,10 +244,33 @@ pub fn run_audit(
             .map_err(|p| loaded.locate(p))?;
     let an = grid_analysis(&loaded, &grid, &audit, &cov)?;
     progress.begin("writing the audit", 0, "");
-    let mut written = crate::write::audit::write_audit(out, &loaded, &grid, &audit)?;
-    written.push(write_grid_coverage(out, &loaded, &cov, &an)?);
-    let written = exported(out, opts, written)?;
+    let written = in_staged(staged, opts, |dir| {
+        let mut w = crate::write::audit::write_audit(dir, &loaded, &grid, &audit)?;
+        w.push(write_grid_coverage(dir, &loaded, &cov, &an)?);
+        Ok(w)
+    })?;
     Ok((loaded, audit, written))
+}
+
+/// Writes a command's files with `write` into a folder staged beside
+/// `staged`'s place, converts them as `opts.output` asks, and puts the
+/// folder in place whole (a failed or killed run leaves the old one):
+/// the files under the names the caller gave.
+fn in_staged(
+    staged: StagedFolder,
+    opts: &ReadOptions,
+    write: impl FnOnce(&Path) -> Result<Vec<PathBuf>, Error>,
+) -> Result<Vec<PathBuf>, Error> {
+    let dir = staged.dir().to_path_buf();
+    let written = write(&dir).map_err(|e| staged.unwritten(e))?;
+    let written = exported(&dir, opts, written).map_err(|e| staged.unwritten(e))?;
+    let out = staged.out().to_path_buf();
+    staged.commit()?;
+    Ok(written
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|name| out.join(name))
+        .collect())
 }
 
 /// The file the existing grid's coverage summary is written to.
@@ -301,6 +327,7 @@ pub fn run_redraw(
     ),
     Error,
 > {
+    let staged = StagedFolder::begin(out)?;
     let loaded = crate::pipeline::load_with(files, opts, progress)?;
     let grid = existing_grid_of(&loaded, files)?;
     let (s, c) = (&loaded.scenario, &loaded.config);
@@ -332,8 +359,9 @@ pub fn run_redraw(
     // Neighborhoods that keep a grid polygon's id keep its code.
     let given = crate::roster::grid_codes(s, &redrawn.planned, |k| redrawn.origin[k].is_some());
     let roster = crate::roster::build_keeping(s, &redrawn.planned, None, &given);
-    let written = crate::write::audit::write_redraw(out, &loaded, &summary, (&redrawn, &roster))?;
-    let written = exported(out, opts, written)?;
+    let written = in_staged(staged, opts, |dir| {
+        crate::write::audit::write_redraw(dir, &loaded, &summary, (&redrawn, &roster))
+    })?;
     Ok((loaded, redrawn, summary, written))
 }
 

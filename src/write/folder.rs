@@ -23,6 +23,7 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "audit_gaps.geojson",
     "audit_overlaps.geojson",
     "audit_summary.json",
+    "audit_coverage_summary.json",
     "block_adjacency.csv",
     "blocks.geojson",
     "building_groups.geojson",
