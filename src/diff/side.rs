@@ -14,15 +14,10 @@ use std::collections::BTreeMap;
 /// ```
 /// assert_eq!(linli::diff::side::ROSTER_COLUMNS[6], "户数");
 /// ```
-pub const ROSTER_COLUMNS: [&str; 7] = [
-    "社区",
-    "社区编码",
-    "邻里编码",
-    "邻里名称",
-    "楼栋编号",
-    "楼栋名称",
-    "户数",
-];
+pub const ROSTER_COLUMNS: [&str; 7] = {
+    let c = crate::roster::BUILDING_COLUMNS;
+    [c[1], c[2], c[3], c[4], c[5], c[6], c[7]]
+};
 
 /// A side from the text of a roster.csv (`file` names it in messages):
 /// each row a building with its community, neighborhood and households.

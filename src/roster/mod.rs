@@ -18,6 +18,26 @@ pub mod names;
 use crate::model::{Planned, Scenario};
 pub use groups::{BuildingGroup, ContactGroup, Share};
 
+/// The columns of roster.csv, one row per building (`write::roster`
+/// writes them; `linli diff` reads a plan's buildings by them).
+///
+/// ```
+/// assert_eq!(linli::roster::BUILDING_COLUMNS[7], "户数");
+/// ```
+pub const BUILDING_COLUMNS: [&str; 11] = [
+    "街道",
+    "社区",
+    "社区编码",
+    "邻里编码",
+    "邻里名称",
+    "楼栋编号",
+    "楼栋名称",
+    "户数",
+    "楼栋组编码",
+    "联系组编码",
+    "用途",
+];
+
 /// Households a contact group holds (the seeds: a key party member keeps
 /// contact with about 30 households).
 pub const CONTACT_HOUSEHOLDS: u32 = 30;

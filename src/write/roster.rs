@@ -64,19 +64,7 @@ pub struct RosterInput<'a> {
     pub flags: Vec<Vec<String>>,
 }
 
-const BUILDING_HEADER: [&str; 11] = [
-    "街道",
-    "社区",
-    "社区编码",
-    "邻里编码",
-    "邻里名称",
-    "楼栋编号",
-    "楼栋名称",
-    "户数",
-    "楼栋组编码",
-    "联系组编码",
-    "用途",
-];
+const BUILDING_HEADER: [&str; 11] = crate::roster::BUILDING_COLUMNS;
 const NEIGHBORHOOD_HEADER: [&str; 11] = [
     "邻里编码",
     "邻里名称",
