@@ -69,6 +69,7 @@ fn city(n: usize) -> Scenario {
                     kind: k.into(),
                     name: k.into(),
                     location: Point::new(x0 + 70.0, y0 + 20.0),
+                    capacity: None,
                 });
             }
         }
@@ -123,7 +124,7 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("shares_gaps_sites_49k", |b| {
         let req = SiteRequest {
-            count: 10,
+            goal: linli::coverage::report::SiteGoal::Count(10),
             kind: "clinic".into(),
             candidates: None,
         };

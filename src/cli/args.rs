@@ -222,7 +222,7 @@ pub(super) enum Command {
     },
     /// 15-minute service circles: walking distances to facilities, coverage, service areas, gaps, new sites.
     #[command(
-        after_help = "Examples:\n  linli coverage data/demo --out out\n  linli coverage city/ --out out --crs EPSG:32651 --no-neighborhoods\n  linli coverage city/ --out out --add 5 --kind clinic\n\nWrites coverage.geojson (buildings with metres and minutes per kind), service_areas.geojson,\ngaps.geojson, coverage_summary.json and, with --add, sites.geojson. New sites are chosen among\nthe points of <scenario>/candidates.geojson when it exists, else among the network's junctions.\nThresholds per kind: [walking.thresholds] in scenario.toml."
+        after_help = "Examples:\n  linli coverage data/demo --out out\n  linli coverage city/ --out out --crs EPSG:32651 --no-neighborhoods\n  linli coverage city/ --out out --add 5 --kind clinic\n  linli coverage city/ --out out --fewest --kind elderly_care\n\nWrites coverage.geojson (buildings with metres and minutes per kind), service_areas.geojson,\ngaps.geojson, coverage_summary.json and, with --add or --fewest, sites.geojson. New sites are chosen among\nthe points of <scenario>/candidates.geojson when it exists, else among the network's junctions.\nThresholds per kind: [walking.thresholds] in scenario.toml."
     )]
     Coverage {
         /// Scenario folder.
@@ -234,14 +234,18 @@ pub(super) enum Command {
         #[arg(long)]
         crs: Option<String>,
         /// Recommend this many new sites (needs --kind).
-        #[arg(long, requires = "kind")]
+        #[arg(long, requires = "kind", conflicts_with = "fewest")]
         add: Option<usize>,
+        /// Recommend the fewest new sites that bring every uncovered
+        /// household a candidate can reach within the kind's limit (needs --kind).
+        #[arg(long, requires = "kind")]
+        fewest: bool,
         /// Facility kind of the new sites, e.g. clinic.
-        #[arg(long, requires = "add")]
+        #[arg(long)]
         kind: Option<String>,
         /// Also write the covering problem solved (sites_model.json: weights,
         /// candidates, what each covers) to check against an exact solver.
-        #[arg(long, requires = "add")]
+        #[arg(long, requires = "kind")]
         sites_model: bool,
         /// Skip planning neighborhoods (no per-neighborhood coverage).
         #[arg(long)]

@@ -2,6 +2,7 @@
 
 use super::Common;
 use super::args::Command;
+use linli::coverage::report::SiteGoal;
 use linli::error::Error;
 use linli::read::{ReadOptions, ScenarioFiles};
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ pub(super) fn coverage(
     (scenario, max_bytes): (&std::path::Path, u64),
     out: PathBuf,
     opts: ReadOptions,
-    sites: Option<(usize, String)>,
+    sites: Option<(SiteGoal, String)>,
     (neighborhoods, service_areas, sites_model): (bool, bool, bool),
     seed: u64,
     quiet: bool,
@@ -128,7 +129,30 @@ fn print_coverage(
         all.percent()
     );
     print_life_circles(cov, an);
-    if let Some(s) = &an.sites {
+    print_capacity(an);
+    if let Some(
+        s @ linli::coverage::report::Sites {
+            fewest: Some(f), ..
+        },
+    ) = &an.sites
+    {
+        let proof = if f.optimal {
+            "proved fewest".to_string()
+        } else {
+            format!("at least {} needed", f.lower_bound)
+        };
+        out!(
+            "  fewest new {} sites: {} ({proof}) cover {} of {} uncovered households; {} households no candidate reaches ({} candidates; {:.3} s + {:.3} s)",
+            s.kind,
+            s.sites.len(),
+            s.newly_covered_households,
+            s.uncovered_households,
+            f.unreachable_households,
+            s.candidates,
+            s.cover_sets_s,
+            s.select_s
+        );
+    } else if let Some(s) = &an.sites {
         out!(
             "  {} new {} sites cover {} of {} uncovered households ({} candidates; {:.3} s + {:.3} s)",
             s.sites.len(),
@@ -149,6 +173,7 @@ pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
         out,
         crs,
         add,
+        fewest,
         kind,
         sites_model,
         no_neighborhoods,
@@ -162,13 +187,58 @@ pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
         crs,
         ..c.base.clone()
     };
+    let goal = match (add, fewest) {
+        (Some(n), _) => Some(SiteGoal::Count(n)),
+        (None, true) => Some(SiteGoal::Fewest),
+        (None, false) => None,
+    };
+    if let (Some(k), None) = (&kind, goal) {
+        let p = linli::error::Problem::file(
+            "--kind",
+            format!("new {k} sites asked for, but not how many"),
+        )
+        .with_hint(
+            "give --add N (the N sites covering most) or --fewest (the fewest covering all)",
+        );
+        return Err(Error::Input(vec![p]));
+    }
     coverage(
         (&scenario, c.max_bytes),
         out,
         opts,
-        add.zip(kind),
+        goal.zip(kind),
         (!no_neighborhoods, !no_service_areas, sites_model),
         seed,
         c.quiet,
     )
+}
+
+/// Per kind with capacities: households with a place and the facilities
+/// over capacity (the three most over, with the households they fail).
+fn print_capacity(an: &linli::coverage::report::Analysis) {
+    for k in &an.capacity {
+        let mut over: Vec<_> = k
+            .facilities
+            .iter()
+            .filter(|f| f.over_capacity_households > 0)
+            .collect();
+        over.sort_by_key(|f| std::cmp::Reverse(f.over_capacity_households));
+        let named: Vec<String> = over
+            .iter()
+            .take(3)
+            .map(|f| format!("{} fails {}", f.facility, f.failed_households))
+            .collect();
+        out!(
+            "  capacity, {}: {} of {} households in reach have a place; {} facilities over capacity{}",
+            k.kind,
+            k.served_households,
+            k.households_in_reach,
+            over.len(),
+            if named.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", named.join(", "))
+            }
+        );
+    }
 }

@@ -1,92 +1,8 @@
-//! Service areas: the part of the network a facility reaches within its
-//! threshold, as a polygon.
-//!
-//! Edges are cut at the exact remaining distance (a street reached with
-//! 120 m to spare is drawn for 120 m, not to its far end), the reached lines
-//! are buffered by a configurable half-width and dissolved. Block interiors
-//! wider than the band stay holes: a service area is where one can walk, not
-//! a disc.
+//! Bands along lines: pieces of network (a reach too thin for a hull, see
+//! [`super::isochrones`]) or a gap's buildings banded and dissolved into a
+//! valid polygon.
 
-use super::dijkstra::Search;
-use super::network::WalkGraph;
-use super::snap::Snap;
 use geo::{Buffer, Coord, Line, LineString, MultiLineString, MultiPolygon};
-
-/// The network pieces reached from `from` within `radius` metres, snap leg
-/// included (the leg itself is the first piece when it fits).
-///
-/// ```
-/// use geo::Coord;
-/// use linli::coverage::{areas::reached_lines, dijkstra::Search, network::from_nodes, snap::Snapper};
-/// let c = |x, y| Coord { x, y };
-/// let g = from_nodes(vec![c(0.0, 0.0), c(100.0, 0.0), c(300.0, 0.0)], vec![(0, 1), (1, 2)]);
-/// let f = Snapper::new(&g).snap(&g, c(50.0, 0.0)).unwrap();
-/// let lines = reached_lines(&g, &mut Search::new(3), &f, 120.0);
-/// let far = lines.iter().map(|l| l.start.x.max(l.end.x)).fold(0.0, f64::max);
-/// assert!((far - 170.0).abs() < 1e-9); // 50 + 120: the second edge is cut exactly
-/// ```
-pub fn reached_lines(
-    g: &WalkGraph,
-    search: &mut Search,
-    from: &Snap,
-    radius: f64,
-) -> Vec<Line<f64>> {
-    let mut out = Vec::new();
-    // A NaN leg reaches nothing either.
-    if from.leg.is_nan() || from.leg > radius {
-        return out;
-    }
-    let e = g.edges[from.edge as usize];
-    let [(_, da), (_, db)] = from.seeds(e.len);
-    search.run(&g.csr, &[(e.a, da), (e.b, db)], radius);
-    let point = |e: &super::network::WalkEdge, x: f64| -> Coord<f64> {
-        let (p, q) = (g.nodes[e.a as usize], g.nodes[e.b as usize]);
-        let t = (x / e.len).clamp(0.0, 1.0);
-        Coord {
-            x: p.x + t * (q.x - p.x),
-            y: p.y + t * (q.y - p.y),
-        }
-    };
-    // Along the facility's own edge, both ways from its snap point.
-    let rest = radius - from.leg;
-    let at = from.t * e.len;
-    let (lo, hi) = ((at - rest).max(0.0), (at + rest).min(e.len));
-    if hi > lo {
-        out.push(Line::new(point(&e, lo), point(&e, hi)));
-    }
-    for &u in search.reached() {
-        let du = search.dist(u);
-        for (v, len, id) in g.csr.incident(u) {
-            let dv = search.dist(v);
-            // Each edge once: from its lower reached end.
-            if dv.is_finite() && v < u {
-                continue;
-            }
-            let edge = g.edges[id as usize];
-            let (d_a, d_b) = if edge.a == u { (du, dv) } else { (dv, du) };
-            let ra = (radius - d_a).max(0.0);
-            let rb = if d_b.is_finite() {
-                (radius - d_b).max(0.0)
-            } else {
-                0.0
-            };
-            if ra + rb >= len {
-                out.push(Line::new(
-                    g.nodes[edge.a as usize],
-                    g.nodes[edge.b as usize],
-                ));
-            } else {
-                if ra > 0.0 {
-                    out.push(Line::new(g.nodes[edge.a as usize], point(&edge, ra)));
-                }
-                if rb > 0.0 {
-                    out.push(Line::new(point(&edge, len - rb), g.nodes[edge.b as usize]));
-                }
-            }
-        }
-    }
-    out
-}
 
 /// Turns reached pieces plus the facility's leg into a dissolved polygon:
 /// a band of half-width `width` around them.
@@ -181,31 +97,6 @@ pub fn clean(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
             })
             .collect(),
     )
-}
-
-/// The service area of a facility snapped at `from`: reached network within
-/// `radius`, banded by `width`.
-///
-/// ```
-/// use geo::{Coord, Validation};
-/// use linli::coverage::{areas::service_area, dijkstra::Search, network::from_nodes, snap::Snapper};
-/// let c = |x, y| Coord { x, y };
-/// let g = from_nodes(vec![c(0.0, 0.0), c(500.0, 0.0), c(500.0, 500.0)], vec![(0, 1), (1, 2)]);
-/// let f = Snapper::new(&g).snap(&g, c(100.0, 20.0)).unwrap();
-/// let area = service_area(&g, &mut Search::new(3), &f, c(100.0, 20.0), 600.0, 25.0);
-/// assert!(area.is_valid());
-/// ```
-pub fn service_area(
-    g: &WalkGraph,
-    search: &mut Search,
-    from: &Snap,
-    location: Coord<f64>,
-    radius: f64,
-    width: f64,
-) -> MultiPolygon<f64> {
-    let lines = reached_lines(g, search, from, radius);
-    let leg = (from.leg <= radius).then(|| Line::new(location, from.at));
-    polygon(&lines, leg, width)
 }
 
 /// Joins pieces that meet end to end at a point where only they meet into

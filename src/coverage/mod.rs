@@ -9,9 +9,12 @@
 //! location). Everything here works in metres on plain types.
 
 pub mod areas;
+pub mod capacity;
 pub mod circles;
 pub mod dijkstra;
+pub mod fewest;
 pub mod gaps;
+pub mod isochrones;
 pub mod network;
 pub mod report;
 pub mod sites;
@@ -431,7 +434,7 @@ fn covered_by_all(kinds: &[KindCoverage], b: usize) -> bool {
 ///     buildings: vec![Building { id: "b".into(), footprint: None, location: Point::new(800.0, 20.0),
 ///         households: 100, estimated: false, use_: "residential".into() }],
 ///     facilities: vec![Facility { id: "f".into(), kind: "community_centre".into(), name: "f".into(),
-///         location: Point::new(0.0, 10.0) }],
+///         location: Point::new(0.0, 10.0), capacity: None }],
 ///     ..Default::default()
 /// };
 /// let cov = linli::coverage::compute(&s, &linli::config::Walking::default(), 0.05).unwrap();

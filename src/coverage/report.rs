@@ -3,9 +3,10 @@
 //! service areas, gap areas and recommended sites.
 
 use super::dijkstra::Search;
+use super::fewest::{WORK_BUDGET, build_order, fewest_cover};
 use super::gaps::{Gap, cell_order, gaps};
 use super::network::WalkGraph;
-use super::sites::{cover_sets, max_cover};
+use super::sites::{Selection, cover_sets, max_cover, selection_of};
 use super::snap::Snap;
 use super::{Coverage, GroupCoverage, Members, locate, shares_of};
 use crate::config::Walking;
@@ -30,26 +31,47 @@ pub struct Neighborhoods {
     pub also: Vec<(usize, usize)>,
 }
 
-/// A request for new sites: `count` sites of `kind`, chosen among
-/// `candidates` (points) or, when `None`, among the network's junctions.
+/// What a site request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteGoal {
+    /// This many sites covering the most uncovered households (maximal
+    /// covering location, `--add N`).
+    Count(usize),
+    /// The fewest sites covering every uncovered household a candidate can
+    /// reach (location set covering, `--fewest`).
+    Fewest,
+}
+
+/// A request for new sites of `kind`, chosen among `candidates` (points)
+/// or, when `None`, among the network's junctions.
 #[derive(Debug, Clone)]
 pub struct SiteRequest {
-    /// How many sites.
-    pub count: usize,
+    /// How many sites, or the fewest that cover everything.
+    pub goal: SiteGoal,
     /// Facility kind.
     pub kind: String,
     /// Candidate points (e.g. from candidates.geojson), with ids.
     pub candidates: Option<Vec<(String, Coord<f64>)>>,
 }
 
-/// One facility's service area.
+/// A facility kind's service area at one walking limit: where its
+/// facilities reach over the network, dissolved over the kind.
 #[derive(Debug, Clone)]
 pub struct ServiceArea {
-    /// Facility index in the scenario.
-    pub facility: usize,
-    /// Threshold, metres.
+    /// Facility kind.
+    pub kind: String,
+    /// The life circle (minutes) whose walking distance this is, if any.
+    pub circle: Option<u32>,
+    /// Walking limit, metres.
     pub threshold_m: f64,
-    /// The area.
+    /// Whether this is the kind's own limit (the others are the smaller
+    /// life circles' distances).
+    pub own_limit: bool,
+    /// Facilities of the kind on the network.
+    pub facilities: usize,
+    /// Households within the limit over the network.
+    pub households: u64,
+    /// The isochrone.
     pub area: MultiPolygon<f64>,
 }
 
@@ -74,8 +96,14 @@ pub struct Site {
 pub struct Sites {
     /// Kind sited.
     pub kind: String,
-    /// Sites asked for.
-    pub requested: usize,
+    /// `"max_cover"` (a number of sites asked for) or `"fewest"`.
+    pub goal: &'static str,
+    /// Sites asked for (`None` when the fewest were asked for).
+    pub requested: Option<usize>,
+    /// The fewest-sites search: whether the count is proved smallest and
+    /// the bound it is proved against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fewest: Option<FewestProof>,
     /// `candidates.geojson` or `network junctions`.
     pub candidates_from: String,
     /// Candidates considered.
@@ -109,6 +137,9 @@ pub struct Sites {
 /// weight of demand points covered.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CoverModel {
+    /// `"max_cover"` (pick `p`, cover the most) or `"fewest"` (cover every
+    /// coverable point with the fewest; `p` is how many linli needed).
+    pub goal: &'static str,
     /// Sites to pick.
     pub p: usize,
     /// Households of each demand point.
@@ -152,6 +183,9 @@ pub struct Analysis {
     pub gaps: Vec<(String, Gap)>,
     /// New sites, when asked.
     pub sites: Option<Sites>,
+    /// Capacity and catchment of the kinds whose facilities have a
+    /// capacity.
+    pub capacity: Vec<KindCapacity>,
     /// Seconds per step.
     pub timings: Vec<(String, f64)>,
 }
@@ -172,12 +206,13 @@ pub const OFFICE_REACH_M: f64 = 500.0;
 ///         footprint: None, location: Point::new(x, 20.0), households: 100, estimated: false,
 ///         use_: "residential".into() }).collect(),
 ///     facilities: vec![Facility { id: "f".into(), kind: "clinic".into(), name: "f".into(),
-///         location: Point::new(0.0, 10.0) }],
+///         location: Point::new(0.0, 10.0), capacity: None }],
 ///     ..Default::default()
 /// };
 /// let w = linli::config::Walking::default();
 /// let cov = linli::coverage::compute(&s, &w, 0.05).unwrap();
-/// let req = linli::coverage::report::SiteRequest { count: 1, kind: "clinic".into(), candidates: None };
+/// use linli::coverage::report::{SiteGoal, SiteRequest};
+/// let req = SiteRequest { goal: SiteGoal::Count(1), kind: "clinic".into(), candidates: None };
 /// let a = linli::coverage::report::analyse(&s, &w, &cov, None, Some(&req)).unwrap();
 /// assert_eq!(a.overall.by_kind["clinic"].covered, 100);
 /// assert_eq!(a.sites.unwrap().newly_covered_households, 100);
@@ -300,6 +335,10 @@ pub fn analyse_prepared(
     let gaps = gaps_per_kind(s, w, cov, &prepared.gap_order, &on);
     timings.push(("gaps_s".to_string(), t.elapsed().as_secs_f64()));
 
+    let t = Instant::now();
+    let capacity = capacities(s, cov);
+    timings.push(("capacity_s".to_string(), t.elapsed().as_secs_f64()));
+
     let sites = match sites {
         Some(req) => Some(recommend(s, w, cov, req)?),
         None => None,
@@ -314,6 +353,7 @@ pub fn analyse_prepared(
         service_areas,
         gaps,
         sites,
+        capacity,
         timings,
     })
 }
@@ -466,49 +506,216 @@ fn without_office(s: &Scenario, w: &Walking, cov: &Coverage, nb: &Neighborhoods)
         .collect()
 }
 
+/// Hull concavity of the isochrones (concaveman's default): hull edges
+/// are dug in towards points nearer than half their length.
+pub const CONCAVITY: f64 = 2.0;
+
+/// Every kind's isochrones at its [`levels`](super::isochrones::levels),
+/// kinds in parallel, each counted to `progress` when drawn.
 fn service_areas(
     s: &Scenario,
     w: &Walking,
     cov: &Coverage,
     progress: &dyn Progress,
 ) -> Vec<ServiceArea> {
+    use super::isochrones::{HullStyle, isochrones, levels};
     use rayon::prelude::*;
-    let jobs: Vec<(usize, f64)> = cov
+    let style = HullStyle {
+        concavity: CONCAVITY,
+        edge_m: w.service_area_width_m,
+    };
+    progress.begin("service areas", cov.kinds.len() as u64, "kinds");
+    let per_kind: Vec<Vec<ServiceArea>> = cov
         .kinds
-        .iter()
-        .flat_map(|k| k.facilities.iter().map(move |&f| (f, k.threshold_m)))
-        .collect();
-    progress.begin("service areas", jobs.len() as u64, "facilities");
-    let mut out: Vec<ServiceArea> = jobs
         .par_iter()
         .map_init(
             || Search::new(cov.graph.nodes.len()),
-            |search, &(f, r)| {
-                let snap = cov.facility_snaps[f].expect("kinds list facilities on the network");
-                let area = super::areas::service_area(
-                    &cov.graph,
-                    search,
-                    &snap,
-                    s.facilities[f].location.0,
-                    r,
-                    w.service_area_width_m,
-                );
+            |search, k| {
+                let lv = levels(k.threshold_m, &w.standards.circles);
+                let snaps: Vec<Snap> = k
+                    .facilities
+                    .iter()
+                    .filter_map(|&f| cov.facility_snaps[f])
+                    .collect();
+                let at: Vec<Coord<f64>> = k
+                    .facilities
+                    .iter()
+                    .map(|&f| s.facilities[f].location.0)
+                    .collect();
+                let areas = isochrones(&cov.graph, search, &snaps, &at, &lv, style);
                 progress.advance(1);
-                ServiceArea {
-                    facility: f,
-                    threshold_m: r,
-                    area,
-                }
+                // A kind with no facility reaches nothing: no feature.
+                lv.iter()
+                    .zip(areas)
+                    .filter(|(_, area)| !area.0.is_empty())
+                    .map(|(l, area)| ServiceArea {
+                        kind: k.kind.clone(),
+                        circle: l.circle,
+                        threshold_m: l.metres,
+                        own_limit: l.metres == k.threshold_m,
+                        facilities: snaps.len(),
+                        households: households_within(s, k, l.metres),
+                        area,
+                    })
+                    .collect()
             },
         )
         .collect();
-    out.sort_by_key(|a| a.facility);
-    out
+    per_kind.into_iter().flatten().collect()
+}
+
+/// Households within `metres` of kind `k` over the network.
+fn households_within(s: &Scenario, k: &super::KindCoverage, metres: f64) -> u64 {
+    k.metres
+        .iter()
+        .zip(&s.buildings)
+        .filter(|(m, _)| **m <= metres + super::EPS_M)
+        .map(|(_, b)| u64::from(b.households))
+        .sum()
+}
+
+/// One facility's load under capacity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FacilityLoad {
+    /// Facility id.
+    pub facility: String,
+    /// Its name.
+    pub name: String,
+    /// Households it can serve (`None`: no limit).
+    pub capacity: Option<u64>,
+    /// Households of the buildings it is the nearest facility to.
+    pub catchment_households: u64,
+    /// Households assigned to it.
+    pub assigned_households: u64,
+    /// Households of its catchment sent on to a farther facility.
+    pub sent_on_households: u64,
+    /// Households of its catchment no facility with room could take.
+    pub failed_households: u64,
+    /// Buildings with households it failed.
+    pub failed_buildings: usize,
+    /// How far its catchment exceeds its capacity (0 when within).
+    pub over_capacity_households: u64,
+    /// Where it stands, metres.
+    #[serde(skip)]
+    pub at: Coord<f64>,
+}
+
+/// Capacity and catchment of one facility kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindCapacity {
+    /// Facility kind.
+    pub kind: String,
+    /// Walking limit, metres.
+    pub threshold_m: f64,
+    /// Households within the limit of some facility of the kind.
+    pub households_in_reach: u64,
+    /// Of those, served by a facility with room.
+    pub served_households: u64,
+    /// Of those, left without a place: every facility in reach is full.
+    pub unserved_households: u64,
+    /// Facilities whose catchment exceeds their capacity, most over first.
+    pub over_capacity: Vec<String>,
+    /// Every facility of the kind on the network, in scenario order.
+    pub facilities: Vec<FacilityLoad>,
+}
+
+/// The capacitated assignment of every kind whose facilities have a
+/// capacity (see [`super::capacity::assign`]).
+fn capacities(s: &Scenario, cov: &Coverage) -> Vec<KindCapacity> {
+    let demand: Vec<usize> = (0..s.buildings.len())
+        .filter(|&b| s.buildings[b].households > 0 && cov.building_snaps[b].is_some())
+        .collect();
+    let snaps: Vec<Snap> = demand
+        .iter()
+        .filter_map(|&b| cov.building_snaps[b])
+        .collect();
+    let need: Vec<u64> = demand
+        .iter()
+        .map(|&b| u64::from(s.buildings[b].households))
+        .collect();
+    cov.kinds
+        .iter()
+        .filter(|k| {
+            k.facilities
+                .iter()
+                .any(|&f| s.facilities[f].capacity.is_some())
+        })
+        .map(|k| {
+            let fac: Vec<Snap> = k
+                .facilities
+                .iter()
+                .filter_map(|&f| cov.facility_snaps[f])
+                .collect();
+            let reach = super::sites::reach_lists(&cov.graph, &fac, &snaps, k.threshold_m);
+            let cap: Vec<Option<u64>> = k
+                .facilities
+                .iter()
+                .map(|&f| s.facilities[f].capacity)
+                .collect();
+            let a = super::capacity::assign(&reach, &cap, &need);
+            kind_capacity(s, k, &a, &cap)
+        })
+        .collect()
+}
+
+/// The report of one kind's assignment.
+fn kind_capacity(
+    s: &Scenario,
+    k: &super::KindCoverage,
+    a: &super::capacity::Assignment,
+    cap: &[Option<u64>],
+) -> KindCapacity {
+    let mut failed_buildings = vec![0usize; k.facilities.len()];
+    for (b, &u) in a.unserved.iter().enumerate() {
+        if u > 0 {
+            // The failing facility is the building's nearest: its catchment.
+            if let Some(f) = a.nearest[b] {
+                failed_buildings[f as usize] += 1;
+            }
+        }
+    }
+    let facilities: Vec<FacilityLoad> = k
+        .facilities
+        .iter()
+        .enumerate()
+        .map(|(i, &f)| FacilityLoad {
+            facility: s.facilities[f].id.clone(),
+            name: s.facilities[f].name.clone(),
+            capacity: cap[i],
+            catchment_households: a.catchment[i],
+            assigned_households: a.load[i],
+            sent_on_households: a.sent_on[i],
+            failed_households: a.failed[i],
+            failed_buildings: failed_buildings[i],
+            over_capacity_households: cap[i].map_or(0, |c| a.catchment[i].saturating_sub(c)),
+            at: s.facilities[f].location.0,
+        })
+        .collect();
+    let mut over: Vec<&FacilityLoad> = facilities
+        .iter()
+        .filter(|f| f.over_capacity_households > 0)
+        .collect();
+    over.sort_by(|x, y| {
+        y.over_capacity_households
+            .cmp(&x.over_capacity_households)
+            .then(x.facility.cmp(&y.facility))
+    });
+    let served: u64 = a.load.iter().sum();
+    let unserved: u64 = a.unserved.iter().sum();
+    KindCapacity {
+        kind: k.kind.clone(),
+        threshold_m: k.threshold_m,
+        households_in_reach: served + unserved,
+        served_households: served,
+        unserved_households: unserved,
+        over_capacity: over.iter().map(|f| f.facility.clone()).collect(),
+        facilities,
+    }
 }
 
 /// New sites for `req` (see [`Sites`]): the uncovered households of the
 /// kind are the demand, the candidates given or the junctions within reach
-/// of them the supply, [`max_cover`] picks.
+/// of them the supply, [`max_cover`] or [`fewest_cover`] picks.
 fn recommend(
     s: &Scenario,
     w: &Walking,
@@ -544,9 +751,10 @@ fn recommend(
     let covers = cover_sets(g, &cands.snaps, &demand.snaps, r);
     let cover_sets_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let sel = max_cover(&covers, &demand.weight, req.count);
+    let pick = choose(req.goal, &covers, &demand.weight);
     let select_s = t.elapsed().as_secs_f64();
-    let sites = sel
+    let sites = pick
+        .sel
         .chosen
         .iter()
         .enumerate()
@@ -554,31 +762,92 @@ fn recommend(
             rank: i + 1,
             candidate: cands.ids[c].clone(),
             at: cands.points[c],
-            gain_households: sel.gains[i],
-            exclusive_households: sel.exclusive[i],
+            gain_households: pick.sel.gains[i],
+            exclusive_households: pick.sel.exclusive[i],
         })
         .collect();
+    let (goal, requested) = match req.goal {
+        SiteGoal::Count(n) => ("max_cover", Some(n)),
+        SiteGoal::Fewest => ("fewest", None),
+    };
     Ok(Sites {
         kind: k.kind.clone(),
-        requested: req.count,
+        goal,
+        requested,
+        fewest: pick.proof,
         candidates_from: cands.from.to_string(),
         candidates: cands.snaps.len(),
         candidates_left_out: cands.left_out,
         uncovered_households: demand.weight.iter().sum::<u64>(),
-        newly_covered_households: sel.covered,
-        greedy_covered_households: sel.greedy_covered,
-        swaps: sel.swaps,
+        newly_covered_households: pick.sel.covered,
+        greedy_covered_households: pick.sel.greedy_covered,
+        swaps: pick.sel.swaps,
         cover_sets_s,
         select_s,
-        sites,
         model: CoverModel {
-            p: req.count,
-            covered: sel.covered,
+            goal,
+            p: pick.sel.chosen.len(),
+            covered: pick.sel.covered,
             weights: demand.weight,
             candidates: cands.ids,
             covers,
         },
+        sites,
     })
+}
+
+/// How far the fewest sites found are proved to be the fewest, and what no
+/// candidate can reach.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FewestProof {
+    /// Whether no smaller set of candidates covers what these cover.
+    pub optimal: bool,
+    /// Sites any cover needs at least (equal to the sites when optimal).
+    pub lower_bound: usize,
+    /// Uncovered households no candidate reaches within the limit.
+    pub unreachable_households: u64,
+    /// Their buildings.
+    pub unreachable_buildings: usize,
+    /// Independent pieces the problem split into.
+    pub pieces: usize,
+    /// Sites every smallest cover needs (fixed by the reductions).
+    pub essential: usize,
+    /// Branch-and-bound nodes searched.
+    pub search_nodes: u64,
+}
+
+/// The sites a goal picks, with the proof of a fewest-sites search.
+struct Pick {
+    sel: Selection,
+    proof: Option<FewestProof>,
+}
+
+/// Picks the sites of `goal` among the candidates' `covers`.
+fn choose(goal: SiteGoal, covers: &[Vec<u32>], weight: &[u64]) -> Pick {
+    match goal {
+        SiteGoal::Count(n) => Pick {
+            sel: max_cover(covers, weight, n),
+            proof: None,
+        },
+        SiteGoal::Fewest => {
+            let f = fewest_cover(covers, weight.len(), WORK_BUDGET);
+            let chosen = build_order(covers, &f.chosen, Some(weight));
+            let sel = selection_of(covers, weight, chosen);
+            let proof = FewestProof {
+                optimal: f.optimal,
+                lower_bound: f.lower_bound,
+                unreachable_households: f.unreachable.iter().map(|&d| weight[d as usize]).sum(),
+                unreachable_buildings: f.unreachable.len(),
+                pieces: f.pieces,
+                essential: f.essential,
+                search_nodes: f.nodes,
+            };
+            Pick {
+                sel,
+                proof: Some(proof),
+            }
+        }
+    }
 }
 
 /// The error for a site request of a kind linli does not know.
@@ -725,7 +994,7 @@ pub struct CoverageRequest {
     /// Seed of the partition.
     pub seed: u64,
     /// New sites: how many, of which kind.
-    pub sites: Option<(usize, String)>,
+    pub sites: Option<(SiteGoal, String)>,
     /// The text of a candidates layer (points), when there is one.
     pub candidates: Option<String>,
     /// Skip the service-area polygons (the costliest step; distances,

@@ -49,6 +49,33 @@ pub fn max_cover(covers: &[Vec<u32>], weight: &[u64], p: usize) -> Selection {
     let mut chosen = lazy_greedy(covers, weight, p, &mut count);
     let greedy_covered = covered_weight(&count, weight);
     let swaps = improve_by_swaps(covers, weight, &mut chosen, &mut count);
+    let mut sel = selection_of(covers, weight, chosen);
+    sel.greedy_covered = greedy_covered;
+    sel.swaps = swaps;
+    sel
+}
+
+/// The [`Selection`] of sites `chosen` in that order: each one's gain given
+/// those before it, what only it covers, and the total (no greedy, no
+/// swaps).
+///
+/// ```
+/// let covers = vec![vec![0, 1], vec![1, 2]];
+/// let s = linli::coverage::sites::selection_of(&covers, &[5, 5, 5], vec![1, 0]);
+/// assert_eq!((s.gains, s.exclusive, s.covered), (vec![10, 5], vec![10, 5], 15));
+/// ```
+pub fn selection_of(covers: &[Vec<u32>], weight: &[u64], chosen: Vec<usize>) -> Selection {
+    let mut count = vec![0u32; weight.len()];
+    let gains: Vec<u64> = chosen
+        .iter()
+        .map(|&c| {
+            let g = gain_of(covers, weight, c, &count);
+            for &d in &covers[c] {
+                count[d as usize] += 1;
+            }
+            g
+        })
+        .collect();
     let exclusive = chosen
         .iter()
         .map(|&c| {
@@ -60,24 +87,13 @@ pub fn max_cover(covers: &[Vec<u32>], weight: &[u64], p: usize) -> Selection {
         })
         .collect();
     let covered = covered_weight(&count, weight);
-    let mut seq = vec![0u32; weight.len()];
-    let gains = chosen
-        .iter()
-        .map(|&c| {
-            let g = gain_of(covers, weight, c, &seq);
-            for &d in &covers[c] {
-                seq[d as usize] += 1;
-            }
-            g
-        })
-        .collect();
     Selection {
         chosen,
         gains,
         exclusive,
         covered,
-        greedy_covered,
-        swaps,
+        greedy_covered: covered,
+        swaps: 0,
     }
 }
 
@@ -232,6 +248,31 @@ pub fn cover_sets(
     demand: &[Snap],
     radius: f64,
 ) -> Vec<Vec<u32>> {
+    reach_lists(g, candidates, demand, radius)
+        .into_iter()
+        .map(|r| r.into_iter().map(|(d, _)| d).collect())
+        .collect()
+}
+
+/// [`cover_sets`] with the network metres to each demand point covered:
+/// per candidate, (demand point, metres) in demand order.
+///
+/// ```
+/// use geo::Coord;
+/// use linli::coverage::{network::from_nodes, sites::reach_lists, snap::Snapper};
+/// let c = |x, y| Coord { x, y };
+/// let g = from_nodes(vec![c(0.0, 0.0), c(1000.0, 0.0)], vec![(0, 1)]);
+/// let sn = Snapper::new(&g);
+/// let s = |x, y| sn.snap(&g, c(x, y)).unwrap();
+/// let r = reach_lists(&g, &[s(0.0, 0.0)], &[s(100.0, 10.0), s(600.0, 0.0)], 300.0);
+/// assert_eq!(r, vec![vec![(0, 110.0)]]);
+/// ```
+pub fn reach_lists(
+    g: &WalkGraph,
+    candidates: &[Snap],
+    demand: &[Snap],
+    radius: f64,
+) -> Vec<Vec<(u32, f64)>> {
     use rayon::prelude::*;
     // Demand points by edge, so a search looks only at edges it reached.
     let mut by_edge: Vec<(u32, u32)> = demand
@@ -274,11 +315,11 @@ pub fn cover_sets(
                             best = best.min((cand.t - t.t).abs() * ed.len + cand.leg);
                         }
                         if best + t.leg <= radius + super::EPS_M {
-                            out.push(di);
+                            out.push((di, best + t.leg));
                         }
                     }
                 }
-                out.sort_unstable();
+                out.sort_unstable_by_key(|x| x.0);
                 out
             },
         )

@@ -192,7 +192,14 @@ pub struct Facility {
     pub name: String,
     /// Where it is.
     pub location: Point<f64>,
+    /// Households it can serve, when it has a limit (`capacity`, or
+    /// `capacity_persons` over [`PERSONS_PER_HOUSEHOLD`]).
+    pub capacity: Option<u64>,
 }
+
+/// Persons per household where a capacity is given in persons: China's
+/// 2020 census average (2.62; 第七次全国人口普查公报 第二号).
+pub const PERSONS_PER_HOUSEHOLD: f64 = 2.62;
 
 /// A ready-made block (a parcel or compound a planning bureau already has),
 /// from a scenario's `blocks.geojson`: it replaces the polygonized blocks.

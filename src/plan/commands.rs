@@ -184,7 +184,7 @@ fn site_request(
     files: &ScenarioFiles,
     loaded: &Loaded,
 ) -> Result<Option<crate::coverage::report::SiteRequest>, Error> {
-    let Some((count, kind)) = &req.sites else {
+    let Some((goal, kind)) = &req.sites else {
         return Ok(None);
     };
     let candidates = match &req.candidates {
@@ -196,7 +196,7 @@ fn site_request(
         None => None,
     };
     Ok(Some(crate::coverage::report::SiteRequest {
-        count: *count,
+        goal: *goal,
         kind: kind.clone(),
         candidates,
     }))

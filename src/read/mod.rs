@@ -1130,6 +1130,17 @@ fn prop_text<'a>(props: &'a layer::Properties, keys: &[&str]) -> Option<std::bor
     })
 }
 
+/// A facility's capacity in households: `capacity`, else
+/// `capacity_persons` over the census household size (rounded down: a
+/// place for part of a household serves none).
+fn facility_capacity(props: &layer::Properties) -> Result<Option<u64>, String> {
+    if let Some(c) = num_prop(props, "capacity")? {
+        return Ok(Some(c.floor() as u64));
+    }
+    let persons = num_prop(props, "capacity_persons")?;
+    Ok(persons.map(|p| (p / crate::model::PERSONS_PER_HOUSEHOLD).floor() as u64))
+}
+
 /// A non-negative finite number property: Ok(None) when absent or null.
 fn num_prop(props: &layer::Properties, key: &str) -> Result<Option<f64>, String> {
     match props.get(key) {
@@ -1816,12 +1827,22 @@ fn read_facilities(ctx: &mut Ctx, fs: &[RawFeature], conv: &Converter) -> Vec<Fa
             );
             continue;
         };
+        let capacity = match facility_capacity(&f.properties) {
+            Ok(c) => c,
+            Err(e) => {
+                ctx.feature(FILE, f, e).hint = Some(
+                    "capacity is in households (capacity_persons in persons); leave it out for no limit".into(),
+                );
+                continue;
+            }
+        };
         let id = f.id.clone().unwrap_or_else(|| format!("f{}", f.index));
         out.push(Facility {
             name: str_prop(&f.properties, &["name"]).unwrap_or_else(|| id.clone()),
             id,
             kind,
             location,
+            capacity,
         });
     }
     out

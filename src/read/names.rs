@@ -15,7 +15,7 @@ const READ: [(&str, &[&str]); 6] = [
         "communities.geojson",
         &["id", "kind", "street", "social_workers"],
     ),
-    ("facilities.geojson", &["kind"]),
+    ("facilities.geojson", &["kind", "capacity"]),
     ("neighborhoods.geojson", &["id"]),
     ("blocks.geojson", &["households"]),
 ];

@@ -94,6 +94,9 @@ pub struct CoverageSummary {
     pub known_kinds: Vec<String>,
     /// Recommended sites, when asked.
     pub sites: Option<Sites>,
+    /// Capacity and catchment of the kinds whose facilities have a
+    /// capacity (capacity.geojson maps every facility's load).
+    pub capacity: Vec<crate::coverage::report::KindCapacity>,
     /// Warnings.
     pub warnings: Vec<String>,
 }
@@ -193,6 +196,7 @@ pub fn summary(loaded: &Loaded, cov: &Coverage, an: &Analysis) -> CoverageSummar
         left_out,
         known_kinds: cov.known_kinds.clone(),
         sites: an.sites.clone(),
+        capacity: an.capacity.clone(),
         warnings: cov.warnings.clone(),
     }
 }
@@ -600,17 +604,19 @@ fn write_areas_gaps_sites(
     loaded: &Loaded,
     an: &Analysis,
 ) -> Result<Vec<PathBuf>, Error> {
-    let s = &loaded.scenario;
     let p = &loaded.projector;
     let mut written = Vec::new();
 
     let areas = an.service_areas.iter().map(|a| {
-        let f = &s.facilities[a.facility];
         let mut m = Map::new();
-        m.insert("facility".into(), f.id.clone().into());
-        m.insert("kind".into(), f.kind.clone().into());
-        m.insert("name".into(), f.name.clone().into());
+        m.insert("kind".into(), a.kind.clone().into());
+        if let Some(c) = a.circle {
+            m.insert("circle_min".into(), c.into());
+        }
         m.insert("threshold_m".into(), num(a.threshold_m));
+        m.insert("own_limit".into(), a.own_limit.into());
+        m.insert("facilities".into(), a.facilities.into());
+        m.insert("households".into(), a.households.into());
         m.insert("area_m2".into(), json!(a.area.unsigned_area().round()));
         (OutGeometry::MultiPolygon(a.area.clone()), m)
     });
@@ -637,6 +643,22 @@ fn write_areas_gaps_sites(
     let path = out.join("gaps.geojson");
     write_atomic(&path, par_feature_collection(p, gaps).as_bytes())?;
     written.push(path);
+
+    if !an.capacity.is_empty() {
+        let feats = an.capacity.iter().flat_map(|k| {
+            k.facilities.iter().map(|f| {
+                let mut m = match serde_json::to_value(f) {
+                    Ok(Value::Object(m)) => m,
+                    _ => Map::new(),
+                };
+                m.insert("kind".into(), k.kind.clone().into());
+                (OutGeometry::Point(geo::Point(f.at)), m)
+            })
+        });
+        let path = out.join("capacity.geojson");
+        write_atomic(&path, feature_collection(p, feats).as_bytes())?;
+        written.push(path);
+    }
 
     if let Some(sites) = &an.sites {
         let feats = sites.sites.iter().map(|site| {

@@ -37,6 +37,7 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "diff_neighborhoods.geojson",
     "diff_summary.json",
     "gaps.geojson",
+    "capacity.geojson",
     "manifest.json",
     "neighborhoods.csv",
     "neighborhoods.geojson",

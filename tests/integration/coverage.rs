@@ -3,9 +3,8 @@
 //! nodes and the snap legs as edges — see benches/coverage_networkx_check.py),
 //! service-area validity, bad input, the demo end to end and determinism.
 
-use geo::{Area, Coord, Point, Validation};
+use geo::{Area, Coord, Distance, Point, Validation};
 use linli::config::Walking;
-use linli::coverage::areas::{reached_lines, service_area};
 use linli::coverage::dijkstra::Search;
 use linli::coverage::network::from_nodes;
 use linli::coverage::report::{CoverageRequest, SiteRequest, analyse};
@@ -91,31 +90,9 @@ fn networkx_multi_source_semantics() {
 }
 
 #[test]
-fn reached_lines_are_cut_exactly() {
-    let g = square();
-    let sn = Snapper::new(&g);
-    let f = sn.snap(&g, c(30., 0.)).unwrap();
-    let lines = reached_lines(&g, &mut Search::new(5), &f, 100.0);
-    // Reached: all of AB (own edge, 30 back and 70 forward), 70 of AD,
-    // 30 of BC and 30 of BE; the own-edge piece overlaps the node pieces.
-    let len = |l: &geo::Line<f64>| (l.end.x - l.start.x).hypot(l.end.y - l.start.y);
-    let up_ad = lines
-        .iter()
-        .filter(|l| l.start.x == 0. && l.end.x == 0.)
-        .map(len)
-        .fold(0.0, f64::max);
-    assert!((up_ad - 70.0).abs() < 1e-9, "{lines:?}");
-    let far_e = lines
-        .iter()
-        .filter(|l| l.start.y == 0. && l.end.y == 0.)
-        .map(|l| l.start.x.max(l.end.x))
-        .fold(0.0, f64::max);
-    assert!((far_e - 130.0).abs() < 1e-9);
-}
-
-#[test]
-fn service_areas_are_valid_on_a_grid() {
-    // A 10 × 10 grid of 100 m blocks.
+fn isochrones_are_valid_and_hold_every_junction_in_reach() {
+    use linli::coverage::isochrones::{HullStyle, Level, isochrones};
+    // A 10 × 10 grid of 100 m blocks with three facilities.
     let mut nodes = Vec::new();
     let mut segs = Vec::new();
     for i in 0..11 {
@@ -130,23 +107,51 @@ fn service_areas_are_valid_on_a_grid() {
             }
         }
     }
-    let g = from_nodes(nodes, segs);
+    let g = from_nodes(nodes.clone(), segs);
     let sn = Snapper::new(&g);
+    let at = [c(512., 498.), c(3., 3.), c(777., 140.)];
+    let snaps: Vec<_> = at.iter().map(|&p| sn.snap(&g, p).unwrap()).collect();
+    let levels: Vec<Level> = [250.0, 420.0, 1000.0]
+        .iter()
+        .map(|&metres| Level {
+            metres,
+            circle: None,
+        })
+        .collect();
+    let style = HullStyle {
+        concavity: 2.0,
+        edge_m: 30.0,
+    };
     let mut search = Search::new(g.nodes.len());
-    for (p, r) in [
-        (c(512., 498.), 1000.0),
-        (c(3., 3.), 250.0),
-        (c(777., 140.), 420.0),
-    ] {
-        let f = sn.snap(&g, p).unwrap();
-        let a = service_area(&g, &mut search, &f, p, r, 30.0);
+    let areas = isochrones(&g, &mut search, &snaps, &at, &levels, style);
+    let junctions: Vec<_> = nodes.iter().map(|&p| sn.snap(&g, p)).collect();
+    let d = distances(
+        &g,
+        &mut Search::new(g.nodes.len()),
+        &snaps,
+        &junctions,
+        2000.0,
+    );
+    for (l, a) in levels.iter().zip(&areas) {
         assert!(a.is_valid(), "{:?}", a.validation_errors());
-        assert!(a.unsigned_area() > 0.0);
-        // Blocks 100 m wide with a 30 m band each side keep 40 m holes.
-        if r >= 1000.0 {
-            assert!(a.0.iter().map(|p| p.interiors().len()).sum::<usize>() > 10);
+        for (p, m) in nodes.iter().zip(&d) {
+            if *m <= l.metres {
+                let gap = geo::Euclidean.distance(&Point(*p), a);
+                assert!(
+                    gap < 0.01,
+                    "junction {p:?} at {m} m is {gap} m outside the {} m isochrone",
+                    l.metres
+                );
+            }
         }
     }
+    assert!(
+        areas
+            .windows(2)
+            .all(|w| w[0].unsigned_area() < w[1].unsigned_area())
+    );
+    // Within 1000 m of three facilities the whole 1 km grid is reached.
+    assert!(areas[2].unsigned_area() > 0.9e6);
 }
 
 fn building(id: &str, x: f64, y: f64, hh: u32) -> Building {
@@ -166,6 +171,7 @@ fn facility(id: &str, kind: &str, x: f64, y: f64) -> Facility {
         kind: kind.into(),
         name: id.into(),
         location: Point::new(x, y),
+        capacity: None,
     }
 }
 
@@ -244,7 +250,7 @@ fn bad_input_is_reported_and_left_out() {
 
     // Sites for a kind nobody knows: an error naming the kinds.
     let req = SiteRequest {
-        count: 1,
+        goal: linli::coverage::report::SiteGoal::Count(1),
         kind: "bakery".into(),
         candidates: None,
     };
@@ -323,7 +329,7 @@ fn run_demo(out: &std::path::Path) -> Vec<std::path::PathBuf> {
     let req = CoverageRequest {
         neighborhoods: true,
         seed: 1,
-        sites: Some((3, "clinic".into())),
+        sites: Some((linli::coverage::report::SiteGoal::Count(3), "clinic".into())),
         candidates: None,
         no_service_areas: false,
     };
@@ -355,15 +361,56 @@ fn run_demo(out: &std::path::Path) -> Vec<std::path::PathBuf> {
             .sum::<u64>(),
         an.overall.households + an.overall.households_left_out
     );
+    // One isochrone per kind and limit, valid, growing with the limit; at
+    // its own limit it holds the kind's covered households.
     for a in &an.service_areas {
-        assert!(a.area.is_valid(), "facility {}", a.facility);
+        assert!(a.area.is_valid(), "{} at {} m", a.kind, a.threshold_m);
+        assert!(!a.area.0.is_empty());
+        if a.own_limit {
+            assert_eq!(
+                a.households, an.overall.by_kind[&a.kind].covered,
+                "{}",
+                a.kind
+            );
+        }
     }
+    for w in an.service_areas.windows(2) {
+        if w[0].kind == w[1].kind {
+            assert!(w[0].threshold_m < w[1].threshold_m && w[0].households <= w[1].households);
+            assert!(
+                w[0].area.unsigned_area() < w[1].area.unsigned_area(),
+                "{}",
+                w[0].kind
+            );
+        }
+    }
+    let kinds: std::collections::BTreeSet<&str> =
+        an.service_areas.iter().map(|a| a.kind.as_str()).collect();
+    assert_eq!(
+        kinds.len(),
+        cov.kinds
+            .iter()
+            .filter(|k| !k.facilities.is_empty())
+            .count()
+    );
     for (_, g) in &an.gaps {
         assert!(g.area.is_valid());
     }
     let sites = an.sites.as_ref().unwrap();
     assert_eq!(sites.sites.len(), 3);
     assert!(sites.newly_covered_households > 0);
+    // The demo's kindergarten has room for 800 households of the 1,184
+    // within 300 m: it fails the rest; the clinics have room to spare.
+    let kg = an
+        .capacity
+        .iter()
+        .find(|k| k.kind == "kindergarten")
+        .unwrap();
+    assert_eq!((kg.households_in_reach, kg.served_households), (1184, 800));
+    assert_eq!(kg.over_capacity.len(), 1);
+    assert_eq!(kg.facilities[0].failed_households, 384);
+    let clinic = an.capacity.iter().find(|k| k.kind == "clinic").unwrap();
+    assert_eq!(clinic.unserved_households, 0);
     written
 }
 
@@ -372,7 +419,9 @@ fn demo_end_to_end_and_deterministic() {
     let base = std::env::temp_dir().join(format!("linli-coverage-{}", std::process::id()));
     let a = run_demo(&base.join("a"));
     let b = run_demo(&base.join("b"));
-    assert_eq!(a.len(), 5);
+    // coverage, service areas, gaps, sites, capacity (the demo's clinics
+    // and kindergarten have one) and the summary.
+    assert_eq!(a.len(), 6);
     for (x, y) in a.iter().zip(&b) {
         let (bx, by) = (std::fs::read(x).unwrap(), std::fs::read(y).unwrap());
         assert!(bx == by, "{} differs between runs", x.display());
@@ -398,7 +447,10 @@ fn a_failed_analysis_writes_nothing() {
     let req = CoverageRequest {
         neighborhoods: false,
         seed: 1,
-        sites: Some((2, "no_such_kind".into())),
+        sites: Some((
+            linli::coverage::report::SiteGoal::Count(2),
+            "no_such_kind".into(),
+        )),
         candidates: None,
         no_service_areas: true,
     };
@@ -498,4 +550,47 @@ fn prepared_analysis_is_the_plain_one() {
     };
     let again = analyse_prepared(s, w, &cov, None, None, None, &stale).unwrap();
     assert_eq!(text(&again), plain);
+}
+
+#[test]
+fn fewest_sites_on_the_demo_cover_every_reachable_household_and_are_proved() {
+    let out = std::env::temp_dir().join(format!("linli-fewest-{}", std::process::id()));
+    for kind in ["kindergarten", "clinic", "elderly_care"] {
+        let req = CoverageRequest {
+            neighborhoods: false,
+            seed: 1,
+            sites: Some((linli::coverage::report::SiteGoal::Fewest, kind.into())),
+            candidates: None,
+            no_service_areas: true,
+        };
+        let (_, _, an, _, _) = linli::plan::run_coverage(
+            &linli::demo::files(),
+            &Default::default(),
+            &req,
+            &out,
+            &linli::model::progress::Silent,
+        )
+        .unwrap();
+        let s = an.sites.unwrap();
+        let proof = s.fewest.clone().unwrap();
+        assert!(proof.optimal, "{kind}");
+        assert_eq!(proof.lower_bound, s.sites.len());
+        assert_eq!(
+            s.newly_covered_households + proof.unreachable_households,
+            s.uncovered_households,
+            "{kind}"
+        );
+        // Built in order: each site adds the most of what is left.
+        let gains: Vec<u64> = s.sites.iter().map(|x| x.gain_households).collect();
+        assert!(gains.windows(2).all(|w| w[0] >= w[1]), "{kind}: {gains:?}");
+        assert!(gains.iter().all(|&g| g > 0));
+        // One site fewer cannot cover it all: the greedy max-cover of
+        // len − 1 sites leaves something.
+        let m = &s.model;
+        if !s.sites.is_empty() {
+            let fewer = linli::coverage::sites::max_cover(&m.covers, &m.weights, s.sites.len() - 1);
+            assert!(fewer.covered < s.newly_covered_households, "{kind}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
 }

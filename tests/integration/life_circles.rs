@@ -45,6 +45,7 @@ fn street() -> Scenario {
         kind: kind.into(),
         name: id.into(),
         location: Point::new(x, 0.0),
+        capacity: None,
     };
     let home = |id: &str, x: f64, households| Building {
         id: id.into(),

@@ -471,18 +471,21 @@ fn gaps(input: &ReportInput, f: &Frame, w: &'static Words) -> Layer {
     }
 }
 
-/// Each facility's service area (hidden when the page opens).
+/// Each kind's service area at its own walking limit (hidden when the page
+/// opens).
 fn service_areas(input: &ReportInput, f: &Frame, w: &'static Words) -> Layer {
     let mut inner = String::new();
-    for a in &input.analysis.service_areas {
-        let Some(fac) = input.scenario.facilities.get(a.facility) else {
-            continue;
-        };
+    let own: Vec<_> = input
+        .analysis
+        .service_areas
+        .iter()
+        .filter(|a| a.own_limit)
+        .collect();
+    for a in &own {
         let mut d = String::new();
         f.multi_polygon(&mut d, &a.area);
         let info = [
-            (w.facility, fac.name.clone()),
-            (w.kind, w.kind(&fac.kind)),
+            (w.kind, w.kind(&a.kind)),
             (w.threshold, format!("{:.0} {}", a.threshold_m, w.metres)),
         ];
         inner.push_str(&shape(w, "sa service_area", &d, &info, ""));
@@ -491,7 +494,7 @@ fn service_areas(input: &ReportInput, f: &Frame, w: &'static Words) -> Layer {
         key: "service_area",
         name: w.l_service_areas,
         visible: false,
-        count: input.analysis.service_areas.len(),
+        count: own.len(),
         body: group("service_area", "", false, &inner),
     }
 }
