@@ -222,7 +222,7 @@ pub(super) enum Command {
     },
     /// 15-minute service circles: walking distances to facilities, coverage, service areas, gaps, new sites.
     #[command(
-        after_help = "Examples:\n  linli coverage data/demo --out out\n  linli coverage city/ --out out --crs EPSG:32651 --no-neighborhoods\n  linli coverage city/ --out out --add 5 --kind clinic\n  linli coverage city/ --out out --fewest --kind elderly_care\n\nWrites coverage.geojson (buildings with metres and minutes per kind), service_areas.geojson,\ngaps.geojson, coverage_summary.json and, with --add or --fewest, sites.geojson. New sites are chosen among\nthe points of <scenario>/candidates.geojson when it exists, else among the network's junctions.\nThresholds per kind: [walking.thresholds] in scenario.toml."
+        after_help = "Examples:\n  linli coverage data/demo --out out\n  linli coverage city/ --out out --crs EPSG:32651 --no-neighborhoods\n  linli coverage city/ --out out --add 5 --kind clinic\n  linli coverage city/ --out out --fewest --kind elderly_care\n  linli coverage data/demo --out out --grid existing\n\nWrites coverage.geojson (buildings with metres and minutes per kind), service_areas.geojson,\ngaps.geojson, coverage_summary.json and, with --add or --fewest, sites.geojson. New sites are chosen among\nthe points of <scenario>/candidates.geojson when it exists, else among the network's junctions.\nThresholds per kind: [walking.thresholds] in scenario.toml."
     )]
     Coverage {
         /// Scenario folder.
@@ -248,8 +248,13 @@ pub(super) enum Command {
         #[arg(long, requires = "kind")]
         sites_model: bool,
         /// Skip planning neighborhoods (no per-neighborhood coverage).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "grid")]
         no_neighborhoods: bool,
+        /// Which neighborhoods coverage is counted for: `planned` (partition
+        /// the scenario, the default) or `existing` (the polygons of
+        /// <scenario>/neighborhoods.geojson as drawn, not re-partitioned).
+        #[arg(long, value_parser = ["planned", "existing"])]
+        grid: Option<String>,
         /// Skip the service-area polygons (service_areas.geojson is written empty).
         #[arg(long)]
         no_service_areas: bool,

@@ -12,7 +12,7 @@ pub(super) fn coverage(
     out: PathBuf,
     opts: ReadOptions,
     sites: Option<(SiteGoal, String)>,
-    (neighborhoods, service_areas, sites_model): (bool, bool, bool),
+    (neighborhoods, service_areas, sites_model, existing_grid): (bool, bool, bool, bool),
     seed: u64,
     quiet: bool,
 ) -> Result<(), Error> {
@@ -21,6 +21,7 @@ pub(super) fn coverage(
     let candidates = candidates_text(scenario, max_bytes, sites.is_some())?;
     let req = linli::coverage::report::CoverageRequest {
         neighborhoods,
+        existing_grid,
         seed,
         sites,
         candidates,
@@ -177,6 +178,7 @@ pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
         kind,
         sites_model,
         no_neighborhoods,
+        grid,
         no_service_areas,
         seed,
     } = command
@@ -207,7 +209,12 @@ pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
         out,
         opts,
         goal.zip(kind),
-        (!no_neighborhoods, !no_service_areas, sites_model),
+        (
+            !no_neighborhoods,
+            !no_service_areas,
+            sites_model,
+            grid.as_deref() == Some("existing"),
+        ),
         seed,
         c.quiet,
     )

@@ -991,6 +991,9 @@ pub struct CoverageRequest {
     /// Plan neighborhoods (when the scenario has communities) and report
     /// coverage per neighborhood.
     pub neighborhoods: bool,
+    /// Report coverage per polygon of the scenario's existing grid
+    /// (`neighborhoods.geojson`, as drawn) instead of planning.
+    pub existing_grid: bool,
     /// Seed of the partition.
     pub seed: u64,
     /// New sites: how many, of which kind.

@@ -160,13 +160,21 @@ pub fn run_staff(
     })
 }
 
-/// The neighborhoods coverage is counted for, when asked (and the scenario
-/// has communities).
+/// The neighborhoods coverage is counted for: the existing grid's polygons
+/// when asked, else planned ones when asked (and the scenario has
+/// communities).
 fn coverage_neighborhoods(
     req: &crate::coverage::report::CoverageRequest,
     files: &ScenarioFiles,
     loaded: &Loaded,
 ) -> Result<Option<crate::coverage::report::Neighborhoods>, Error> {
+    if req.existing_grid {
+        let grid = existing_grid_of(loaded, files)?;
+        let audit = crate::audit::audit(&loaded.scenario, &grid, &loaded.config)
+            .map_err(|p| loaded.locate(p))?;
+        let n = loaded.scenario.buildings.len();
+        return Ok(Some(crate::audit::coverage_groups(&audit, &grid, n)));
+    }
     if !(req.neighborhoods && files.files.contains_key("communities.geojson")) {
         return Ok(None);
     }

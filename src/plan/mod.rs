@@ -359,7 +359,21 @@ impl Summaries {
                 "missing_data": staffing.missing_data,
             },
             "audit": self.audit,
+            "grids_side_by_side": grids_side_by_side(loaded, c),
         })
+    }
+}
+
+/// The existing grid's figures beside the proposed plan's, when the
+/// scenario has a grid (null otherwise).
+fn grids_side_by_side(loaded: &Loaded, c: &Computed) -> serde_json::Value {
+    let w = &loaded.config.walking;
+    match &c.grid_coverage {
+        Some(grid) => json!({
+            "existing": write::coverage::grid_figures(w, &grid.neighborhoods),
+            "proposed": write::coverage::grid_figures(w, &c.an.neighborhoods),
+        }),
+        None => serde_json::Value::Null,
     }
 }
 
@@ -399,6 +413,13 @@ fn report_html(
         warnings,
         partition: &summary.partition,
         audit: summary.audit.as_ref(),
+        grids: c.grid_coverage.as_ref().map(|g| {
+            let w = &loaded.config.walking;
+            (
+                write::coverage::grid_figures(w, &g.neighborhoods),
+                write::coverage::grid_figures(w, &c.an.neighborhoods),
+            )
+        }),
     })
 }
 

@@ -209,6 +209,76 @@ fn service_point(w: &crate::config::Walking, neighborhoods: &[GroupCoverage]) ->
     crate::coverage::circles::service_point_check(neighborhoods, kind, round_cm(limit))
 }
 
+/// One grid's figures beside another's (summary.json's
+/// `grids_side_by_side`): the same buildings and facilities, counted per
+/// neighborhood of each grid.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridFigures {
+    /// Neighborhoods with households.
+    pub neighborhoods: usize,
+    /// Of those, with every household on the network within the service
+    /// point's limit.
+    pub service_point_within: usize,
+    /// Households beyond the service point's limit, over all neighborhoods.
+    pub service_point_households_beyond: u64,
+    /// Per kind: neighborhoods with every household covered.
+    pub fully_covered: BTreeMap<String, usize>,
+    /// Per life circle (minutes): neighborhoods with every household
+    /// within the circle's kinds.
+    pub fully_within_circle: BTreeMap<u32, usize>,
+    /// Per kind: the lowest neighborhood share covered (percent).
+    pub lowest_share_percent: BTreeMap<String, f64>,
+}
+
+/// [`GridFigures`] of a coverage analysis that was counted per neighborhood.
+///
+/// ```
+/// use linli::coverage::{GroupCoverage, Share};
+/// let mut n = GroupCoverage { id: "N1".into(), households: 90, circles: vec![90, 90, 40], ..Default::default() };
+/// n.by_kind.insert("clinic".into(), Share { households: 90, covered: 90, ..Default::default() });
+/// let w = linli::config::Walking::default();
+/// let g = linli::write::coverage::grid_figures(&w, &[n]);
+/// assert_eq!((g.neighborhoods, g.fully_covered["clinic"]), (1, 1));
+/// assert_eq!((g.fully_within_circle[&10], g.fully_within_circle[&15]), (1, 0));
+/// ```
+pub fn grid_figures(w: &crate::config::Walking, neighborhoods: &[GroupCoverage]) -> GridFigures {
+    let with: Vec<&GroupCoverage> = neighborhoods.iter().filter(|n| n.households > 0).collect();
+    let sp = service_point(w, neighborhoods);
+    let mut fully_covered = BTreeMap::new();
+    let mut lowest = BTreeMap::new();
+    for n in &with {
+        for (k, sh) in &n.by_kind {
+            let full = sh.covered >= sh.households;
+            *fully_covered.entry(k.clone()).or_insert(0) += usize::from(full);
+            let pct = if sh.households == 0 {
+                100.0
+            } else {
+                100.0 * sh.covered as f64 / sh.households as f64
+            };
+            let e = lowest.entry(k.clone()).or_insert(100.0_f64);
+            *e = e.min((pct * 10.0).round() / 10.0);
+        }
+    }
+    let fully_within_circle = w
+        .standards
+        .circles
+        .keys()
+        .enumerate()
+        .map(|(ci, minutes)| {
+            let on = |n: &&&GroupCoverage| n.circles.get(ci).is_some_and(|&c| c >= n.households);
+            (*minutes, with.iter().filter(on).count())
+        })
+        .collect();
+    GridFigures {
+        neighborhoods: with.len(),
+        service_point_within: sp.neighborhoods_within,
+        service_point_households_beyond: sp.households_beyond,
+        fully_covered,
+        fully_within_circle,
+        lowest_share_percent: lowest,
+    }
+}
+
 /// A building's properties in coverage.geojson, as a JSON object (sorted
 /// keys, as a `serde_json::Map` writes them).
 fn building_props(s: &crate::model::Scenario, cov: &Coverage, i: usize) -> Map<String, Value> {

@@ -328,6 +328,7 @@ fn bridge_tunnel_and_layer_are_read_from_roads() {
 fn run_demo(out: &std::path::Path) -> Vec<std::path::PathBuf> {
     let req = CoverageRequest {
         neighborhoods: true,
+        existing_grid: false,
         seed: 1,
         sites: Some((linli::coverage::report::SiteGoal::Count(3), "clinic".into())),
         candidates: None,
@@ -446,6 +447,7 @@ fn a_failed_analysis_writes_nothing() {
     let base = std::env::temp_dir().join(format!("linli-coverage-fail-{}", std::process::id()));
     let req = CoverageRequest {
         neighborhoods: false,
+        existing_grid: false,
         seed: 1,
         sites: Some((
             linli::coverage::report::SiteGoal::Count(2),
@@ -558,6 +560,7 @@ fn fewest_sites_on_the_demo_cover_every_reachable_household_and_are_proved() {
     for kind in ["kindergarten", "clinic", "elderly_care"] {
         let req = CoverageRequest {
             neighborhoods: false,
+            existing_grid: false,
             seed: 1,
             sites: Some((linli::coverage::report::SiteGoal::Fewest, kind.into())),
             candidates: None,

@@ -24,6 +24,7 @@ use crate::model::{Dissolved, Parcel, Scenario};
 use crate::roster::Roster;
 use crate::staffing::StaffingPlan;
 use crate::write::audit::AuditSummary;
+use crate::write::coverage::GridFigures;
 use crate::write::neighborhoods::{NeighborhoodFigures, PartitionSummary};
 use geo::MultiPolygon;
 use svg::esc;
@@ -86,6 +87,9 @@ pub struct ReportInput<'a> {
     pub partition: &'a PartitionSummary,
     /// The audit of the scenario's existing grid, when it has one.
     pub audit: Option<&'a AuditSummary>,
+    /// The existing grid's figures and the plan's, side by side, when the
+    /// scenario has a grid.
+    pub grids: Option<(GridFigures, GridFigures)>,
 }
 
 impl ReportInput<'_> {

@@ -12,6 +12,7 @@ use crate::config::Threshold;
 use crate::coverage::GroupCoverage;
 use crate::coverage::circles::LifeCircle;
 use crate::staffing::StaffingRow;
+use crate::write::coverage::GridFigures;
 use crate::write::neighborhoods::NeighborhoodFigures;
 use std::collections::BTreeMap;
 
@@ -27,6 +28,9 @@ pub(super) fn tables(input: &ReportInput, w: &Words) -> String {
     h.push_str(&strong_barriers(input, w));
     if let Some(a) = input.audit {
         h.push_str(&audit(input, a, w));
+    }
+    if let Some((existing, proposed)) = &input.grids {
+        h.push_str(&grids(existing, proposed, w));
     }
     h.push_str(&notes(input, w));
     h.push_str("</section>");
@@ -633,6 +637,50 @@ fn audit(input: &ReportInput, a: &crate::write::audit::AuditSummary, w: &Words) 
         }
         h.push_str(END);
     }
+    h.push_str("</section>");
+    h
+}
+
+/// The existing grid's figures beside the plan's.
+fn grids(e: &GridFigures, p: &GridFigures, w: &Words) -> String {
+    let mut h = format!(
+        "<section id=\"grids\"><h2>{}</h2><p class=\"note\">{}</p>",
+        w.h_grids,
+        esc(w.n_grids)
+    );
+    h.push_str(&head("grids", &["", w.grid_existing, w.grid_proposed]));
+    let row = |h: &mut String, what: &str, a: String, b: String| {
+        h.push_str(&format!("<tr>{}{}{}</tr>", td(what), tn(a, ""), tn(b, "")));
+    };
+    row(
+        &mut h,
+        w.g_neighborhoods,
+        e.neighborhoods.to_string(),
+        p.neighborhoods.to_string(),
+    );
+    row(
+        &mut h,
+        w.g_service_point_within,
+        e.service_point_within.to_string(),
+        p.service_point_within.to_string(),
+    );
+    row(
+        &mut h,
+        w.g_households_beyond,
+        e.service_point_households_beyond.to_string(),
+        p.service_point_households_beyond.to_string(),
+    );
+    for (minutes, n) in &e.fully_within_circle {
+        let other = p.fully_within_circle.get(minutes).copied().unwrap_or(0);
+        let what = w.g_within_circle.replace("{}", &minutes.to_string());
+        row(&mut h, &what, n.to_string(), other.to_string());
+    }
+    for (kind, n) in &e.fully_covered {
+        let other = p.fully_covered.get(kind).copied().unwrap_or(0);
+        let what = w.g_fully_covered.replace("{}", &w.kind(kind));
+        row(&mut h, &what, n.to_string(), other.to_string());
+    }
+    h.push_str(END);
     h.push_str("</section>");
     h
 }
