@@ -69,6 +69,9 @@ pub struct KindStandard {
     pub name: String,
     /// Where the rule comes from.
     pub source: String,
+    /// The population it serves above all (`elderly`, `children`), whose
+    /// coverage is also counted in persons when buildings give them.
+    pub serves: Option<String>,
 }
 
 impl Default for Standards {
@@ -289,7 +292,7 @@ fn syntax_problem(text: &str, file: &str, e: &toml::de::Error) -> Problem {
         .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
     let what = e.message().trim_end_matches('.').to_string();
     let hint = if what.contains("unknown field") {
-        "a profile has name, replace, speed_kmh, [circles.5|10|15] metres, [service] circle_centre / service_point, and [kinds.<kind>] circle, metres or minutes, name, source (docs/standards.md)"
+        "a profile has name, replace, speed_kmh, [circles.5|10|15] metres, [service] circle_centre / service_point, and [kinds.<kind>] circle, metres or minutes, name, source, serves (elderly or children; docs/standards.md)"
     } else {
         "see docs/standards.md for the keys and their ranges"
     };
@@ -337,6 +340,8 @@ struct RawKind {
     minutes: Option<f64>,
     name: Option<String>,
     source: Option<String>,
+    #[serde(default, deserialize_with = "population")]
+    serves: Option<String>,
 }
 
 impl RawProfile {
@@ -366,6 +371,7 @@ impl RawProfile {
                 limit: None,
                 name: String::new(),
                 source: String::new(),
+                serves: None,
             });
             raw.over(k);
         }
@@ -390,6 +396,25 @@ impl RawKind {
         if let Some(src) = self.source {
             k.source = src;
         }
+        if let Some(p) = self.serves {
+            k.serves = Some(p);
+        }
+    }
+}
+
+/// The special populations buildings may give (persons per building).
+pub const POPULATIONS: &[&str] = &["elderly", "children"];
+
+/// A kind's `serves`: one of [`POPULATIONS`].
+fn population<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = String::deserialize(d)?;
+    if POPULATIONS.contains(&v.as_str()) {
+        Ok(Some(v))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "serves = {v:?}: a kind serves one of {}",
+            POPULATIONS.join(", ")
+        )))
     }
 }
 

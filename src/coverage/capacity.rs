@@ -40,8 +40,10 @@ pub struct Assignment {
 /// let reach = vec![vec![(0, 10.0), (1, 20.0), (2, 90.0)], vec![(1, 50.0), (2, 30.0)]];
 /// let a = assign(&reach, &[Some(100), Some(100)], &[80, 80, 80]);
 /// assert_eq!(a.load, vec![100, 100]);
-/// assert_eq!(a.unserved, vec![0, 0, 40]); // building 1 took the rest of 0, then 1
-/// assert_eq!(a.served_by, vec![Some(0), Some(1), Some(1)]);
+/// // Building 1 gets the 20 left at 0, then 20 of the 20 left at 1 once
+/// // building 2 (30 m from it) has taken 80: 40 of its households fail.
+/// assert_eq!(a.unserved, vec![0, 40, 0]);
+/// assert_eq!(a.served_by, vec![Some(0), Some(0), Some(1)]);
 /// ```
 pub fn assign(reach: &[Vec<(u32, f64)>], capacity: &[Option<u64>], need: &[u64]) -> Assignment {
     let mut pairs: Vec<(f64, u32, u32)> = reach

@@ -128,8 +128,10 @@ pub fn isochrones(
                 .par_iter()
                 .flat_map_iter(|p| hull(p, style))
                 .collect();
-            let union = geo::unary_union(&hulls).0.into_iter().map(without_spikes);
-            super::areas::clean(MultiPolygon::new(union.collect()))
+            let union = geo::unary_union(&hulls);
+            super::areas::clean(MultiPolygon::new(
+                union.0.into_iter().map(without_spikes).collect(),
+            ))
         })
         .collect()
 }
@@ -229,7 +231,20 @@ fn hull(lines: &[Line<f64>], style: HullStyle) -> Vec<Polygon<f64>> {
     if h.unsigned_area() < 0.25 * style.edge_m * length {
         return super::areas::polygon(lines, None, 0.25 * style.edge_m).0;
     }
-    vec![h]
+    grown(MultiPolygon::new(vec![h]), NEEDLE_M).0
+}
+
+/// How much each hull grows (m): a hull dug along a dead-end street and
+/// back on the same points leaves a needle of no width, which GEOS and
+/// GIS tools reject; grown by a centimetre (the overlay resolving the
+/// needle's two sides) it is a valid polygon at no visible cost.
+pub const NEEDLE_M: f64 = 0.01;
+
+/// `mp` grown by `d` metres (shrunk when negative), mitred corners.
+fn grown(mp: MultiPolygon<f64>, d: f64) -> MultiPolygon<f64> {
+    use geo::Buffer;
+    use geo::algorithm::buffer::{BufferStyle, LineJoin};
+    mp.buffer_with_style(BufferStyle::new(d).line_join(LineJoin::Bevel))
 }
 
 /// Widest spike removed (m): where a ring turns back on itself and its
@@ -248,7 +263,10 @@ pub const SPIKE_M: f64 = 0.001;
 /// let spiky = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 5.0),
 ///     (x: 60.0, y: 5.0), (x: 10.0, y: 5.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)];
 /// let clean = linli::coverage::isochrones::without_spikes(spiky);
-/// assert_eq!(clean.exterior().0.len(), 5);
+/// assert_eq!(clean.exterior().0.len(), 6); // (10, 5) stays once, in line
+/// assert!(clean.is_valid());
+/// let needle = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 60.0, y: 0.0001), (x: 10.0, y: 0.0002), (x: 0.0, y: 10.0)];
+/// assert_eq!(linli::coverage::isochrones::without_spikes(needle).exterior().0.len(), 5);
 /// assert!(clean.is_valid());
 /// ```
 pub fn without_spikes(p: Polygon<f64>) -> Polygon<f64> {
@@ -268,7 +286,8 @@ pub fn without_spikes(p: Polygon<f64>) -> Polygon<f64> {
                     .hypot(v.y - a.y)
                     .max((v.x - b.x).hypot(v.y - b.y));
                 let back = (v.x - a.x) * (b.x - v.x) + (v.y - a.y) * (b.y - v.y) < 0.0;
-                if back && twice_area < SPIKE_M * side {
+                let repeated = v == a;
+                if repeated || (back && twice_area < SPIKE_M * side) {
                     pts.remove(i);
                     changed = true;
                 } else {

@@ -16,6 +16,7 @@ pub mod fewest;
 pub mod gaps;
 pub mod isochrones;
 pub mod network;
+pub mod populations;
 pub mod report;
 pub mod sites;
 pub mod snap;

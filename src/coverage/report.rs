@@ -186,6 +186,9 @@ pub struct Analysis {
     /// Capacity and catchment of the kinds whose facilities have a
     /// capacity.
     pub capacity: Vec<KindCapacity>,
+    /// Coverage in persons of the special populations the buildings give,
+    /// for the kinds serving them.
+    pub populations: Vec<super::populations::PopulationCoverage>,
     /// Seconds per step.
     pub timings: Vec<(String, f64)>,
 }
@@ -335,6 +338,15 @@ pub fn analyse_prepared(
     let gaps = gaps_per_kind(s, w, cov, &prepared.gap_order, &on);
     timings.push(("gaps_s".to_string(), t.elapsed().as_secs_f64()));
 
+    let comm_ids: Vec<String> = s.communities.iter().map(|c| c.id.clone()).collect();
+    let populations = super::populations::coverage(
+        &s.populations,
+        &w.standards,
+        &cov.kinds,
+        &on,
+        &prepared.community,
+        &comm_ids,
+    );
     let t = Instant::now();
     let capacity = capacities(s, cov);
     timings.push(("capacity_s".to_string(), t.elapsed().as_secs_f64()));
@@ -354,6 +366,7 @@ pub fn analyse_prepared(
         gaps,
         sites,
         capacity,
+        populations,
         timings,
     })
 }

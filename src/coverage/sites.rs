@@ -62,7 +62,7 @@ pub fn max_cover(covers: &[Vec<u32>], weight: &[u64], p: usize) -> Selection {
 /// ```
 /// let covers = vec![vec![0, 1], vec![1, 2]];
 /// let s = linli::coverage::sites::selection_of(&covers, &[5, 5, 5], vec![1, 0]);
-/// assert_eq!((s.gains, s.exclusive, s.covered), (vec![10, 5], vec![10, 5], 15));
+/// assert_eq!((s.gains, s.exclusive, s.covered), (vec![10, 5], vec![5, 5], 15));
 /// ```
 pub fn selection_of(covers: &[Vec<u32>], weight: &[u64], chosen: Vec<usize>) -> Selection {
     let mut count = vec![0u32; weight.len()];

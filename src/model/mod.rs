@@ -239,6 +239,10 @@ pub struct Scenario {
     pub walkways: Vec<Walkway>,
     /// Names and codes the roster and the neighborhoods' names take.
     pub labels: Labels,
+    /// Special populations the buildings layer gives (`elderly`,
+    /// `children`): persons per building, in building order; a population
+    /// no building gives is absent.
+    pub populations: std::collections::BTreeMap<String, Vec<u32>>,
 }
 
 /// What a plan's roster and names take from the input besides geometry.

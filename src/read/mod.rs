@@ -58,7 +58,15 @@ pub const LAYER_FILES: &[&str] = &[
 /// the roads' class in `read_scenario`.
 fn kept_properties(layer: &str) -> Option<&'static [&'static str]> {
     match layer {
-        "buildings.geojson" => Some(&["use", "levels", "households", "households_source", "name"]),
+        "buildings.geojson" => Some(&[
+            "use",
+            "levels",
+            "households",
+            "households_source",
+            "name",
+            "elderly",
+            "children",
+        ]),
         "roads.geojson" => Some(&[
             "class", "highway", "walkable", "name", "bridge", "tunnel", "layer",
         ]),
@@ -731,7 +739,9 @@ fn convert_layers(
     }
     let buildings = layers.remove("buildings.geojson").unwrap_or_default();
     let building_names = names_by_id(&buildings, "name");
+    let populations = populations_of(ctx, &buildings);
     scenario.buildings = read_buildings(ctx, buildings, &conv, config, report);
+    scenario.populations = by_building(&scenario.buildings, populations);
     read_barriers(ctx, layers, &conv, config, &mut scenario);
     scenario.labels = labels(layers, &conv, &scenario, &building_names);
     read_other_layers(ctx, layers, (&conv, &mut pins), &mut scenario, report);
@@ -854,6 +864,51 @@ fn read_barriers(
 }
 
 /// Each feature's text property `key`, by feature id.
+/// Persons of each special population (`elderly`, `children`) per
+/// building id, for the populations some building gives; a value that is
+/// no count of persons is a problem naming the building.
+fn populations_of(ctx: &mut Ctx, fs: &[RawFeature]) -> Vec<(String, HashMap<String, u32>)> {
+    let mut out = Vec::new();
+    for &p in crate::config::standards::POPULATIONS {
+        let mut m = HashMap::new();
+        for f in fs {
+            match num_prop(&f.properties, p) {
+                Ok(Some(v)) => {
+                    let id = f.id.clone().unwrap_or_else(|| format!("b{}", f.index));
+                    m.insert(id, v.round().min(f64::from(u32::MAX)) as u32);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    ctx.feature("buildings.geojson", f, e).hint =
+                        Some(format!("{p} is a count of persons living in the building"));
+                }
+            }
+        }
+        if !m.is_empty() {
+            out.push((p.to_string(), m));
+        }
+    }
+    out
+}
+
+/// The populations per building, in building order (0 where a building
+/// gives none).
+fn by_building(
+    buildings: &[Building],
+    populations: Vec<(String, HashMap<String, u32>)>,
+) -> BTreeMap<String, Vec<u32>> {
+    populations
+        .into_iter()
+        .map(|(p, m)| {
+            let per = buildings
+                .iter()
+                .map(|b| m.get(&b.id).copied().unwrap_or(0))
+                .collect();
+            (p, per)
+        })
+        .collect()
+}
+
 fn names_by_id(fs: &[RawFeature], key: &str) -> HashMap<String, String> {
     fs.iter()
         .filter_map(|f| Some((f.id.clone()?, str_prop(&f.properties, &[key])?)))

@@ -97,6 +97,9 @@ pub struct CoverageSummary {
     /// Capacity and catchment of the kinds whose facilities have a
     /// capacity (capacity.geojson maps every facility's load).
     pub capacity: Vec<crate::coverage::report::KindCapacity>,
+    /// Coverage in persons of the special populations the buildings give
+    /// (`elderly`, `children`) for the kinds serving them.
+    pub populations: Vec<crate::coverage::populations::PopulationCoverage>,
     /// Warnings.
     pub warnings: Vec<String>,
 }
@@ -197,6 +200,7 @@ pub fn summary(loaded: &Loaded, cov: &Coverage, an: &Analysis) -> CoverageSummar
         known_kinds: cov.known_kinds.clone(),
         sites: an.sites.clone(),
         capacity: an.capacity.clone(),
+        populations: an.populations.clone(),
         warnings: cov.warnings.clone(),
     }
 }

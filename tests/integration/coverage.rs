@@ -597,3 +597,58 @@ fn fewest_sites_on_the_demo_cover_every_reachable_household_and_are_proved() {
     }
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn coverage_of_the_existing_grid_counts_its_polygons_as_drawn() {
+    let out = std::env::temp_dir().join(format!("linli-grid-cov-{}", std::process::id()));
+    let req = CoverageRequest {
+        neighborhoods: true,
+        existing_grid: true,
+        seed: 1,
+        sites: None,
+        candidates: None,
+        no_service_areas: true,
+    };
+    let (loaded, _, an, written, _) = linli::plan::run_coverage(
+        &linli::demo::files(),
+        &Default::default(),
+        &req,
+        &out,
+        &linli::model::progress::Silent,
+    )
+    .unwrap();
+    let grid: Vec<&str> = loaded
+        .scenario
+        .existing_neighborhoods
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect();
+    let ids: Vec<&str> = an.neighborhoods.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, grid);
+    // The audit counts the same grid the same way.
+    let audit_out = out.join("audit");
+    linli::plan::run_audit(
+        &linli::demo::files(),
+        &Default::default(),
+        &audit_out,
+        &linli::model::progress::Silent,
+    )
+    .unwrap();
+    let a: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(audit_out.join("audit_coverage_summary.json")).unwrap(),
+    )
+    .unwrap();
+    let c: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            written
+                .iter()
+                .find(|p| p.ends_with("coverage_summary.json"))
+                .unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(a["neighborhoods"], c["neighborhoods"]);
+    assert_eq!(a["service_point"], c["service_point"]);
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -340,3 +340,106 @@ fn audit_writes_the_existing_grids_coverage() {
         sp["neighborhoods"].as_u64().unwrap()
     );
 }
+
+/// The demo with `elderly` and `children` given on its buildings (a
+/// fixed share of households, so the expected persons are known).
+fn demo_with_populations(dir: &Path) -> (u64, u64) {
+    demo_scenario(dir);
+    let path = dir.join("buildings.geojson");
+    let mut fc: Value = json(&path);
+    let (mut elderly, mut children) = (0u64, 0u64);
+    for (i, f) in fc["features"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+    {
+        let p = f["properties"].as_object_mut().unwrap();
+        let (e, c) = ((i % 7) as u64 * 3, (i % 5) as u64);
+        p.insert("elderly".into(), e.into());
+        p.insert("children".into(), c.into());
+        elderly += e;
+        children += c;
+    }
+    std::fs::write(&path, serde_json::to_string(&fc).unwrap()).unwrap();
+    (elderly, children)
+}
+
+#[test]
+fn the_elderly_and_children_are_counted_for_the_kinds_serving_them() {
+    let d = base("populations");
+    let scen = d.join("scen");
+    let (elderly, children) = demo_with_populations(&scen);
+    let out = d.join("out");
+    let o = linli(&[
+        "--quiet",
+        "coverage",
+        scen.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-neighborhoods",
+        "--no-service-areas",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = json(&out.join("coverage_summary.json"));
+    let pops = s["populations"].as_array().unwrap();
+    let by = |name: &str| {
+        pops.iter()
+            .find(|p| p["population"] == name)
+            .unwrap()
+            .clone()
+    };
+    let (e, c) = (by("elderly"), by("children"));
+    // The persons of the buildings on the network inside a community:
+    // nearly all of the demo's.
+    for (p, total) in [(&e, elderly), (&c, children)] {
+        let n = p["overall"]["persons"].as_u64().unwrap();
+        assert!(
+            n <= total && n as f64 >= 0.9 * total as f64,
+            "{n} of {total}"
+        );
+    }
+    // The demo has no elderly care: named, nobody counted; its
+    // kindergarten serves the children.
+    assert!(
+        e["kinds_without_facility"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k == "elderly_care")
+    );
+    assert_eq!(c["kinds"], serde_json::json!(["kindergarten"]));
+    let covered = c["overall"]["covered"]["kindergarten"].as_u64().unwrap();
+    assert!(covered > 0 && covered < c["overall"]["persons"].as_u64().unwrap());
+    // The communities add up to the whole.
+    let sum: u64 = c["communities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["persons"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, c["overall"]["persons"].as_u64().unwrap());
+
+    // A count that is no count names the building.
+    let path = scen.join("buildings.geojson");
+    let text =
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replacen("\"elderly\":0", "\"elderly\":-4", 1);
+    std::fs::write(&path, text).unwrap();
+    let o = linli(&[
+        "--quiet",
+        "coverage",
+        scen.to_str().unwrap(),
+        "--out",
+        d.join("bad").to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success()
+            && err.contains("buildings.geojson")
+            && err.contains("elderly is negative"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
