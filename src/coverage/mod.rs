@@ -17,6 +17,7 @@ pub mod gaps;
 pub mod isochrones;
 pub mod network;
 pub mod populations;
+pub mod reach;
 pub mod report;
 pub mod sites;
 pub mod snap;

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod diff;
+pub mod reach;
 
 use crate::blocks::BlockSet;
 use crate::config::Lang;
@@ -115,6 +116,8 @@ struct Computed {
     /// The existing grid's coverage (with the audit).
     grid_coverage: Option<crate::coverage::report::Analysis>,
     roster: crate::roster::Roster,
+    /// Each neighborhood's walking reach.
+    reach: Vec<reach::NeighborhoodReach>,
 }
 
 impl Computed {
@@ -195,6 +198,7 @@ fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<C
     let ns = &planned.partition.neighborhoods;
     let given = crate::roster::grid_codes(s, &planned, |k| locked.contains(&ns[k].id.as_str()));
     let roster = crate::roster::build_keeping(s, &planned, None, &given);
+    let reach = reach::walking_reach(loaded, &planned, &cov);
     Ok(Computed {
         polygonized,
         planned,
@@ -204,6 +208,7 @@ fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<C
         audit,
         grid_coverage,
         roster,
+        reach,
     })
 }
 
@@ -237,7 +242,7 @@ fn write_plan(
         loaded,
         &c.planned,
         None,
-        (Some(&c.roster), &|_, _| {}),
+        (Some(&c.roster), &|k, p| reach_props(loaded, c, k, p)),
     )?);
     done(write::staffing::write_staffing(
         dir,
@@ -360,8 +365,38 @@ impl Summaries {
             },
             "audit": self.audit,
             "grids_side_by_side": grids_side_by_side(loaded, c),
+            "walking_reach": reach::summary(&c.reach, service_point_limit(loaded)),
         })
     }
+}
+
+/// A neighborhood's walking reach as neighborhoods.geojson gives it:
+/// `walking_reach_m` and `reach_from` (`service_point <id>` or
+/// `home <id>`).
+fn reach_props(
+    loaded: &Loaded,
+    c: &Computed,
+    k: usize,
+    p: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    use crate::coverage::reach::ReachFrom;
+    let Some(r) = c.reach.get(k) else { return };
+    if let Some(m) = r.metres {
+        p.insert("walking_reach_m".into(), json!((m * 10.0).round() / 10.0));
+    }
+    let s = &loaded.scenario;
+    let from = match r.from {
+        Some(ReachFrom::ServicePoint(f)) => format!("service_point {}", s.facilities[f].id),
+        Some(ReachFrom::Building(b)) => format!("home {}", s.buildings[b].id),
+        None => return,
+    };
+    p.insert("reach_from".into(), json!(from));
+}
+
+/// The service point's walking limit, metres.
+fn service_point_limit(loaded: &Loaded) -> f64 {
+    let w = &loaded.config.walking;
+    crate::coverage::threshold_m(w, &w.standards.service_point)
 }
 
 /// The existing grid's figures beside the proposed plan's, when the

@@ -35,6 +35,9 @@ pub struct NeighborhoodFigures {
     pub perimeter_m: f64,
     /// 4πA/P²: 1 for a circle.
     pub polsby_popper: f64,
+    /// Area over the convex hull's area: 1 for a convex shape, low for a
+    /// sprawling or hooked one.
+    pub convex_hull_ratio: f64,
     /// households / target − 1.
     pub deviation: f64,
     /// Share of the border (community border excluded) on a road, river,
@@ -65,6 +68,8 @@ pub struct PartitionStats {
     pub share_within_band: f64,
     /// Mean Polsby-Popper.
     pub mean_polsby_popper: f64,
+    /// Mean convex-hull ratio.
+    pub mean_convex_hull_ratio: f64,
     /// Length-weighted share of internal borders on barriers.
     pub barrier_share: f64,
     /// Flag counts.
@@ -163,6 +168,7 @@ pub fn figures(loaded: &Loaded, planned: &Planned) -> Vec<NeighborhoodFigures> {
                 area_m2: round(area, 2),
                 perimeter_m: round(d.perimeter_m, 2),
                 polsby_popper: round(pp, 4),
+                convex_hull_ratio: round(hull_ratio(&d.area), 4),
                 deviation: round(n.households as f64 / f64::from(n.target) - 1.0, 4),
                 barrier_share: round(share, 4),
                 parts: d.area.0.len(),
@@ -170,6 +176,23 @@ pub fn figures(loaded: &Loaded, planned: &Planned) -> Vec<NeighborhoodFigures> {
             }
         })
         .collect()
+}
+
+/// Area over the convex hull's area (0 for no area).
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// let l = polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 2.0), (x: 0.0, y: 2.0)];
+/// assert!((linli::write::neighborhoods::hull_ratio(&MultiPolygon(vec![l])) - 3.0 / 3.5).abs() < 1e-9);
+/// ```
+pub fn hull_ratio(area: &geo::MultiPolygon<f64>) -> f64 {
+    use geo::{Area, ConvexHull};
+    let hull = area.convex_hull().unsigned_area();
+    if hull > 0.0 {
+        area.unsigned_area() / hull
+    } else {
+        0.0
+    }
 }
 
 /// Each community's band tolerance (per-community settings over the
@@ -235,6 +258,7 @@ fn stats(
         max_households: hh.last().copied().unwrap_or(0),
         share_within_band: round(within as f64 / n, 4),
         mean_polsby_popper: round(figs.iter().map(|f| f.polsby_popper).sum::<f64>() / n, 4),
+        mean_convex_hull_ratio: round(figs.iter().map(|f| f.convex_hull_ratio).sum::<f64>() / n, 4),
         barrier_share: round(
             if internal > 0.0 {
                 barrier / internal

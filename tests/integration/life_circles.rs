@@ -443,3 +443,51 @@ fn the_elderly_and_children_are_counted_for_the_kinds_serving_them() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn each_neighborhood_has_its_walking_reach_and_hull_ratio() {
+    let d = base("reach");
+    let out = d.join("plan");
+    let o = linli(&["--quiet", "demo", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fc = json(&out.join("neighborhoods.geojson"));
+    let feats = fc["features"].as_array().unwrap();
+    let (mut from_point, mut max) = (0, 0.0f64);
+    for f in feats {
+        let p = &f["properties"];
+        let ratio = p["convex_hull_ratio"].as_f64().unwrap();
+        assert!(ratio > 0.0 && ratio <= 1.0, "{p}");
+        if p["households"].as_u64().unwrap() == 0 {
+            continue;
+        }
+        let reach = p["walking_reach_m"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{p}"));
+        let from = p["reach_from"].as_str().unwrap();
+        assert!(
+            from.starts_with("service_point ") || from.starts_with("home "),
+            "{from}"
+        );
+        from_point += usize::from(from.starts_with("service_point "));
+        // The demo's communities are under 2 km across.
+        assert!(reach >= 0.0 && reach < 5000.0, "{reach}");
+        max = max.max(reach);
+    }
+    let s = json(&out.join("summary.json"));
+    let r = &s["walking_reach"];
+    assert_eq!(
+        r["from_service_point"].as_u64().unwrap() as usize,
+        from_point
+    );
+    assert!((r["max_m"].as_f64().unwrap() - max).abs() < 0.11);
+    assert!(
+        r["beyond_service_point_limit"].as_u64().unwrap() <= r["neighborhoods"].as_u64().unwrap()
+    );
+    assert!(
+        s["partition"]["overall"]["mean_convex_hull_ratio"]
+            .as_f64()
+            .unwrap()
+            > 0.3
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
