@@ -218,7 +218,7 @@ fn existing_grid_of(
     if loaded.scenario.existing_neighborhoods.is_empty() {
         return Err(Error::Input(vec![crate::error::Problem::file(
             format!("{}/neighborhoods.geojson", files.label),
-            "missing or empty: there is no existing grid to audit",
+            "missing or empty: the scenario has no existing grid (audit, redraw and --grid existing need one)",
         )
         .with_hint(
             "put the grid as neighborhoods.geojson (polygons with an id) in the scenario folder",
