@@ -470,7 +470,7 @@ fn each_neighborhood_has_its_walking_reach_and_hull_ratio() {
         );
         from_point += usize::from(from.starts_with("service_point "));
         // The demo's communities are under 2 km across.
-        assert!(reach >= 0.0 && reach < 5000.0, "{reach}");
+        assert!((0.0..5000.0).contains(&reach), "{reach}");
         max = max.max(reach);
     }
     let s = json(&out.join("summary.json"));
