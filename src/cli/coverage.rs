@@ -236,7 +236,7 @@ fn print_capacity(an: &linli::coverage::report::Analysis) {
             .map(|f| format!("{} fails {}", f.facility, f.failed_households))
             .collect();
         out!(
-            "  capacity, {}: {} of {} households in reach have a place; {} facilities over capacity{}",
+            "  capacity, {}: {} of {} households in reach have a place; facilities over capacity: {}{}",
             k.kind,
             k.served_households,
             k.households_in_reach,

@@ -119,21 +119,25 @@ pub fn isochrones(
         seeds.push((e.b, db, i as u32));
     }
     search.run_labelled(&g.csr, &seeds, top);
-    levels
-        .iter()
-        .map(|l| {
-            let pieces = catchments(g, search, sources, at, l.metres);
-            use rayon::prelude::*;
-            let hulls: Vec<Polygon<f64>> = pieces
-                .par_iter()
-                .flat_map_iter(|p| hull(p, style))
-                .collect();
-            let union = geo::unary_union(&hulls);
-            super::areas::clean(MultiPolygon::new(
-                union.0.into_iter().map(without_spikes).collect(),
-            ))
-        })
-        .collect()
+    let mut out: Vec<MultiPolygon<f64>> = Vec::with_capacity(levels.len());
+    for l in levels {
+        let pieces = catchments(g, search, sources, at, l.metres);
+        use rayon::prelude::*;
+        let mut hulls: Vec<Polygon<f64>> = pieces
+            .par_iter()
+            .flat_map_iter(|p| hull(p, style))
+            .collect();
+        // The circles nest: a hull at a larger limit can dig in where the
+        // smaller one reached, so the smaller area is part of the larger.
+        if let Some(smaller) = out.last() {
+            hulls.extend(smaller.0.iter().cloned());
+        }
+        let union = geo::unary_union(&hulls);
+        out.push(super::areas::clean(MultiPolygon::new(
+            union.0.into_iter().map(without_spikes).collect(),
+        )));
+    }
+    out
 }
 
 /// The pieces of network each source reaches first within `limit`, as

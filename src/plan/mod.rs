@@ -384,6 +384,9 @@ fn reach_props(
     if let Some(m) = r.metres {
         p.insert("walking_reach_m".into(), json!((m * 10.0).round() / 10.0));
     }
+    if r.missed > 0 {
+        p.insert("reach_unreached_homes".into(), json!(r.missed));
+    }
     let s = &loaded.scenario;
     let from = match r.from {
         Some(ReachFrom::ServicePoint(f)) => format!("service_point {}", s.facilities[f].id),

@@ -72,8 +72,18 @@ pub fn walking_reach(loaded: &Loaded, planned: &Planned, cov: &Coverage) -> Vec<
                     Some(ReachFrom::Building(b)) => cov.building_snaps[b],
                     None => None,
                 };
-                let targets: Vec<_> = homes.iter().map(|&i| cov.building_snaps[i]).collect();
+                // The start home is no walk from itself.
+                let start_home = match from {
+                    Some(ReachFrom::Building(b)) => Some(b),
+                    _ => None,
+                };
+                let targets: Vec<_> = homes
+                    .iter()
+                    .filter(|&&i| Some(i) != start_home)
+                    .map(|&i| cov.building_snaps[i])
+                    .collect();
                 let (metres, missed) = match start {
+                    Some(_) if targets.is_empty() => (Some(0.0), 0),
                     Some(st) => longest_walk(&cov.graph, search, st, &targets, BOUND_M),
                     None => (None, targets.len()),
                 };
@@ -104,6 +114,9 @@ pub struct ReachSummary {
     pub max_m: f64,
     /// Neighborhoods whose longest walk exceeds the service point's limit.
     pub beyond_service_point_limit: usize,
+    /// Neighborhoods with homes the start cannot reach (off the network,
+    /// or on another piece of it): their reach leaves those homes out.
+    pub with_unreached_homes: usize,
     /// That limit, metres.
     pub service_point_limit_m: f64,
 }
@@ -135,6 +148,7 @@ pub fn summary(reach: &[NeighborhoodReach], limit_m: f64) -> ReachSummary {
             .iter()
             .filter(|&&v| v > limit_m + crate::coverage::EPS_M)
             .count(),
+        with_unreached_homes: reach.iter().filter(|r| r.missed > 0).count(),
         service_point_limit_m: limit_m,
     }
 }

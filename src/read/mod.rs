@@ -1189,10 +1189,17 @@ fn prop_text<'a>(props: &'a layer::Properties, keys: &[&str]) -> Option<std::bor
 /// `capacity_persons` over the census household size (rounded down: a
 /// place for part of a household serves none).
 fn facility_capacity(props: &layer::Properties) -> Result<Option<u64>, String> {
-    if let Some(c) = num_prop(props, "capacity")? {
+    // Spreadsheets and shapefiles write "" for a cell left empty: no limit.
+    let given = |k: &str| -> Result<Option<f64>, String> {
+        match props.get(k) {
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            _ => num_prop(props, k),
+        }
+    };
+    if let Some(c) = given("capacity")? {
         return Ok(Some(c.floor() as u64));
     }
-    let persons = num_prop(props, "capacity_persons")?;
+    let persons = given("capacity_persons")?;
     Ok(persons.map(|p| (p / crate::model::PERSONS_PER_HOUSEHOLD).floor() as u64))
 }
 

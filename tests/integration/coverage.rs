@@ -383,6 +383,14 @@ fn run_demo(out: &std::path::Path) -> Vec<std::path::PathBuf> {
                 "{}",
                 w[0].kind
             );
+            // The circles nest: nothing of the smaller area lies outside.
+            use geo::BooleanOps;
+            let outside = w[0].area.difference(&w[1].area).unsigned_area();
+            assert!(
+                outside < 1e-6 * w[0].area.unsigned_area(),
+                "{}: {outside} m²",
+                w[0].kind
+            );
         }
     }
     let kinds: std::collections::BTreeSet<&str> =
