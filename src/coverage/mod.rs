@@ -766,6 +766,21 @@ fn network_warnings(graph: &WalkGraph, components: &[ComponentReport]) -> Vec<St
             graph.components.len()
         ));
     }
+    // A facility on a piece with no homes serves nobody: name the kinds.
+    let mut stranded: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in components.iter().filter(|c| c.households == 0) {
+        for (k, n) in &c.facilities {
+            *stranded.entry(k.as_str()).or_default() += n;
+        }
+    }
+    if !stranded.is_empty() {
+        let list: Vec<String> = stranded.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        warnings.push(format!(
+            "{} facilities ({}) are on pieces of the walking network with no homes: they serve nobody (see components in coverage_summary.json; a missing footpath or a road marked not walkable is the usual cause)",
+            stranded.values().sum::<usize>(),
+            list.join(", ")
+        ));
+    }
     if graph.unresolved_crossings > 0 {
         warnings.push(format!(
             "{} road crossings could not be noded",
