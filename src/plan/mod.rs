@@ -188,16 +188,7 @@ fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<C
         None => None,
     };
     progress.begin("the roster", 0, "");
-    // A locked neighborhood keeps the code the grid gives it.
-    let s = &loaded.scenario;
-    let locked: Vec<&str> = s
-        .locked_neighborhoods
-        .iter()
-        .map(|&i| s.existing_neighborhoods[i].id.as_str())
-        .collect();
-    let ns = &planned.partition.neighborhoods;
-    let given = crate::roster::grid_codes(s, &planned, |k| locked.contains(&ns[k].id.as_str()));
-    let roster = crate::roster::build_keeping(s, &planned, None, &given);
+    let roster = roster_of(loaded, &planned);
     let reach = reach::walking_reach(loaded, &planned, &cov);
     Ok(Computed {
         polygonized,
@@ -210,6 +201,20 @@ fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<C
         roster,
         reach,
     })
+}
+
+/// The plan's roster: codes and names, a locked neighborhood keeping the
+/// code the grid gives it.
+fn roster_of(loaded: &Loaded, planned: &Planned) -> crate::roster::Roster {
+    let s = &loaded.scenario;
+    let locked: Vec<&str> = s
+        .locked_neighborhoods
+        .iter()
+        .map(|&i| s.existing_neighborhoods[i].id.as_str())
+        .collect();
+    let ns = &planned.partition.neighborhoods;
+    let given = crate::roster::grid_codes(s, planned, |k| locked.contains(&ns[k].id.as_str()));
+    crate::roster::build_keeping(s, planned, None, &given)
 }
 
 /// The files a plan writes besides manifest.json: blocks (3), neighborhoods
