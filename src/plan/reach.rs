@@ -54,17 +54,16 @@ pub fn walking_reach(loaded: &Loaded, planned: &Planned, cov: &Coverage) -> Vec<
                 let from = match point_of[k] {
                     Some(f) => Some(ReachFrom::ServicePoint(f)),
                     None => {
-                        let on: Vec<(geo::Coord<f64>, u32)> = homes
-                            .iter()
-                            .filter(|&&i| cov.building_snaps[i].is_some())
-                            .map(|&i| (s.buildings[i].location.0, s.buildings[i].households))
-                            .collect();
-                        let on_ids: Vec<usize> = homes
+                        let on: Vec<usize> = homes
                             .iter()
                             .copied()
                             .filter(|&i| cov.building_snaps[i].is_some())
                             .collect();
-                        central_home(&on).map(|j| ReachFrom::Building(on_ids[j]))
+                        let at: Vec<(geo::Coord<f64>, u32)> = on
+                            .iter()
+                            .map(|&i| (s.buildings[i].location.0, s.buildings[i].households))
+                            .collect();
+                        central_home(&at).map(|j| ReachFrom::Building(on[j]))
                     }
                 };
                 let start = match from {
