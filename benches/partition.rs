@@ -35,6 +35,8 @@ fn grid(nx: usize, ny: usize) -> (Vec<Unit>, Vec<Link>) {
                 buildings: (h / 40).max(1) as u32,
                 centroid: (i as f64 * 120.0, j as f64 * 100.0),
                 compound: None,
+                area: 12_000.0,
+                moment: 12_000.0 * (120.0f64.powi(2) + 100.0f64.powi(2)) / 12.0,
             });
         }
     }
@@ -73,6 +75,7 @@ fn bench(c: &mut Criterion) {
         compound_households: vec![],
         seed: 1,
         effort: 100,
+        weights: Default::default(),
     };
     let r = regionalize(&units, &links, &params);
     eprintln!(

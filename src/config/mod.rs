@@ -36,6 +36,8 @@ pub struct Config {
     pub walking: Walking,
     /// Social-worker standard.
     pub staffing: Staffing,
+    /// What the neighborhood search weighs besides the band and barriers.
+    pub partition: PartitionSettings,
     /// How an existing grid is audited and redrawn.
     pub audit: AuditSettings,
     /// How `linli import-osm` turns OpenStreetMap into a scenario.
@@ -201,6 +203,7 @@ impl Default for Config {
             barriers: Barriers::default(),
             walking: Walking::default(),
             staffing: Staffing::default(),
+            partition: PartitionSettings::default(),
             audit: AuditSettings::default(),
             osm: OsmSettings::default(),
             limits: Limits::default(),
@@ -563,6 +566,53 @@ impl Default for Staffing {
         Staffing {
             min_neighborhoods_per_worker: 2.0,
             max_neighborhoods_per_worker: 3.0,
+        }
+    }
+}
+
+/// What the neighborhood search weighs besides the band and the barriers
+/// (docs/compactness.md says what each trades).
+///
+/// ```
+/// let cfg = linli::config::Config::from_toml_str("[partition]\ncompactness = 2\n", "scenario.toml").unwrap();
+/// assert_eq!(cfg.partition.compactness, 2.0);
+/// assert_eq!(cfg.partition.border_cost, 1.5);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PartitionSettings {
+    /// Cost per metre of a neighborhood's equivalent perimeter (the disk
+    /// with its spread): 0 leaves shapes to the border cost alone.
+    pub compactness: f64,
+    /// Cost per metre of border cut between two neighborhoods off the
+    /// barriers.
+    pub border_cost: f64,
+    /// Annealing moves per block: more is slower and searches further.
+    pub effort: u32,
+}
+
+impl Default for PartitionSettings {
+    fn default() -> Self {
+        let w = crate::model::ShapeWeights::default();
+        PartitionSettings {
+            compactness: w.shape,
+            border_cost: w.border,
+            effort: 30,
+        }
+    }
+}
+
+impl PartitionSettings {
+    /// The search's weights.
+    ///
+    /// ```
+    /// let w = linli::config::PartitionSettings::default().weights();
+    /// assert_eq!(w, linli::model::ShapeWeights::default());
+    /// ```
+    pub fn weights(&self) -> crate::model::ShapeWeights {
+        crate::model::ShapeWeights {
+            shape: self.compactness,
+            border: self.border_cost,
         }
     }
 }

@@ -286,3 +286,34 @@ pub struct Walkway {
     /// the one it passes over).
     pub level: i8,
 }
+
+/// What the search pays for shapes, against households outside the band
+/// (20,000 a region) and a strong barrier inside a region (30 a metre).
+///
+/// ```
+/// let w = linli::model::ShapeWeights::default();
+/// assert!(w.shape > 0.0 && w.border > 1.0); // a local road kept inside is cheaper than cut
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShapeWeights {
+    /// Cost per metre that a region's equivalent perimeter (the disk with
+    /// the same spread, `partition::shape::equivalent_perimeter`) exceeds the
+    /// perimeter of the disk of its area: pulls regions round and keeps arms
+    /// and strips from reaching round a neighbour.
+    /// Never pays for a move that puts households outside the band or a
+    /// strong barrier inside a region, nor stops one that does the reverse.
+    pub shape: f64,
+    /// Cost per metre of border between two regions on no barrier stronger
+    /// than a local road: prefers short cuts.
+    pub border: f64,
+}
+
+impl Default for ShapeWeights {
+    /// The defaults of `[partition]` in scenario.toml.
+    fn default() -> Self {
+        ShapeWeights {
+            shape: 6.0,
+            border: 1.5,
+        }
+    }
+}

@@ -8,6 +8,7 @@
 pub mod cells;
 pub mod locks;
 pub mod regions;
+pub mod shape;
 pub mod straddles;
 
 use crate::blocks::BlockSet;
@@ -286,29 +287,7 @@ pub fn regionalize_blocks_grouped(
     for (i, &b) in members.iter().enumerate() {
         local.insert(b, i);
     }
-    let units: Vec<Unit> = members
-        .iter()
-        .map(|&b| {
-            let blk = &set.blocks[b];
-            let c = blk
-                .polygon
-                .centroid()
-                .map(|p| (p.x(), p.y()))
-                .unwrap_or((0.0, 0.0));
-            Unit {
-                households: blk.households,
-                // The 3–10 rule counts multi-household buildings, not
-                // houses, sheds and shops.
-                buildings: blk
-                    .buildings
-                    .iter()
-                    .filter(|&&i| scenario.buildings[i].households > 1)
-                    .count() as u32,
-                centroid: c,
-                compound: group(b),
-            }
-        })
-        .collect();
+    let units = block_units(set, scenario, members, &group);
     let mut links = Vec::new();
     for &b in members {
         for e in set.adjacency.edges(BlockSet::node(b)) {
@@ -340,12 +319,52 @@ pub fn regionalize_blocks_grouped(
             .then_some((t.min_buildings, t.max_buildings)),
         compound_households: group_households,
         seed: seed ^ (ci as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93),
-        effort: 30,
+        effort: config.partition.effort as usize,
+        weights: config.partition.weights(),
     };
     match config.neighborhood_count(com) {
         Some(n) => regionalize_to_count(&units, &links, params, n as usize),
         None => regionalize(&units, &links, &params),
     }
+}
+
+/// The blocks `members` as units of the search: households, multi-household
+/// buildings, shape, group.
+fn block_units(
+    set: &BlockSet,
+    scenario: &Scenario,
+    members: &[usize],
+    group: &impl Fn(usize) -> Option<usize>,
+) -> Vec<Unit> {
+    members
+        .iter()
+        .map(|&b| {
+            let blk = &set.blocks[b];
+            let shape = shape::shape_of(&blk.polygon);
+            let c = if shape.area > 0.0 {
+                shape.centre
+            } else {
+                blk.polygon
+                    .centroid()
+                    .map(|p| (p.x(), p.y()))
+                    .unwrap_or((0.0, 0.0))
+            };
+            Unit {
+                households: blk.households,
+                // The 3–10 rule counts multi-household buildings, not
+                // houses, sheds and shops.
+                buildings: blk
+                    .buildings
+                    .iter()
+                    .filter(|&&i| scenario.buildings[i].households > 1)
+                    .count() as u32,
+                centroid: c,
+                compound: group(b),
+                area: shape.area,
+                moment: shape.moment,
+            }
+        })
+        .collect()
 }
 
 /// Regions of a fixed count `n`: the target set to the households over

@@ -18,6 +18,8 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
+pub use crate::model::ShapeWeights;
+
 /// A unit to group: a block, or a cell of a block too large for one region.
 #[derive(Debug, Clone)]
 pub struct Unit {
@@ -29,6 +31,11 @@ pub struct Unit {
     pub centroid: (f64, f64),
     /// The compound (小区) it belongs to, if any.
     pub compound: Option<usize>,
+    /// Its area, m² (0: a point, which the compactness term leaves out).
+    pub area: f64,
+    /// Polar moment of its area about `centroid`, m⁴ (see
+    /// [`super::shape`]).
+    pub moment: f64,
 }
 
 /// Two touching units: the shared border's length and strongest barrier level.
@@ -59,6 +66,8 @@ pub struct Params {
     pub seed: u64,
     /// Annealing moves per unit.
     pub effort: usize,
+    /// What compact shapes are worth.
+    pub weights: ShapeWeights,
 }
 
 impl Params {
@@ -93,18 +102,30 @@ pub fn region_count(households: u64, target: f64, tolerance: f64) -> usize {
 }
 
 /// Cost of putting `shared_m` of border at `level` inside a region (negative:
-/// better inside than cut).
-fn inside_cost(level: u8, shared_m: f64) -> f64 {
-    let per_m = match level {
+/// better inside than cut), `border` a metre of cut saved.
+fn inside_cost(level: u8, shared_m: f64, border: f64) -> f64 {
+    // Compactness: every metre kept inside is a metre of perimeter saved.
+    (per_metre(level) - border) * shared_m
+}
+
+/// What a metre of barrier at `level` inside a region costs, before the
+/// border saved.
+fn per_metre(level: u8) -> f64 {
+    match level {
         0 => -3.0, // cutting between two cells of one block draws a line through a compound
         1 => 0.2,
         2 => 1.0,
         3 => 4.0,
         _ => 30.0,
-    };
-    // Compactness: every metre kept inside is a metre of perimeter saved.
-    (per_m - 0.5) * shared_m
+    }
 }
+
+/// The level a major link between two barrier cells joined into one takes:
+/// the join has already crossed it (a strip between two tracks or two
+/// carriageways has no households of its own), so keeping it inside a
+/// region costs what a footpath does; at its own cost every other strip
+/// would go to the other region, and the neighborhoods would interleave.
+const JOINED: u8 = 1;
 
 const BAND_WEIGHT: f64 = 20_000.0;
 const DEVIATION_WEIGHT: f64 = 400.0;
@@ -130,9 +151,40 @@ const MAJOR_PHASE_COST: f64 = 100_000.0;
 struct Sub {
     h: Vec<f64>,
     b: Vec<u32>,
+    /// Centroids, metres from the first unit's (small squares below).
     xy: Vec<(f64, f64)>,
+    /// Spread of each unit: area, first moments and polar moment about
+    /// the origin of `xy`.
+    spread: Vec<Spread>,
     /// Neighbour, inside cost of the link, barrier level.
     adj: Vec<Vec<(usize, f64, u8)>>,
+}
+
+/// Area, its first moments and its polar moment about a fixed origin: they
+/// add over units, and give a region's spread about its own centre.
+type Spread = [f64; 4];
+
+fn plus(a: Spread, b: Spread) -> Spread {
+    [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]
+}
+
+fn minus(a: Spread, b: Spread) -> Spread {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3]]
+}
+
+/// How much longer the equivalent perimeter of a region of spread `s` is
+/// than the perimeter of the disk of its area, metres: 0 for a disk,
+/// growing with every arm and strip. The disk's own perimeter is left out
+/// so that fewer, larger regions are not cheaper: the count is the band's
+/// business.
+fn spread_excess(s: Spread) -> f64 {
+    // Sums of float moves drift: an emptied region is not a sliver.
+    if s[0] < 1e-6 {
+        return 0.0;
+    }
+    let moment = s[3] - (s[1] * s[1] + s[2] * s[2]) / s[0];
+    let disk = 2.0 * (std::f64::consts::PI * s[0]).sqrt();
+    (super::shape::equivalent_perimeter(s[0], moment) - disk).max(0.0)
 }
 
 impl Sub {
@@ -160,6 +212,7 @@ impl Sub {
             h: members.iter().map(|&m| self.h[m]).collect(),
             b: members.iter().map(|&m| self.b[m]).collect(),
             xy: members.iter().map(|&m| self.xy[m]).collect(),
+            spread: members.iter().map(|&m| self.spread[m]).collect(),
             adj,
         };
         for &m in members {
@@ -228,13 +281,14 @@ pub struct Regions {
 /// use linli::partition::regions::{regionalize, Link, Params, Unit};
 /// // Six blocks in a row of 100 households each, a river between 3 and 4.
 /// let units: Vec<Unit> = (0..6)
-///     .map(|i| Unit { households: 100, buildings: 4, centroid: (i as f64 * 100.0, 0.0), compound: None })
+///     .map(|i| Unit { households: 100, buildings: 4, centroid: (i as f64 * 100.0, 0.0), compound: None,
+///         area: 10_000.0, moment: 10_000.0 * 20_000.0 / 12.0 })
 ///     .collect();
 /// let links: Vec<Link> = (0..5)
 ///     .map(|i| Link { a: i, b: i + 1, shared_m: 100.0, level: if i == 2 { 4 } else { 2 } })
 ///     .collect();
 /// let params = Params { target: 300.0, tolerance: 1.0 / 3.0, buildings: None,
-///     compound_households: vec![], seed: 1, effort: 50 };
+///     compound_households: vec![], seed: 1, effort: 50, weights: Default::default() };
 /// let r = regionalize(&units, &links, &params);
 /// assert_eq!(r.count, 2);
 /// assert_eq!(r.region, vec![0, 0, 0, 1, 1, 1]);
@@ -246,7 +300,7 @@ pub fn regionalize(units: &[Unit], links: &[Link], params: &Params) -> Regions {
         if l.a == l.b {
             continue;
         }
-        let mut c = inside_cost(l.level, l.shared_m);
+        let mut c = inside_cost(l.level, l.shared_m, params.weights.border);
         if let (Some(x), Some(y)) = (units[l.a].compound, units[l.b].compound)
             && x == y
             && params
@@ -264,10 +318,24 @@ pub fn regionalize(units: &[Unit], links: &[Link], params: &Params) -> Regions {
     for a in adj.iter_mut() {
         a.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)).then(x.2.cmp(&y.2)));
     }
+    let origin = units.first().map_or((0.0, 0.0), |u| u.centroid);
+    let xy: Vec<(f64, f64)> = units
+        .iter()
+        .map(|u| (u.centroid.0 - origin.0, u.centroid.1 - origin.1))
+        .collect();
+    let spread = units
+        .iter()
+        .zip(&xy)
+        .map(|(u, &(x, y))| {
+            let a = u.area.max(0.0);
+            [a, a * x, a * y, u.moment.max(0.0) + a * (x * x + y * y)]
+        })
+        .collect();
     let all = Sub {
         h: units.iter().map(|u| u.households as f64).collect(),
         b: units.iter().map(|u| u.buildings).collect(),
-        xy: units.iter().map(|u| u.centroid).collect(),
+        xy,
+        spread,
         adj,
     };
 
@@ -319,13 +387,25 @@ impl Rng {
 
 /// Cost of a region of `h` households and `b` buildings.
 fn region_cost(p: &Params, h: f64, b: u32) -> f64 {
+    band_cost(p, h) + fit_cost(p, h, b)
+}
+
+/// Cost of `h` households outside the band.
+fn band_cost(p: &Params, h: f64) -> f64 {
+    let t = p.target;
+    if h > p.hi() {
+        BAND_WEIGHT * (1.0 + (h - p.hi()) / t)
+    } else if h < p.lo() {
+        BAND_WEIGHT * (1.0 + (p.lo() - h) / t)
+    } else {
+        0.0
+    }
+}
+
+/// Cost of a region's deviation from the target and of its building count.
+fn fit_cost(p: &Params, h: f64, b: u32) -> f64 {
     let t = p.target;
     let mut c = 0.0;
-    if h > p.hi() {
-        c += BAND_WEIGHT * (1.0 + (h - p.hi()) / t);
-    } else if h < p.lo() {
-        c += BAND_WEIGHT * (1.0 + (p.lo() - h) / t);
-    }
     let d = (h - t) / t;
     c += DEVIATION_WEIGHT * d * d;
     if let Some((lo, hi)) = p.buildings {
@@ -347,6 +427,7 @@ struct State<'a> {
     households: Vec<f64>,
     buildings: Vec<u32>,
     size: Vec<usize>,
+    spread: Vec<Spread>,
     /// Regions that never change (a unit above the band on its own).
     fixed: Vec<bool>,
     /// Extra cost of a major barrier inside a region: while positive, the
@@ -367,6 +448,7 @@ impl<'a> State<'a> {
             households: Vec::new(),
             buildings: Vec::new(),
             size: Vec::new(),
+            spread: Vec::new(),
             fixed: Vec::new(),
             major: 0.0,
             stamp: vec![0; sub.len()],
@@ -378,6 +460,7 @@ impl<'a> State<'a> {
         self.households.push(0.0);
         self.buildings.push(0);
         self.size.push(0);
+        self.spread.push([0.0; 4]);
         self.fixed.push(fixed);
         self.households.len() - 1
     }
@@ -403,10 +486,18 @@ impl<'a> State<'a> {
         self.households[r] += self.sub.h[u];
         self.buildings[r] += self.sub.b[u];
         self.size[r] += 1;
+        self.spread[r] = plus(self.spread[r], self.sub.spread[u]);
     }
 
     fn cost_of(&self, r: usize) -> f64 {
         region_cost(self.params, self.households[r], self.buildings[r])
+            + self.shape_cost(self.spread[r])
+    }
+
+    /// Compactness cost of a region of spread `s`.
+    fn shape_cost(&self, s: Spread) -> f64 {
+        let w = self.params.weights.shape;
+        if w > 0.0 { w * spread_excess(s) } else { 0.0 }
     }
 
     fn in_band(&self, r: usize) -> bool {
@@ -414,25 +505,49 @@ impl<'a> State<'a> {
         h >= self.params.lo() && h <= self.params.hi()
     }
 
-    /// Change in cost of moving `u` to region `to`.
+    /// Change in cost of moving `u` to region `to`. The compactness part
+    /// counts only where it agrees with the band and the strong barriers:
+    /// it never pays for a move that puts households outside the band or a
+    /// strong barrier inside a region, nor stops one that does the reverse.
     fn delta(&self, u: usize, to: usize) -> f64 {
         let p = self.params;
         let from = self.region[u];
-        let hu = self.sub.h[u];
-        let bu = self.sub.b[u];
-        let mut d = region_cost(p, self.households[from] - hu, self.buildings[from] - bu)
-            - self.cost_of(from)
-            + region_cost(p, self.households[to] + hu, self.buildings[to] + bu)
-            - self.cost_of(to);
+        let (hu, bu) = (self.sub.h[u], self.sub.b[u]);
+        let (hf, ht) = (self.households[from], self.households[to]);
+        let (bf, bt) = (self.buildings[from], self.buildings[to]);
+        let mut hard =
+            band_cost(p, hf - hu) - band_cost(p, hf) + band_cost(p, ht + hu) - band_cost(p, ht);
+        let mut soft = fit_cost(p, hf - hu, bf - bu) - fit_cost(p, hf, bf)
+            + fit_cost(p, ht + hu, bt + bu)
+            - fit_cost(p, ht, bt);
         for &(v, c, l) in &self.sub.adj[u] {
             let r = self.region[v];
-            if r == from {
-                d -= self.link(c, l);
+            let sign = if r == from {
+                -1.0
             } else if r == to {
-                d += self.link(c, l);
+                1.0
+            } else {
+                continue;
+            };
+            if l >= MAJOR {
+                hard += sign * self.link(c, l);
+            } else {
+                soft += sign * c;
             }
         }
-        d
+        let su = self.sub.spread[u];
+        let (sf, st) = (self.spread[from], self.spread[to]);
+        let shape = self.shape_cost(minus(sf, su)) - self.shape_cost(sf)
+            + self.shape_cost(plus(st, su))
+            - self.shape_cost(st);
+        let shape = if hard > 1e-9 {
+            shape.max(0.0)
+        } else if hard < -1e-9 {
+            shape.min(0.0)
+        } else {
+            shape
+        };
+        hard + soft + shape
     }
 
     fn apply(&mut self, u: usize, to: usize) {
@@ -445,6 +560,9 @@ impl<'a> State<'a> {
         self.households[to] += hu;
         self.buildings[to] += bu;
         self.size[to] += 1;
+        let su = self.sub.spread[u];
+        self.spread[from] = minus(self.spread[from], su);
+        self.spread[to] = plus(self.spread[to], su);
         self.region[u] = to;
     }
 
@@ -622,16 +740,28 @@ impl<'a> State<'a> {
         } else {
             &[false]
         };
+        // Load: the region's share of the households plus its share of the
+        // ground, so that a region does not crawl along empty street strips
+        // while its households stay the fewest.
+        let total_h: f64 = sub.h.iter().sum::<f64>().max(1e-9);
+        let total_a: f64 = sub.spread.iter().map(|s| s[0]).sum::<f64>().max(1e-9);
+        let load = |st: &Self, r: usize| {
+            (st.households[r] / total_h + st.spread[r][0] / total_a)
+                .max(0.0)
+                .to_bits()
+        };
         for &restrict in phases {
-            // Lightest region first (households are non-negative, so their
-            // bits order like them); ties by seed order.
+            // Lightest region first (loads are non-negative, so their bits
+            // order like them); ties by seed order.
             let mut heap: BinaryHeap<Reverse<(u64, usize)>> = (0..seeds.len())
-                .map(|i| Reverse((self.households[seeds[i].1].to_bits(), i)))
+                .map(|i| Reverse((load(self, seeds[i].1), i)))
                 .collect();
             while let Some(Reverse((_, i))) = heap.pop() {
                 let (s, r) = seeds[i];
                 let mut best: Option<(f64, usize)> = None;
                 let region = &self.region;
+                let here = self.spread[r];
+                let shape_now = self.shape_cost(here);
                 frontier[i].retain(|&m| {
                     let mut open = false;
                     for &(v, c, _) in &sub.adj[m] {
@@ -642,7 +772,9 @@ impl<'a> State<'a> {
                         if restrict && cell.is_some_and(|cl| cl[v] != cl[s]) {
                             continue;
                         }
-                        let score = -c + 0.001 * sub.dist(v, s);
+                        // The link kept inside, and the region's spread.
+                        let score = c + self.shape_cost(plus(here, sub.spread[v])) - shape_now
+                            + 0.001 * sub.dist(v, s);
                         if best.is_none_or(|(b, bv)| score < b || (score == b && v < bv)) {
                             best = Some((score, v));
                         }
@@ -653,7 +785,7 @@ impl<'a> State<'a> {
                 if let Some((_, v)) = best {
                     self.put(v, r);
                     frontier[i].push(v);
-                    heap.push(Reverse((self.households[r].to_bits(), i)));
+                    heap.push(Reverse((load(self, r), i)));
                 }
             }
         }
@@ -705,7 +837,7 @@ fn solve_part(sub: &Sub, params: &Params, seed: u64) -> Vec<usize> {
     // are hard: no region crosses them.
     let (cell, cells) = sub.components(|u| big[u], |l| l < MAJOR);
     let joined = join_small_cells(sub, &cell, cells.len(), &big, params.lo());
-    let hard = with_hard_links(sub, &cell, &joined, &big);
+    let hard = with_hard_links(sub, (&cell, &joined), &big, params.weights.border);
     let sub = &hard;
     let mut st = State::new(sub, params);
     for (u, _) in big.iter().enumerate().filter(|x| *x.1) {
@@ -782,6 +914,37 @@ fn improve(st: &mut State, movable: &[usize], cell: &[usize], rng: &mut Rng) {
     repair(st, rng, None);
     st.descend(movable);
     merge_small(st);
+    reshape_pairs(st, rng);
+    st.descend(movable);
+}
+
+/// Re-partitions every two neighbouring regions together, from scratch,
+/// where that lowers the cost: what single-unit moves cannot reach when a
+/// region's units hang together only through thin street strips (each one
+/// then holds its region together and may not move).
+fn reshape_pairs(st: &mut State, rng: &mut Rng) {
+    let mut of: Vec<Vec<usize>> = vec![Vec::new(); st.count()];
+    for u in 0..st.sub.len() {
+        of[st.region[u]].push(u);
+    }
+    let mut map = vec![NONE; st.sub.len()];
+    for r in 0..st.count() {
+        if st.fixed[r] {
+            continue;
+        }
+        for s in neighbour_regions(st, &of, r) {
+            // An earlier regrouping may have taken r away from s.
+            if s < r || of[r].is_empty() || of[s].is_empty() {
+                continue;
+            }
+            if neighbour_regions(st, &of, r).binary_search(&s).is_err() {
+                continue;
+            }
+            if let Some(c) = best_regrouping(st, &of, &[vec![r, s]], (None, true), rng, &mut map) {
+                apply_regrouping(st, &mut of, c);
+            }
+        }
+    }
 }
 
 /// The surviving regions numbered 0.. in order of first member.
@@ -863,8 +1026,14 @@ fn join_small_cells(sub: &Sub, cell: &[usize], count: usize, big: &[bool], lo: f
     (0..count).map(|c| find(&mut root, c)).collect()
 }
 
-/// `sub` with the major links between different joined cells made [`HARD`].
-fn with_hard_links(sub: &Sub, cell: &[usize], joined: &[usize], big: &[bool]) -> Sub {
+/// `sub` with the major links between different joined cells made [`HARD`]
+/// and those between two cells joined into one made [`JOINED`].
+fn with_hard_links(
+    sub: &Sub,
+    (cell, joined): (&[usize], &[usize]),
+    big: &[bool],
+    border: f64,
+) -> Sub {
     let adj = sub
         .adj
         .iter()
@@ -872,8 +1041,18 @@ fn with_hard_links(sub: &Sub, cell: &[usize], joined: &[usize], big: &[bool]) ->
         .map(|(u, a)| {
             a.iter()
                 .map(|&(v, c, l)| {
-                    let across = !big[u] && !big[v] && joined[cell[u]] != joined[cell[v]];
-                    (v, c, if l >= MAJOR && across { HARD } else { l })
+                    if l < MAJOR || big[u] || big[v] {
+                        return (v, c, l);
+                    }
+                    if joined[cell[u]] != joined[cell[v]] {
+                        return (v, c, HARD);
+                    }
+                    if cell[u] == cell[v] {
+                        return (v, c, l);
+                    }
+                    // The link's length, from its cost (compounds aside).
+                    let shared = c / (per_metre(l) - border);
+                    (v, inside_cost(JOINED, shared, border), JOINED)
                 })
                 .collect()
         })
@@ -882,6 +1061,7 @@ fn with_hard_links(sub: &Sub, cell: &[usize], joined: &[usize], big: &[bool]) ->
         h: sub.h.clone(),
         b: sub.b.clone(),
         xy: sub.xy.clone(),
+        spread: sub.spread.clone(),
         adj,
     }
 }
@@ -892,12 +1072,14 @@ fn recount(st: &mut State) {
         st.households[r] = 0.0;
         st.buildings[r] = 0;
         st.size[r] = 0;
+        st.spread[r] = [0.0; 4];
     }
     for u in 0..st.sub.len() {
         let r = st.region[u];
         st.households[r] += st.sub.h[u];
         st.buildings[r] += st.sub.b[u];
         st.size[r] += 1;
+        st.spread[r] = plus(st.spread[r], st.sub.spread[u]);
     }
 }
 
@@ -915,7 +1097,8 @@ fn recombine(
     if k <= 1 {
         let h: f64 = set.iter().map(|&u| st.sub.h[u]).sum();
         let b: u32 = set.iter().map(|&u| st.sub.b[u]).sum();
-        let mut c = region_cost(p, h, b);
+        let s = set.iter().fold([0.0; 4], |s, &u| plus(s, st.sub.spread[u]));
+        let mut c = region_cost(p, h, b) + st.shape_cost(s);
         for &u in set {
             map[u] = 0;
         }
@@ -993,10 +1176,10 @@ fn repair(st: &mut State, rng: &mut Rng, cell: Option<&[usize]>) {
             let pairs: Vec<Vec<usize>> = std::iter::once(vec![a])
                 .chain(nbrs.iter().map(|&b| vec![a, b]))
                 .collect();
-            let mut best = best_regrouping(st, &of, &pairs, cell, rng, &mut map);
+            let mut best = best_regrouping(st, &of, &pairs, (cell, false), rng, &mut map);
             if best.is_none() {
                 let triples = triples_around(st, &of, a, &nbrs);
-                best = best_regrouping(st, &of, &triples, cell, rng, &mut map);
+                best = best_regrouping(st, &of, &triples, (cell, false), rng, &mut map);
             }
             if let Some(candidate) = best {
                 apply_regrouping(st, &mut of, candidate);
@@ -1044,12 +1227,14 @@ fn triples_around(st: &State, of: &[Vec<usize>], a: usize, nbrs: &[usize]) -> Ve
 }
 
 /// The re-partition of one of `groups` (into as many regions as their
-/// households call for, ±1) that lowers the cost most, if any does.
+/// households call for, ±1; with `keep_count`, as many as the group has)
+/// that lowers the cost most, if any does. With `cell`, only groups inside
+/// one cell.
 fn best_regrouping(
     st: &State,
     of: &[Vec<usize>],
     groups: &[Vec<usize>],
-    cell: Option<&[usize]>,
+    (cell, keep_count): (Option<&[usize]>, bool),
     rng: &mut Rng,
     map: &mut [usize],
 ) -> Option<Candidate> {
@@ -1066,7 +1251,12 @@ fn best_regrouping(
         let before: f64 = old.iter().map(|&r| st.cost_of(r)).sum::<f64>() + st.inside(&set);
         let h: f64 = old.iter().map(|&r| st.households[r]).sum();
         let mid = region_count(h.round() as u64, st.params.target, st.params.tolerance);
-        for k in mid.saturating_sub(1).max(1)..=mid + 1 {
+        let counts = if keep_count {
+            old.len()..=old.len()
+        } else {
+            mid.saturating_sub(1).max(1)..=mid + 1
+        };
+        for k in counts {
             if k > set.len() || (old.len() == 1 && k == 1) {
                 continue;
             }
@@ -1093,6 +1283,7 @@ fn apply_regrouping(st: &mut State, of: &mut Vec<Vec<usize>>, (_, set, old, assi
         st.households[r] = 0.0;
         st.buildings[r] = 0;
         st.size[r] = 0;
+        st.spread[r] = [0.0; 4];
         of[r].clear();
     }
     for (i, &u) in set.iter().enumerate() {
@@ -1156,6 +1347,7 @@ fn merge_small(st: &mut State) {
                     continue;
                 }
                 let d = region_cost(st.params, merged, st.buildings[r] + st.buildings[s])
+                    + st.shape_cost(plus(st.spread[r], st.spread[s]))
                     - st.cost_of(r)
                     - st.cost_of(s)
                     + c;
@@ -1174,9 +1366,11 @@ fn merge_small(st: &mut State) {
             st.households[s] += st.households[r];
             st.buildings[s] += st.buildings[r];
             st.size[s] += st.size[r];
+            st.spread[s] = plus(st.spread[s], st.spread[r]);
             st.households[r] = 0.0;
             st.buildings[r] = 0;
             st.size[r] = 0;
+            st.spread[r] = [0.0; 4];
             merged = true;
         }
         if !merged {

@@ -7,7 +7,7 @@ use crate::config::Staffing as Standard;
 use crate::model::Scenario;
 use crate::partition::Partition;
 use crate::partition::regions::{Link, Params, Unit, regionalize};
-use geo::Centroid;
+
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -265,6 +265,7 @@ fn community_patches(
         compound_households: Vec::new(),
         seed,
         effort: 100,
+        weights: Default::default(),
     };
     let r = regionalize(&units, &links, &params);
     (0..r.count)
@@ -280,19 +281,19 @@ fn community_patches(
 /// A neighborhood as one unit of the patch search: its households, one
 /// "building", and its area-weighted centroid.
 fn neighborhood_unit(set: &BlockSet, n: &crate::partition::Neighborhood) -> Unit {
-    let (mut x, mut y, mut a) = (0.0, 0.0, 0.0);
-    for &b in &n.blocks {
-        if let Some(p) = set.blocks[b].polygon.centroid() {
-            x += p.x() * set.blocks[b].area;
-            y += p.y() * set.blocks[b].area;
-            a += set.blocks[b].area;
-        }
-    }
+    use crate::partition::shape;
+    let s = shape::combined(
+        n.blocks
+            .iter()
+            .map(|&b| shape::shape_of(&set.blocks[b].polygon)),
+    );
     Unit {
         households: n.households.max(1),
         buildings: 1,
-        centroid: (x / a.max(1e-9), y / a.max(1e-9)),
+        centroid: s.centre,
         compound: None,
+        area: s.area,
+        moment: s.moment,
     }
 }
 

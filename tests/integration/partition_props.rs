@@ -340,6 +340,9 @@ fn grid_units(w: usize, h: usize, households: impl Fn(usize) -> u64) -> Vec<regi
             buildings: 4,
             centroid: ((i % w) as f64 * 100.0, (i / w) as f64 * 100.0),
             compound: None,
+            // 100 m squares.
+            area: 10_000.0,
+            moment: 10_000.0 * 20_000.0 / 12.0,
         })
         .collect()
 }
@@ -379,6 +382,7 @@ fn params(seed: u64) -> regions::Params {
         compound_households: vec![],
         seed,
         effort: 50,
+        weights: Default::default(),
     }
 }
 

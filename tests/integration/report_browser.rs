@@ -175,8 +175,13 @@ fn report_error_hook_catches_failures() {
 
 /// The error panel's text, for messages.
 fn errors(dom: &str) -> &str {
-    dom.find("<pre id=\"errors\"")
-        .map_or("", |i| &dom[i..dom.len().min(i + 600)])
+    dom.find("<pre id=\"errors\"").map_or("", |i| {
+        let mut end = dom.len().min(i + 600);
+        while !dom.is_char_boundary(end) {
+            end -= 1;
+        }
+        &dom[i..end]
+    })
 }
 
 /// Distinct colours (5 bits a channel) in the map's part of a screenshot:
