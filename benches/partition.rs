@@ -75,6 +75,7 @@ fn bench(c: &mut Criterion) {
         compound_households: vec![],
         seed: 1,
         effort: 100,
+        starts: 1,
         weights: Default::default(),
     };
     let r = regionalize(&units, &links, &params);

@@ -589,6 +589,9 @@ pub struct PartitionSettings {
     pub border_cost: f64,
     /// Annealing moves per block: more is slower and searches further.
     pub effort: u32,
+    /// Independent starts of the search per community part: the cheapest
+    /// plan is kept. More starts are slower and less left to chance.
+    pub starts: u32,
 }
 
 impl Default for PartitionSettings {
@@ -598,6 +601,7 @@ impl Default for PartitionSettings {
             compactness: w.shape,
             border_cost: w.border,
             effort: 30,
+            starts: 4,
         }
     }
 }

@@ -100,6 +100,7 @@ pub const RANGES: &[Range] = &[
     closed("partition.compactness", 0.0, 20.0, "cost per metre"),
     closed("partition.border_cost", 0.0, 3.0, "cost per metre"),
     closed("partition.effort", 1.0, 1_000.0, "moves per block"),
+    closed("partition.starts", 1.0, 64.0, "starts"),
     closed("audit.sliver_m2", 0.0, 1_000_000.0, "m²"),
     closed("audit.sliver_width_m", 0.0, 1_000.0, "metres"),
     closed("audit.border_distance_m", 0.0, 10_000.0, "metres"),

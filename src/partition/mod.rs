@@ -320,6 +320,7 @@ pub fn regionalize_blocks_grouped(
         compound_households: group_households,
         seed: seed ^ (ci as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93),
         effort: config.partition.effort as usize,
+        starts: config.partition.starts as usize,
         weights: config.partition.weights(),
     };
     match config.neighborhood_count(com) {

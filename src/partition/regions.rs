@@ -66,6 +66,8 @@ pub struct Params {
     pub seed: u64,
     /// Annealing moves per unit.
     pub effort: usize,
+    /// Independent starts of the search; the cheapest result is kept.
+    pub starts: usize,
     /// What compact shapes are worth.
     pub weights: ShapeWeights,
 }
@@ -258,7 +260,8 @@ impl Sub {
 
     fn dist(&self, a: usize, b: usize) -> f64 {
         let (p, q) = (self.xy[a], self.xy[b]);
-        (p.0 - q.0).hypot(p.1 - q.1)
+        let (dx, dy) = (p.0 - q.0, p.1 - q.1);
+        (dx * dx + dy * dy).sqrt()
     }
 }
 
@@ -288,7 +291,7 @@ pub struct Regions {
 ///     .map(|i| Link { a: i, b: i + 1, shared_m: 100.0, level: if i == 2 { 4 } else { 2 } })
 ///     .collect();
 /// let params = Params { target: 300.0, tolerance: 1.0 / 3.0, buildings: None,
-///     compound_households: vec![], seed: 1, effort: 50, weights: Default::default() };
+///     compound_households: vec![], seed: 1, effort: 50, starts: 1, weights: Default::default() };
 /// let r = regionalize(&units, &links, &params);
 /// assert_eq!(r.count, 2);
 /// assert_eq!(r.region, vec![0, 0, 0, 1, 1, 1]);
@@ -686,15 +689,30 @@ impl<'a> State<'a> {
     }
 
     /// Greedy descent over boundary moves until no move lowers the cost.
+    /// A unit is looked at again only once its region or a region it could
+    /// move to has changed: its moves' costs depend on nothing else, so the
+    /// result is that of full passes.
     fn descend(&mut self, units: &[usize]) {
         let mut to = Vec::new();
+        let mut changed_at = vec![0u64; self.count()];
+        let mut seen_at = vec![0u64; self.sub.len()];
+        let mut clock = 0u64;
         for _ in 0..100 {
             let mut improved = false;
             for &u in units {
                 self.moves(u, &mut to);
-                for &r in &to {
-                    if self.delta(u, r) < -1e-9 && self.removable(u) {
-                        self.apply(u, r);
+                let r = self.region[u];
+                let stale = |x: usize| changed_at[x] >= seen_at[u];
+                if seen_at[u] > 0 && !stale(r) && !to.iter().any(|&x| stale(x)) {
+                    continue;
+                }
+                seen_at[u] = clock + 1;
+                for &t in &to {
+                    if self.delta(u, t) < -1e-9 && self.removable(u) {
+                        self.apply(u, t);
+                        clock += 1;
+                        changed_at[r] = clock;
+                        changed_at[t] = clock;
                         improved = true;
                         break;
                     }
@@ -825,8 +843,6 @@ fn solve_part(sub: &Sub, params: &Params, seed: u64) -> Vec<usize> {
     if n <= 1 || total <= params.hi() {
         return vec![0; n];
     }
-    let mut rng = Rng(seed);
-
     // A unit above the band is a region of its own: anything added only
     // takes the region further out. The rest splits into the pieces these
     // units leave, each with its own count of regions.
@@ -839,28 +855,71 @@ fn solve_part(sub: &Sub, params: &Params, seed: u64) -> Vec<usize> {
     let joined = join_small_cells(sub, &cell, cells.len(), &big, params.lo());
     let hard = with_hard_links(sub, (&cell, &joined), &big, params.weights.border);
     let sub = &hard;
-    let mut st = State::new(sub, params);
-    for (u, _) in big.iter().enumerate().filter(|x| *x.1) {
-        let r = st.new_region(true);
-        st.put(u, r);
-    }
     // Growth from seeds per joined cell, so that regions start on one side
     // of every hard barrier.
     let area: Vec<usize> = (0..n)
         .map(|u| if big[u] { NONE } else { joined[cell[u]] })
         .collect();
-    let seeds = place_seeds(&mut st, &big, &area);
-    st.grow(&seeds, Some(&area));
-    // A piece is connected and holds a seed, so growth reaches every unit.
-    debug_assert!(st.region.iter().all(|&r| r != NONE));
     let movable: Vec<usize> = (0..n).filter(|&u| !big[u]).collect();
-    improve(&mut st, &movable, &cell, &mut rng);
+    // Independent starts (the first from the heaviest units, the others
+    // from random ones); the cheapest wins. The search's end depends much
+    // on where it starts, so one start alone leaves compactness to chance.
+    // The starts run in parallel, each with its own generator; ties go to
+    // the earlier start, so the result does not depend on the threads.
+    use rayon::prelude::*;
+    let run = |t: usize| {
+        let mut rng = Rng(seed ^ (t as u64).wrapping_mul(0xA24B_AED4_963E_E407));
+        let mut st = State::new(sub, params);
+        for (u, _) in big.iter().enumerate().filter(|x| *x.1) {
+            let r = st.new_region(true);
+            st.put(u, r);
+        }
+        let jitter = (t > 0).then_some(&mut rng);
+        let seeds = place_seeds(&mut st, &big, &area, jitter);
+        st.grow(&seeds, Some(&area));
+        // A piece is connected and holds a seed, so growth reaches every unit.
+        debug_assert!(st.region.iter().all(|&r| r != NONE));
+        improve(&mut st, &movable, &cell, &mut rng);
+        (rank(&st, seeds.len()), t, st, rng)
+    };
+    let best = (0..params.starts.max(1))
+        .into_par_iter()
+        .map(run)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (_, _, mut st, mut rng) = best.expect("one start at least");
+    // The pair re-cuts, the dearest step, polish the winner only.
+    reshape_pairs(&mut st, &mut rng);
+    st.descend(&movable);
+    repair(&mut st, &mut rng, None);
+    st.descend(&movable);
     renumbered(&st)
+}
+
+/// How a finished start ranks (lower is better): regions outside the band
+/// first, then how far the count strays from the `called` one (the
+/// households' own count: fewer, larger regions are no better plan), then
+/// the cost.
+fn rank(st: &State, called: usize) -> (usize, usize, u64) {
+    let live = (0..st.count()).filter(|&r| st.size[r] > 0 && !st.fixed[r]);
+    let out = live.clone().filter(|&r| !st.in_band(r)).count();
+    let cost = st.total();
+    // Costs are finite; shifted bits of a non-negative order like it.
+    let key = if cost >= 0.0 {
+        cost.to_bits() | (1 << 63)
+    } else {
+        !cost.to_bits()
+    };
+    (out, live.count().abs_diff(called), key)
 }
 
 /// Seeds for the regions: in each joined cell (`area` of each unit) as many
 /// as its households call for, far apart; one in any piece left without.
-fn place_seeds(st: &mut State, big: &[bool], area: &[usize]) -> Vec<(usize, usize)> {
+fn place_seeds(
+    st: &mut State,
+    big: &[bool],
+    area: &[usize],
+    mut jitter: Option<&mut Rng>,
+) -> Vec<(usize, usize)> {
     let (sub, params) = (st.sub, st.params);
     let (piece, pieces) = sub.components(|u| big[u], |_| true);
     let mut members_of: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
@@ -872,7 +931,11 @@ fn place_seeds(st: &mut State, big: &[bool], area: &[usize]) -> Vec<(usize, usiz
     for members in members_of.values() {
         let h: f64 = members.iter().map(|&u| sub.h[u]).sum();
         let k = region_count(h.round() as u64, params.target, params.tolerance);
-        for s in farthest_seeds(sub, members, heaviest(sub, members), k) {
+        let first = match jitter.as_deref_mut() {
+            Some(rng) => members[rng.below(members.len())],
+            None => heaviest(sub, members),
+        };
+        for s in farthest_seeds(sub, members, first, k) {
             let r = st.new_region(false);
             st.put(s, r);
             seeds.push((s, r));
@@ -899,7 +962,8 @@ fn improve(st: &mut State, movable: &[usize], cell: &[usize], rng: &mut Rng) {
     st.descend(movable);
     let best_cost = st.total();
     let best = st.region.clone();
-    let moves = st.params.effort * movable.len();
+    // The moves are shared among the starts.
+    let moves = st.params.effort * movable.len() / st.params.starts.max(1);
     if moves > 0 {
         st.anneal(movable, moves, rng);
         st.descend(movable);
@@ -914,8 +978,6 @@ fn improve(st: &mut State, movable: &[usize], cell: &[usize], rng: &mut Rng) {
     repair(st, rng, None);
     st.descend(movable);
     merge_small(st);
-    reshape_pairs(st, rng);
-    st.descend(movable);
 }
 
 /// Re-partitions every two neighbouring regions together, from scratch,

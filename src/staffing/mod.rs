@@ -265,6 +265,7 @@ fn community_patches(
         compound_households: Vec::new(),
         seed,
         effort: 100,
+        starts: 1,
         weights: Default::default(),
     };
     let r = regionalize(&units, &links, &params);
