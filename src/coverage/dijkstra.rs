@@ -141,6 +141,9 @@ pub struct Search {
     origin: Vec<u32>,
     touched: Vec<u32>,
     heap: BinaryHeap<Reverse<(u64, u32)>>,
+    /// Nodes a search until settled still waits for: `epoch` marks them.
+    wanted: Vec<u32>,
+    epoch: u32,
 }
 
 /// Non-negative finite floats order like their bit patterns, which makes an
@@ -162,6 +165,8 @@ impl Search {
             origin: Vec::new(),
             touched: Vec::new(),
             heap: BinaryHeap::new(),
+            wanted: Vec::new(),
+            epoch: 0,
         }
     }
 
@@ -177,7 +182,7 @@ impl Search {
     /// assert_eq!((s.dist(0), s.dist(1)), (3.0, 13.0));
     /// ```
     pub fn run(&mut self, g: &Csr, seeds: &[(u32, f64)], bound: f64) {
-        self.search::<false>(g, seeds.iter().map(|&(v, d)| (v, d, 0)), bound);
+        self.search::<false>(g, seeds.iter().map(|&(v, d)| (v, d, 0)), bound, None);
     }
 
     /// [`Search::run`] with a label per seed (`(node, distance, label)`):
@@ -195,7 +200,55 @@ impl Search {
         if self.origin.len() != self.dist.len() {
             self.origin = vec![u32::MAX; self.dist.len()];
         }
-        self.search::<true>(g, seeds.iter().copied(), bound);
+        self.search::<true>(g, seeds.iter().copied(), bound, None);
+    }
+
+    /// [`Search::run_labelled`] that stops once every node of `wanted` is
+    /// settled (or beyond the bound): their distances and labels are final,
+    /// other nodes' may not be. A search for a few nodes near its sources so
+    /// costs what it reaches, not the whole bound.
+    ///
+    /// ```
+    /// use linli::coverage::dijkstra::{Csr, Search};
+    /// let g = Csr::from_edges(4, &[(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0)]);
+    /// let mut s = Search::new(4);
+    /// s.run_labelled_until(&g, &[(0, 0.0, 7)], 10.0, &[1]);
+    /// assert_eq!((s.dist(1), s.origin(1)), (1.0, 7));
+    /// assert!(s.dist(3).is_infinite()); // never reached
+    /// ```
+    pub fn run_labelled_until(
+        &mut self,
+        g: &Csr,
+        seeds: &[(u32, f64, u32)],
+        bound: f64,
+        wanted: &[u32],
+    ) {
+        if self.origin.len() != self.dist.len() {
+            self.origin = vec![u32::MAX; self.dist.len()];
+        }
+        self.search::<true>(g, seeds.iter().copied(), bound, Some(wanted));
+    }
+
+    /// Marks `nodes` as waited for; returns how many distinct ones.
+    fn want(&mut self, nodes: &[u32]) -> usize {
+        if self.wanted.len() != self.dist.len() {
+            self.wanted = vec![0; self.dist.len()];
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.wanted.iter_mut().for_each(|w| *w = 0);
+            self.epoch = 1;
+        }
+        let mut n = 0;
+        for &v in nodes {
+            if let Some(w) = self.wanted.get_mut(v as usize)
+                && *w != self.epoch
+            {
+                *w = self.epoch;
+                n += 1;
+            }
+        }
+        n
     }
 
     /// The label of the seed node `v` was reached from in the last
@@ -215,6 +268,7 @@ impl Search {
         g: &Csr,
         seeds: impl Iterator<Item = (u32, f64, u32)>,
         bound: f64,
+        until: Option<&[u32]>,
     ) {
         // Labels are cleared with the distances, whichever search left
         // them: a label never outlives its node's distance.
@@ -243,10 +297,21 @@ impl Search {
                 self.heap.push(Reverse((key(d), v)));
             }
         }
+        let mut waiting = until.map_or(0, |w| self.want(w));
+        if until.is_some() && waiting == 0 {
+            return;
+        }
         while let Some(Reverse((k, v))) = self.heap.pop() {
             let d = f64::from_bits(k);
             if d > self.dist[v as usize] {
                 continue; // stale entry
+            }
+            if waiting > 0 && self.wanted[v as usize] == self.epoch {
+                self.wanted[v as usize] = 0;
+                waiting -= 1;
+                if waiting == 0 {
+                    return;
+                }
             }
             let (s, e) = (
                 g.offsets[v as usize] as usize,

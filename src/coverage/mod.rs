@@ -231,8 +231,9 @@ pub fn nearest_sources(
     for &(e, ..) in &on_edge {
         marks[e as usize / 64] |= 1 << (e % 64);
     }
+    let wanted = target_nodes(g, sources, targets);
     let clock = std::time::Instant::now();
-    search.run_labelled(&g.csr, &seeds, bound);
+    search.run_labelled_until(&g.csr, &seeds, bound, &wanted);
     let search_s = clock.elapsed().as_secs_f64();
     let found: Vec<(f64, u32)> = targets
         .iter()
@@ -250,6 +251,25 @@ pub fn nearest_sources(
         source,
         search_s,
     }
+}
+
+/// The nodes whose distances the targets read (their edges' ends), on the
+/// network pieces that hold a source: the search may stop once these are
+/// settled, and need not wait for a piece it can never reach.
+fn target_nodes(g: &WalkGraph, sources: &[Snap], targets: &[Option<Snap>]) -> Vec<u32> {
+    let piece = |s: &Snap| g.component[g.edges[s.edge as usize].a as usize];
+    let mut reached: Vec<u32> = sources.iter().map(piece).collect();
+    reached.sort_unstable();
+    reached.dedup();
+    targets
+        .iter()
+        .flatten()
+        .filter(|t| reached.binary_search(&piece(t)).is_ok())
+        .flat_map(|t| {
+            let e = g.edges[t.edge as usize];
+            [e.a, e.b]
+        })
+        .collect()
 }
 
 /// A source on an edge: (edge, offset, leg, source index).

@@ -49,9 +49,12 @@ pub fn names(
     template: Option<&str>,
     codes: &[String],
 ) -> Vec<String> {
+    use rayon::prelude::*;
     let ns = &planned.partition.neighborhoods;
+    let index = Index::new(scenario);
     let anchors: Vec<Anchor> = (0..ns.len())
-        .map(|n| anchor(scenario, planned, n))
+        .into_par_iter()
+        .map(|n| anchor(scenario, planned, &index, n))
         .collect();
     // The k-th neighborhood with an anchor, in its community, for ordinals.
     let mut seen: std::collections::BTreeMap<(usize, Anchor), usize> = Default::default();
@@ -100,13 +103,51 @@ fn fill(t: &str, community: &str, a: &Anchor, n: String, code: &str) -> String {
         .replace("{code}", code)
 }
 
+/// The named compounds and the named roads, indexed by their boxes once:
+/// a scan of all of them per building or per neighborhood grows with the
+/// square of a district.
+struct Index {
+    compounds: crate::blocks::index::BoxTree,
+    /// Each named road's segments (a road may run across the district).
+    segments: crate::blocks::index::BoxTree,
+    /// (road, segment) of each entry of `segments`.
+    which: Vec<(usize, usize)>,
+}
+
+impl Index {
+    fn new(scenario: &Scenario) -> Self {
+        let named = |c: &crate::model::Compound| !c.name.is_empty() && c.name != c.id;
+        let roads = &scenario.labels.roads;
+        let which: Vec<(usize, usize)> = roads
+            .iter()
+            .enumerate()
+            .flat_map(|(r, (l, _))| (0..l.0.len().saturating_sub(1)).map(move |k| (r, k)))
+            .collect();
+        let seg = |&(r, k): &(usize, usize)| {
+            let l = &roads[r].0;
+            Some(geo::Rect::new(l.0[k], l.0[k + 1]))
+        };
+        Index {
+            compounds: crate::blocks::index::box_tree(scenario.compounds.iter().map(|c| {
+                if named(c) {
+                    c.area.bounding_rect()
+                } else {
+                    None
+                }
+            })),
+            segments: crate::blocks::index::box_tree(which.iter().map(seg)),
+            which,
+        }
+    }
+}
+
 /// What anchors neighborhood `n`'s name.
-fn anchor(scenario: &Scenario, planned: &Planned, n: usize) -> Anchor {
+fn anchor(scenario: &Scenario, planned: &Planned, index: &Index, n: usize) -> Anchor {
     let nb = &planned.partition.neighborhoods[n];
-    if let Some(c) = compound(scenario, planned, n) {
+    if let Some(c) = compound(scenario, planned, index, n) {
         return Anchor::Compound(c);
     }
-    if let Some(r) = roads(scenario, planned, n) {
+    if let Some(r) = roads(scenario, planned, index, n) {
         return Anchor::Roads(r);
     }
     Anchor::Community(scenario.communities[nb.community].name.clone())
@@ -114,7 +155,7 @@ fn anchor(scenario: &Scenario, planned: &Planned, n: usize) -> Anchor {
 
 /// The named compound holding more than half of the neighborhood's
 /// households (a compound without a name goes by its id: not a name).
-fn compound(scenario: &Scenario, planned: &Planned, n: usize) -> Option<String> {
+fn compound(scenario: &Scenario, planned: &Planned, index: &Index, n: usize) -> Option<String> {
     let nb = &planned.partition.neighborhoods[n];
     if nb.households == 0 {
         return None;
@@ -123,10 +164,14 @@ fn compound(scenario: &Scenario, planned: &Planned, n: usize) -> Option<String> 
     for &b in &nb.blocks {
         for &i in &planned.blocks.blocks[b].buildings {
             let bd = &scenario.buildings[i];
-            if let Some(c) = scenario
+            // The first named compound holding it, in input order.
+            let p = bd.location;
+            if let Some(c) = index
                 .compounds
-                .iter()
-                .position(|c| !c.name.is_empty() && c.name != c.id && c.area.contains(&bd.location))
+                .locate_all_at_point(&[p.x(), p.y()])
+                .map(|g| g.data)
+                .filter(|&c| scenario.compounds[c].area.contains(&p))
+                .min()
             {
                 *by.entry(c).or_insert(0) += u64::from(bd.households);
             }
@@ -140,7 +185,7 @@ fn compound(scenario: &Scenario, planned: &Planned, n: usize) -> Option<String> 
 
 /// The one or two named roads running longest along the neighborhood's
 /// border (within 15 m of it), at least 60 m each.
-fn roads(scenario: &Scenario, planned: &Planned, n: usize) -> Option<String> {
+fn roads(scenario: &Scenario, planned: &Planned, index: &Index, n: usize) -> Option<String> {
     let area = &planned.shapes.get(n)?.area;
     let rect = area.bounding_rect()?;
     let (lo, hi) = (rect.min(), rect.max());
@@ -150,26 +195,25 @@ fn roads(scenario: &Scenario, planned: &Planned, n: usize) -> Option<String> {
         .iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
         .collect();
-    for (line, name) in &scenario.labels.roads {
-        let Some(r) = line.bounding_rect() else {
-            continue;
-        };
-        if r.max().x < lo.x - 15.0
-            || r.min().x > hi.x + 15.0
-            || r.max().y < lo.y - 15.0
-            || r.min().y > hi.y + 15.0
+    // The road segments whose boxes come within 15 m of the neighborhood's
+    // box, in input order (the sums below add in it). A segment whose
+    // middle is within 15 m of the border has its box that near.
+    let near = rstar::AABB::from_corners([lo.x - 15.0, lo.y - 15.0], [hi.x + 15.0, hi.y + 15.0]);
+    let mut candidates: Vec<(usize, usize)> = index
+        .segments
+        .locate_in_envelope_intersecting(&near)
+        .map(|g| index.which[g.data])
+        .collect();
+    candidates.sort_unstable();
+    for (r, k) in candidates {
+        let (line, name) = &scenario.labels.roads[r];
+        let seg = geo::Line::new(line.0[k], line.0[k + 1]);
+        let mid = geo::Point::from(seg.start + (seg.end - seg.start) * 0.5);
+        if rings
+            .iter()
+            .any(|ring| Euclidean.distance(*ring, &mid) <= 15.0)
         {
-            continue;
-        }
-        for seg in line.lines() {
-            let mid = geo::Point::from(seg.start + (seg.end - seg.start) * 0.5);
-            if rings
-                .iter()
-                .any(|ring| Euclidean.distance(*ring, &mid) <= 15.0)
-            {
-                *along.entry(name.as_str()).or_insert(0.0) +=
-                    Euclidean.distance(seg.start, seg.end);
-            }
+            *along.entry(name.as_str()).or_insert(0.0) += Euclidean.distance(seg.start, seg.end);
         }
     }
     let mut best: Vec<(&str, f64)> = along.into_iter().filter(|&(_, l)| l >= 60.0).collect();
