@@ -47,12 +47,13 @@ use std::collections::HashMap;
 /// ```
 pub const HOUSEHOLDS_PER_COMMUNITY: f64 = 2_410.0;
 
-/// Largest city generated, households (memory stays around a few GB).
+/// Largest city generated, households: a province (~30M) and some room
+/// (the generator needs ~0.07 GB per million).
 ///
 /// ```
 /// assert!(linli::synth::SynthParams::new(linli::synth::MAX_HOUSEHOLDS + 1, 1).check().is_err());
 /// ```
-pub const MAX_HOUSEHOLDS: u64 = 20_000_000;
+pub const MAX_HOUSEHOLDS: u64 = 50_000_000;
 
 /// What to generate.
 ///
@@ -132,7 +133,7 @@ impl SynthParams {
             return bad(
                 "--households",
                 format!("{} is above the limit of {MAX_HOUSEHOLDS}", self.households),
-                "generate a district (a few hundred thousand households), not a country",
+                "generate a district (a few hundred thousand households) or a province (tens of millions), not a country",
             );
         }
         if self.communities == Some(0) {
