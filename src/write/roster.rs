@@ -190,35 +190,69 @@ pub fn write_roster(out: &Path, input: &RosterInput) -> Result<Vec<PathBuf>, Err
 /// One sheet: its name, its header and its rows.
 type Sheet<'a> = (&'a str, &'a [&'a str; 11], &'a Vec<Vec<String>>);
 
+/// Data rows an Excel sheet holds below its header (1,048,576 rows in all).
+const SHEET_ROWS: usize = 1_048_575;
+
 /// An .xlsx of one sheet per table, numbers as numbers; its creation time
 /// fixed, so the same plan gives the same bytes.
 fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    workbook_split(sheets, SHEET_ROWS)
+}
+
+/// [`workbook`] with at most `per_sheet` rows a sheet: a longer table (a
+/// province's buildings) goes on over sheets "name (2)", "name (3)", …
+/// each with the header, rather than past what Excel opens.
+fn workbook_split(
+    sheets: &[Sheet],
+    per_sheet: usize,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
     let mut book = Workbook::new();
     let when = ExcelDateTime::from_ymd(2000, 1, 1)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&when));
     for (name, header, rows) in sheets {
-        let sheet = book.add_worksheet();
-        sheet.set_name(*name)?;
-        for (j, h) in header.iter().enumerate() {
-            sheet.write_string(0, j as u16, *h)?;
-        }
-        for (i, row) in rows.iter().enumerate() {
-            for (j, v) in row.iter().enumerate() {
-                // Counts and distances as numbers; codes stay text.
-                let number = (header[j].contains("户数")
-                    || header[j].contains("数")
-                    || header[j].contains("米"))
-                    && !header[j].contains("编")
-                    && !v.is_empty();
-                match v.parse::<f64>() {
-                    Ok(x) if number => sheet.write_number(i as u32 + 1, j as u16, x)?,
-                    _ => sheet.write_string(i as u32 + 1, j as u16, v)?,
-                };
+        let parts: Vec<&[Vec<String>]> = if rows.is_empty() {
+            vec![&rows[..]]
+        } else {
+            rows.chunks(per_sheet.max(1)).collect()
+        };
+        for (k, part) in parts.into_iter().enumerate() {
+            let sheet = book.add_worksheet();
+            if k == 0 {
+                sheet.set_name(*name)?;
+            } else {
+                sheet.set_name(format!("{name} ({})", k + 1))?;
             }
+            fill_sheet(sheet, header, part)?;
         }
     }
     book.save_to_buffer()
+}
+
+/// A sheet's header and rows.
+fn fill_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    header: &[&str; 11],
+    rows: &[Vec<String>],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (j, h) in header.iter().enumerate() {
+        sheet.write_string(0, j as u16, *h)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            // Counts and distances as numbers; codes stay text.
+            let number = (header[j].contains("户数")
+                || header[j].contains("数")
+                || header[j].contains("米"))
+                && !header[j].contains("编")
+                && !v.is_empty();
+            match v.parse::<f64>() {
+                Ok(x) if number => sheet.write_number(i as u32 + 1, j as u16, x)?,
+                _ => sheet.write_string(i as u32 + 1, j as u16, v)?,
+            };
+        }
+    }
+    Ok(())
 }
 
 /// The union of footprints (those sharing walls or overlapping merged), a
@@ -292,4 +326,52 @@ fn group_layers(out: &Path, input: &RosterInput) -> Result<Vec<PathBuf>, Error> 
     write_atomic(&c_path, feature_collection(proj, contacts).as_bytes())?;
     written.push(c_path);
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table longer than a sheet goes on over numbered sheets, each with
+    /// the header; GDAL reads every row back.
+    #[test]
+    fn a_long_table_goes_on_over_sheets() {
+        let header = ["编码", "户数", "c", "d", "e", "f", "g", "h", "i", "j", "k"];
+        let rows: Vec<Vec<String>> = (0..5)
+            .map(|i| {
+                let mut r = vec![String::new(); 11];
+                r[0] = format!("B{i}");
+                r[1] = format!("{}", 10 + i);
+                r
+            })
+            .collect();
+        let book = workbook_split(&[("楼栋台账", &header, &rows)], 2).unwrap();
+        if std::process::Command::new("ogrinfo")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            eprintln!("ogrinfo not installed: skipping the read-back");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("linli-xlsx-split-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.xlsx");
+        std::fs::write(&path, &book).unwrap();
+        let o = std::process::Command::new("ogrinfo")
+            .args(["-so", "-al"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let text = String::from_utf8_lossy(&o.stdout);
+        let counts: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("Feature Count: "))
+            .collect();
+        assert!(text.contains("Layer name: 楼栋台账\n"), "{text}");
+        assert!(text.contains("Layer name: 楼栋台账 (2)"), "{text}");
+        assert!(text.contains("Layer name: 楼栋台账 (3)"), "{text}");
+        assert_eq!(counts, vec!["2", "2", "1"], "{text}");
+    }
 }
