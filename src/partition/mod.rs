@@ -38,12 +38,20 @@ pub fn partition_with(
     progress: &dyn crate::model::progress::Progress,
 ) -> Partition {
     let locked = locks::locked_blocks(set, scenario, config.audit.sliver_m2);
-    let per_community: Vec<(usize, Vec<usize>, regions::Regions)> = (0..scenario.communities.len())
+    // Each community's free blocks, in one pass (a filter over the whole
+    // district per community grows with its square).
+    let mut free: Vec<Vec<usize>> = vec![Vec::new(); scenario.communities.len()];
+    for (b, blk) in set.blocks.iter().enumerate() {
+        if let Some(v) = free.get_mut(blk.community)
+            && !locks::is_locked(&locked, b)
+        {
+            v.push(b);
+        }
+    }
+    let per_community: Vec<(usize, Vec<usize>, regions::Regions)> = free
         .into_par_iter()
-        .map(|ci| {
-            let members: Vec<usize> = (0..set.blocks.len())
-                .filter(|&b| set.blocks[b].community == ci && !locks::is_locked(&locked, b))
-                .collect();
+        .enumerate()
+        .map(|(ci, members)| {
             let r = regionalize_blocks(set, scenario, config, ci, &members, seed);
             progress.advance(1);
             (ci, members, r)

@@ -147,13 +147,28 @@ pub fn plan_staffing(
     seed: u64,
 ) -> StaffingPlan {
     let nb = &partition.neighborhoods;
-    let borders = neighborhood_borders(set, partition);
+    // Each community's neighborhoods and inner borders, in one pass each (a
+    // filter over the whole district per community grows with its square).
+    let mut of_community: Vec<Vec<usize>> = vec![Vec::new(); scenario.communities.len()];
+    for (n, x) in nb.iter().enumerate() {
+        if let Some(v) = of_community.get_mut(x.community) {
+            v.push(n);
+        }
+    }
+    let mut borders_of: Vec<Vec<Border>> = vec![Vec::new(); scenario.communities.len()];
+    for (&(a, b), &w) in &neighborhood_borders(set, partition) {
+        if nb[a].community == nb[b].community
+            && let Some(v) = borders_of.get_mut(nb[a].community)
+        {
+            v.push(((a, b), w));
+        }
+    }
     let mut communities = Vec::new();
     let mut patches = Vec::new();
     let mut neighborhood_patch = vec![usize::MAX; nb.len()];
     let mut missing_data = Vec::new();
     for (ci, c) in scenario.communities.iter().enumerate() {
-        let mine: Vec<usize> = (0..nb.len()).filter(|&n| nb[n].community == ci).collect();
+        let mine = &of_community[ci];
         let hh: u64 = mine.iter().map(|&n| nb[n].households).sum();
         if c.social_workers.is_none() {
             missing_data.push(c.id.clone());
@@ -170,7 +185,14 @@ pub fn plan_staffing(
             continue;
         }
         let first = patches.len();
-        let groups = community_patches(set, partition, &borders, &mine, standard, seed ^ ci as u64);
+        let groups = community_patches(
+            set,
+            partition,
+            &borders_of[ci],
+            mine,
+            standard,
+            seed ^ ci as u64,
+        );
         for (p, members) in groups.into_iter().enumerate() {
             for &m in &members {
                 neighborhood_patch[m] = first + p;
@@ -196,6 +218,9 @@ pub fn plan_staffing(
 /// Border between two neighborhoods: shared length (m) and the strongest
 /// barrier level along it, keyed by (lower, higher) neighborhood index.
 type Borders = BTreeMap<(usize, usize), (f64, u8)>;
+
+/// One entry of [`Borders`].
+type Border = ((usize, usize), (f64, u8));
 
 /// The neighborhood adjacency: the borders shared by their blocks.
 fn neighborhood_borders(set: &BlockSet, partition: &Partition) -> Borders {
@@ -225,7 +250,7 @@ fn neighborhood_borders(set: &BlockSet, partition: &Partition) -> Borders {
 fn community_patches(
     set: &BlockSet,
     partition: &Partition,
-    borders: &Borders,
+    borders: &[Border],
     mine: &[usize],
     standard: &Standard,
     seed: u64,
@@ -238,7 +263,7 @@ fn community_patches(
         .collect();
     let links: Vec<Link> = borders
         .iter()
-        .filter_map(|(&(a, b), &(len, level))| {
+        .filter_map(|&((a, b), (len, level))| {
             Some(Link {
                 a: *local.get(&a)?,
                 b: *local.get(&b)?,

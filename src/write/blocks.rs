@@ -69,23 +69,26 @@ pub struct BlocksSummary {
 /// Computes the blocks summary.
 pub fn summarize(loaded: &Loaded, set: &BlockSet) -> BlocksSummary {
     let s = &loaded.scenario;
+    let mut of_community: Vec<Vec<&crate::blocks::Block>> = vec![Vec::new(); s.communities.len()];
+    for b in &set.blocks {
+        if let Some(v) = of_community.get_mut(b.community) {
+            v.push(b);
+        }
+    }
     let communities = s
         .communities
         .iter()
-        .enumerate()
-        .map(|(ci, c)| {
-            let blocks: Vec<_> = set.blocks.iter().filter(|b| b.community == ci).collect();
-            CommunityBlocks {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                street: c.street.clone(),
-                kind: c.kind.as_str(),
-                blocks: blocks.len(),
-                buildings: blocks.iter().map(|b| b.buildings.len()).sum(),
-                households: blocks.iter().map(|b| b.households).sum(),
-                area_m2: round2(c.area.unsigned_area()),
-                blocks_area_m2: round2(blocks.iter().map(|b| b.area).sum()),
-            }
+        .zip(of_community)
+        .map(|(c, blocks)| CommunityBlocks {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            street: c.street.clone(),
+            kind: c.kind.as_str(),
+            blocks: blocks.len(),
+            buildings: blocks.iter().map(|b| b.buildings.len()).sum(),
+            households: blocks.iter().map(|b| b.households).sum(),
+            area_m2: round2(c.area.unsigned_area()),
+            blocks_area_m2: round2(blocks.iter().map(|b| b.area).sum()),
         })
         .collect();
     let mut warnings = loaded.report.warnings.clone();

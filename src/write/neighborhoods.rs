@@ -274,6 +274,19 @@ fn stats(
 /// Properties added to neighborhood `k`'s.
 pub type MoreProps<'a> = dyn Fn(usize, &mut Map<String, serde_json::Value>) + 'a;
 
+/// The figures by `key`, in the keys' order, each group in input order: one
+/// pass (a filter per community or street grows with a district's square).
+fn grouped<'a>(
+    figs: &'a [NeighborhoodFigures],
+    key: impl Fn(&'a NeighborhoodFigures) -> &'a str,
+) -> BTreeMap<&'a str, Vec<&'a NeighborhoodFigures>> {
+    let mut out: BTreeMap<&str, Vec<&NeighborhoodFigures>> = BTreeMap::new();
+    for f in figs {
+        out.entry(key(f)).or_default().push(f);
+    }
+    out
+}
+
 /// Computes partition_summary.json.
 pub fn summarize(
     loaded: &Loaded,
@@ -290,25 +303,19 @@ pub fn summarize(
         default: loaded.config.targets.tolerance,
     };
     let all: Vec<&NeighborhoodFigures> = figs.iter().collect();
+    let of_id = grouped(figs, |f| f.community.as_str());
     let communities = loaded
         .scenario
         .communities
         .iter()
         .map(|c| {
-            let fs: Vec<&NeighborhoodFigures> =
-                figs.iter().filter(|f| f.community == c.id).collect();
+            let fs = of_id.get(c.id.as_str()).cloned().unwrap_or_default();
             stats(&c.id, &fs, planned, tol)
         })
         .collect();
-    let mut street_names: Vec<&str> = figs.iter().map(|f| f.street.as_str()).collect();
-    street_names.sort_unstable();
-    street_names.dedup();
-    let streets = street_names
+    let streets = grouped(figs, |f| f.street.as_str())
         .into_iter()
-        .map(|st| {
-            let fs: Vec<&NeighborhoodFigures> = figs.iter().filter(|f| f.street == st).collect();
-            stats(st, &fs, planned, tol)
-        })
+        .map(|(st, fs)| stats(st, &fs, planned, tol))
         .collect();
     let n = &planned.partition.neighborhoods;
     let strong_barriers: Vec<StrongBarrierRow> = planned

@@ -14,7 +14,7 @@ use crate::coverage::circles::LifeCircle;
 use crate::staffing::StaffingRow;
 use crate::write::coverage::GridFigures;
 use crate::write::neighborhoods::NeighborhoodFigures;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Every table and note, in order.
 pub(super) fn tables(input: &ReportInput, w: &Words) -> String {
@@ -276,17 +276,31 @@ fn communities(input: &ReportInput, w: &Words) -> String {
     let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
     let mut h = format!("<h2 id=\"communities\">{}</h2>", w.h_communities);
     h.push_str(&head("communities", &cols));
+    // Lookups by community id, made once: a search per row grows with the
+    // square of a district. The first of equal ids wins, as a search would.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (k, c) in input.scenario.communities.iter().enumerate() {
+        index.entry(c.id.as_str()).or_insert(k);
+    }
+    let mut figs: HashMap<&str, Vec<&NeighborhoodFigures>> = HashMap::new();
+    for f in input.neighborhoods {
+        figs.entry(f.community.as_str()).or_default().push(f);
+    }
+    let mut coverage: HashMap<&str, _> = HashMap::new();
+    for g in &input.analysis.communities {
+        coverage.entry(g.id.as_str()).or_insert(g);
+    }
     for r in &input.staffing.communities {
-        let k = input.scenario.communities.iter().position(|c| c.id == r.id);
+        let k = index.get(r.id.as_str()).copied();
         let name = k.map_or(r.id.as_str(), |k| {
             input.scenario.communities[k].name.as_str()
         });
         let code = k
             .and_then(|k| input.roster.community_codes.get(k))
             .unwrap_or(&r.id);
-        let (within, below, above) =
-            band_counts(input.neighborhoods.iter().filter(|f| f.community == r.id));
-        let cov = input.analysis.communities.iter().find(|g| g.id == r.id);
+        let mine = figs.get(r.id.as_str()).map_or(&[][..], Vec::as_slice);
+        let (within, below, above) = band_counts(mine.iter().copied());
+        let cov = coverage.get(r.id.as_str()).copied();
         h.push_str(&format!(
             "<tr data-id=\"{}\">{}{}{}{}{}{}{}{}{}{}</tr>",
             esc(&r.id),
