@@ -463,6 +463,7 @@ fn report_html(
                 write::coverage::grid_figures(w, &c.an.neighborhoods),
             )
         }),
+        ids: Default::default(),
     })
 }
 

@@ -211,10 +211,14 @@ impl Tolerances {
     }
 }
 
+/// Each neighborhood's index by id (the first of equal ids, as a search
+/// would find).
+type IdIndex<'a> = std::collections::HashMap<&'a str, usize>;
+
 fn stats(
     id: &str,
     figs: &[&NeighborhoodFigures],
-    planned: &Planned,
+    (planned, index): (&Planned, &IdIndex),
     tolerance: &Tolerances,
 ) -> PartitionStats {
     let mut hh: Vec<u64> = figs.iter().map(|f| f.households).collect();
@@ -237,12 +241,7 @@ fn stats(
     // Internal borders are counted once per side; the ratio is unaffected.
     let (mut barrier, mut internal) = (0.0, 0.0);
     for f in figs {
-        if let Some(i) = planned
-            .partition
-            .neighborhoods
-            .iter()
-            .position(|n| n.id == f.id)
-        {
+        if let Some(&i) = index.get(f.id.as_str()) {
             let d = &planned.shapes[i];
             barrier += d.barrier_border_m;
             internal += d.perimeter_m - d.community_border_m;
@@ -303,6 +302,10 @@ pub fn summarize(
         default: loaded.config.targets.tolerance,
     };
     let all: Vec<&NeighborhoodFigures> = figs.iter().collect();
+    let mut index = IdIndex::new();
+    for (i, n) in planned.partition.neighborhoods.iter().enumerate() {
+        index.entry(n.id.as_str()).or_insert(i);
+    }
     let of_id = grouped(figs, |f| f.community.as_str());
     let communities = loaded
         .scenario
@@ -310,12 +313,12 @@ pub fn summarize(
         .iter()
         .map(|c| {
             let fs = of_id.get(c.id.as_str()).cloned().unwrap_or_default();
-            stats(&c.id, &fs, planned, tol)
+            stats(&c.id, &fs, (planned, &index), tol)
         })
         .collect();
     let streets = grouped(figs, |f| f.street.as_str())
         .into_iter()
-        .map(|(st, fs)| stats(st, &fs, planned, tol))
+        .map(|(st, fs)| stats(st, &fs, (planned, &index), tol))
         .collect();
     let n = &planned.partition.neighborhoods;
     let strong_barriers: Vec<StrongBarrierRow> = planned
@@ -336,7 +339,7 @@ pub fn summarize(
     }
     PartitionSummary {
         scenario: loaded.config.name.clone(),
-        overall: stats("all", &all, planned, tol),
+        overall: stats("all", &all, (planned, &index), tol),
         communities,
         streets,
         blocks: planned.block_count,

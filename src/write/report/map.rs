@@ -317,10 +317,7 @@ fn neighborhood_info(input: &ReportInput, w: &Words, i: usize) -> Vec<(&'static 
         .and_then(|&p| input.staffing.patches.get(p))
         .map_or(String::new(), |p| p.id.clone());
     let cov = input
-        .analysis
-        .neighborhoods
-        .iter()
-        .find(|g| g.id == n.id)
+        .neighborhood_coverage(&n.id)
         .map_or(String::new(), |g| shares_text(input, w, g));
     let (code, name) = input.code_name(i);
     let walk = input.office_m.get(i).copied().flatten();

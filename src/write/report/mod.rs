@@ -27,6 +27,7 @@ use crate::write::audit::AuditSummary;
 use crate::write::coverage::GridFigures;
 use crate::write::neighborhoods::{NeighborhoodFigures, PartitionSummary};
 use geo::MultiPolygon;
+use std::collections::HashMap;
 use svg::esc;
 use words::Words;
 
@@ -90,13 +91,67 @@ pub struct ReportInput<'a> {
     /// The existing grid's figures and the plan's, side by side, when the
     /// scenario has a grid.
     pub grids: Option<(GridFigures, GridFigures)>,
+    /// Lookups by id, made on first use (`Default::default()`).
+    pub ids: std::sync::OnceLock<Ids<'a>>,
+}
+
+/// Where each id is: a search per row or per map feature grows with the
+/// square of a district. The first of equal ids wins, as a search would.
+#[derive(Debug, Clone, Default)]
+pub struct Ids<'a> {
+    communities: HashMap<&'a str, usize>,
+    staffing: HashMap<&'a str, usize>,
+    figures: HashMap<&'a str, usize>,
+    coverage: HashMap<&'a str, usize>,
+}
+
+/// The position of each id in `ids`, the first of equal ones.
+fn positions<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut m = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        m.entry(id).or_insert(i);
+    }
+    m
+}
+
+impl<'a> ReportInput<'a> {
+    fn ids(&self) -> &Ids<'a> {
+        self.ids.get_or_init(|| Ids {
+            communities: positions(self.scenario.communities.iter().map(|c| c.id.as_str())),
+            staffing: positions(self.staffing.communities.iter().map(|r| r.id.as_str())),
+            figures: positions(self.neighborhoods.iter().map(|f| f.id.as_str())),
+            coverage: positions(self.analysis.neighborhoods.iter().map(|g| g.id.as_str())),
+        })
+    }
+
+    /// The scenario's community of this id.
+    fn community_index(&self, id: &str) -> Option<usize> {
+        self.ids().communities.get(id).copied()
+    }
+
+    /// The staffing row of the community of this id.
+    fn staffing_row(&self, id: &str) -> Option<&'a crate::staffing::StaffingRow> {
+        let i = *self.ids().staffing.get(id)?;
+        self.staffing.communities.get(i)
+    }
+
+    /// The index of the neighborhood figures of this id.
+    fn figure_index(&self, id: &str) -> Option<usize> {
+        self.ids().figures.get(id).copied()
+    }
+
+    /// The coverage of the neighborhood of this id.
+    fn neighborhood_coverage(&self, id: &str) -> Option<&'a crate::coverage::GroupCoverage> {
+        let i = *self.ids().coverage.get(id)?;
+        self.analysis.neighborhoods.get(i)
+    }
 }
 
 impl ReportInput<'_> {
     /// A community's name and code as the page shows it: `荷清苑社区
     /// (110108…)`; its id when it has neither.
     fn community_label(&self, id: &str) -> String {
-        let Some(k) = self.scenario.communities.iter().position(|c| c.id == id) else {
+        let Some(k) = self.community_index(id) else {
             return id.to_string();
         };
         let c = &self.scenario.communities[k];

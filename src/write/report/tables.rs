@@ -418,7 +418,7 @@ fn community_line(input: &ReportInput, w: &Words, id: &str, list: &[usize]) -> S
     let figs = list.iter().map(|&i| &input.neighborhoods[i]);
     let households: u64 = figs.clone().map(|f| f.households).sum();
     let (within, _, _) = band_counts(figs);
-    let workers = match input.staffing.communities.iter().find(|r| r.id == id) {
+    let workers = match input.staffing_row(id) {
         Some(r) => match r.workers {
             Some(n) => format!("{n} ({})", w.status(r.status)),
             None => w.no_data.to_string(),
@@ -564,10 +564,7 @@ fn strong_barriers(input: &ReportInput, w: &Words) -> String {
         &[w.code, w.name, w.barrier, w.level, w.metres_inside, w.why],
     ));
     for r in rows {
-        let i = input
-            .neighborhoods
-            .iter()
-            .position(|f| f.id == r.neighborhood);
+        let i = input.figure_index(&r.neighborhood);
         let (code, name) = i.map_or((r.neighborhood.as_str(), ""), |i| input.code_name(i));
         h.push_str(&format!(
             "<tr>{}{}{}{}{}{}</tr>",
