@@ -278,10 +278,6 @@ fn communities(input: &ReportInput, w: &Words) -> String {
     h.push_str(&head("communities", &cols));
     // Lookups by community id, made once: a search per row grows with the
     // square of a district. The first of equal ids wins, as a search would.
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (k, c) in input.scenario.communities.iter().enumerate() {
-        index.entry(c.id.as_str()).or_insert(k);
-    }
     let mut figs: HashMap<&str, Vec<&NeighborhoodFigures>> = HashMap::new();
     for f in input.neighborhoods {
         figs.entry(f.community.as_str()).or_default().push(f);
@@ -291,7 +287,7 @@ fn communities(input: &ReportInput, w: &Words) -> String {
         coverage.entry(g.id.as_str()).or_insert(g);
     }
     for r in &input.staffing.communities {
-        let k = index.get(r.id.as_str()).copied();
+        let k = input.community_index(&r.id);
         let name = k.map_or(r.id.as_str(), |k| {
             input.scenario.communities[k].name.as_str()
         });
