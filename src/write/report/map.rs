@@ -633,6 +633,9 @@ fn labels(input: &ReportInput, f: &Frame, w: &'static Words) -> Layer {
     }
     // Community names beneath, where they are farthest from the others.
     let mut inner = String::new();
+    // Indexed: a scan of every neighborhood label per community was
+    // communities × neighborhoods.
+    let taken = rstar::RTree::bulk_load(taken.iter().map(|c| [c.x, c.y]).collect());
     for c in &input.scenario.communities {
         if let Some(at) = community_anchor(&c.area, &taken) {
             let size = (c.area.unsigned_area().sqrt() * 0.09).clamp(span / 200.0, span / 45.0);
@@ -656,7 +659,7 @@ fn labels(input: &ReportInput, f: &Frame, w: &'static Words) -> Layer {
 /// `taken`.
 fn community_anchor(
     area: &geo::MultiPolygon<f64>,
-    taken: &[geo::Coord<f64>],
+    taken: &rstar::RTree<[f64; 2]>,
 ) -> Option<geo::Coord<f64>> {
     use geo::Contains;
     let b = area.bounding_rect()?;
@@ -669,9 +672,8 @@ fn community_anchor(
     candidates.extend(area.interior_point().map(|p| p.0));
     let clear = |c: &geo::Coord<f64>| {
         taken
-            .iter()
-            .map(|t| (t.x - c.x).hypot(t.y - c.y))
-            .fold(f64::INFINITY, f64::min)
+            .nearest_neighbor(&[c.x, c.y])
+            .map_or(f64::INFINITY, |t| (t[0] - c.x).hypot(t[1] - c.y))
     };
     candidates
         .into_iter()

@@ -388,6 +388,13 @@ fn neighborhoods(input: &ReportInput, w: &Words) -> String {
             .or_default()
             .push(i);
     }
+    // Built once: a map per community section was communities × neighborhoods.
+    let cov: BTreeMap<&str, &GroupCoverage> = input
+        .analysis
+        .neighborhoods
+        .iter()
+        .map(|g| (g.id.as_str(), g))
+        .collect();
     let mut h = String::new();
     for (k, c) in input.scenario.communities.iter().enumerate() {
         let Some(list) = by_community.get(c.id.as_str()) else {
@@ -401,7 +408,7 @@ fn neighborhoods(input: &ReportInput, w: &Words) -> String {
             esc(&c.street)
         ));
         h.push_str(&community_line(input, w, &c.id, list));
-        h.push_str(&neighborhood_table(input, w, list));
+        h.push_str(&neighborhood_table(input, w, list, &cov));
         h.push_str(&circles(input, w, |lc| lc.groups.get(k)));
         h.push_str("</section>");
     }
@@ -431,13 +438,12 @@ fn community_line(input: &ReportInput, w: &Words, id: &str, list: &[usize]) -> S
 /// The neighborhoods' table: code, name, households and deviation,
 /// buildings, area, worker patch, the walk to a neighborhood office,
 /// coverage per kind, flags.
-fn neighborhood_table(input: &ReportInput, w: &Words, list: &[usize]) -> String {
-    let cov: BTreeMap<&str, &GroupCoverage> = input
-        .analysis
-        .neighborhoods
-        .iter()
-        .map(|g| (g.id.as_str(), g))
-        .collect();
+fn neighborhood_table(
+    input: &ReportInput,
+    w: &Words,
+    list: &[usize],
+    cov: &BTreeMap<&str, &GroupCoverage>,
+) -> String {
     let mut cols = vec![
         w.code.to_string(),
         w.name.into(),
