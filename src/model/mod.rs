@@ -4,6 +4,7 @@
 //! builds these and the algorithms consume them.
 
 pub mod blocks;
+pub mod lines;
 pub mod neighborhoods;
 pub mod network;
 pub mod progress;

@@ -8,7 +8,7 @@
 
 use crate::blocks::Block;
 use crate::model::{Barrier, BarrierKind, BarrierLine, Building};
-use geo::{Coord, Line};
+use geo::{Coord, Line, LineString};
 use spade::handles::VoronoiVertex::{Inner, Outer};
 use spade::{DelaunayTriangulation, HasPosition, Point2, Triangulation};
 
@@ -59,7 +59,7 @@ pub fn cell_lines(
                 return Vec::new();
             }
             let edges = match separators(&sites, &b.polygon) {
-                Some(e) => clip_to(e, &b.polygon),
+                Some(e) => clip_to(simplified(e), &b.polygon),
                 // Every point on one line: the perpendicular bisectors.
                 None => {
                     let mut pts: Vec<Coord<f64>> = b
@@ -70,15 +70,15 @@ pub fn cell_lines(
                     pts.sort_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
                     pts.dedup();
                     bisectors(&pts, &b.polygon)
+                        .into_iter()
+                        .map(|l| LineString::new(vec![l.start, l.end]))
+                        .collect()
                 }
             };
             edges
                 .into_iter()
-                .filter(|l| l.start != l.end)
-                .map(|l| BarrierLine {
-                    line: vec![l.start, l.end].into(),
-                    barrier,
-                })
+                .filter(|l| l.0.iter().any(|c| *c != l.0[0]))
+                .map(|line| BarrierLine { line, barrier })
                 .collect()
         })
         .collect();
@@ -179,17 +179,36 @@ fn separators(sites: &[Site], poly: &geo::Polygon<f64>) -> Option<Vec<Line<f64>>
     Some(out)
 }
 
-/// The parts of `edges` inside `poly` (edges wholly inside its bounding box
+/// How far (m) a simplified separator may stray from the Voronoi edges it
+/// replaces. The edges of points sampled every [`OUTLINE_STEP_M`] along
+/// two outlines zig-zag about the line between them; straightened within
+/// half a metre, a separator keeps its course between the buildings with
+/// a fraction of the vertices (each of which the blocks stage nodes and
+/// polygonizes, and the outputs carry).
+pub const SEPARATOR_TOLERANCE_M: f64 = 0.25;
+
+/// The separators joined where only two meet (between the same two
+/// buildings) and simplified within [`SEPARATOR_TOLERANCE_M`]; their ends,
+/// where three buildings meet, stay put, so the separators still meet.
+fn simplified(edges: Vec<Line<f64>>) -> Vec<LineString<f64>> {
+    use geo::Simplify;
+    crate::model::lines::chains(&edges)
+        .into_iter()
+        .map(|c| c.simplify(SEPARATOR_TOLERANCE_M))
+        .collect()
+}
+
+/// The parts of `lines` inside `poly` (lines wholly inside its bounding box
 /// and polygon are kept as they are).
-fn clip_to(edges: Vec<Line<f64>>, poly: &geo::Polygon<f64>) -> Vec<Line<f64>> {
+fn clip_to(lines: Vec<LineString<f64>>, poly: &geo::Polygon<f64>) -> Vec<LineString<f64>> {
     use geo::{BooleanOps, BoundingRect, Contains};
     use rstar::primitives::{GeomWithData, Rectangle};
     let Some(r) = poly.bounding_rect() else {
         return Vec::new();
     };
-    // The block's ring segments, indexed once: an edge meeting none of them
+    // The block's ring segments, indexed once: a line meeting none of them
     // with a point inside lies wholly inside (geo's `contains` would build
-    // its own index for every edge).
+    // its own index for every line).
     let rings: Vec<Line<f64>> = std::iter::once(poly.exterior())
         .chain(poly.interiors())
         .flat_map(|ring| ring.lines())
@@ -205,27 +224,27 @@ fn clip_to(edges: Vec<Line<f64>>, poly: &geo::Polygon<f64>) -> Vec<Line<f64>> {
             })
             .collect(),
     );
-    let meets_ring = |l: &Line<f64>| {
+    let meets_ring = |l: Line<f64>| {
         let env = rstar::AABB::from_corners(
             [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
             [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
         );
         tree.locate_in_envelope_intersecting(&env)
-            .any(|g| geo::Intersects::intersects(l, &rings[g.data]))
+            .any(|g| geo::Intersects::intersects(&l, &rings[g.data]))
     };
     let (mut inside, mut other) = (Vec::new(), Vec::new());
-    for l in edges {
-        if r.contains(&l.start) && r.contains(&l.end) && !meets_ring(&l) && poly.contains(&l.start)
-        {
-            inside.push(l);
+    for ls in lines {
+        let within = ls.0.iter().all(|c| r.contains(c))
+            && !ls.lines().any(meets_ring)
+            && poly.contains(&ls.0[0]);
+        if within {
+            inside.push(ls);
         } else {
-            other.push(vec![l.start, l.end].into());
+            other.push(ls);
         }
     }
     if !other.is_empty() {
-        for ls in poly.clip(&geo::MultiLineString(other), false) {
-            inside.extend(ls.lines());
-        }
+        inside.extend(poly.clip(&geo::MultiLineString(other), false));
     }
     inside
 }
