@@ -7,6 +7,9 @@
 # rayon threads over one.
 #
 # Usage (from the project root): benches/district.sh [households...]
+# The province case (issue 29; by hand, not in CI: about 5 minutes and
+# 12 GB for the 30M plan, 1.5 GB of input and 5 GB of output on disk):
+#   RUNS=1 THREADS=2 benches/district.sh 400000 4000000 30000000
 # Env: RUNS (per size and thread count, default 3; the fastest is kept),
 #      SEED (default 1), THREADS (default "1 2"), IDLE_WAIT (seconds to wait
 #      for the machine to go idle before each run, default 60: the machine

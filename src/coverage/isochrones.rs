@@ -133,8 +133,8 @@ pub fn isochrones(
             hulls.extend(smaller.0.iter().cloned());
         }
         let union = geo::unary_union(&hulls);
-        out.push(super::areas::clean(MultiPolygon::new(
-            union.0.into_iter().map(without_spikes).collect(),
+        out.push(super::areas::simple_rings(super::areas::clean(
+            MultiPolygon::new(union.0.into_iter().map(without_spikes).collect()),
         )));
     }
     out
@@ -235,7 +235,7 @@ fn hull(lines: &[Line<f64>], style: HullStyle) -> Vec<Polygon<f64>> {
     if h.unsigned_area() < 0.25 * style.edge_m * length {
         return super::areas::polygon(lines, None, 0.25 * style.edge_m).0;
     }
-    grown(MultiPolygon::new(vec![h]), NEEDLE_M).0
+    super::areas::grown(MultiPolygon::new(vec![h]), NEEDLE_M).0
 }
 
 /// How much each hull grows (m): a hull dug along a dead-end street and
@@ -243,13 +243,6 @@ fn hull(lines: &[Line<f64>], style: HullStyle) -> Vec<Polygon<f64>> {
 /// GIS tools reject; grown by a centimetre (the overlay resolving the
 /// needle's two sides) it is a valid polygon at no visible cost.
 pub const NEEDLE_M: f64 = 0.01;
-
-/// `mp` grown by `d` metres (shrunk when negative), mitred corners.
-fn grown(mp: MultiPolygon<f64>, d: f64) -> MultiPolygon<f64> {
-    use geo::Buffer;
-    use geo::algorithm::buffer::{BufferStyle, LineJoin};
-    mp.buffer_with_style(BufferStyle::new(d).line_join(LineJoin::Bevel))
-}
 
 /// Widest spike removed (m): where a ring turns back on itself and its
 /// triangle with the neighbouring vertices is lower than this over its

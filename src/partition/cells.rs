@@ -4,7 +4,9 @@
 //! gaps between buildings (a slab next to a house is not cut through its
 //! middle, as a diagram of building centres would), and no building is
 //! split: where a cell edge still grazes one, the blocks stage keeps it
-//! whole (`blocks::footprints`).
+//! whole (`blocks::footprints`). The edges between two buildings are joined
+//! and simplified (see [`SEPARATOR_TOLERANCE_M`]) before they join the
+//! network.
 
 use crate::blocks::Block;
 use crate::model::{Barrier, BarrierKind, BarrierLine, Building};
