@@ -104,15 +104,14 @@ pub use crate::model::lines::chains;
 /// Widths (m) of the openings [`simple_rings`] tries, narrowest first.
 const OPENINGS_M: [f64; 3] = [0.05, 0.25, 1.0];
 
-/// `mp` with every polygon that has a ring crossing or touching itself
-/// opened: shrunk
-/// and grown back by a few centimetres, which takes off what is thinner
-/// than twice that. The overlay of hulls dug along dead-end streets can
+/// `mp` with every ring that crosses or touches itself opened: shrunk and
+/// grown back by a few centimetres, which takes off what is thinner than
+/// twice that. The overlay of hulls dug along dead-end streets can
 /// leave a spike a few centimetres wide whose two sides cross; geo draws
 /// it, GEOS and GIS tools reject it (one service area in a 30M-household
-/// district). The opening lies within the polygon, so the pieces of `mp`
-/// still do not overlap; polygons without such a ring are returned as
-/// they are.
+/// district). Only such a ring is opened, as the region it bounds: an
+/// exterior's pieces within it, a hole's within the hole; the other rings
+/// and polygons are returned as they are.
 ///
 /// ```
 /// use geo::{polygon, Area, MultiPolygon, Validation};
@@ -126,36 +125,70 @@ const OPENINGS_M: [f64; 3] = [0.05, 0.25, 1.0];
 /// assert!((fixed.unsigned_area() - 5000.0).abs() < 5.0);
 /// ```
 pub fn simple_rings(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
-    use crate::read::validity::plain_polygon_valid;
-    use geo::Polygon;
-    // Ring by ring and indexed (geo's validation compares every pair of
-    // segments, and every pair of holes: a district's service area has
-    // 100,000 holes and rings of 40,000 vertices).
-    let simple = |p: &Polygon<f64>| {
-        std::iter::once(p.exterior()).chain(p.interiors()).all(|r| {
-            !pinched(r) && plain_polygon_valid(&Polygon::new(r.clone(), vec![])) == Some(true)
-        })
-    };
-    if mp.0.iter().all(simple) {
+    use geo::{Contains, Polygon};
+    if mp.0.iter().all(|p| rings(p).all(simple)) {
         return mp;
     }
     let mut out = Vec::with_capacity(mp.0.len());
     for p in mp.0 {
-        if simple(&p) {
+        if rings(&p).all(simple) {
             out.push(p);
             continue;
         }
-        let mut opened = MultiPolygon::new(vec![]);
-        for d in OPENINGS_M {
-            let one = MultiPolygon::new(vec![p.clone()]);
-            opened = clean(grown(grown(one, -d), d));
-            if opened.0.iter().all(simple) {
-                break;
+        // Ring by ring: opening a whole district-wide polygon costs seconds
+        // and its overlay can pinch rings elsewhere.
+        let (ext, holes) = p.into_inner();
+        let holes: Vec<LineString<f64>> = holes
+            .into_iter()
+            .flat_map(|h| match simple(&h) {
+                true => vec![h],
+                false => opened(h).into_iter().map(|q| q.into_inner().0).collect(),
+            })
+            .collect();
+        if simple(&ext) {
+            out.push(Polygon::new(ext, holes));
+            continue;
+        }
+        // Each hole goes to the piece of the opened exterior around it.
+        let pieces = opened(ext);
+        let mut inner: Vec<Vec<LineString<f64>>> = vec![Vec::new(); pieces.len()];
+        for h in holes {
+            if let Some(k) = pieces.iter().position(|q| q.contains(&h.0[0])) {
+                inner[k].push(h);
             }
         }
-        out.extend(opened.0);
+        for (q, hs) in pieces.into_iter().zip(inner) {
+            out.push(Polygon::new(q.into_inner().0, hs));
+        }
     }
     MultiPolygon::new(out)
+}
+
+fn rings(p: &geo::Polygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+    std::iter::once(p.exterior()).chain(p.interiors())
+}
+
+/// Whether a ring neither crosses nor (within [`PINCH_M`]) touches itself;
+/// indexed (geo's validation compares every pair of segments, and a
+/// district's service area has rings of 40,000 vertices).
+fn simple(r: &LineString<f64>) -> bool {
+    use crate::read::validity::plain_polygon_valid;
+    !pinched(r) && plain_polygon_valid(&geo::Polygon::new(r.clone(), vec![])) == Some(true)
+}
+
+/// The region a ring bounds, opened by the narrowest of [`OPENINGS_M`] that
+/// leaves every ring simple (the widest if none does); the pieces lie
+/// within the region.
+fn opened(r: LineString<f64>) -> Vec<geo::Polygon<f64>> {
+    let region = MultiPolygon::new(vec![geo::Polygon::new(r, vec![])]);
+    let mut pieces = Vec::new();
+    for d in OPENINGS_M {
+        pieces = clean(grown(grown(region.clone(), -d), d)).0;
+        if pieces.iter().all(|q| rings(q).all(simple)) {
+            break;
+        }
+    }
+    pieces
 }
 
 /// Vertices of one ring closer than this (m) make a pinch: written in
