@@ -126,9 +126,6 @@ const OPENINGS_M: [f64; 3] = [0.05, 0.25, 1.0];
 /// ```
 pub fn simple_rings(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
     use geo::{Contains, Polygon};
-    if mp.0.iter().all(|p| rings(p).all(simple)) {
-        return mp;
-    }
     let mut out = Vec::with_capacity(mp.0.len());
     for p in mp.0 {
         if rings(&p).all(simple) {
