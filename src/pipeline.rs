@@ -79,7 +79,13 @@ pub fn oversized_split(loaded: &Loaded, set: &BlockSet) -> Result<Option<BlockSe
     if lines.is_empty() {
         return Ok(None);
     }
-    blocks_with(loaded, &lines).map(Some)
+    if !crate::partition::locks::lock_lines(s).is_empty() {
+        return blocks_with(loaded, &lines).map(Some);
+    }
+    let b = &loaded.config.barriers;
+    crate::blocks::split_blocks(s, set, &lines, b.snap_tolerance_m, b.community)
+        .map(Some)
+        .map_err(|p| loaded.locate(p))
 }
 
 /// Partitions every community and dissolves the neighborhoods.

@@ -80,7 +80,52 @@ pub fn build_blocks_with(
     snap_tolerance: f64,
     community_level: u8,
 ) -> Result<BlockSet, Vec<Problem>> {
-    build(scenario, extra, snap_tolerance, community_level, Mode::Tidy)
+    build(
+        scenario,
+        extra,
+        None,
+        snap_tolerance,
+        community_level,
+        Mode::Tidy,
+    )
+}
+
+/// [`build_blocks_with`] for blocks `first` split by `cells` (the cell
+/// lines of its blocks above the band): strong dead ends are carried on by
+/// `first`'s own joins, not to the nearest cell line, since the cells were
+/// clipped to the blocks those joins bound (and finding them again would
+/// node the whole network twice).
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use linli::model::*;
+/// let area = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 100.0, y: 0.0), (x: 100.0, y: 100.0), (x: 0.0, y: 100.0)]]);
+/// let scenario = Scenario {
+///     communities: vec![Community { id: "C1".into(), name: "C1".into(), street: "S".into(),
+///         kind: CommunityKind::Urban, social_workers: None, area }],
+///     ..Default::default()
+/// };
+/// let first = linli::blocks::build_blocks(&scenario, 0.05, 5).unwrap();
+/// let cell = BarrierLine { line: vec![(0.0, 50.0), (100.0, 50.0)].into(),
+///     barrier: Barrier { level: 0, kind: BarrierKind::Cell } };
+/// let set = linli::blocks::split_blocks(&scenario, &first, &[cell], 0.05, 5).unwrap();
+/// assert_eq!(set.blocks.len(), 2);
+/// ```
+pub fn split_blocks(
+    scenario: &Scenario,
+    first: &BlockSet,
+    cells: &[BarrierLine],
+    snap_tolerance: f64,
+    community_level: u8,
+) -> Result<BlockSet, Vec<Problem>> {
+    build(
+        scenario,
+        cells,
+        Some(&first.joins),
+        snap_tolerance,
+        community_level,
+        Mode::Tidy,
+    )
 }
 
 /// [`build_blocks_with`] for a grid as drawn (audits, a district's own
@@ -96,6 +141,7 @@ pub fn build_blocks_as_drawn(
     build(
         scenario,
         extra,
+        None,
         snap_tolerance,
         community_level,
         Mode::AsDrawn,
@@ -116,6 +162,7 @@ pub fn build_blocks_as_drawn_keeping_buildings(
     build(
         scenario,
         extra,
+        None,
         snap_tolerance,
         community_level,
         Mode::DrawnWhole,
@@ -137,6 +184,7 @@ enum Mode {
 fn build(
     scenario: &Scenario,
     extra: &[BarrierLine],
+    joins: Option<&[BarrierLine]>,
     snap_tolerance: f64,
     community_level: u8,
     mode: Mode,
@@ -146,7 +194,15 @@ fn build(
         net,
         crossed,
         on_borders,
-    } = network(scenario, extra, snap_tolerance, community_level, mode);
+        joins,
+    } = network(
+        scenario,
+        extra,
+        joins,
+        snap_tolerance,
+        community_level,
+        mode,
+    );
     let which: Vec<usize> = crossed.iter().map(|&(i, _)| i).collect();
     let faces = polygonize::polygonize(&net);
     let faces::FacePlaces {
@@ -181,18 +237,7 @@ fn build(
         .filter(|(_, b)| !matches!(b.kind, BarrierKind::Cell | BarrierKind::Building))
         .collect();
     let mut warnings = warnings(scenario, &outside, &net, &per_community, &crossed_buildings);
-    if !on_borders.is_empty() {
-        warnings.push(format!(
-            "{} building(s) straddle a community border and are split by it; each counts in the community holding its centre (first: {})",
-            on_borders.len(),
-            on_borders
-                .iter()
-                .take(5)
-                .map(|&i| scenario.buildings[i].id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+    warnings.extend(border_warning(scenario, &on_borders));
     let edge_blocks = faces
         .edge_faces
         .iter()
@@ -208,7 +253,25 @@ fn build(
         warnings,
         network: net,
         edge_blocks,
+        joins,
     })
+}
+
+/// The warning for buildings a community border runs through, if any.
+fn border_warning(scenario: &Scenario, on_borders: &[usize]) -> Option<String> {
+    if on_borders.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} building(s) straddle a community border and are split by it; each counts in the community holding its centre (first: {})",
+        on_borders.len(),
+        on_borders
+            .iter()
+            .take(5)
+            .map(|&i| scenario.buildings[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// The noded network and what it did with buildings.
@@ -218,6 +281,8 @@ struct Network {
     crossed: Vec<(usize, Barrier)>,
     /// Buildings a community border runs through.
     on_borders: Vec<usize>,
+    /// The lines carrying strong dead ends on (`dangles::joins`).
+    joins: Vec<BarrierLine>,
 }
 
 /// Nodes the network of `build`. When `tidy`, the outlines of buildings a
@@ -225,10 +290,11 @@ struct Network {
 /// given), so that their pieces go whole to one side (faces::groups).
 /// Strong lines that stop inside a block are carried on to the nearest
 /// line, so that they bound blocks; such a join may run through buildings
-/// too.
+/// too; `joins` gives those lines instead of finding them.
 fn network(
     scenario: &Scenario,
     extra: &[BarrierLine],
+    joins: Option<&[BarrierLine]>,
     tol: f64,
     community_level: u8,
     mode: Mode,
@@ -252,26 +318,38 @@ fn network(
     let which: Vec<usize> = crossed.iter().map(|c| c.0).collect();
     let mut lines = network_lines(scenario, extra, community_level);
     lines.extend(footprints::outlines(buildings, &which));
-    let mut net = noding::node(&lines, tol);
-    let joins = dangles::joins(&net, dangles::JOIN_REACH_M);
-    if !joins.is_empty() {
-        if tidy {
-            let more: Vec<(usize, Barrier)> = footprints::crossed_closure(buildings, &joins, tol)
-                .into_iter()
-                .filter(|c| crossed.binary_search_by_key(&c.0, |x| x.0).is_err())
-                .collect();
-            let idx: Vec<usize> = more.iter().map(|c| c.0).collect();
-            lines.extend(footprints::outlines(buildings, &idx));
-            crossed.extend(more);
-            crossed.sort_by_key(|c| c.0);
+    let joins = match joins {
+        Some(given) => given.to_vec(),
+        None => {
+            let net = noding::node(&lines, tol);
+            let found = dangles::joins(&net, dangles::JOIN_REACH_M);
+            if found.is_empty() {
+                return Network {
+                    net,
+                    crossed,
+                    on_borders,
+                    joins: found,
+                };
+            }
+            found
         }
-        lines.extend(joins);
-        net = noding::node(&lines, tol);
+    };
+    if tidy && !joins.is_empty() {
+        let more: Vec<(usize, Barrier)> = footprints::crossed_closure(buildings, &joins, tol)
+            .into_iter()
+            .filter(|c| crossed.binary_search_by_key(&c.0, |x| x.0).is_err())
+            .collect();
+        let idx: Vec<usize> = more.iter().map(|c| c.0).collect();
+        lines.extend(footprints::outlines(buildings, &idx));
+        crossed.extend(more);
+        crossed.sort_by_key(|c| c.0);
     }
+    lines.extend(joins.iter().cloned());
     Network {
-        net,
+        net: noding::node(&lines, tol),
         crossed,
         on_borders,
+        joins,
     }
 }
 
@@ -474,11 +552,19 @@ fn merge_block_polygons(
     blocks: &mut [Block],
 ) {
     let side = |f: Option<usize>| f.map(|f| face_block[f]).filter(|&b| b != usize::MAX);
+    // Only blocks of several faces change; the borders of the others are
+    // left out of the re-polygonization (a block's own face does not
+    // depend on lines outside it).
+    let mut face_count = vec![0u32; blocks.len()];
+    for &b in face_block.iter().filter(|&&b| b != usize::MAX) {
+        face_count[b] += 1;
+    }
+    let several = |b: Option<usize>| b.is_some_and(|b| face_count[b] > 1);
     let mut edges = Vec::new();
     let mut sides = Vec::new();
     for (e, fs) in faces.edge_faces.iter().enumerate() {
         let (l, r) = (side(fs[0]), side(fs[1]));
-        if l != r {
+        if l != r && (several(l) || several(r)) {
             edges.push(net.edges[e]);
             sides.push([l, r]);
         }
@@ -494,7 +580,9 @@ fn merge_block_polygons(
     let mut face_of: Vec<Option<usize>> = vec![None; blocks.len()];
     for (e, fs) in merged.edge_faces.iter().enumerate() {
         for k in 0..2 {
-            if let (Some(f), Some(b)) = (fs[k], sides[e][k]) {
+            if let (Some(f), Some(b)) = (fs[k], sides[e][k])
+                && face_count[b] > 1
+            {
                 face_of[b] = Some(f);
             }
         }

@@ -70,6 +70,7 @@ pub fn blocks_from_units(units: &[ReadyUnit], tolerance: f64) -> BlockSet {
         warnings,
         network: net,
         edge_blocks,
+        joins: Vec::new(),
     }
 }
 

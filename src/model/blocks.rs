@@ -2,8 +2,8 @@
 //! adjacency (built by [`crate::blocks`]), and ready-made units that stand
 //! in for them.
 
-use super::Barrier;
 use super::network::NodedNetwork;
+use super::{Barrier, BarrierLine};
 use geo::{MultiPolygon, Polygon};
 use petgraph::graph::{NodeIndex, UnGraph};
 
@@ -62,6 +62,9 @@ pub struct BlockSet {
     /// For each network edge, the blocks left of `a→b` and left of `b→a`
     /// (`None`: outside every community, or the edge bounds no block).
     pub edge_blocks: Vec<[Option<usize>; 2]>,
+    /// The lines that carry strong lines' dead ends on to the nearest other
+    /// line (`blocks::dangles`), part of `network`.
+    pub joins: Vec<BarrierLine>,
 }
 
 impl BlockSet {

@@ -198,6 +198,45 @@ fn dangling_roads_make_no_slivers() {
     assert!((set.blocks[0].area - 10_000.0).abs() < 1e-9);
 }
 
+/// A river that stops 30 m short of the community's edge is carried on to
+/// it; cell lines later drawn in the two blocks it bounds end on that join.
+/// Rebuilt with the cells, the river keeps its join (found again, it would
+/// stop at the nearer cell lines and the strip below them would be one
+/// block across the river).
+#[test]
+fn split_blocks_keep_the_first_joins() {
+    let river = BarrierLine {
+        line: vec![(100.0, 100.0), (100.0, 30.0)].into(),
+        barrier: Barrier {
+            level: 4,
+            kind: BarrierKind::Water,
+        },
+    };
+    let s = Scenario {
+        communities: vec![community("A", rect(0.0, 0.0, 200.0, 100.0))],
+        barriers: vec![river],
+        ..Default::default()
+    };
+    let first = build_blocks(&s, 0.05, 5).unwrap();
+    assert_eq!(first.blocks.len(), 2);
+    assert_eq!(first.joins.len(), 1);
+    let cell = |x0: f64, x1: f64| BarrierLine {
+        line: vec![(x0, 20.0), (x1, 20.0)].into(),
+        barrier: Barrier {
+            level: 0,
+            kind: BarrierKind::Cell,
+        },
+    };
+    let cells = [cell(0.0, 100.0), cell(100.0, 200.0)];
+    let found_again = linli::blocks::build_blocks_with(&s, &cells, 0.05, 5).unwrap();
+    assert_eq!(found_again.blocks.len(), 3);
+    let set = linli::blocks::split_blocks(&s, &first, &cells, 0.05, 5).unwrap();
+    assert_eq!(set.blocks.len(), 4);
+    for b in &set.blocks {
+        assert!((b.area - 2_000.0).abs() < 1e-6 || (b.area - 8_000.0).abs() < 1e-6);
+    }
+}
+
 #[test]
 fn overlapping_communities_are_an_error() {
     let s = Scenario {

@@ -120,7 +120,7 @@ fn plan(
     let lines = cell_lines(&first.blocks, &s.buildings, |b| {
         f64::from(t.for_kind(s.communities[b.community].kind)) * (1.0 + t.tolerance)
     });
-    let set = build_blocks_with(s, &lines, 0.05, 5).unwrap();
+    let set = linli::blocks::split_blocks(s, &first, &lines, 0.05, 5).unwrap();
     let part = partition(&set, s, &cfg, seed);
     let shapes = dissolve(&set, &part.block_neighborhood, part.neighborhoods.len());
     (set, part, shapes)
