@@ -76,6 +76,29 @@ pub(super) enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Edit a plan in the browser: move blocks, split, merge, lock, re-balance, with live figures.
+    #[command(
+        after_help = "Examples:\n  linli serve data/demo                       plans the demo, serves http://127.0.0.1:8150/\n  linli serve city/ --plan edited/            resumes from edited/edits.jsonl, saves there\n  linli serve city/ --bind 0.0.0.0:8150       off loopback: a token is generated and printed\n\nSave writes every output of `linli plan` into the --plan folder (default: out), with\nedits.jsonl, the log of every edit (time, what moved, from, to)."
+    )]
+    Serve {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// Plan folder: resumed from its edits.jsonl when there is one; Save writes here.
+        #[arg(long, default_value = "out")]
+        plan: PathBuf,
+        /// Address to listen on (port 0: any free port).
+        #[arg(long, default_value = "127.0.0.1:8150")]
+        bind: std::net::SocketAddr,
+        /// Token every request must carry (required off loopback; generated when absent).
+        #[arg(long)]
+        token: Option<String>,
+        /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Seed of the partition search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Social workers per neighborhood against the 2–3 standard, and worker patches.
     #[command(
         after_help = "Examples:\n  linli staff data/demo --out out\n\nStaff counts come from staff.csv (community,workers) or the communities' social_workers\nproperty; a community without either is reported, not guessed. Writes staffing.csv,\nworker_patches.geojson and the neighborhoods it partitioned."

@@ -19,6 +19,7 @@ mod diff;
 mod import_osm;
 mod plan;
 mod progress;
+mod serve;
 mod staff;
 mod synth;
 
@@ -252,5 +253,6 @@ fn dispatch(command: Command, c: &Common) -> Result<(), Error> {
         command @ Command::Coverage { .. } => coverage::command(command, c),
         command @ Command::Diff { .. } => diff::command(command, c),
         command @ Command::ImportOsm { .. } => import_osm::command(command, c),
+        command @ Command::Serve { .. } => serve::command(command, c),
     }
 }

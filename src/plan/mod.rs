@@ -103,6 +103,41 @@ pub fn run_plan_with(
     })
 }
 
+/// Writes a plan whose neighborhoods were drawn elsewhere (edited by hand
+/// in `linli serve`): the stages after the neighborhoods are computed on
+/// `planned` and every file of [`run_plan`] is written, with `extra` files
+/// (name, bytes: the edit log) beside them, into `out` in one step.
+pub fn write_edited(
+    loaded: &Loaded,
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+    seed: u64,
+    (polygonized, planned): (Option<BlockSet>, Planned),
+    extra: &[(&str, &[u8])],
+    out: &Path,
+) -> Result<Vec<PathBuf>, Error> {
+    let staged = StagedFolder::begin(out)?;
+    let computed = compute_from(loaded, polygonized, planned, seed, &Silent)?;
+    let dir = staged.dir();
+    let mut written = write_plan(dir, loaded, &computed, opts.output.lang, &Silent)
+        .map_err(|e| staged.unwritten(e))?;
+    for (name, bytes) in extra {
+        let path = dir.join(name);
+        write_atomic(&path, bytes).map_err(|e| staged.unwritten(e))?;
+        written.push(path);
+    }
+    let mut written = commands::exported(dir, opts, written).map_err(|e| staged.unwritten(e))?;
+    let inputs = manifest::inputs(files, &plan_options(opts, seed));
+    manifest::write_manifest(dir, inputs).map_err(|e| staged.unwritten(e))?;
+    written.push(dir.join("manifest.json"));
+    staged.commit()?;
+    Ok(written
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|name| out.join(name))
+        .collect())
+}
+
 /// Everything a plan computes, before any of it is written.
 struct Computed {
     /// The blocks as polygonized, when the partition ran on them with the
@@ -130,13 +165,31 @@ impl Computed {
 /// Every stage after reading: blocks, neighborhoods, staffing, coverage
 /// and the audit of an existing grid; `progress` hears each one.
 fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<Computed, Error> {
+    let (polygonized, planned) = plan_neighborhoods(loaded, seed, progress)?;
+    compute_from(loaded, polygonized, planned, seed, progress)
+}
+
+/// The blocks and neighborhoods of a plan: the blocks as polygonized when
+/// some were split into cells (`None`: the planned blocks are those), and
+/// the neighborhoods drawn on the split blocks.
+///
+/// ```
+/// let loaded = linli::pipeline::load(&linli::demo::files(), &Default::default()).unwrap();
+/// let (_, planned) = linli::plan::plan_neighborhoods(&loaded, 1, &linli::model::progress::Silent).unwrap();
+/// assert!(!planned.partition.neighborhoods.is_empty());
+/// ```
+pub fn plan_neighborhoods(
+    loaded: &Loaded,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Result<(Option<BlockSet>, Planned), Error> {
     progress.begin("polygonizing blocks", 0, "");
     let set = pipeline::blocks(loaded)?;
     // blocks.geojson shows the blocks as polygonized; the partition runs on
     // them with the blocks above the band split into cells.
     progress.begin("splitting blocks above the band", 0, "");
     let block_count = set.blocks.len();
-    let (polygonized, planned) = match pipeline::oversized_split(loaded, &set)? {
+    Ok(match pipeline::oversized_split(loaded, &set)? {
         Some(cells) => (
             Some(set),
             pipeline::neighborhoods_of_split_with(loaded, cells, seed, block_count, progress),
@@ -145,7 +198,18 @@ fn compute_plan(loaded: &Loaded, seed: u64, progress: &dyn Progress) -> Result<C
             None,
             pipeline::neighborhoods_of_split_with(loaded, set, seed, block_count, progress),
         ),
-    };
+    })
+}
+
+/// The stages after the neighborhoods: staffing, coverage, the audit of an
+/// existing grid, the roster and the walking reach.
+fn compute_from(
+    loaded: &Loaded,
+    polygonized: Option<BlockSet>,
+    planned: Planned,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Result<Computed, Error> {
     progress.begin("staffing", 0, "");
     let staffing = plan_staffing(
         &loaded.scenario,

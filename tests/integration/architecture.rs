@@ -27,6 +27,8 @@ const LAYERS: &[&[&str]] = &[
     &["pipeline"],
     &["write"],
     &["plan"],
+    &["edit"],
+    &["serve"],
     &["demo", "synth", "osm"],
 ];
 

@@ -33,6 +33,7 @@ mod projection;
 mod real_geometry;
 mod report_browser;
 mod roster;
+mod serve;
 mod staff_existing;
 mod synth;
 mod validity;
