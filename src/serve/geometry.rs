@@ -56,17 +56,32 @@ pub fn outlines(ed: &Editor, touched: &BTreeSet<usize>, mut previous: Vec<Value>
         if !touched.contains(&ed.slots[k].community) {
             continue;
         }
-        previous[k] = if d.area.0.is_empty() {
-            Value::Null
-        } else {
-            json!({
-                "type": "Feature",
-                "properties": {"slot": k, "id": ed.slots[k].id},
-                "geometry": {"type": "MultiPolygon", "coordinates": d.area.0.iter().map(|p| polygon(ed, p)).collect::<Vec<_>>()},
-            })
-        };
+        previous[k] = feature(ed, k, &ed.slots[k].id, &d.area);
     }
     previous
+}
+
+/// Slot `k`'s shape as a GeoJSON feature (null when empty).
+fn feature(ed: &Editor, k: usize, id: &str, area: &geo::MultiPolygon<f64>) -> Value {
+    if area.0.is_empty() {
+        return Value::Null;
+    }
+    json!({
+        "type": "Feature",
+        "properties": {"slot": k, "id": id},
+        "geometry": {"type": "MultiPolygon", "coordinates": area.0.iter().map(|p| polygon(ed, p)).collect::<Vec<_>>()},
+    })
+}
+
+/// The neighborhoods as the plan was loaded (the page's side-by-side
+/// comparison draws them over the edited ones).
+pub fn loaded_outlines(ed: &Editor) -> Vec<Value> {
+    let hoods = &ed.planned.partition.neighborhoods;
+    crate::dissolve::dissolve(&ed.planned.blocks, &ed.as_loaded, hoods.len())
+        .iter()
+        .enumerate()
+        .map(|(k, d)| feature(ed, k, &hoods[k].id, &d.area))
+        .collect()
 }
 
 /// The outlines of community `c`'s slots (empty ones as null, so the page
@@ -79,7 +94,7 @@ pub fn community_outlines(ed: &Editor, outlines: &[Value], c: usize) -> Vec<Valu
 }
 
 /// The whole state the page starts from, as JSON text.
-pub fn state(ed: &Editor, outlines: &[Value]) -> String {
+pub fn state(ed: &Editor, outlines: &[Value], loaded: &[Value]) -> String {
     let s = &ed.loaded.scenario;
     let blocks: Vec<Value> = ed
         .planned
@@ -119,6 +134,7 @@ pub fn state(ed: &Editor, outlines: &[Value]) -> String {
         "blocks": {"type": "FeatureCollection", "features": blocks},
         "lines": {"type": "FeatureCollection", "features": lines},
         "outlines": outlines,
+        "loaded": loaded,
         "figures": (0..s.communities.len()).map(|c| figures::community(ed, c)).collect::<Vec<_>>(),
     });
     body.to_string()

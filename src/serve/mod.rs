@@ -45,6 +45,8 @@ pub struct Session {
     /// The neighborhoods' shapes as the page last got them (lon/lat
     /// GeoJSON features per slot, rebuilt for touched communities).
     outlines: Vec<Value>,
+    /// The neighborhoods' shapes as loaded (lon/lat GeoJSON features).
+    loaded: Vec<Value>,
 }
 
 impl Session {
@@ -69,6 +71,7 @@ impl Session {
             opts,
             out,
             outlines: Vec::new(),
+            loaded: Vec::new(),
         };
         for (i, e) in replay.into_iter().enumerate() {
             s.apply_at(&e.edit, e.time.clone())
@@ -76,6 +79,7 @@ impl Session {
         }
         let all: BTreeSet<usize> = (0..s.editor.loaded.scenario.communities.len()).collect();
         s.outlines = geometry::outlines(&s.editor, &all, Vec::new());
+        s.loaded = geometry::loaded_outlines(&s.editor);
         Ok(s)
     }
 
@@ -202,7 +206,7 @@ fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, Session> {
 
 async fn state(State(shared): State<Shared>) -> Response {
     let s = lock(&shared);
-    let body = geometry::state(&s.editor, &s.outlines);
+    let body = geometry::state(&s.editor, &s.outlines, &s.loaded);
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 

@@ -522,6 +522,11 @@ fn the_page_moves_a_block_undoes_and_saves_in_chromium() {
     assert_eq!(after, (before.0 - h, before.1 + h), "{rec}");
     assert_eq!(undone, before);
     assert_eq!(rec["saveStatus"], 200);
+    // The map draws each neighborhood's outline, and the plan as loaded
+    // beside it when asked.
+    let hoods = ed.slots.len() as u64;
+    assert_eq!(rec["outlines"].as_u64(), Some(hoods), "{rec}");
+    assert_eq!(rec["loadedShown"].as_u64(), Some(hoods), "{rec}");
     let mut problems = Vec::new();
     let blocks = written::read_layer(&dir.join("blocks.geojson"), &mut problems);
     let hoods = written::read_layer(&dir.join("neighborhoods.geojson"), &mut problems);

@@ -19,7 +19,7 @@
   }
   document.addEventListener("mouseup", () => { if (sweeping) setTimeout(() => { sweeping = false; }, 0); });
   const map = L.map("map", { preferCanvas: true, zoomSnap: 0.25 });
-  const layers = { blocks: null, lines: null, outlines: L.layerGroup().addTo(map) };
+  const layers = { blocks: null, lines: null, outlines: L.layerGroup().addTo(map), loaded: null };
   const outlineOf = new Map(); // slot -> layer
   const blockLayer = new Map(); // block -> layer
   const $ = (id) => document.getElementById(id);
@@ -130,10 +130,17 @@
     const sel = $("community"); sel.innerHTML = "";
     S.communities.forEach((c, i) => { const o = document.createElement("option"); o.value = i; o.textContent = `${c.id} ${c.name}`; sel.appendChild(o); });
     sel.value = community;
+    if (layers.loaded) map.removeLayer(layers.loaded);
+    layers.loaded = L.geoJSON({ type: "FeatureCollection", features: S.loaded.filter((f) => f) }, {
+      style: { color: "#000", weight: 2, dashArray: "6 5", fill: false, interactive: false },
+    });
+    if ($("asloaded").checked) layers.loaded.addTo(map);
+    document.body.dataset.outlines = outlineOf.size;
     if (fit) map.fitBounds(layers.blocks.getBounds());
     table();
   }
 
+  $("asloaded").onchange = (e) => { if (e.target.checked) layers.loaded.addTo(map); else map.removeLayer(layers.loaded); };
   $("sweep").onchange = (e) => { if (e.target.checked) map.dragging.disable(); else map.dragging.enable(); };
   $("community").onchange = (e) => { community = +e.target.value; brush = null; table(); };
   $("undo").onclick = () => send({ op: "undo" });
@@ -174,6 +181,9 @@
     rec.after = [shown(from), shown(to)];
     await send({ op: "undo" });
     rec.undone = [shown(from), shown(to)];
+    const box = $("asloaded"); box.checked = true; box.dispatchEvent(new Event("change"));
+    rec.loadedShown = map.hasLayer(layers.loaded) && layers.loaded.getLayers().length;
+    rec.outlines = outlineOf.size;
     const saved = await save();
     rec.saveStatus = saved.status;
     document.body.dataset.test = JSON.stringify(rec);
