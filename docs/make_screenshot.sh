@@ -22,6 +22,6 @@ until grep -q http target/screenshot-serve.log; do sleep 0.2; done
 profile=$(mktemp -d)
 chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$profile" \
   --hide-scrollbars --window-size=1400,860 --virtual-time-budget=10000 \
-  --screenshot="$PWD/docs/editor.png" "http://127.0.0.1:8158/?pick=WDK-01-03" 2>/dev/null
+  --screenshot="$PWD/docs/editor.png" "http://127.0.0.1:8158/?pick=WDK-01-A" 2>/dev/null
 kill $server; rm -rf "$profile"
 echo "wrote docs/editor.png"

@@ -78,7 +78,7 @@ pub(super) enum Command {
     },
     /// Edit a plan in the browser: move blocks, split, merge, lock, re-balance, with live figures.
     #[command(
-        after_help = "Examples:\n  linli serve data/demo                       plans the demo, serves http://127.0.0.1:8150/\n  linli serve city/ --plan edited/            resumes from edited/edits.jsonl, saves there\n  linli serve city/ --bind 0.0.0.0:8150       off loopback: a token is generated and printed\n\nSave writes every output of `linli plan` into the --plan folder (default: out), with\nedits.jsonl, the log of every edit (time, what moved, from, to)."
+        after_help = "Examples:\n  linli serve data/demo                       the demo's grid, at http://127.0.0.1:8150/\n  linli serve data/demo --replan              linli's own plan of the demo instead\n  linli serve city/ --plan edited/            resumes from edited/edits.jsonl, saves there\n  linli serve city/ --bind 0.0.0.0:8150       off loopback: a token is generated and printed\n\nSave writes every output of `linli plan` into the --plan folder (default: out), with\nedits.jsonl, the log of every edit (time, what moved, from, to)."
     )]
     Serve {
         /// Scenario folder.
@@ -92,6 +92,9 @@ pub(super) enum Command {
         /// Token every request must carry (required off loopback; generated when absent).
         #[arg(long)]
         token: Option<String>,
+        /// Start from linli's own plan even when the scenario has an existing grid (neighborhoods.geojson).
+        #[arg(long)]
+        replan: bool,
         /// CRS of the input layers, e.g. EPSG:4549; lon/lat when absent.
         #[arg(long)]
         crs: Option<String>,

@@ -12,6 +12,7 @@ pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
         plan,
         bind,
         token,
+        replan,
         crs,
         seed,
     } = command
@@ -32,9 +33,15 @@ pub(super) fn command(command: Command, c: &Common) -> Result<(), Error> {
     };
     let replay = resumed(&plan)?;
     if !c.quiet {
-        eprintln!("linli serve: planning {} …", scenario.display());
+        eprintln!("linli serve: reading {} …", scenario.display());
     }
-    let editor = linli::edit::open(&files, &opts, seed)?;
+    // The grid a district already has is what its planners edit first.
+    let start = if replan {
+        linli::edit::Start::Plan
+    } else {
+        linli::edit::Start::Grid
+    };
+    let editor = linli::edit::open(&files, &opts, seed, start)?;
     let session =
         linli::serve::Session::new(editor, files, opts, plan.clone(), replay).map_err(|why| {
             Error::Input(vec![Problem::file(

@@ -63,7 +63,7 @@ pub struct CommunityFigures {
 /// The figures of community `c` as the plan stands.
 ///
 /// ```
-/// let ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1).unwrap();
+/// let ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1, linli::edit::Start::Plan).unwrap();
 /// let f = linli::edit::figures::community(&ed, 0);
 /// let total: u64 = f.neighborhoods.iter().map(|n| n.households).sum();
 /// assert!(total > 0 && f.moved_households == 0);

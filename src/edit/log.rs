@@ -38,7 +38,7 @@ pub struct Entry {
 /// The log entry for `change`, made by `edit` at `unix_seconds`.
 ///
 /// ```
-/// let mut ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1).unwrap();
+/// let mut ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1, linli::edit::Start::Plan).unwrap();
 /// let id = ed.slots[0].id.clone();
 /// let edit = linli::edit::Edit::Lock { neighborhood: id.clone() };
 /// let change = ed.apply(&edit).unwrap();

@@ -10,6 +10,7 @@
 //! block moves and lock changes, undone by playing it backwards.
 
 pub mod figures;
+pub mod grid;
 pub mod log;
 pub mod split;
 
@@ -212,7 +213,7 @@ impl Editor {
     ///
     /// ```
     /// use linli::edit::Edit;
-    /// let mut ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1).unwrap();
+    /// let mut ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1, linli::edit::Start::Plan).unwrap();
     /// let id = ed.slots[0].id.clone();
     /// ed.apply(&Edit::Lock { neighborhood: id.clone() }).unwrap();
     /// let refused = ed.apply(&Edit::Lock { neighborhood: id }).unwrap_err();
@@ -518,7 +519,7 @@ impl Editor {
     /// and dissolved shapes, ready for [`crate::plan::write_edited`].
     ///
     /// ```
-    /// let ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1).unwrap();
+    /// let ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1, linli::edit::Start::Plan).unwrap();
     /// let p = ed.edited();
     /// assert_eq!(p.partition.block_neighborhood, ed.planned.partition.block_neighborhood);
     /// assert_eq!(p.shapes.len(), ed.slots.len());
@@ -576,18 +577,37 @@ impl Editor {
     }
 }
 
-/// Loads a scenario and plans it for editing.
+/// Where an editing session starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The scenario's existing grid (its neighborhoods.geojson) when it
+    /// has one, else linli's plan.
+    Grid,
+    /// linli's plan, whatever grid the scenario has.
+    Plan,
+}
+
+/// Loads a scenario and the plan to edit: its existing grid or linli's
+/// plan (see [`Start`]).
 ///
 /// ```
-/// let ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1).unwrap();
-/// assert!(ed.slots.len() > 1);
+/// use linli::edit::{open, Start};
+/// let files = linli::demo::files();
+/// let planned = open(&files, &Default::default(), 1, Start::Plan).unwrap();
+/// let grid = open(&files, &Default::default(), 1, Start::Grid).unwrap();
+/// assert!(planned.polygonized.is_some() && grid.polygonized.is_none());
 /// ```
 pub fn open(
     files: &crate::read::ScenarioFiles,
     opts: &crate::read::ReadOptions,
     seed: u64,
+    start: Start,
 ) -> Result<Editor, Error> {
     let loaded = crate::pipeline::load(files, opts)?;
+    if start == Start::Grid && !loaded.scenario.existing_neighborhoods.is_empty() {
+        let planned = grid::grid_start(&loaded)?;
+        return Editor::new(loaded, seed, None, planned);
+    }
     let (poly, planned) =
         crate::plan::plan_neighborhoods(&loaded, seed, &crate::model::progress::Silent)?;
     Editor::new(loaded, seed, poly, planned)

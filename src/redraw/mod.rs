@@ -244,7 +244,7 @@ pub fn redraw(
 
 /// The grid laid on the network; blocks too large for any neighborhood
 /// are split into cells first (and the grid laid again with their edges).
-fn grid_with_cells(
+pub fn grid_with_cells(
     scenario: &Scenario,
     grid: &[Parcel],
     config: &Config,

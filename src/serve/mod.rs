@@ -53,7 +53,7 @@ impl Session {
     /// A session on `editor`, replaying `replay` (a saved `edits.jsonl`).
     ///
     /// ```
-    /// let ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1).unwrap();
+    /// let ed = linli::edit::open(&linli::demo::files(), &Default::default(), 1, linli::edit::Start::Plan).unwrap();
     /// let s = linli::serve::Session::new(ed, linli::demo::files(), Default::default(), "out".into(), vec![]).unwrap();
     /// assert_eq!(s.editor.version, 0);
     /// ```
