@@ -7,7 +7,7 @@
 //! gets 409 and the page reloads the state, so two tabs cannot lose an
 //! edit. Bodies are size-limited and parsed into typed edits (a malformed
 //! one gets a 4xx with the parser's message). Off loopback every request
-//! must carry the session's token.
+//! for data must carry the session's token.
 
 pub mod geometry;
 
@@ -136,7 +136,8 @@ fn now() -> u64 {
 }
 
 /// The server's routes on `session`; `token` (when given) is required on
-/// every request, as the `x-linli-token` header or a `token` query.
+/// every request for data (`/api/…`), as the `x-linli-token` header or a
+/// `token` query.
 pub fn router(session: Session, token: Option<String>) -> Router {
     let shared: Shared = Arc::new(Mutex::new(session));
     let token = Arc::new(token);
@@ -164,7 +165,10 @@ async fn check_token(
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> Response {
-    if let Some(t) = token.as_ref() {
+    // The page and its scripts hold no data (the browser fetches them
+    // without the token); everything under /api/ needs it.
+    let data = req.uri().path().starts_with("/api/");
+    if let (true, Some(t)) = (data, token.as_ref()) {
         let given = req
             .headers()
             .get("x-linli-token")

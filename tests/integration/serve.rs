@@ -417,6 +417,12 @@ fn off_loopback_a_token_is_generated() {
     assert_eq!(http(&local, "GET", "/api/state", &[], "").0, 401);
     let path = format!("/api/state{}", s.query);
     assert_eq!(http(&local, "GET", &path, &[], "").0, 200);
+    // The page and its scripts load without it (the browser asks for them
+    // without the query); the page then sends the token with every call.
+    assert_eq!(http(&local, "GET", "/assets/leaflet.js", &[], "").0, 200);
+    assert_eq!(http(&local, "GET", "/", &[], "").0, 200);
+    let page = http(&local, "GET", "/assets/editor.js", &[], "").1;
+    assert!(page.contains("x-linli-token"));
 }
 
 /// 20 clients each lock and unlock their own neighborhood 100 times (200
