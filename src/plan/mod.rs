@@ -82,17 +82,7 @@ pub fn run_plan_with(
     let written = write_plan(dir, &loaded, &computed, opts.output.lang, progress)
         .map_err(|e| staged.unwritten(e))?;
     progress.begin("converting the layers", 0, "");
-    let mut written = commands::exported(dir, opts, written).map_err(|e| staged.unwritten(e))?;
-    let inputs = manifest::inputs(files, &plan_options(opts, seed));
-    manifest::write_manifest(dir, inputs).map_err(|e| staged.unwritten(e))?;
-    written.push(dir.join("manifest.json"));
-    staged.commit()?;
-    // The files under the names the caller gave.
-    let written = written
-        .iter()
-        .filter_map(|p| p.file_name())
-        .map(|name| out.join(name))
-        .collect();
+    let written = finish(staged, written, (files, opts, seed))?;
     Ok(PlanResult {
         loaded,
         planned: computed.planned,
@@ -126,10 +116,23 @@ pub fn write_edited(
         write_atomic(&path, bytes).map_err(|e| staged.unwritten(e))?;
         written.push(path);
     }
+    finish(staged, written, (files, opts, seed))
+}
+
+/// The end of a plan's writing: the layers converted for `--format` and
+/// `--out-crs`, manifest.json, the staged folder put in place; returns the
+/// files under the names the caller gave.
+fn finish(
+    staged: StagedFolder,
+    written: Vec<PathBuf>,
+    (files, opts, seed): (&ScenarioFiles, &ReadOptions, u64),
+) -> Result<Vec<PathBuf>, Error> {
+    let dir = staged.dir();
     let mut written = commands::exported(dir, opts, written).map_err(|e| staged.unwritten(e))?;
     let inputs = manifest::inputs(files, &plan_options(opts, seed));
     manifest::write_manifest(dir, inputs).map_err(|e| staged.unwritten(e))?;
     written.push(dir.join("manifest.json"));
+    let out = staged.out().to_path_buf();
     staged.commit()?;
     Ok(written
         .iter()
