@@ -274,11 +274,17 @@ fn in_staged(
     let written = exported(&dir, opts, written).map_err(|e| staged.unwritten(e))?;
     let out = staged.out().to_path_buf();
     staged.commit()?;
-    Ok(written
+    Ok(named_in(&out, &written))
+}
+
+/// `written` (paths in a staging folder) under the names in `out`, where
+/// the folder was put in place.
+pub(super) fn named_in(out: &Path, written: &[PathBuf]) -> Vec<PathBuf> {
+    written
         .iter()
         .filter_map(|p| p.file_name())
         .map(|name| out.join(name))
-        .collect())
+        .collect()
 }
 
 /// The file the existing grid's coverage summary is written to.

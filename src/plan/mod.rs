@@ -134,11 +134,7 @@ fn finish(
     written.push(dir.join("manifest.json"));
     let out = staged.out().to_path_buf();
     staged.commit()?;
-    Ok(written
-        .iter()
-        .filter_map(|p| p.file_name())
-        .map(|name| out.join(name))
-        .collect())
+    Ok(commands::named_in(&out, &written))
 }
 
 /// Everything a plan computes, before any of it is written.

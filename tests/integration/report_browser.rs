@@ -20,18 +20,6 @@ fn out_dir(name: &str) -> PathBuf {
     d
 }
 
-/// The Chromium on the PATH, if any.
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-}
-
 /// Runs headless Chromium on `page` with `args` (a profile of its own in
 /// `dir`, nothing fetched, 5 s of virtual time for the scripts); its
 /// stdout.
@@ -75,7 +63,7 @@ fn cjk_font() -> bool {
 
 #[test]
 fn report_draws_in_chromium() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = crate::common::chromium() else {
         eprintln!("report_browser: chromium not installed, skipping (.ci/run installs it)");
         return;
     };
@@ -152,7 +140,7 @@ fn report_draws_in_chromium() {
 /// broken script planted counts it.
 #[test]
 fn report_error_hook_catches_failures() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = crate::common::chromium() else {
         eprintln!("report_browser: chromium not installed, skipping (.ci/run installs it)");
         return;
     };

@@ -484,23 +484,12 @@ fn twenty_clients_two_hundred_edits_each_lose_none() {
     assert_eq!(log.lines().count(), 4000);
 }
 
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-}
-
 /// The page in headless Chromium: a neighborhood picked in the table, a
 /// block clicked on the map, the two households figures in the table
 /// changed, undone, saved; the saved files valid and tiling.
 #[test]
 fn the_page_moves_a_block_undoes_and_saves_in_chromium() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = crate::common::chromium() else {
         eprintln!("serve: chromium not installed, skipping (.ci/run installs it)");
         return;
     };
