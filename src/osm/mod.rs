@@ -211,6 +211,7 @@ impl Imported {
                 .collect(),
             sources: Default::default(),
             unread: Vec::new(),
+            given: Default::default(),
         }
     }
 

@@ -88,6 +88,10 @@ pub struct ScenarioFiles {
     pub sources: BTreeMap<String, Vec<foreign::Source>>,
     /// Warnings for GIS files in the folder that are no layer.
     pub unread: Vec<String>,
+    /// Layers a program handed in already parsed (the Python package's
+    /// GeoDataFrames), by the GeoJSON name they stand for; over a file of
+    /// the same name.
+    pub given: BTreeMap<String, std::sync::Arc<foreign::ForeignLayer>>,
 }
 
 impl ScenarioFiles {
@@ -172,6 +176,7 @@ impl ScenarioFiles {
             files,
             sources,
             unread,
+            given: BTreeMap::new(),
         })
     }
 
@@ -185,12 +190,31 @@ impl ScenarioFiles {
                 .collect(),
             sources: BTreeMap::new(),
             unread: Vec::new(),
+            given: BTreeMap::new(),
         }
+    }
+
+    /// Adds a layer handed in already parsed, under the GeoJSON name it
+    /// stands for (`"buildings.geojson"`); it replaces a file of that name.
+    ///
+    /// ```
+    /// use linli::read::{ScenarioFiles, foreign::ForeignLayer};
+    /// let mut files = ScenarioFiles::from_memory("notebook", &[]);
+    /// files.give("water.geojson", ForeignLayer::default());
+    /// assert!(files.has("water.geojson"));
+    /// ```
+    pub fn give(&mut self, name: &str, layer: foreign::ForeignLayer) {
+        self.files.remove(name);
+        self.sources.remove(name);
+        self.given
+            .insert(name.to_string(), std::sync::Arc::new(layer));
     }
 
     /// Whether the layer `name` (`"roads.geojson"`) is given, in any format.
     pub fn has(&self, name: &str) -> bool {
-        self.files.contains_key(name) || self.sources.contains_key(name)
+        self.files.contains_key(name)
+            || self.sources.contains_key(name)
+            || self.given.contains_key(name)
     }
 
     /// The file holding `name`, as messages give it.
@@ -521,6 +545,7 @@ fn parse_layers(
         .iter()
         .filter(|n| n.ends_with(".geojson"))
         .filter_map(|&n| match (files.files.get(n), files.sources.get(n)) {
+            _ if files.given.contains_key(n) => Some((n, Input::Given(&files.given[n]))),
             (Some(t), _) => Some((n, Input::GeoJson(t))),
             (None, Some(s)) => Some((n, Input::Other(s.as_slice()))),
             _ => None,
@@ -619,6 +644,7 @@ fn read_parts(
 enum Input<'a> {
     GeoJson(&'a text::Text),
     Other(&'a [foreign::Source]),
+    Given(&'a foreign::ForeignLayer),
 }
 
 impl Input<'_> {
@@ -630,6 +656,7 @@ impl Input<'_> {
                 .iter()
                 .map(|s| std::fs::metadata(&s.path).map_or(0, |m| m.len()))
                 .sum(),
+            Input::Given(l) => l.features.len() as u64,
         }
     }
 
@@ -644,6 +671,7 @@ impl Input<'_> {
                 let (fs, crs) = read_parts(parts, name, keep)?;
                 Ok((fs, crs.map(Ok)))
             }
+            Input::Given(l) => Ok((l.features.clone(), l.crs.map(Ok))),
         }
     }
 }

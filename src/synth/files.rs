@@ -221,6 +221,7 @@ impl SynthCity {
                 .collect(),
             sources: Default::default(),
             unread: Vec::new(),
+            given: Default::default(),
         }
     }
 
