@@ -288,6 +288,41 @@ pub(super) enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Split a scenario into parts (a street, a district or a run of communities each) that plan on their own, each with a halo of network and facilities.
+    #[command(
+        after_help = "Examples:\n  linli split province/ --by street --out parts/\n  linli split city/ --by community --parts 8 --out parts/\n  for p in parts/part-*; do linli plan $p --out plans/$(basename $p); done\n  linli merge plans/* --out plan/\n\nWrites parts/part-001/ … (scenario folders with part.json) and parts/parts.json.\nThe halo (default: the longest walking limit plus twice the snap limit) keeps\nevery walking distance at a part's edge as in the whole plan."
+    )]
+    Split {
+        /// Scenario folder.
+        scenario: PathBuf,
+        /// The unit of a part: street (街道), district (区, the communities' `district` property) or community.
+        #[arg(long, default_value = "street")]
+        by: String,
+        /// Join neighbouring units into this many parts of about equal households.
+        #[arg(long)]
+        parts: Option<usize>,
+        /// Metres of network, barriers and facilities kept around each part.
+        #[arg(long)]
+        halo_m: Option<f64>,
+        /// Folder to write the parts into.
+        #[arg(long)]
+        out: PathBuf,
+        /// CRS of the scenario's layers, e.g. EPSG:4549; lon/lat when absent.
+        #[arg(long)]
+        crs: Option<String>,
+    },
+    /// Join the plans of a split scenario's parts into one plan folder.
+    #[command(
+        after_help = "Example:\n  linli merge plans/part-001 plans/part-002 --out plan/\n\nWrites the layers, CSV tables, summary.json (district totals recomputed) and report.html."
+    )]
+    Merge {
+        /// The parts' plan folders (each written by `linli plan` on a part of `linli split`).
+        #[arg(required = true)]
+        plans: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Generate a synthetic district (roads, river, rail, communities, buildings, facilities, staff) as a scenario folder.
     #[command(
         after_help = "Examples:\n  linli synth --households 400000 --seed 1 --out chongchuan/   a Chongchuan-sized district\n  linli synth --households 5000 --communities 6 --out small/ && linli plan small/ --out out\n\nThe same --households, --seed, --communities and --streets give byte-identical files.\nBy default one community per ~2,410 households and one street per ~10.4 communities\n(400,000 households: 166 communities in 16 streets, as Chongchuan). Writes the layers\nlinli plan reads, staff.csv, scenario.toml and synth_summary.json (what was generated)."

@@ -20,6 +20,7 @@ mod import_osm;
 mod plan;
 mod progress;
 mod serve;
+mod split;
 mod staff;
 mod synth;
 
@@ -254,5 +255,6 @@ fn dispatch(command: Command, c: &Common) -> Result<(), Error> {
         command @ Command::Diff { .. } => diff::command(command, c),
         command @ Command::ImportOsm { .. } => import_osm::command(command, c),
         command @ Command::Serve { .. } => serve::command(command, c),
+        command @ (Command::Split { .. } | Command::Merge { .. }) => split::command(command, c),
     }
 }

@@ -54,6 +54,27 @@ pub struct Config {
     /// `overrides.csv`): its target, band, neighborhood count, kind,
     /// workers. Keyed by community id once the scenario is read.
     pub communities: BTreeMap<String, CommunitySettings>,
+    /// The local plane as another scenario laid it (`linli split` gives
+    /// each part its whole scenario's, so their outputs agree to the last
+    /// digit); `None`: laid over this scenario's own data.
+    pub plane: Option<Plane>,
+}
+
+/// Where the local metric plane lies, in the layers' CRS: its origin and
+/// the extent its conversion is fitted over.
+///
+/// ```
+/// let c = linli::config::Config::from_toml_str(
+///     "[plane]\norigin = [116.3, 40.0]\nextent = [[116.2, 39.9], [116.4, 40.1]]\n", "scenario.toml").unwrap();
+/// assert_eq!(c.plane.unwrap().origin, [116.3, 40.0]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plane {
+    /// The origin (lon, lat, or x, y in a projected CRS).
+    pub origin: [f64; 2],
+    /// The lower-left and upper-right corners of the fitted extent.
+    pub extent: [[f64; 2]; 2],
 }
 
 /// What a district sets for one community, over the scenario's defaults
@@ -210,6 +231,7 @@ impl Default for Config {
             fields: BTreeMap::new(),
             layers: BTreeMap::new(),
             communities: BTreeMap::new(),
+            plane: None,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod lines;
 pub mod neighborhoods;
 pub mod network;
 pub mod progress;
+pub mod seed;
 
 pub use blocks::{Adjacency, Block, BlockSet, ReadyUnit};
 pub use neighborhoods::{Dissolved, Neighborhood, Partition, Planned, Reason, Straddle};

@@ -326,7 +326,7 @@ pub fn regionalize_blocks_grouped(
         buildings: (kind != CommunityKind::Rural && single <= multi)
             .then_some((t.min_buildings, t.max_buildings)),
         compound_households: group_households,
-        seed: seed ^ (ci as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93),
+        seed: crate::model::seed::community_seed(seed, &com.id),
         effort: config.partition.effort as usize,
         starts: config.partition.starts as usize,
         weights: config.partition.weights(),

@@ -129,6 +129,12 @@ fn finish(
 ) -> Result<Vec<PathBuf>, Error> {
     let dir = staged.dir();
     let mut written = commands::exported(dir, opts, written).map_err(|e| staged.unwritten(e))?;
+    // A part of a split scenario: its identity goes with its plan, for merge.
+    if let Some(part) = files.files.get("part.json") {
+        let path = dir.join("part.json");
+        write_atomic(&path, part.file_text().as_bytes()).map_err(|e| staged.unwritten(e))?;
+        written.push(path);
+    }
     let inputs = manifest::inputs(files, &plan_options(opts, seed));
     manifest::write_manifest(dir, inputs).map_err(|e| staged.unwritten(e))?;
     written.push(dir.join("manifest.json"));

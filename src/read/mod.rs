@@ -51,6 +51,7 @@ pub const LAYER_FILES: &[&str] = &[
     "overrides.csv",
     "scenario.toml",
     "standards.toml",
+    "part.json",
 ];
 
 /// The properties the reader looks at in the two large layers (every other
@@ -337,6 +338,41 @@ impl Loaded {
     }
 }
 
+/// A scenario's layers by file name, their CRS, and its plane.
+pub type ScenarioLayers = (BTreeMap<String, Vec<RawFeature>>, Crs, crate::config::Plane);
+
+/// Every layer of a scenario as parsed, with all its properties, in the
+/// scenario's CRS (the layers in another converted into it), before any
+/// validation or projection: for tools that rewrite a scenario's layers
+/// (`linli split`). Returns the layers by file name, that CRS, and the
+/// local plane the scenario is read on.
+///
+/// ```
+/// let (layers, crs, _plane) = linli::read::scenario_layers(&linli::demo::files(), &Default::default()).unwrap();
+/// assert_eq!(crs, linli::project::Crs::LonLat);
+/// assert!(layers["buildings.geojson"].len() > 100);
+/// ```
+pub fn scenario_layers(
+    files: &ScenarioFiles,
+    opts: &ReadOptions,
+) -> Result<ScenarioLayers, Error> {
+    let config = read_settings(files, opts)?;
+    let silent = crate::model::progress::Silent;
+    let (mut layers, mut report, declared) = parse_layers(files, &config, true, &silent)?;
+    let given: Option<Crs> = match opts.crs.clone().or(config.crs.clone()) {
+        Some(t) => Some(t.parse().map_err(Error::Projection)?),
+        None => None,
+    };
+    let crs = given.unwrap_or_else(|| layer_crs::scenario_crs(&declared));
+    into_scenario_crs(files, &mut layers, &declared, (given, crs), &mut report)?;
+    let plane = config.plane.unwrap_or_else(|| plane_of(&layers));
+    let layers = layers
+        .into_iter()
+        .map(|(n, fs)| (n.to_string(), fs))
+        .collect();
+    Ok((layers, crs, plane))
+}
+
 /// Reads, validates and projects a scenario.
 ///
 /// The steps: settings; every layer parsed (in parallel); coordinates
@@ -354,7 +390,7 @@ pub fn read_scenario_with(
     progress: &dyn crate::model::progress::Progress,
 ) -> Result<Loaded, Error> {
     let config = read_settings(files, opts)?;
-    let (mut layers, mut report, declared) = parse_layers(files, &config, progress)?;
+    let (mut layers, mut report, declared) = parse_layers(files, &config, false, progress)?;
     let crs_text = opts.crs.clone().or(config.crs.clone());
     let given: Option<Crs> = match &crs_text {
         Some(t) => Some(t.parse().map_err(Error::Projection)?),
@@ -386,7 +422,10 @@ pub fn read_scenario_with(
             return Err(Error::Input(vec![p]));
         }
     }
-    let projector = local_plane(&crs, &input, &layers, extent, opts)?;
+    let plane = config.plane.as_ref();
+    let extent = plane.map(|p| (p.extent[0], p.extent[1])).or(extent);
+    let origin = plane.map(|p| (p.origin[0], p.origin[1]));
+    let projector = local_plane(&crs, &input, &layers, (origin, extent), opts)?;
     let mut problems: Vec<Problem> = Vec::new();
     let mut ctx = Ctx {
         files,
@@ -538,6 +577,7 @@ pub fn read_standards(
 fn parse_layers(
     files: &ScenarioFiles,
     config: &Config,
+    all_properties: bool,
     progress: &dyn crate::model::progress::Progress,
 ) -> Result<(Layers<'static>, ReadReport, BTreeMap<String, Crs>), Error> {
     use rayon::prelude::*;
@@ -561,7 +601,8 @@ fn parse_layers(
         .map(|(name, input)| {
             // A field map names properties the lean reader would drop.
             let stem = name.trim_end_matches(".geojson");
-            let keep = kept_properties(name).filter(|_| config.field_map(stem).is_empty());
+            let keep = kept_properties(name)
+                .filter(|_| !all_properties && config.field_map(stem).is_empty());
             let layer = input.parse(&files.path(name), name, keep);
             progress.advance(input.bytes());
             (name, layer)
@@ -722,14 +763,36 @@ fn data_extent(layers: &Layers) -> Option<([f64; 2], [f64; 2])> {
         })
 }
 
+/// Lower-left and upper-right corners.
+type Extent = ([f64; 2], [f64; 2]);
+
+/// The plane [`local_plane`] lays over `layers` by itself.
+fn plane_of(layers: &Layers) -> crate::config::Plane {
+    let origin_layer = if layers.contains_key("communities.geojson") {
+        "communities.geojson"
+    } else {
+        "buildings.geojson"
+    };
+    let (cx, cy) = layers
+        .get(origin_layer)
+        .and_then(|l| layer::centre(l))
+        .unwrap_or((0.0, 0.0));
+    let (lo, hi) = data_extent(layers).unwrap_or(([cx, cy], [cx, cy]));
+    crate::config::Plane {
+        origin: [cx, cy],
+        extent: [lo, hi],
+    }
+}
+
 /// The local plane, its origin at the centre of the communities (else the
-/// buildings); inside the data's extent positions convert through a fit of
-/// the exact conversion (0.1 µm), outputs near it back the same way.
+/// buildings) or as scenario.toml's `[plane]` gives it; inside the data's
+/// extent positions convert through a fit of the exact conversion (0.1 µm),
+/// outputs near it back the same way.
 fn local_plane(
     crs: &Crs,
     input: &InputTransform,
     layers: &Layers,
-    extent: Option<([f64; 2], [f64; 2])>,
+    (origin, extent): (Option<(f64, f64)>, Option<Extent>),
     opts: &ReadOptions,
 ) -> Result<Projector, Error> {
     let origin_layer = if layers.contains_key("communities.geojson") {
@@ -737,7 +800,8 @@ fn local_plane(
     } else {
         "buildings.geojson"
     };
-    let (cx, cy) = layer::centre(&layers[origin_layer]).unwrap_or((0.0, 0.0));
+    let centre = || layer::centre(&layers[origin_layer]).unwrap_or((0.0, 0.0));
+    let (cx, cy) = origin.unwrap_or_else(centre);
     let (olon, olat) = input.to_lonlat(cx, cy)?;
     let projector =
         Projector::new(crs, olon, olat)?.with_gcj02(opts.input_gcj02, opts.output_gcj02);

@@ -9,11 +9,11 @@ use crate::partition::Partition;
 use crate::partition::regions::{Link, Params, Unit, regionalize};
 
 use petgraph::visit::EdgeRef;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// How a community's staffing compares with the standard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Neighborhoods per worker within the standard.
@@ -31,7 +31,7 @@ pub enum Status {
 }
 
 /// Staffing figures of a community, a street or the district.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StaffingRow {
     /// Community id, street name, or "district".
     pub id: String,
@@ -191,7 +191,7 @@ pub fn plan_staffing(
             &borders_of[ci],
             mine,
             standard,
-            seed ^ ci as u64,
+            crate::model::seed::community_seed(seed, &scenario.communities[ci].id),
         );
         for (p, members) in groups.into_iter().enumerate() {
             for &m in &members {
@@ -323,11 +323,12 @@ fn neighborhood_unit(set: &BlockSet, n: &crate::partition::Neighborhood) -> Unit
     }
 }
 
-/// One row per street (by name) from the community rows.
+/// One row per street (by name) from the community rows (a plan's, or
+/// the parts' of a merged plan).
 ///
 /// Workers do not move between communities: a street's shortfall and
 /// surplus are the sums of its communities'.
-fn street_rows(communities: &[StaffingRow], standard: &Standard) -> Vec<StaffingRow> {
+pub fn street_rows(communities: &[StaffingRow], standard: &Standard) -> Vec<StaffingRow> {
     let mut by_street: BTreeMap<String, (usize, u64, Option<u32>)> = BTreeMap::new();
     for r in communities {
         let e = by_street.entry(r.street.clone()).or_insert((0, 0, Some(0)));
@@ -454,7 +455,7 @@ pub fn describe(communities: &[StaffingRow]) -> String {
 
 /// The district's row: sums of the community rows (shortfall and surplus
 /// too, as for streets).
-fn district_row(communities: &[StaffingRow], standard: &Standard) -> StaffingRow {
+pub fn district_row(communities: &[StaffingRow], standard: &Standard) -> StaffingRow {
     let n: usize = communities.iter().map(|r| r.neighborhoods).sum();
     let h: u64 = communities.iter().map(|r| r.households).sum();
     let w = communities

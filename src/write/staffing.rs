@@ -38,6 +38,27 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// The text of staffing.csv: the community rows, the street rows, the
+/// district row.
+pub fn staffing_csv(
+    communities: &[StaffingRow],
+    streets: &[StaffingRow],
+    district: &StaffingRow,
+) -> String {
+    // A byte-order mark: Excel on Chinese Windows reads the names as UTF-8.
+    let mut csv = String::from(
+        "\u{feff}level,id,street,neighborhoods,households,workers,neighborhoods_per_worker,status,workers_missing,workers_surplus\n",
+    );
+    for r in communities {
+        csv.push_str(&csv_row("community", r));
+    }
+    for r in streets {
+        csv.push_str(&csv_row("street", r));
+    }
+    csv.push_str(&csv_row("district", district));
+    csv
+}
+
 /// Writes staffing.csv and worker_patches.geojson into `out`.
 pub fn write_staffing(
     out: &Path,
@@ -45,17 +66,7 @@ pub fn write_staffing(
     planned: &Planned,
     plan: &StaffingPlan,
 ) -> Result<Vec<PathBuf>, Error> {
-    // A byte-order mark: Excel on Chinese Windows reads the names as UTF-8.
-    let mut csv = String::from(
-        "\u{feff}level,id,street,neighborhoods,households,workers,neighborhoods_per_worker,status,workers_missing,workers_surplus\n",
-    );
-    for r in &plan.communities {
-        csv.push_str(&csv_row("community", r));
-    }
-    for r in &plan.streets {
-        csv.push_str(&csv_row("street", r));
-    }
-    csv.push_str(&csv_row("district", &plan.district));
+    let csv = staffing_csv(&plan.communities, &plan.streets, &plan.district);
     let csv_path = out.join("staffing.csv");
     write_atomic(&csv_path, csv.as_bytes())?;
 

@@ -26,8 +26,8 @@ const LAYERS: &[&[&str]] = &[
     &["redraw", "diff"],
     &["pipeline"],
     &["write"],
-    &["plan"],
-    &["edit"],
+    &["plan", "split"],
+    &["edit", "merge"],
     &["serve"],
     &["demo", "synth", "osm"],
 ];

@@ -34,6 +34,7 @@ mod real_geometry;
 mod report_browser;
 mod roster;
 mod serve;
+mod split_merge;
 mod staff_existing;
 mod synth;
 mod validity;

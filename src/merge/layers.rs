@@ -1,0 +1,203 @@
+//! The merged plan's layers and tables.
+
+use super::PlanPart;
+use crate::error::{Error, Problem};
+use geo::{BooleanOps, MultiPolygon};
+use serde_json::Value;
+use serde_json::value::RawValue;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every GeoJSON layer of the parts, merged.
+pub fn merged_layers(parts: &[PlanPart]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut out = Vec::new();
+    for name in names_in(parts, ".geojson") {
+        let mut per_part = Vec::with_capacity(parts.len());
+        for p in parts {
+            per_part.push(features_of(&p.dir.join(&name))?);
+        }
+        let features = match name.as_str() {
+            "capacity.geojson" => owned_capacity(parts, per_part)?,
+            "service_areas.geojson" => unions(
+                per_part,
+                &["kind", "circle_min", "threshold_m", "own_limit"],
+            )?,
+            "gaps.geojson" => renumbered(per_part)?,
+            _ => per_part
+                .into_iter()
+                .flatten()
+                .map(|f| f.get().to_string())
+                .collect(),
+        };
+        out.push((name, collection(&features).into_bytes()));
+    }
+    Ok(out)
+}
+
+/// The file names ending in `ext` in any part's folder, sorted.
+fn names_in(parts: &[PlanPart], ext: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for p in parts {
+        for e in std::fs::read_dir(&p.dir).into_iter().flatten().flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.ends_with(ext) {
+                names.insert(n);
+            }
+        }
+    }
+    names
+}
+
+#[derive(serde::Deserialize)]
+struct Collection {
+    features: Vec<Box<RawValue>>,
+}
+
+/// A layer's features as written (none when the part has no such file).
+fn features_of(path: &std::path::Path) -> Result<Vec<Box<RawValue>>, Error> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let c: Collection = serde_json::from_str(&text).map_err(|e| {
+        Error::Input(vec![Problem::file(
+            path.display().to_string(),
+            e.to_string(),
+        )])
+    })?;
+    Ok(c.features)
+}
+
+/// A FeatureCollection as the plan writes it: one feature per line.
+fn collection(features: &[String]) -> String {
+    format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}\n",
+        features.join(",\n")
+    )
+}
+
+fn parse(f: &RawValue) -> Result<Value, Error> {
+    serde_json::from_str(f.get())
+        .map_err(|e| Error::Input(vec![Problem::file("a part's layer", e.to_string())]))
+}
+
+/// Each facility's capacity from the part owning it.
+fn owned_capacity(
+    parts: &[PlanPart],
+    per_part: Vec<Vec<Box<RawValue>>>,
+) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for (p, fs) in parts.iter().zip(per_part) {
+        let owned: BTreeSet<&str> = p
+            .info
+            .facilities
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        for f in fs {
+            let v = parse(&f)?;
+            if v["properties"]["facility"]
+                .as_str()
+                .is_some_and(|id| owned.contains(id))
+            {
+                out.push(f.get().to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Features with the same `keys` joined: their areas united, their
+/// households and buildings summed (each building is in one part only).
+fn unions(per_part: Vec<Vec<Box<RawValue>>>, keys: &[&str]) -> Result<Vec<String>, Error> {
+    let mut groups: BTreeMap<String, (Value, MultiPolygon<f64>)> = BTreeMap::new();
+    let mut order = Vec::new();
+    for f in per_part.into_iter().flatten() {
+        let v = parse(&f)?;
+        let key: Vec<String> = keys
+            .iter()
+            .map(|k| v["properties"][*k].to_string())
+            .collect();
+        let key = key.join("|");
+        let area = area_of(&v["geometry"]);
+        match groups.get_mut(&key) {
+            Some((props, acc)) => {
+                *acc = acc.union(&area);
+                for k in ["households", "buildings"] {
+                    if let (Some(a), Some(b)) = (props[k].as_u64(), v["properties"][k].as_u64()) {
+                        props[k] = (a + b).into();
+                    }
+                }
+            }
+            None => {
+                order.push(key.clone());
+                groups.insert(key, (v["properties"].clone(), area));
+            }
+        }
+    }
+    Ok(order
+        .into_iter()
+        .map(|k| {
+            let (props, area) = &groups[&k];
+            let g = geojson::Geometry::from(area);
+            serde_json::json!({"type": "Feature", "properties": props, "geometry": g}).to_string()
+        })
+        .collect())
+}
+
+/// A (multi)polygon geometry (empty for anything else).
+fn area_of(g: &Value) -> MultiPolygon<f64> {
+    let Ok(g) = serde_json::from_value::<geojson::Geometry>(g.clone()) else {
+        return MultiPolygon(Vec::new());
+    };
+    match geo::Geometry::<f64>::try_from(g) {
+        Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
+        Ok(geo::Geometry::MultiPolygon(m)) => m,
+        _ => MultiPolygon(Vec::new()),
+    }
+}
+
+/// The parts' gaps one after the other, numbered again per kind.
+fn renumbered(per_part: Vec<Vec<Box<RawValue>>>) -> Result<Vec<String>, Error> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for f in per_part.into_iter().flatten() {
+        let mut v = parse(&f)?;
+        let kind = v["properties"]["kind"].as_str().unwrap_or("").to_string();
+        let n = counts.entry(kind.clone()).or_default();
+        *n += 1;
+        v["properties"]["id"] = format!("{kind}-gap-{:03}", *n).into();
+        out.push(v.to_string());
+    }
+    Ok(out)
+}
+
+/// The CSV tables but staffing.csv (recomputed from the summaries): the
+/// parts' rows one after the other under the first part's header.
+pub fn merged_tables(parts: &[PlanPart]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut out = Vec::new();
+    for name in names_in(parts, ".csv") {
+        if name == "staffing.csv" {
+            continue;
+        }
+        let mut text = String::new();
+        for p in parts {
+            let path = p.dir.join(&name);
+            let Ok(t) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let mut lines = t.lines();
+            let header = lines.next().unwrap_or("");
+            if text.is_empty() {
+                text.push_str(header);
+                text.push('\n');
+            }
+            for l in lines {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
+        out.push((name, text.into_bytes()));
+    }
+    Ok(out)
+}
