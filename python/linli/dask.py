@@ -82,6 +82,13 @@ def plan(scenario: "os.PathLike[str] | str", *, client: Any = None, out: "os.Pat
     return out
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak memory (max RSS), MB (run on each worker)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m linli.dask``: the command line of :func:`plan`."""
     p = argparse.ArgumentParser(prog="python -m linli.dask", description=plan.__doc__)
@@ -107,6 +114,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except Exception as e:  # noqa: BLE001 - the message is the point
             print(f"linli.dask: {e}", file=sys.stderr)
             return 2
+        peaks = client.run(_peak_rss_mb)
+        print("workers' peak memory: " + ", ".join(f"{v:.0f} MB" for v in peaks.values()))
     print(f"merged plan written to {out}")
     return 0
 

@@ -417,7 +417,9 @@ fn make_blocks(
         .enumerate()
         .filter_map(|(fi, c)| {
             c.map(|c| {
-                let p = probes[fi].unwrap_or(Point::new(0.0, 0.0));
+                let p = top_left(&faces.faces[fi].polygon)
+                    .or(probes[fi])
+                    .unwrap_or(Point::new(0.0, 0.0));
                 (c, -p.y(), p.x(), fi)
             })
         })
@@ -454,6 +456,25 @@ fn make_blocks(
         });
     }
     (blocks, face_block, per_community)
+}
+
+/// A polygon's highest corner (the leftmost of equals): where a block
+/// stands in its community's north-west-first order. A corner, unlike a
+/// point found between the vertices' heights, stays where it is when a
+/// neighbouring line adds a vertex along an edge, so a community's blocks
+/// come in the same order whatever else the scenario holds.
+fn top_left(poly: &Polygon<f64>) -> Option<Point<f64>> {
+    let mut best: Option<Coord<f64>> = None;
+    for c in &poly.exterior().0 {
+        let better = match best {
+            None => true,
+            Some(b) => c.y > b.y || (c.y == b.y && c.x < b.x),
+        };
+        if better && c.x.is_finite() && c.y.is_finite() {
+            best = Some(*c);
+        }
+    }
+    best.map(Point::from)
 }
 
 /// Adjacency from the edges with a different block on each side.

@@ -22,6 +22,7 @@ pub fn merged_layers(parts: &[PlanPart]) -> Result<Vec<(String, Vec<u8>)>, Error
                 &["kind", "circle_min", "threshold_m", "own_limit"],
             )?,
             "gaps.geojson" => renumbered(per_part)?,
+            "coverage.geojson" => without_guests(parts, per_part)?,
             _ => per_part
                 .into_iter()
                 .flatten()
@@ -99,6 +100,28 @@ fn owned_capacity(
             if v["properties"]["facility"]
                 .as_str()
                 .is_some_and(|id| owned.contains(id))
+            {
+                out.push(f.get().to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The buildings' coverage, each from the part that plans it (a part's
+/// guests are another part's buildings).
+fn without_guests(
+    parts: &[PlanPart],
+    per_part: Vec<Vec<Box<RawValue>>>,
+) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for (p, fs) in parts.iter().zip(per_part) {
+        let guests: BTreeSet<&str> = p.info.guests.iter().map(String::as_str).collect();
+        for f in fs {
+            let v = parse(&f)?;
+            if !v["properties"]["id"]
+                .as_str()
+                .is_some_and(|id| guests.contains(id))
             {
                 out.push(f.get().to_string());
             }

@@ -33,7 +33,8 @@ pub fn merged(parts: &[PlanPart]) -> Result<Value, Error> {
             "overall": partition_overall(&neighborhoods, &partition_communities),
             "blocks": sum(parts, &["partition", "blocks"]),
             "units": sum(parts, &["partition", "units"]),
-            "buildings_outside": sum(parts, &["partition", "buildings_outside"]),
+            "buildings_outside": sum(parts, &["partition", "buildings_outside"])
+                - parts.iter().map(|p| p.info.guests.len() as u64).sum::<u64>(),
         },
         "blocks": blocks(parts, all(&["blocks", "communities"])),
         "staffing": staffing,
@@ -113,16 +114,18 @@ fn blocks(parts: &[PlanPart], communities: Vec<Value>) -> Value {
     for k in [
         "blocks",
         "adjacent_pairs",
-        "buildings_read",
         "buildings_in_blocks",
-        "households_read",
         "households_in_blocks",
-        "estimated_buildings",
-        "estimated_households",
         "unresolved_crossings",
     ] {
         v.insert(k.into(), sum(parts, &["blocks", k]).into());
     }
+    // What each part read counts its guests (another part's buildings);
+    // what it plans does not.
+    let buildings: usize = parts.iter().map(|p| p.info.buildings).sum();
+    let households: u64 = parts.iter().map(|p| p.info.households).sum();
+    v.insert("buildings_read".into(), buildings.into());
+    v.insert("households_read".into(), households.into());
     v.insert("communities".into(), communities.into());
     v.into()
 }

@@ -377,9 +377,12 @@ fn block_units(
 }
 
 /// Regions of a fixed count `n`: the target set to the households over
-/// `n`, then moved by the ratio of the count found to the count asked
-/// (parts that cannot join, compounds kept whole and blocks that cannot be
-/// split decide the count too), a few times; the count nearest `n` wins.
+/// `n`, then moved until the count found is the count asked (parts that
+/// cannot join, compounds kept whole and blocks that cannot be split decide
+/// the count too): by the ratio of the two counts until a target giving too
+/// many and one giving too few are known, then halfway between them, a few
+/// times; the count nearest `n` wins (a ratio step alone can swing between
+/// n − 1 and n + 1 for ever).
 fn regionalize_to_count(
     units: &[Unit],
     links: &[Link],
@@ -389,12 +392,24 @@ fn regionalize_to_count(
     let total: u64 = units.iter().map(|u| u.households).sum();
     params.target = (total as f64 / n as f64).max(1.0);
     let mut best = regionalize(units, links, &params);
-    for _ in 0..8 {
+    // Targets known to give too many regions (too small) and too few.
+    let (mut small, mut large): (Option<f64>, Option<f64>) = (None, None);
+    let mut last = best.count;
+    for _ in 0..12 {
         if best.count == n {
             break;
         }
-        params.target *= best.count as f64 / n as f64;
+        if last > n {
+            small = Some(small.map_or(params.target, |s: f64| s.max(params.target)));
+        } else {
+            large = Some(large.map_or(params.target, |l: f64| l.min(params.target)));
+        }
+        params.target = match (small, large) {
+            (Some(s), Some(l)) => (s + l) / 2.0,
+            _ => params.target * last as f64 / n as f64,
+        };
         let r = regionalize(units, links, &params);
+        last = r.count;
         if r.count.abs_diff(n) < best.count.abs_diff(n) {
             best = r;
         }

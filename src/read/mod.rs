@@ -352,10 +352,7 @@ pub type ScenarioLayers = (BTreeMap<String, Vec<RawFeature>>, Crs, crate::config
 /// assert_eq!(crs, linli::project::Crs::LonLat);
 /// assert!(layers["buildings.geojson"].len() > 100);
 /// ```
-pub fn scenario_layers(
-    files: &ScenarioFiles,
-    opts: &ReadOptions,
-) -> Result<ScenarioLayers, Error> {
+pub fn scenario_layers(files: &ScenarioFiles, opts: &ReadOptions) -> Result<ScenarioLayers, Error> {
     let config = read_settings(files, opts)?;
     let silent = crate::model::progress::Silent;
     let (mut layers, mut report, declared) = parse_layers(files, &config, true, &silent)?;

@@ -81,7 +81,12 @@ pub struct PartInfo {
     /// The facilities it owns (those in its communities; a facility of the
     /// halo belongs to the part it lies in), by id, with their kind.
     pub facilities: Vec<(String, String)>,
-    /// Buildings and households it plans.
+    /// Buildings of other parts it holds only for their outlines: they
+    /// straddle into its communities, and the whole plan's blocks keep them
+    /// whole (merge leaves them to the part that plans them).
+    #[serde(default)]
+    pub guests: Vec<String>,
+    /// Buildings it plans.
     pub buildings: usize,
     /// Households.
     pub households: u64,
@@ -174,6 +179,7 @@ pub fn split(
                 .map(|&c| (loaded.scenario.communities[c].id.clone(), c))
                 .collect(),
             facilities: Vec::new(),
+            guests: Vec::new(),
             buildings: 0,
             households: 0,
             source: files.label.clone(),

@@ -248,7 +248,8 @@ pub fn part_files(
 }
 
 /// The part's buildings (their ids as the whole scenario read them), with
-/// their count and households noted in `info`.
+/// their count and households noted in `info`; and as guests the buildings
+/// of other parts whose footprints reach into its communities.
 fn part_buildings(
     ctx: &PartContext,
     layers: &BTreeMap<String, Vec<RawFeature>>,
@@ -260,16 +261,37 @@ fn part_buildings(
     let bs = &ctx.loaded.scenario.buildings;
     let mut out = Vec::new();
     for (i, f) in fs.iter().enumerate() {
-        let c = ctx.of_building.get(i).copied();
-        if c.is_some_and(|c| ctx.members.contains(&c)) {
-            let mut f = f.clone();
-            f.id = Some(bs[i].id.clone());
+        let own = ctx
+            .of_building
+            .get(i)
+            .is_some_and(|c| ctx.members.contains(c));
+        if own {
             info.buildings += 1;
             info.households += u64::from(bs[i].households);
-            out.push(feature_json(&f));
+        } else if reaches_in(ctx, &bs[i]) {
+            info.guests.push(bs[i].id.clone());
+        } else {
+            continue;
         }
+        let mut f = f.clone();
+        f.id = Some(bs[i].id.clone());
+        out.push(feature_json(&f));
     }
     out
+}
+
+/// Whether the footprint of a building of another part reaches into the
+/// part's communities (a barrier through it keeps it whole there too).
+fn reaches_in(ctx: &PartContext, b: &crate::model::Building) -> bool {
+    let Some(fp) = &b.footprint else { return false };
+    let r = fp.bounding_rect();
+    ctx.members.iter().any(|&m| {
+        let area = &ctx.loaded.scenario.communities[m].area;
+        area.bounding_rect()
+            .zip(r)
+            .is_some_and(|(a, r)| a.intersects(&r))
+            && area.intersects(fp)
+    })
 }
 
 /// The facilities among `near` the part owns, by id and kind.

@@ -118,7 +118,18 @@ fn assert_same_plan(whole: &Path, merged: &Path) {
             "{kind}"
         );
     }
-    assert_eq!(sa["blocks"]["blocks"], sb["blocks"]["blocks"]);
+    for k in [
+        "blocks",
+        "buildings_read",
+        "households_read",
+        "households_in_blocks",
+    ] {
+        assert_eq!(sa["blocks"][k], sb["blocks"][k], "blocks.{k}");
+    }
+    assert_eq!(
+        sa["partition"]["buildings_outside"],
+        sb["partition"]["buildings_outside"]
+    );
 }
 
 #[test]
@@ -148,6 +159,28 @@ fn the_demo_by_street_merges_into_its_whole_plan() {
         halo_m: None,
     };
     let (whole, merged) = whole_and_merged(&linli::demo::files(), how, "demo");
+    assert_same_plan(&whole, &merged);
+    let _ = std::fs::remove_dir_all(whole.parent().unwrap());
+}
+
+/// Community by community, the demo's parts hold buildings that straddle
+/// into them from their neighbours (guests): their outlines shape the
+/// blocks as in the whole plan, and only the part planning them counts
+/// them.
+#[test]
+fn the_demo_by_community_with_straddling_buildings_merges_into_its_whole_plan() {
+    let how = SplitOptions {
+        by: SplitBy::Community,
+        parts: Some(3),
+        halo_m: None,
+    };
+    let files = linli::demo::files();
+    let s = split(&files, &ReadOptions::default(), &how).unwrap();
+    assert!(
+        s.parts.iter().any(|p| !p.info.guests.is_empty()),
+        "no guests"
+    );
+    let (whole, merged) = whole_and_merged(&files, how, "demo-communities");
     assert_same_plan(&whole, &merged);
     let _ = std::fs::remove_dir_all(whole.parent().unwrap());
 }
