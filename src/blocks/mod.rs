@@ -412,29 +412,32 @@ fn make_blocks(
     probes: &[Option<Point<f64>>],
     group: &[usize],
 ) -> (Vec<Block>, Vec<usize>, Vec<usize>) {
-    let mut order: Vec<(usize, f64, f64, usize)> = face_community
+    // Blocks sharing their highest corner (the two below a junction) go
+    // by their centroids, which no vertex along an edge moves either.
+    let mut order: Vec<(usize, [f64; 4], usize)> = face_community
         .iter()
         .enumerate()
         .filter_map(|(fi, c)| {
             c.map(|c| {
-                let p = top_left(&faces.faces[fi].polygon)
-                    .or(probes[fi])
-                    .unwrap_or(Point::new(0.0, 0.0));
-                (c, -p.y(), p.x(), fi)
+                let poly = &faces.faces[fi].polygon;
+                let origin = Point::new(0.0, 0.0);
+                let p = top_left(poly).or(probes[fi]).unwrap_or(origin);
+                let m = geo::Centroid::centroid(poly).unwrap_or(p);
+                (c, [-p.y(), p.x(), -m.y(), m.x()], fi)
             })
         })
         .collect();
     order.sort_by(|a, b| {
+        let keys = a.1.iter().zip(&b.1).map(|(x, y)| x.total_cmp(y));
         a.0.cmp(&b.0)
-            .then(a.1.total_cmp(&b.1))
-            .then(a.2.total_cmp(&b.2))
-            .then(a.3.cmp(&b.3))
+            .then(keys.fold(std::cmp::Ordering::Equal, std::cmp::Ordering::then))
+            .then(a.2.cmp(&b.2))
     });
     let mut face_block = vec![usize::MAX; faces.faces.len()];
     let mut blocks: Vec<Block> = Vec::with_capacity(order.len());
     let mut group_block: BTreeMap<usize, usize> = BTreeMap::new();
     let mut per_community = vec![0usize; scenario.communities.len()];
-    for &(c, _, _, fi) in &order {
+    for &(c, _, fi) in &order {
         if let Some(&b) = group_block.get(&group[fi]) {
             face_block[fi] = b;
             blocks[b].area += faces.faces[fi].area;

@@ -8,9 +8,9 @@
 //! shares is taken once: a facility's capacity from the part that owns it,
 //! the service areas of a kind as the union of the parts'.
 
-pub mod layers;
-pub mod report;
-pub mod summary;
+mod layers;
+mod report;
+mod summary;
 
 use crate::error::{Error, Problem};
 use crate::split::PartInfo;
@@ -43,6 +43,25 @@ pub struct Merged {
 }
 
 /// Merges the plan folders `dirs` (every part of one split, in any order).
+///
+/// ```
+/// use linli::split::{split, part_dirs, SplitBy, SplitOptions};
+/// let how = SplitOptions { by: SplitBy::Street, parts: None, halo_m: None };
+/// let root = std::env::temp_dir().join(format!("linli-doc-merge-{}", std::process::id()));
+/// split(&linli::demo::files(), &Default::default(), &how).unwrap().write(&root.join("parts")).unwrap();
+/// let mut plans = Vec::new();
+/// for dir in part_dirs(&root.join("parts")).unwrap() {
+///     let out = root.join("plans").join(dir.file_name().unwrap());
+///     let files = linli::read::ScenarioFiles::from_dir(&dir).unwrap();
+///     linli::plan::run_plan(&files, &Default::default(), 1, &out).unwrap();
+///     plans.push(out);
+/// }
+/// let merged = linli::merge::merge(&plans).unwrap();
+/// assert_eq!(merged.households(), 8742);
+/// merged.write(&root.join("plan")).unwrap();
+/// assert!(root.join("plan/neighborhoods.geojson").is_file());
+/// # std::fs::remove_dir_all(&root).unwrap();
+/// ```
 pub fn merge(dirs: &[PathBuf]) -> Result<Merged, Error> {
     let parts = read_parts(dirs)?;
     let mut files = layers::merged_layers(&parts)?;

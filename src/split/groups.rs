@@ -6,7 +6,7 @@ use crate::read::Loaded;
 use crate::read::feature::RawFeature;
 
 /// Each community's unit: its id, its street, or its district.
-pub fn unit_keys(
+pub(crate) fn unit_keys(
     loaded: &Loaded,
     raw: &[RawFeature],
     by: SplitBy,
@@ -55,8 +55,8 @@ pub fn unit_keys(
 }
 
 /// Households planned in each community (its buildings, as
-/// [`super::select::building_communities`] assigns them).
-pub fn community_households(loaded: &Loaded, of_building: &[usize]) -> Vec<u64> {
+/// the split assigns them).
+pub(crate) fn community_households(loaded: &Loaded, of_building: &[usize]) -> Vec<u64> {
     let mut h = vec![0u64; loaded.scenario.communities.len()];
     for (b, &c) in loaded.scenario.buildings.iter().zip(of_building) {
         h[c] += u64::from(b.households);

@@ -209,6 +209,17 @@ impl Split {
     /// Writes every part's scenario folder under `dir` (`dir/part-001/…`)
     /// and `dir/parts.json`, in one step: `dir` is replaced whole or left
     /// as it was.
+    ///
+    /// ```
+    /// use linli::split::{split, part_dirs, SplitBy, SplitOptions};
+    /// let how = SplitOptions { by: SplitBy::Community, parts: Some(3), halo_m: None };
+    /// let dir = std::env::temp_dir().join(format!("linli-doc-split-{}", std::process::id()));
+    /// split(&linli::demo::files(), &Default::default(), &how).unwrap().write(&dir).unwrap();
+    /// let parts = part_dirs(&dir).unwrap();
+    /// assert_eq!(parts.len(), 3);
+    /// assert!(parts[0].join("part.json").is_file() && parts[0].join("roads.geojson").is_file());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
         let staged = StagedFolder::begin(dir)?;
         let written = self
@@ -305,7 +316,8 @@ pub(crate) fn collection(
     s
 }
 
-/// Where each part's scenario is, for the caller to plan: `dir/part-NNN`.
+/// Where each part's scenario is, for the caller to plan: `dir/part-NNN`
+/// (from `dir/parts.json`; see [`Split::write`]).
 pub fn part_dirs(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let index = dir.join("parts.json");
     let text = std::fs::read_to_string(&index).map_err(|e| Error::io(&index, e))?;

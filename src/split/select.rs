@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// Each building's community: the first holding its location, as the
 /// blocks stage puts it in a block; a building outside every community
 /// goes with the nearest.
-pub fn building_communities(loaded: &Loaded) -> Vec<usize> {
+pub(crate) fn building_communities(loaded: &Loaded) -> Vec<usize> {
     let cs = &loaded.scenario.communities;
     let boxes: Vec<_> = cs.iter().map(|c| c.area.bounding_rect()).collect();
     loaded
@@ -41,7 +41,7 @@ fn nearest(ds: impl Iterator<Item = f64>) -> usize {
 }
 
 /// The scenario's coordinates: metres of halo in its units.
-pub struct Frame {
+pub(crate) struct Frame {
     crs: Crs,
     /// Degrees of longitude and latitude per metre (lon/lat), else 1.
     per_m: (f64, f64),
@@ -51,7 +51,7 @@ impl Frame {
     /// The frame of layers in `crs`, laid over `communities` (lon/lat: a
     /// metre of longitude taken at their latitude farthest from the
     /// equator, so the halo is never short).
-    pub fn new(crs: Crs, communities: &[RawFeature]) -> Self {
+    pub(crate) fn new(crs: Crs, communities: &[RawFeature]) -> Self {
         let per_m = if crs == Crs::LonLat {
             let mut lat: f64 = 0.0;
             for f in communities {
@@ -84,7 +84,7 @@ impl Frame {
 }
 
 /// A feature's bounding box in its own units.
-pub fn raw_box(f: &RawFeature) -> Option<[f64; 4]> {
+pub(crate) fn raw_box(f: &RawFeature) -> Option<[f64; 4]> {
     let mut b = [
         f64::INFINITY,
         f64::INFINITY,
@@ -114,7 +114,7 @@ fn inner_point(f: &RawFeature) -> Option<Point<f64>> {
 
 /// Which part a place belongs to: the part of the first community holding
 /// it, else of the nearest.
-pub struct Owner {
+pub(crate) struct Owner {
     areas: Vec<(Geometry<f64>, usize)>,
 }
 
@@ -122,7 +122,11 @@ impl Owner {
     /// The owner of places among `communities` (raw, in the scenario's
     /// order) split into `parts` (community indices per part).
     /// (`feature_of`: each community's feature in `communities`).
-    pub fn new(communities: &[RawFeature], feature_of: &[usize], parts: &[Vec<usize>]) -> Self {
+    pub(crate) fn new(
+        communities: &[RawFeature],
+        feature_of: &[usize],
+        parts: &[Vec<usize>],
+    ) -> Self {
         let mut part_of = vec![usize::MAX; communities.len()];
         for (k, members) in parts.iter().enumerate() {
             for &c in members {
@@ -141,7 +145,7 @@ impl Owner {
     }
 
     /// The part owning `f` (by a point inside it).
-    pub fn part_of(&self, f: &RawFeature) -> Option<usize> {
+    pub(crate) fn part_of(&self, f: &RawFeature) -> Option<usize> {
         let p = inner_point(f)?;
         let hit = self.areas.iter().find(|(g, _)| g.intersects(&p));
         Some(match hit {
@@ -154,7 +158,7 @@ impl Owner {
 }
 
 /// What [`part_files`] needs to know of the whole split.
-pub struct PartContext<'a> {
+pub(crate) struct PartContext<'a> {
     /// The part's number, from 0.
     pub part: usize,
     /// Its communities (indices in the scenario).
@@ -186,7 +190,7 @@ const HALO_LAYERS: &[&str] = &[
 const OWNED_LAYERS: &[&str] = &["neighborhoods.geojson", "blocks.geojson"];
 
 /// The files of part `ctx.part`.
-pub fn part_files(
+pub(crate) fn part_files(
     ctx: PartContext,
     mut info: PartInfo,
     communities: &[RawFeature],
