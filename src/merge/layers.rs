@@ -2,36 +2,44 @@
 
 use super::PlanPart;
 use crate::error::{Error, Problem};
-use geo::{BooleanOps, MultiPolygon};
+use geo::MultiPolygon;
 use serde_json::Value;
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every GeoJSON layer of the parts, merged.
 pub fn merged_layers(parts: &[PlanPart]) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let mut out = Vec::new();
-    for name in names_in(parts, ".geojson") {
-        let mut per_part = Vec::with_capacity(parts.len());
-        for p in parts {
-            per_part.push(features_of(&p.dir.join(&name))?);
-        }
-        let features = match name.as_str() {
-            "capacity.geojson" => owned_capacity(parts, per_part)?,
-            "service_areas.geojson" => unions(
-                per_part,
-                &["kind", "circle_min", "threshold_m", "own_limit"],
-            )?,
-            "gaps.geojson" => renumbered(per_part)?,
-            "coverage.geojson" => without_guests(parts, per_part)?,
-            _ => per_part
-                .into_iter()
-                .flatten()
-                .map(|f| f.get().to_string())
-                .collect(),
-        };
-        out.push((name, collection(&features).into_bytes()));
+    // Layers are independent: merged in parallel.
+    use rayon::prelude::*;
+    let names: Vec<String> = names_in(parts, ".geojson").into_iter().collect();
+    names
+        .into_par_iter()
+        .map(|name| merged_layer(parts, name))
+        .collect()
+}
+
+/// One layer of every part, merged.
+fn merged_layer(parts: &[PlanPart], name: String) -> Result<(String, Vec<u8>), Error> {
+    let mut per_part = Vec::with_capacity(parts.len());
+    for p in parts {
+        per_part.push(features_of(&p.dir.join(&name))?);
     }
-    Ok(out)
+    let features = match name.as_str() {
+        "capacity.geojson" => owned_capacity(parts, per_part)?,
+        "service_areas.geojson" => unions(
+            parts,
+            per_part,
+            &["kind", "circle_min", "threshold_m", "own_limit"],
+        )?,
+        "gaps.geojson" => renumbered(per_part)?,
+        "coverage.geojson" => without_guests(parts, per_part)?,
+        _ => per_part
+            .into_iter()
+            .flatten()
+            .map(|f| f.get().to_string())
+            .collect(),
+    };
+    Ok((name, collection(&features).into_bytes()))
 }
 
 /// The file names ending in `ext` in any part's folder, sorted.
@@ -131,9 +139,15 @@ fn without_guests(
 }
 
 /// Features with the same `keys` joined: their areas united, their
-/// households and buildings summed (each building is in one part only).
-fn unions(per_part: Vec<Vec<Box<RawValue>>>, keys: &[&str]) -> Result<Vec<String>, Error> {
-    let mut groups: BTreeMap<String, (Value, MultiPolygon<f64>)> = BTreeMap::new();
+/// households and buildings summed (each building is in one part only),
+/// their facilities those the parts own of the kind.
+fn unions(
+    parts: &[PlanPart],
+    per_part: Vec<Vec<Box<RawValue>>>,
+    keys: &[&str],
+) -> Result<Vec<String>, Error> {
+    type Group = (Value, Vec<geo::Polygon<f64>>);
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     let mut order = Vec::new();
     for f in per_part.into_iter().flatten() {
         let v = parse(&f)?;
@@ -144,8 +158,8 @@ fn unions(per_part: Vec<Vec<Box<RawValue>>>, keys: &[&str]) -> Result<Vec<String
         let key = key.join("|");
         let area = area_of(&v["geometry"]);
         match groups.get_mut(&key) {
-            Some((props, acc)) => {
-                *acc = acc.union(&area);
+            Some((props, polys)) => {
+                polys.extend(area.0);
                 for k in ["households", "buildings"] {
                     if let (Some(a), Some(b)) = (props[k].as_u64(), v["properties"][k].as_u64()) {
                         props[k] = (a + b).into();
@@ -154,18 +168,44 @@ fn unions(per_part: Vec<Vec<Box<RawValue>>>, keys: &[&str]) -> Result<Vec<String
             }
             None => {
                 order.push(key.clone());
-                groups.insert(key, (v["properties"].clone(), area));
+                groups.insert(key, (v["properties"].clone(), area.0));
             }
         }
     }
+    // Each kind's areas united at once, the kinds in parallel.
+    use rayon::prelude::*;
     Ok(order
-        .into_iter()
+        .into_par_iter()
         .map(|k| {
-            let (props, area) = &groups[&k];
-            let g = geojson::Geometry::from(area);
+            let (props, polys) = &groups[&k];
+            let area: MultiPolygon<f64> = geo::unary_union(polys);
+            let mut props = props.clone();
+            props["area_m2"] = square_metres(&area).round().into();
+            if let Some(kind) = props["kind"].as_str().map(str::to_string) {
+                let owned = parts.iter().flat_map(|p| &p.info.facilities);
+                props["facilities"] = owned.filter(|(_, k)| *k == kind).count().into();
+            }
+            let g = geojson::Geometry::from(&area);
             serde_json::json!({"type": "Feature", "properties": props, "geometry": g}).to_string()
         })
         .collect())
+}
+
+/// The area of a lon/lat (multi)polygon in m², on a plane laid at its
+/// mean latitude (the parts' own planes are gone; at a city's size the
+/// figure is within a few parts in 10,000 of theirs).
+fn square_metres(area: &MultiPolygon<f64>) -> f64 {
+    use geo::{Area, BoundingRect, MapCoords};
+    let Some(r) = area.bounding_rect() else {
+        return 0.0;
+    };
+    let lat0 = ((r.min().y + r.max().y) / 2.0).to_radians();
+    let (kx, ky) = (111_320.0 * lat0.cos(), 110_574.0);
+    area.map_coords(|c| geo::Coord {
+        x: c.x * kx,
+        y: c.y * ky,
+    })
+    .unsigned_area()
 }
 
 /// A (multi)polygon geometry (empty for anything else).

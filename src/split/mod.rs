@@ -166,42 +166,40 @@ pub fn split(
         files.files.get("scenario.toml").map(|t| t.to_string()),
         &plane,
     );
-    let mut parts = Vec::with_capacity(units.len());
-    for (k, members) in units.iter().enumerate() {
-        let info = PartInfo {
-            name: format!("part-{:03}", k + 1),
-            number: k + 1,
-            of: units.len(),
-            by: how.by,
-            halo_m,
-            communities: members
-                .iter()
-                .map(|&c| (loaded.scenario.communities[c].id.clone(), c))
-                .collect(),
-            facilities: Vec::new(),
-            guests: Vec::new(),
-            buildings: 0,
-            households: 0,
-            source: files.label.clone(),
-        };
-        let ctx = select::PartContext {
-            part: k,
-            members,
-            loaded: &loaded,
-            frame: &frame,
-            owner: &owner,
-            halo_m,
-            of_building: &of_building,
-        };
-        parts.push(select::part_files(
-            ctx,
-            info,
-            &communities,
-            &layers,
-            files,
-            toml.as_deref(),
-        ));
-    }
+    // Parts are independent: made in parallel.
+    use rayon::prelude::*;
+    let parts: Vec<Part> = units
+        .par_iter()
+        .enumerate()
+        .map(|(k, members)| {
+            let info = PartInfo {
+                name: format!("part-{:03}", k + 1),
+                number: k + 1,
+                of: units.len(),
+                by: how.by,
+                halo_m,
+                communities: members
+                    .iter()
+                    .map(|&c| (loaded.scenario.communities[c].id.clone(), c))
+                    .collect(),
+                facilities: Vec::new(),
+                guests: Vec::new(),
+                buildings: 0,
+                households: 0,
+                source: files.label.clone(),
+            };
+            let ctx = select::PartContext {
+                part: k,
+                members,
+                loaded: &loaded,
+                frame: &frame,
+                owner: &owner,
+                halo_m,
+                of_building: &of_building,
+            };
+            select::part_files(ctx, info, &communities, &layers, files, toml.as_deref())
+        })
+        .collect();
     Ok(Split { parts })
 }
 
