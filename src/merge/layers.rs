@@ -95,25 +95,9 @@ fn owned_capacity(
     parts: &[PlanPart],
     per_part: Vec<Vec<Box<RawValue>>>,
 ) -> Result<Vec<String>, Error> {
-    let mut out = Vec::new();
-    for (p, fs) in parts.iter().zip(per_part) {
-        let owned: BTreeSet<&str> = p
-            .info
-            .facilities
-            .iter()
-            .map(|(id, _)| id.as_str())
-            .collect();
-        for f in fs {
-            let v = parse(&f)?;
-            if v["properties"]["facility"]
-                .as_str()
-                .is_some_and(|id| owned.contains(id))
-            {
-                out.push(f.get().to_string());
-            }
-        }
-    }
-    Ok(out)
+    kept(parts, per_part, "facility", |p, id| {
+        p.info.facilities.iter().any(|(f, _)| f == id)
+    })
 }
 
 /// The buildings' coverage, each from the part that plans it (a part's
@@ -122,15 +106,23 @@ fn without_guests(
     parts: &[PlanPart],
     per_part: Vec<Vec<Box<RawValue>>>,
 ) -> Result<Vec<String>, Error> {
+    kept(parts, per_part, "id", |p, id| {
+        !p.info.guests.iter().any(|g| g == id)
+    })
+}
+
+/// The parts' features whose text property `key` the part `keeps`.
+fn kept(
+    parts: &[PlanPart],
+    per_part: Vec<Vec<Box<RawValue>>>,
+    key: &str,
+    keeps: impl Fn(&PlanPart, &str) -> bool,
+) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     for (p, fs) in parts.iter().zip(per_part) {
-        let guests: BTreeSet<&str> = p.info.guests.iter().map(String::as_str).collect();
         for f in fs {
             let v = parse(&f)?;
-            if !v["properties"]["id"]
-                .as_str()
-                .is_some_and(|id| guests.contains(id))
-            {
+            if v["properties"][key].as_str().is_some_and(|id| keeps(p, id)) {
                 out.push(f.get().to_string());
             }
         }

@@ -23,7 +23,6 @@ pub fn merged(parts: &[PlanPart]) -> Result<Value, Error> {
         "scenario": first["scenario"],
         "merged_from": parts.iter().map(|p| json!({
             "part": p.info.name,
-            "plan": p.dir.display().to_string(),
             "communities": p.info.communities.len(),
             "households": p.info.households,
         })).collect::<Vec<_>>(),
